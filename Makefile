@@ -1,0 +1,106 @@
+# auditpack - see README.md.  `make`, `make test`, `make check`, `make demo`.
+CC ?= cc
+CFLAGS ?= -O2 -g
+LDFLAGS ?=
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+BUILD ?= build
+
+PKGS = sqlite3 libcrypto jansson
+# Evaluated lazily, after mk/deps.sh has installed pkg-config and the -dev
+# packages.
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
+CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
+
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wpedantic -Wshadow \
+	-Wno-overlength-strings $(PKG_CFLAGS) $(CFLAGS)
+ifeq ($(DEV),1)
+ALL_CFLAGS += -Werror
+endif
+SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+ifneq ($(V),1)
+Q = @
+endif
+
+SRCS += common/buf.c common/encode.c common/err.c common/fsutil.c \
+	common/hash.c common/timeutil.c common/json.c
+SRCS += store/entry.c store/keys.c store/merkle.c store/note.c \
+	store/store.c store/verify.c
+SRCS += collectors/document.c
+SRCS += cli/cli.c cli/cmd_checkpoint.c cli/cmd_collect.c cli/cmd_init.c \
+	cli/cmd_key.c cli/cmd_list.c cli/cmd_proof.c cli/cmd_show.c \
+	cli/cmd_verify.c
+MAIN = cli/main.c
+
+UNIT_TESTS = test_merkle test_note test_store test_common
+
+OBJS = $(SRCS:%.c=$(BUILD)/obj/%.o)
+SAN_OBJS = $(SRCS:%.c=$(BUILD)/san/%.o)
+
+all: auditpack
+
+deps:
+	$(Q)mk/deps.sh build
+deps-test:
+	$(Q)mk/deps.sh test
+deps-demo:
+	$(Q)mk/deps.sh demo
+
+auditpack: $(BUILD)/obj/$(MAIN:.c=.o) $(BUILD)/libauditpack.a
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/libauditpack.a: $(OBJS)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/obj/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/san/%.o: %.c | deps
+	@mkdir -p $(dir $@)
+	@echo "  CC san  $<"
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/san/auditpack: $(BUILD)/san/$(MAIN:.c=.o) $(SAN_OBJS)
+	@echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# Unit tests: one cmocka binary per module, linked against the objects.
+$(BUILD)/tests/%: tests/unit/%.c $(OBJS) | deps-test
+	@mkdir -p $(dir $@)
+	@echo "  TEST CC $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(OBJS) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/san-tests/%: tests/unit/%.c $(SAN_OBJS) | deps-test
+	@mkdir -p $(dir $@)
+	@echo "  TEST CC $< (sanitizers)"
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -MMD -MP -o $@ $< $(SAN_OBJS) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+test: deps-test auditpack $(UNIT_TESTS:%=$(BUILD)/tests/%)
+	$(Q)tests/run.sh $(BUILD)/tests ./auditpack
+
+check: deps-test $(BUILD)/san/auditpack $(UNIT_TESTS:%=$(BUILD)/san-tests/%)
+	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		tests/run.sh $(BUILD)/san-tests $(BUILD)/san/auditpack
+
+demo: deps-demo auditpack
+	$(Q)examples/demo.sh ./auditpack
+
+bench: auditpack
+	$(Q)bench/run.sh ./auditpack
+
+install: auditpack
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 auditpack $(DESTDIR)$(PREFIX)/bin/auditpack
+
+clean:
+	rm -rf $(BUILD) auditpack examples/out
+
+.PHONY: all deps deps-test deps-demo test check demo bench install clean
+.DELETE_ON_ERROR:
+
+-include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(BUILD)/obj/$(MAIN:.c=.d) $(BUILD)/san/$(MAIN:.c=.d)

@@ -1,0 +1,138 @@
+#include "cli.h"
+#include "../common/encode.h"
+#include "../common/err.h"
+#include "../common/timeutil.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_fail(int rc)
+{
+	fprintf(stderr, "auditpack: %s\n", err_msg());
+	return err_exit_code(rc);
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "auditpack: %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\ntry 'auditpack %s --help'\n", cmd);
+	return EXIT_USAGE;
+}
+
+int cli_passphrase(struct cli *cli, const struct passphrase **out)
+{
+	int rc;
+
+	if (!cli->pass_loaded) {
+		if ((rc = passphrase_get(&cli->pass, cli->passphrase_file)))
+			return rc;
+		cli->pass_loaded = true;
+	}
+	*out = &cli->pass;
+	return 0;
+}
+
+int cli_open_store(struct cli *cli, enum store_mode mode, struct store **out)
+{
+	struct store_opts o = { cli->store_dir, cli->wait_seconds, NULL };
+	int rc;
+
+	if (mode == STORE_WRITE && (rc = cli_passphrase(cli, &o.pass)))
+		return rc;
+	return store_open(out, &o, mode);
+}
+
+FILE *cli_output(const char *path)
+{
+	FILE *f;
+
+	if (!path || !strcmp(path, "-"))
+		return stdout;
+	if (!(f = fopen(path, "w")))
+		err_set(ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+	return f;
+}
+
+int cli_output_close(FILE *f, const char *path)
+{
+	int bad = ferror(f);
+
+	if (f == stdout)
+		return fflush(f) || bad ? err_set(ERR_IO, "cannot write to standard output") : 0;
+	if (fclose(f) || bad)
+		return err_set(ERR_IO, "cannot write '%s'", path);
+	return 0;
+}
+
+bool cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return true;
+	}
+	return false;
+}
+
+bool cli_parse_index(const char *s, uint64_t *out)
+{
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return false;
+	errno = 0;
+	*out = strtoull(s, &end, 10);
+	return !*end && !errno;
+}
+
+json_t *cli_entry_json(const struct entry *e, bool with_leaf)
+{
+	char from[RFC3339_LEN], to[RFC3339_LEN], coll[RFC3339_LEN];
+	char lh[HEX_LEN(MERKLE_HASH)], ch[HEX_LEN(32)];
+	json_t *o, *attrs;
+	char *b64;
+
+	time_format(from, e->eff_from);
+	time_format(to, e->eff_to);
+	time_format(coll, e->collected);
+	hex_encode(lh, e->leaf_hash, MERKLE_HASH);
+	hex_encode(ch, e->commitment, 32);
+	attrs = json_loadb(e->attrs, e->attrs_len, 0, NULL);
+	o = json_pack("{s:I, s:s, s:s, s:s, s:{s:s, s:s}, s:s, s:o}",
+		      "index", (json_int_t)e->index, "kind", e->kind,
+		      "source", e->source, "subject", e->subject,
+		      "effective", "from", from, "to", to, "collected", coll,
+		      "attrs", attrs ? attrs : json_object());
+	if (!o)
+		return NULL;
+	if (with_leaf) {
+		if (!(b64 = malloc(B64_LEN(e->leaf_len)))) {
+			json_decref(o);
+			return NULL;
+		}
+		b64_encode(b64, (const uint8_t *)e->leaf, e->leaf_len);
+		json_object_set_new(o, "leaf_data", json_string(b64));
+		free(b64);
+	}
+	json_object_set_new(o, "leaf_hash", json_string(lh));
+	json_object_set_new(o, "payload_sha256", json_string(ch));
+	json_object_set_new(o, "payload_size", json_integer((json_int_t)e->payload_size));
+	json_object_set_new(o, "erased", json_boolean(e->erased));
+	return o;
+}
+
+int cli_print_json(const json_t *v)
+{
+	if (json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
+		return err_set(ERR_IO, "cannot write JSON");
+	putchar('\n');
+	return 0;
+}

@@ -1,0 +1,86 @@
+/*
+ * cli.h - what every command shares: the global options, opening the
+ * store, printing errors, and the -o/stdout output rule.
+ *
+ * Commands have one signature: int cmd_<name>(int argc, char **argv,
+ * struct cli *cli), where argv[0] is the command name.  They return the
+ * process exit status (DESIGN.md: 0 ok, 1 negative verdict, 2 usage,
+ * 3 runtime or input error, 4 store locked).
+ */
+#ifndef AUDITPACK_CLI_H
+#define AUDITPACK_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "../store/keys.h"
+#include "../store/store.h"
+
+#define AUDITPACK_VERSION "0.1.0"
+
+enum {
+	EXIT_OK = 0,
+	EXIT_VERDICT = 1,
+	EXIT_USAGE = 2,
+	EXIT_RUNTIME = 3,
+	EXIT_LOCKED = 4,
+};
+
+struct cli {
+	const char *store_dir;
+	const char *passphrase_file;
+	int wait_seconds;
+	bool quiet;
+	struct passphrase pass;
+	bool pass_loaded;
+	struct store *store; /* opened by main for NEEDS_STORE commands */
+};
+
+/* Print "auditpack: <err_msg()>" and return the exit status for rc. */
+int cli_fail(int rc);
+
+/* Print "auditpack: <cmd>: <message>" and "try 'auditpack <cmd> --help'",
+ * return EXIT_USAGE. */
+int cli_usage(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Load the passphrase (env or --passphrase-file) once. */
+int cli_passphrase(struct cli *cli, const struct passphrase **out);
+
+/* Open the store read-only or for writing (locks, and loads the
+ * passphrase for signing). */
+int cli_open_store(struct cli *cli, enum store_mode mode, struct store **out);
+
+/* stdout, or a new file at path (opened for writing). */
+FILE *cli_output(const char *path);
+/* Close an output from cli_output(), checking for write errors. */
+int cli_output_close(FILE *f, const char *path);
+
+/* True when argv holds -h or --help before any "--". */
+bool cli_wants_help(int argc, char **argv);
+
+/* Parse a non-negative decimal index; false if it is not one. */
+bool cli_parse_index(const char *s, uint64_t *out);
+
+#define CMD(name) extern const char help_##name[]; \
+	int cmd_##name(int argc, char **argv, struct cli *cli)
+CMD(checkpoint);
+CMD(collect);
+CMD(init);
+CMD(key);
+CMD(list);
+CMD(proof);
+CMD(show);
+CMD(verify);
+
+
+/* The `show --json` object for an entry (DESIGN.md "Machine-readable
+ * output"); `leaf_data` only when with_leaf. */
+json_t *cli_entry_json(const struct entry *e, bool with_leaf);
+
+/* Print a JSON value to stdout, indented, keys in insertion order. */
+int cli_print_json(const json_t *v);
+
+#endif

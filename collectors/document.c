@@ -1,0 +1,120 @@
+#include "document.h"
+#include "../common/err.h"
+#include "../common/fsutil.h"
+#include "../common/hash.h"
+#include "../common/encode.h"
+#include "../common/json.h"
+#include "../common/timeutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Fail early, before the transaction, on anything we could not read. */
+static int precheck(const char *path)
+{
+	struct stat st;
+	int fd;
+
+	if (stat(path, &st) < 0)
+		return err_set(ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return err_set(ERR_IO, "'%s' is a directory, expected a file", path);
+	if (!S_ISREG(st.st_mode))
+		return err_set(ERR_IO, "'%s' is not a regular file", path);
+	if ((uint64_t)st.st_size > DOCUMENT_MAX_BYTES)
+		return err_set(ERR_LIMIT, "'%s' is larger than the %zu MiB document limit",
+			       path, DOCUMENT_MAX_BYTES >> 20);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return err_set(ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+	close(fd);
+	return 0;
+}
+
+static int build_attrs(struct buf *out, const struct document_opts *o,
+		       const char *path, const struct buf *data, int64_t mtime)
+{
+	char abs[PATH_MAX], hex[HEX_LEN(SHA256_LEN)], mt[RFC3339_LEN], *base, *copy;
+	uint8_t digest[SHA256_LEN];
+	json_t *a;
+	int rc;
+
+	if ((rc = sha256(digest, data->data ? data->data : "", data->len)))
+		return rc;
+	hex_encode(hex, digest, SHA256_LEN);
+	time_format(mt, mtime);
+	if (!realpath(path, abs))
+		snprintf(abs, sizeof(abs), "%s", path);
+	if (!(copy = strdup(path)))
+		return err_set(ERR_NOMEM, "out of memory");
+	base = basename(copy);
+	a = json_pack("{s:s, s:s, s:I, s:s, s:s}", "name", base, "path", abs,
+		      "size", (json_int_t)data->len, "sha256", hex, "modified", mt);
+	free(copy);
+	if (!a)
+		return err_set(ERR_NOMEM, "out of memory");
+	if (o->type)
+		json_object_set_new(a, "type", json_string(o->type));
+	rc = json_stable(out, a);
+	json_decref(a);
+	return rc;
+}
+
+static int collect_one(struct store *s, const struct document_opts *o,
+		       const char *path, int64_t now, uint64_t *index)
+{
+	struct buf data = BUF_INIT, attrs = BUF_INIT;
+	struct entry_input in;
+	struct stat st;
+	int rc;
+
+	if (stat(path, &st) < 0)
+		return err_set(ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+	if ((rc = fs_read_file(&data, path, DOCUMENT_MAX_BYTES)) ||
+	    (rc = build_attrs(&attrs, o, path, &data, (int64_t)st.st_mtime)))
+		goto out;
+	memset(&in, 0, sizeof(in));
+	in.kind = o->kind;
+	in.source = o->source;
+	in.subject = NULL;
+	/* A document speaks for itself as last modified, up to when we took it. */
+	in.eff_from = (int64_t)st.st_mtime < now ? (int64_t)st.st_mtime : now;
+	in.eff_to = now;
+	in.collected = now;
+	in.attrs = attrs.data;
+	in.attrs_len = attrs.len;
+	in.payload = data.data ? data.data : "";
+	in.payload_len = data.len;
+	rc = store_append(s, &in, index);
+out:
+	buf_free(&data);
+	buf_free(&attrs);
+	return rc;
+}
+
+int document_collect(struct store *s, const struct document_opts *o,
+		     char *const *paths, size_t n, uint64_t *indices)
+{
+	int64_t now = time_now();
+	int rc;
+
+	if (strcmp(o->kind, "document") && strcmp(o->kind, "attestation"))
+		return err_set(ERR_USAGE, "--kind must be document or attestation, not '%s'",
+			       o->kind);
+	for (size_t i = 0; i < n; i++)
+		if ((rc = precheck(paths[i])))
+			return rc;
+	if ((rc = store_begin(s)))
+		return rc;
+	for (size_t i = 0; i < n; i++)
+		if ((rc = collect_one(s, o, paths[i], now, indices ? &indices[i] : NULL))) {
+			store_rollback(s);
+			return rc;
+		}
+	return store_commit(s);
+}

@@ -1,0 +1,29 @@
+/*
+ * document.h - the document / attestation collector: any file, hashed and
+ * kept whole as one entry.
+ */
+#ifndef AUDITPACK_DOCUMENT_H
+#define AUDITPACK_DOCUMENT_H
+
+#include <stddef.h>
+
+#include "../store/store.h"
+
+#define DOCUMENT_MAX_BYTES ((size_t)256 << 20)
+
+struct document_opts {
+	const char *kind;   /* "document" or "attestation" */
+	const char *type;   /* free label kept in attrs ("dpia", "policy"), or NULL */
+	const char *source; /* source name of the entries */
+};
+
+/*
+ * Append one entry per path, all in one transaction with one checkpoint:
+ * either every file is recorded or none is.  Every path is checked (exists,
+ * regular file, readable, within DOCUMENT_MAX_BYTES) before anything is
+ * written.  indices (may be NULL) receives each entry's index.
+ */
+int document_collect(struct store *s, const struct document_opts *o,
+		     char *const *paths, size_t n, uint64_t *indices);
+
+#endif

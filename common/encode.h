@@ -1,0 +1,29 @@
+/*
+ * encode.h - hex and standard base64 (RFC 4648 section 4, with padding).
+ *
+ * Encoders write a NUL-terminated string into a caller buffer whose size
+ * must be at least HEX_LEN(n) / B64_LEN(n).  Decoders are strict: they
+ * reject bad characters, bad padding and output overflow.
+ */
+#ifndef AUDITPACK_ENCODE_H
+#define AUDITPACK_ENCODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HEX_LEN(n) (2 * (n) + 1)
+#define B64_LEN(n) (4 * (((n) + 2) / 3) + 1)
+
+void hex_encode(char *out, const uint8_t *in, size_t n);
+/* Decode exactly `outlen` bytes from a string of exactly 2*outlen hex
+ * digits.  0 or ERR_PARSE. */
+int hex_decode(uint8_t *out, size_t outlen, const char *in, size_t inlen);
+
+void b64_encode(char *out, const uint8_t *in, size_t n);
+/* Decode into out (capacity `cap`); *outlen receives the length.
+ * 0 or ERR_PARSE. */
+int b64_decode(uint8_t *out, size_t cap, size_t *outlen, const char *in,
+	       size_t inlen);
+
+#endif

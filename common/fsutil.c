@@ -1,0 +1,135 @@
+#include "fsutil.h"
+#include "err.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int fs_read_file(struct buf *out, const char *path, size_t cap)
+{
+	struct stat st;
+	int fd, rc = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		rc = err_set(ERR_IO, "cannot stat '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		rc = err_set(ERR_IO, "'%s' is a directory, expected a file", path);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = err_set(ERR_IO, "'%s' is not a regular file", path);
+		goto out;
+	}
+	if ((uint64_t)st.st_size > cap) {
+		rc = err_set(ERR_LIMIT, "'%s' is %lld bytes, over the %zu-byte limit",
+			     path, (long long)st.st_size, cap);
+		goto out;
+	}
+	if ((rc = buf_grow(out, (size_t)st.st_size)))
+		goto out;
+	for (;;) {
+		ssize_t n;
+
+		if ((rc = buf_grow(out, 65536)))
+			goto out;
+		n = read(fd, out->data + out->len, out->cap - out->len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = err_set(ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+		if (out->len > cap) {
+			rc = err_set(ERR_LIMIT, "'%s' grew past the %zu-byte limit", path, cap);
+			goto out;
+		}
+	}
+	out->data[out->len] = '\0';
+out:
+	close(fd);
+	return rc;
+}
+
+int fs_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return err_set(ERR_IO, "write failed: %s", strerror(errno));
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int write_fd(int fd, const char *path, const void *data, size_t len)
+{
+	if (fs_write_all(fd, data, len) || fsync(fd) < 0) {
+		int e = errno;
+
+		close(fd);
+		return err_set(ERR_IO, "cannot write '%s': %s", path, strerror(e));
+	}
+	if (close(fd) < 0)
+		return err_set(ERR_IO, "cannot close '%s': %s", path, strerror(errno));
+	return 0;
+}
+
+int fs_write_new(const char *path, const void *data, size_t len, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+
+	if (fd < 0 && errno == EEXIST)
+		return err_set(ERR_EXISTS, "'%s' already exists", path);
+	if (fd < 0)
+		return err_set(ERR_IO, "cannot create '%s': %s", path, strerror(errno));
+	return write_fd(fd, path, data, len);
+}
+
+int fs_write_replace(const char *path, const void *data, size_t len, mode_t mode)
+{
+	char tmp[4096];
+	int fd, rc;
+
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >= (int)sizeof(tmp))
+		return err_set(ERR_LIMIT, "path too long: '%s'", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0)
+		return err_set(ERR_IO, "cannot create '%s': %s", tmp, strerror(errno));
+	if ((rc = write_fd(fd, tmp, data, len))) {
+		unlink(tmp);
+		return rc;
+	}
+	if (rename(tmp, path) < 0) {
+		rc = err_set(ERR_IO, "cannot rename '%s' to '%s': %s", tmp, path,
+			     strerror(errno));
+		unlink(tmp);
+		return rc;
+	}
+	return 0;
+}
+
+int fs_join(char *out, size_t cap, const char *dir, const char *name)
+{
+	int n = snprintf(out, cap, "%s/%s", dir, name);
+
+	if (n < 0 || (size_t)n >= cap)
+		return err_set(ERR_LIMIT, "path too long: '%s/%s'", dir, name);
+	return 0;
+}

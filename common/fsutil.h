@@ -1,0 +1,31 @@
+/*
+ * fsutil.h - file helpers with size caps and safe creation modes.
+ */
+#ifndef AUDITPACK_FSUTIL_H
+#define AUDITPACK_FSUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "buf.h"
+
+/* Read a whole regular file into `out` (appending).  Refuses directories,
+ * devices and files larger than `cap` bytes.  0, ERR_IO or ERR_LIMIT. */
+int fs_read_file(struct buf *out, const char *path, size_t cap);
+
+/* Create `path` exclusively (O_EXCL|O_NOFOLLOW) with `mode`, write all of
+ * data, fsync.  Fails with ERR_EXISTS if it is already there. */
+int fs_write_new(const char *path, const void *data, size_t len, mode_t mode);
+
+/* Replace `path` atomically: write a temporary file beside it with `mode`,
+ * fsync, rename over. */
+int fs_write_replace(const char *path, const void *data, size_t len, mode_t mode);
+
+/* Write to a FILE-like fd until done, retrying short writes. */
+int fs_write_all(int fd, const void *data, size_t len);
+
+/* Join dir and name into out (PATH_MAX).  ERR_LIMIT when too long. */
+int fs_join(char *out, size_t cap, const char *dir, const char *name);
+
+#endif

@@ -1,0 +1,148 @@
+#include "timeutil.h"
+#include "err.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+#include <time.h>
+
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	/* Howard Hinnant's algorithm: proleptic Gregorian, no timezone state. */
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+int64_t time_now(void)
+{
+	const char *env = getenv("AUDITPACK_NOW");
+	int64_t t;
+
+	if (env && *env && time_parse(&t, env) == 0)
+		return t;
+	return (int64_t)time(NULL);
+}
+
+void time_format(char out[RFC3339_LEN], int64_t t)
+{
+	int64_t z = (t >= 0 ? t : t - 86399) / 86400;
+	int64_t secs = t - z * 86400;
+	int64_t era, y;
+	unsigned doe, yoe, doy, mp, d, m;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = (int64_t)yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y += m <= 2;
+	if (y < 0 || y > 9999) {
+		memcpy(out, "0000-00-00T00:00:00Z", RFC3339_LEN);
+		return;
+	}
+	/* Bounded fields; RFC3339_LEN is exactly enough. */
+	snprintf(out, RFC3339_LEN, "%04u-%02u-%02uT%02u:%02u:%02uZ",
+		 (unsigned)y % 10000, m % 100, d % 100, (unsigned)(secs / 3600) % 24,
+		 (unsigned)(secs / 60 % 60), (unsigned)(secs % 60));
+}
+
+static int digits(const char *s, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!isdigit((unsigned char)s[i]))
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int time_parse(int64_t *out, const char *s)
+{
+	int y, mo, d, h, mi, se, oh = 0, om = 0;
+	const char *p;
+	int64_t t;
+
+	if (strlen(s) < 19 || digits(s, 4, &y) || s[4] != '-' ||
+	    digits(s + 5, 2, &mo) || s[7] != '-' || digits(s + 8, 2, &d) ||
+	    (s[10] != 'T' && s[10] != 't' && s[10] != ' ') ||
+	    digits(s + 11, 2, &h) || s[13] != ':' || digits(s + 14, 2, &mi) ||
+	    s[16] != ':' || digits(s + 17, 2, &se))
+		goto bad;
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+		goto bad;
+	p = s + 19;
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			goto bad;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		if (digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om) ||
+		    oh > 23 || om > 59)
+			goto bad;
+		if (*p == '-') {
+			oh = -oh;
+			om = -om;
+		}
+		p += 6;
+	} else {
+		goto bad;
+	}
+	if (*p)
+		goto bad;
+	t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
+	    mi * 60 + (se == 60 ? 59 : se);
+	*out = t - (oh * 3600 + om * 60);
+	return 0;
+bad:
+	return err_set(ERR_PARSE, "'%s' is not an RFC 3339 time "
+		       "(like 2026-01-31T12:00:00Z)", s);
+}
+
+int duration_parse(int64_t *out, const char *s)
+{
+	char *end;
+	long long n;
+	int64_t mult = 1;
+
+	if (!isdigit((unsigned char)*s))
+		goto bad;
+	n = strtoll(s, &end, 10);
+	if (end == s || n < 0)
+		goto bad;
+	if (*end) {
+		switch (*end) {
+		case 's': mult = 1; break;
+		case 'm': mult = 60; break;
+		case 'h': mult = 3600; break;
+		case 'd': mult = 86400; break;
+		case 'w': mult = 7 * 86400; break;
+		default: goto bad;
+		}
+		if (end[1])
+			goto bad;
+	}
+	if (n > INT64_MAX / mult)
+		goto bad;
+	*out = (int64_t)n * mult;
+	return 0;
+bad:
+	return err_set(ERR_PARSE, "'%s' is not a duration (like 30s, 15m, 6h, 7d, 2w)", s);
+}

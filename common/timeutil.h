@@ -1,0 +1,28 @@
+/*
+ * timeutil.h - RFC 3339 timestamps and durations, always in UTC seconds.
+ *
+ * auditpack writes every time as "YYYY-MM-DDTHH:MM:SSZ".  The parser also
+ * accepts fractional seconds (dropped) and numeric offsets ("+05:30"),
+ * which it converts to UTC.
+ */
+#ifndef AUDITPACK_TIMEUTIL_H
+#define AUDITPACK_TIMEUTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define RFC3339_LEN 21 /* "2026-01-02T03:04:05Z" + NUL */
+
+/* Current time.  AUDITPACK_NOW (RFC 3339) overrides the clock, so tests
+ * and reproducible builds can pin "collected" times. */
+int64_t time_now(void);
+
+void time_format(char out[RFC3339_LEN], int64_t t);
+
+/* 0 or ERR_PARSE. */
+int time_parse(int64_t *out, const char *s);
+
+/* Durations: "<n>s|m|h|d|w" or a bare number of seconds.  0 or ERR_PARSE. */
+int duration_parse(int64_t *out, const char *s);
+
+#endif

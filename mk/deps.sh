@@ -1,0 +1,39 @@
+#!/bin/sh
+# Install the Debian packages auditpack needs, or say which are missing.
+# Usage: mk/deps.sh build|test|demo
+set -eu
+
+build="gcc make pkg-config libsqlite3-dev libssl-dev libxml2-dev libzip-dev libjansson-dev libyaml-dev libpcre2-dev"
+test="libcmocka-dev openssl python3 sqlite3 libxml2-utils"
+demo="openssl"
+
+case "${1:-build}" in
+build) want="$build" ;;
+test) want="$build $test" ;;
+demo) want="$build $demo" ;;
+*) echo "usage: $0 build|test|demo" >&2; exit 2 ;;
+esac
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+	# Not Debian: trust the user's own packages; the build says what is missing.
+	exit 0
+fi
+
+missing=""
+for p in $want; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+	echo "installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $missing >/dev/null
+	exit 0
+fi
+echo "auditpack needs these Debian packages: sudo apt-get install$missing" >&2
+exit 1

@@ -1,0 +1,938 @@
+#include "store_internal.h"
+#include "../common/encode.h"
+#include "../common/err.h"
+#include "../common/fsutil.h"
+#include "../common/hash.h"
+#include "../common/timeutil.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
+#define DB_NAME "evidence.db"
+#define SCHEMA_VERSION 1
+
+static const char schema_sql[] =
+	"CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
+	"CREATE TABLE keys(key_id INTEGER PRIMARY KEY, pub BLOB NOT NULL,"
+	" active INTEGER NOT NULL, created TEXT NOT NULL);"
+	"CREATE TABLE payloads(id INTEGER PRIMARY KEY, sha256 BLOB NOT NULL UNIQUE,"
+	" data BLOB NOT NULL);"
+	"CREATE TABLE entries(idx INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
+	" source TEXT NOT NULL, subject TEXT NOT NULL, eff_from TEXT NOT NULL,"
+	" eff_to TEXT NOT NULL, collected TEXT NOT NULL, attrs TEXT NOT NULL,"
+	" commitment BLOB NOT NULL, payload_size INTEGER NOT NULL,"
+	" payload_id INTEGER REFERENCES payloads(id), salt BLOB,"
+	" erased INTEGER NOT NULL DEFAULT 0, leaf TEXT NOT NULL,"
+	" leaf_hash BLOB NOT NULL);"
+	"CREATE INDEX entries_kind ON entries(kind, idx);"
+	"CREATE INDEX entries_source ON entries(source, idx);"
+	"CREATE TABLE checkpoints(seq INTEGER PRIMARY KEY, size INTEGER NOT NULL,"
+	" key_id INTEGER NOT NULL, note TEXT NOT NULL, created TEXT NOT NULL);"
+	/* Collector cursors: committed with the entries they produced. */
+	"CREATE TABLE cursors(source TEXT NOT NULL, path TEXT NOT NULL,"
+	" state TEXT NOT NULL, PRIMARY KEY(source, path)) WITHOUT ROWID;";
+
+int store_db_error(struct store *s, const char *what)
+{
+	return err_set(ERR_DB, "%s: store database '%s/" DB_NAME "': %s", what,
+		       s->dir, sqlite3_errmsg(s->db));
+}
+
+int store_prepare(struct store *s, sqlite3_stmt **out, const char *sql)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, out, NULL) != SQLITE_OK)
+		return store_db_error(s, "cannot read");
+	return 0;
+}
+
+static int exec(struct store *s, const char *sql, const char *what)
+{
+	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return store_db_error(s, what);
+	return 0;
+}
+
+const char *store_dir(const struct store *s)
+{
+	return s->dir;
+}
+
+const char *store_origin(const struct store *s)
+{
+	return s->origin;
+}
+
+static int key_path(char *out, size_t cap, const char *dir, uint32_t id)
+{
+	int n = snprintf(out, cap, "%s/keys/%08" PRIx32 ".key", dir, id);
+
+	if (n < 0 || (size_t)n >= cap)
+		return err_set(ERR_LIMIT, "store path too long: '%s'", dir);
+	return 0;
+}
+
+/* --- opening --- */
+
+static int take_lock(struct store *s, int wait_seconds)
+{
+	char path[PATH_MAX];
+	struct timespec nap = { 0, 100 * 1000 * 1000 };
+	time_t deadline = time(NULL) + wait_seconds;
+	int rc;
+
+	if ((rc = fs_join(path, sizeof(path), s->dir, "lock")))
+		return rc;
+	s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (s->lock_fd < 0)
+		return err_set(ERR_IO, "cannot open lock '%s': %s", path, strerror(errno));
+	while (flock(s->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return err_set(ERR_IO, "cannot lock '%s': %s", path, strerror(errno));
+		if (time(NULL) >= deadline)
+			return err_set(ERR_LOCKED, "the store '%s' is in use by another run "
+				       "(waited %d s; see --wait)", s->dir, wait_seconds);
+		nanosleep(&nap, NULL);
+	}
+	return 0;
+}
+
+static int open_db(struct store *s, bool create)
+{
+	char path[PATH_MAX];
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW;
+	int rc;
+
+	if ((rc = fs_join(path, sizeof(path), s->dir, DB_NAME)))
+		return rc;
+	if (!create && access(path, F_OK) < 0)
+		return err_set(ERR_IO, "no evidence store at '%s' (run 'auditpack init' "
+			       "or give --store DIR)", s->dir);
+	if (create)
+		flags |= SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)
+		return store_db_error(s, "cannot open");
+	/* SQLite gives the -wal and -shm files the database file's mode. */
+	if (create && chmod(path, 0600) < 0)
+		return err_set(ERR_IO, "cannot set mode 0600 on '%s': %s", path,
+			       strerror(errno));
+	sqlite3_busy_timeout(s->db, 60000);
+	sqlite3_extended_result_codes(s->db, 1);
+	if ((rc = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+		       " PRAGMA foreign_keys=ON;", "cannot open")))
+		return rc;
+	return 0;
+}
+
+static int read_meta(struct store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, version;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return store_db_error(s, "cannot read");
+	}
+	version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (version != SCHEMA_VERSION)
+		return err_set(ERR_DB, "store database '%s/" DB_NAME "' has schema "
+			       "version %d; this auditpack reads version %d",
+			       s->dir, version, SCHEMA_VERSION);
+	if ((rc = store_prepare(s, &st, "SELECT value FROM meta WHERE key='origin'")))
+		return rc;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return err_set(ERR_DB, "store database '%s/" DB_NAME "' has no origin", s->dir);
+	}
+	snprintf(s->origin, sizeof(s->origin), "%s",
+		 (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int store_open(struct store **out, const struct store_opts *o,
+	       enum store_mode mode)
+{
+	struct store *s = calloc(1, sizeof(*s));
+	int rc;
+
+	*out = NULL;
+	if (!s)
+		return err_set(ERR_NOMEM, "out of memory");
+	s->lock_fd = -1;
+	s->mode = mode;
+	s->pass = o->pass;
+	if (snprintf(s->dir, sizeof(s->dir), "%s", o->dir) >= (int)sizeof(s->dir)) {
+		rc = err_set(ERR_LIMIT, "store path too long");
+		goto fail;
+	}
+	if (mode == STORE_WRITE) {
+		struct stat st;
+
+		if (stat(s->dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+			rc = err_set(ERR_IO, "no evidence store at '%s' (run 'auditpack "
+				     "init' or give --store DIR)", s->dir);
+			goto fail;
+		}
+		if ((rc = take_lock(s, o->wait_seconds)))
+			goto fail;
+	}
+	if ((rc = open_db(s, false)) || (rc = read_meta(s)))
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	store_close(s);
+	return rc;
+}
+
+void store_close(struct store *s)
+{
+	if (!s)
+		return;
+	if (s->in_txn)
+		store_rollback(s);
+	sqlite3_close_v2(s->db);
+	EVP_PKEY_free(s->signer);
+	if (s->lock_fd >= 0)
+		close(s->lock_fd); /* releases the flock */
+	free(s);
+}
+
+/* --- tree state and checkpoints --- */
+
+/* Rebuild the tree state from the leaf hashes, O(n). */
+static int rebuild_acc(struct store *s)
+{
+	merkle_hash *leaves = NULL;
+	uint64_t n;
+	int rc;
+
+	memset(&s->acc, 0, sizeof(s->acc));
+	if ((rc = store_leaf_hashes(s, &leaves, &n)))
+		return rc;
+	for (uint64_t i = 0; i < n && !rc; i++)
+		rc = merkle_acc_push(&s->acc, leaves[i]);
+	free(leaves);
+	return rc;
+}
+
+/*
+ * The tree state is a cache that saves reading every leaf hash on each
+ * append; when it disagrees with the entries (edited by hand, or an older
+ * copy restored) it is rebuilt from them rather than trusted.
+ */
+static int load_acc(struct store *s)
+{
+	sqlite3_stmt *st = NULL;
+	const uint8_t *p;
+	uint64_t count;
+	int rc, n;
+
+	memset(&s->acc, 0, sizeof(s->acc));
+	if ((rc = store_size(s, &count)) ||
+	    (rc = store_prepare(s, &st, "SELECT value FROM meta WHERE key='tree'")))
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		p = sqlite3_column_blob(st, 0);
+		n = sqlite3_column_bytes(st, 0);
+		if (n >= 8 && (n - 8) % MERKLE_HASH == 0 &&
+		    (n - 8) / MERKLE_HASH <= MERKLE_MAX_PROOF) {
+			for (int i = 0; i < 8; i++)
+				s->acc.size = s->acc.size << 8 | p[i];
+			s->acc.depth = (n - 8) / MERKLE_HASH;
+			memcpy(s->acc.stack, p + 8, (size_t)(n - 8));
+		}
+	}
+	sqlite3_finalize(st);
+	if (s->acc.size != count || s->acc.depth != __builtin_popcountll(count))
+		return rebuild_acc(s);
+	return 0;
+}
+
+static int save_acc(struct store *s)
+{
+	uint8_t blob[8 + MERKLE_MAX_PROOF * MERKLE_HASH];
+	size_t n = 8 + (size_t)s->acc.depth * MERKLE_HASH;
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	for (int i = 0; i < 8; i++)
+		blob[i] = (uint8_t)(s->acc.size >> (56 - 8 * i));
+	memcpy(blob + 8, s->acc.stack, n - 8);
+	if ((rc = store_prepare(s, &st, "INSERT OR REPLACE INTO meta(key, value) "
+				"VALUES('tree', ?)")))
+		return rc;
+	sqlite3_bind_blob(st, 1, blob, (int)n, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_db_error(s, "cannot write");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int active_key_id(struct store *s, uint32_t *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = store_prepare(s, &st, "SELECT key_id FROM keys WHERE active=1")))
+		return rc;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = err_set(ERR_DB, "store '%s' has no active signing key", s->dir);
+	else
+		*out = (uint32_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int load_signer(struct store *s)
+{
+	char path[PATH_MAX];
+	uint8_t pub[NOTE_PUBKEY], want[NOTE_PUBKEY];
+	uint32_t id;
+	int rc;
+
+	if (s->signer)
+		return 0;
+	if ((rc = active_key_id(s, &id)) || (rc = key_path(path, sizeof(path), s->dir, id)) ||
+	    (rc = keys_load_private(&s->signer, path, s->pass)))
+		return rc;
+	if ((rc = ed25519_raw_public(pub, s->signer)) ||
+	    (rc = store_key_lookup(s, id, want)))
+		return rc;
+	if (memcmp(pub, want, NOTE_PUBKEY))
+		return err_set(ERR_CRYPTO, "signing key '%s' does not match the store's "
+			       "active public key", path);
+	s->signer_id = id;
+	return 0;
+}
+
+/* Sign the current tree state and record the checkpoint. */
+static int sign_checkpoint(struct store *s)
+{
+	struct checkpoint cp;
+	struct buf text = BUF_INIT, note = BUF_INIT;
+	char now[RFC3339_LEN];
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = load_signer(s)))
+		return rc;
+	snprintf(cp.origin, sizeof(cp.origin), "%s", s->origin);
+	cp.size = s->acc.size;
+	if ((rc = merkle_acc_root(&s->acc, cp.root)) ||
+	    (rc = checkpoint_format(&text, &cp)) ||
+	    (rc = note_sign(&note, text.data, text.len, s->origin, s->signer)))
+		goto out;
+	time_format(now, time_now());
+	if ((rc = store_prepare(s, &st, "INSERT INTO checkpoints(size, key_id, note, "
+				"created) VALUES(?, ?, ?, ?)")))
+		goto out;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)cp.size);
+	sqlite3_bind_int64(st, 2, s->signer_id);
+	sqlite3_bind_text(st, 3, note.data, (int)note.len, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = store_db_error(s, "cannot write the checkpoint");
+	else
+		rc = save_acc(s);
+out:
+	sqlite3_finalize(st);
+	buf_free(&text);
+	buf_free(&note);
+	return rc;
+}
+
+/* --- creating --- */
+
+static int insert_key(struct store *s, EVP_PKEY *key, uint32_t *id_out)
+{
+	uint8_t pub[NOTE_PUBKEY];
+	char now[RFC3339_LEN];
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = ed25519_raw_public(pub, key)))
+		return rc;
+	*id_out = note_key_id(s->origin, pub);
+	time_format(now, time_now());
+	if ((rc = exec(s, "UPDATE keys SET active=0", "cannot write")) ||
+	    (rc = store_prepare(s, &st, "INSERT INTO keys(key_id, pub, active, created) "
+				"VALUES(?, ?, 1, ?)")))
+		return rc;
+	sqlite3_bind_int64(st, 1, *id_out);
+	sqlite3_bind_blob(st, 2, pub, NOTE_PUBKEY, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0
+		: store_db_error(s, "cannot record the new key (a key id collision?)");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Write a new key file and make it the active key (inside a transaction). */
+static int new_signing_key(struct store *s, const struct passphrase *pass,
+			   uint32_t *id_out)
+{
+	char path[PATH_MAX];
+	EVP_PKEY *key = NULL;
+	int rc;
+
+	if ((rc = keys_generate(&key)) || (rc = insert_key(s, key, id_out)) ||
+	    (rc = key_path(path, sizeof(path), s->dir, *id_out)) ||
+	    (rc = keys_save_private(path, key, pass))) {
+		EVP_PKEY_free(key);
+		return rc;
+	}
+	EVP_PKEY_free(s->signer);
+	s->signer = key;
+	s->signer_id = *id_out;
+	return 0;
+}
+
+static int make_dirs(const char *dir)
+{
+	char keys[PATH_MAX];
+	int rc;
+
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return err_set(ERR_IO, "cannot create '%s': %s", dir, strerror(errno));
+	if (chmod(dir, 0700) < 0)
+		return err_set(ERR_IO, "cannot set mode 0700 on '%s': %s", dir, strerror(errno));
+	if ((rc = fs_join(keys, sizeof(keys), dir, "keys")))
+		return rc;
+	if (mkdir(keys, 0700) < 0 && errno != EEXIST)
+		return err_set(ERR_IO, "cannot create '%s': %s", keys, strerror(errno));
+	return 0;
+}
+
+int store_init(const struct store_opts *o, const char *origin,
+	       const char *config_template)
+{
+	char path[PATH_MAX];
+	struct store *s = NULL;
+	uint32_t id;
+	int rc;
+
+	if (!note_name_valid(origin))
+		return err_set(ERR_USAGE, "origin '%s' must be non-empty with no spaces "
+			       "or '+'", origin);
+	if ((rc = fs_join(path, sizeof(path), o->dir, DB_NAME)))
+		return rc;
+	if (access(path, F_OK) == 0)
+		return err_set(ERR_EXISTS, "a store already exists at '%s'; "
+			       "refusing to overwrite it", o->dir);
+	if ((rc = make_dirs(o->dir)))
+		return rc;
+	if (!(s = calloc(1, sizeof(*s))))
+		return err_set(ERR_NOMEM, "out of memory");
+	s->lock_fd = -1;
+	s->mode = STORE_WRITE;
+	snprintf(s->dir, sizeof(s->dir), "%s", o->dir);
+	snprintf(s->origin, sizeof(s->origin), "%s", origin);
+	if ((rc = take_lock(s, o->wait_seconds)) || (rc = open_db(s, true)) ||
+	    (rc = exec(s, "BEGIN IMMEDIATE", "cannot write")))
+		goto out;
+	s->in_txn = true;
+	if ((rc = exec(s, schema_sql, "cannot create the schema")))
+		goto out;
+	{
+		sqlite3_stmt *st = NULL;
+
+		if ((rc = store_prepare(s, &st, "INSERT INTO meta(key, value) "
+					"VALUES('origin', ?)")))
+			goto out;
+		sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_db_error(s, "cannot write");
+		sqlite3_finalize(st);
+		if (rc)
+			goto out;
+	}
+	if ((rc = exec(s, "PRAGMA user_version=1", "cannot write")) ||
+	    (rc = new_signing_key(s, o->pass, &id)) || (rc = sign_checkpoint(s)))
+		goto out;
+	if (config_template) {
+		if ((rc = fs_join(path, sizeof(path), o->dir, "auditpack.yaml")))
+			goto out;
+		rc = fs_write_new(path, config_template, strlen(config_template), 0600);
+		if (rc == ERR_EXISTS)
+			rc = 0; /* keep the user's own configuration */
+		if (rc)
+			goto out;
+	}
+	rc = exec(s, "COMMIT", "cannot commit");
+	s->in_txn = rc != 0;
+out:
+	store_close(s);
+	return rc;
+}
+
+/* --- appending --- */
+
+int store_begin(struct store *s)
+{
+	int rc;
+
+	if (s->mode != STORE_WRITE)
+		return err_set(ERR_USAGE, "store opened read-only");
+	if ((rc = exec(s, "BEGIN IMMEDIATE", "cannot start a transaction")))
+		return rc;
+	s->in_txn = true;
+	if ((rc = load_acc(s))) {
+		store_rollback(s);
+		return rc;
+	}
+	return 0;
+}
+
+void store_rollback(struct store *s)
+{
+	if (s->in_txn)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->in_txn = false;
+}
+
+static int put_payload(struct store *s, const void *data, size_t len,
+		       sqlite3_int64 *id)
+{
+	uint8_t digest[SHA256_LEN];
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = sha256(digest, data, len)))
+		return rc;
+	if ((rc = store_prepare(s, &st, "INSERT INTO payloads(sha256, data) VALUES(?, ?) "
+				"ON CONFLICT(sha256) DO UPDATE SET sha256=excluded.sha256 "
+				"RETURNING id")))
+		return rc;
+	sqlite3_bind_blob(st, 1, digest, SHA256_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob64(st, 2, len ? data : "", len, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = store_db_error(s, "cannot write a payload");
+	else
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int insert_entry(struct store *s, const struct entry *e,
+			const uint8_t *salt, sqlite3_int64 payload_id)
+{
+	char from[RFC3339_LEN], to[RFC3339_LEN], coll[RFC3339_LEN];
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	time_format(from, e->eff_from);
+	time_format(to, e->eff_to);
+	time_format(coll, e->collected);
+	if ((rc = store_prepare(s, &st, "INSERT INTO entries(idx, kind, source, subject,"
+				" eff_from, eff_to, collected, attrs, commitment, payload_size,"
+				" payload_id, salt, leaf, leaf_hash) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")))
+		return rc;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)e->index);
+	sqlite3_bind_text(st, 2, e->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, e->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, e->subject, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, from, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, to, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 7, coll, -1, SQLITE_STATIC);
+	sqlite3_bind_text64(st, 8, e->attrs, e->attrs_len, SQLITE_STATIC, SQLITE_UTF8);
+	sqlite3_bind_blob(st, 9, e->commitment, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 10, (sqlite3_int64)e->payload_size);
+	sqlite3_bind_int64(st, 11, payload_id);
+	sqlite3_bind_blob(st, 12, salt, ENTRY_SALT_LEN, SQLITE_STATIC);
+	sqlite3_bind_text64(st, 13, e->leaf, e->leaf_len, SQLITE_STATIC, SQLITE_UTF8);
+	sqlite3_bind_blob(st, 14, e->leaf_hash, MERKLE_HASH, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_db_error(s, "cannot write an entry");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_append(struct store *s, const struct entry_input *in,
+		 uint64_t *index_out)
+{
+	uint8_t salt[ENTRY_SALT_LEN];
+	struct entry e;
+	struct buf leaf = BUF_INIT;
+	sqlite3_int64 pid = 0;
+	int rc;
+
+	if (!s->in_txn)
+		return err_set(ERR_USAGE, "store_append outside a transaction");
+	memset(&e, 0, sizeof(e));
+	if (snprintf(e.kind, sizeof(e.kind), "%s", in->kind) >= (int)sizeof(e.kind) ||
+	    !entry_kind_valid(e.kind))
+		return err_set(ERR_USAGE, "unknown evidence kind '%s'", in->kind);
+	e.index = s->acc.size;
+	e.source = (char *)in->source;
+	e.subject = (char *)(in->subject && *in->subject ? in->subject : "-");
+	e.eff_from = in->eff_from;
+	e.eff_to = in->eff_to;
+	e.collected = in->collected;
+	e.attrs = (char *)in->attrs;
+	e.attrs_len = in->attrs_len;
+	e.payload_size = in->payload_len;
+	if (!entry_field_valid(e.source) || !entry_field_valid(e.subject))
+		return err_set(ERR_USAGE, "source and subject must be non-empty single "
+			       "lines of at most %d bytes", ENTRY_FIELD_MAX);
+	if (RAND_bytes(salt, sizeof(salt)) != 1)
+		return err_set_openssl(ERR_CRYPTO, "cannot draw a random salt");
+	if ((rc = entry_commitment(e.commitment, salt, sizeof(salt), in->payload,
+				   in->payload_len)) ||
+	    (rc = entry_leaf_format(&leaf, &e)))
+		goto out;
+	e.leaf = leaf.data;
+	e.leaf_len = leaf.len;
+	if ((rc = merkle_leaf_hash(e.leaf_hash, leaf.data, leaf.len)) ||
+	    (rc = put_payload(s, in->payload, in->payload_len, &pid)) ||
+	    (rc = insert_entry(s, &e, salt, pid)) ||
+	    (rc = merkle_acc_push(&s->acc, e.leaf_hash)))
+		goto out;
+	if (index_out)
+		*index_out = e.index;
+out:
+	OPENSSL_cleanse(salt, sizeof(salt));
+	buf_free(&leaf);
+	return rc;
+}
+
+int store_commit(struct store *s)
+{
+	int rc;
+
+	if (!s->in_txn)
+		return err_set(ERR_USAGE, "store_commit outside a transaction");
+	if ((rc = sign_checkpoint(s)) || (rc = exec(s, "COMMIT", "cannot commit"))) {
+		store_rollback(s);
+		return rc;
+	}
+	s->in_txn = false;
+	return 0;
+}
+
+/* --- reading --- */
+
+int store_size(struct store *s, uint64_t *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = store_prepare(s, &st, "SELECT count(*) FROM entries")))
+		return rc;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		rc = store_db_error(s, "cannot read");
+	else
+		*out = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+#define ENTRY_COLUMNS "idx, kind, source, subject, eff_from, eff_to, collected," \
+	" attrs, commitment, payload_size, erased, leaf, leaf_hash"
+
+static char *column_strdup(sqlite3_stmt *st, int col, size_t *len)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+	size_t n = (size_t)sqlite3_column_bytes(st, col);
+	char *p = malloc(n + 1);
+
+	if (!p)
+		return NULL;
+	memcpy(p, t ? (const char *)t : "", n);
+	p[n] = '\0';
+	if (len)
+		*len = n;
+	return p;
+}
+
+static int row_to_entry(struct store *s, sqlite3_stmt *st, struct entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->index = (uint64_t)sqlite3_column_int64(st, 0);
+	snprintf(e->kind, sizeof(e->kind), "%s", (const char *)sqlite3_column_text(st, 1));
+	if (time_parse(&e->eff_from, (const char *)sqlite3_column_text(st, 4)) ||
+	    time_parse(&e->eff_to, (const char *)sqlite3_column_text(st, 5)) ||
+	    time_parse(&e->collected, (const char *)sqlite3_column_text(st, 6)))
+		return err_set(ERR_DB, "entry %" PRIu64 " in '%s' has a malformed time",
+			       e->index, s->dir);
+	if (sqlite3_column_bytes(st, 8) == 32)
+		memcpy(e->commitment, sqlite3_column_blob(st, 8), 32);
+	e->payload_size = (uint64_t)sqlite3_column_int64(st, 9);
+	e->erased = sqlite3_column_int(st, 10) != 0;
+	if (sqlite3_column_bytes(st, 12) == MERKLE_HASH)
+		memcpy(e->leaf_hash, sqlite3_column_blob(st, 12), MERKLE_HASH);
+	if (!(e->source = column_strdup(st, 2, NULL)) ||
+	    !(e->subject = column_strdup(st, 3, NULL)) ||
+	    !(e->attrs = column_strdup(st, 7, &e->attrs_len)) ||
+	    !(e->leaf = column_strdup(st, 11, &e->leaf_len))) {
+		entry_free(e);
+		return err_set(ERR_NOMEM, "out of memory");
+	}
+	return 0;
+}
+
+int store_get_entry(struct store *s, uint64_t index, struct entry *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = store_prepare(s, &st, "SELECT " ENTRY_COLUMNS " FROM entries WHERE idx=?")))
+		return rc;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = row_to_entry(s, st, out);
+	else if (rc == SQLITE_DONE)
+		rc = err_set(ERR_NOTFOUND, "no entry %" PRIu64 " in the store", index);
+	else
+		rc = store_db_error(s, "cannot read");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_get_payload(struct store *s, uint64_t index, struct buf *out)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = store_prepare(s, &st, "SELECT p.data FROM entries e JOIN payloads p"
+				" ON p.id = e.payload_id WHERE e.idx=? AND e.erased=0")))
+		return rc;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = buf_append(out, sqlite3_column_blob(st, 0),
+				(size_t)sqlite3_column_bytes(st, 0));
+	else if (rc == SQLITE_DONE)
+		rc = err_set(ERR_NOTFOUND, "entry %" PRIu64 " has no payload "
+			     "(no such entry, or erased)", index);
+	else
+		rc = store_db_error(s, "cannot read");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_each(struct store *s, const struct store_filter *f,
+	       int (*fn)(const struct entry *e, void *arg), void *arg)
+{
+	char since[RFC3339_LEN] = "";
+	sqlite3_stmt *st = NULL;
+	struct entry e;
+	int rc, step;
+
+	if (f->since != INT64_MIN)
+		time_format(since, f->since);
+	if ((rc = store_prepare(s, &st, "SELECT " ENTRY_COLUMNS " FROM entries"
+				" WHERE (?1 IS NULL OR kind=?1) AND (?2 IS NULL OR source=?2)"
+				" AND (?3 = '' OR collected >= ?3) ORDER BY idx")))
+		return rc;
+	if (f->kind)
+		sqlite3_bind_text(st, 1, f->kind, -1, SQLITE_STATIC);
+	if (f->source)
+		sqlite3_bind_text(st, 2, f->source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, since, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = row_to_entry(s, st, &e)))
+			break;
+		rc = fn(&e, arg);
+		entry_free(&e);
+		if (rc)
+			break;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = store_db_error(s, "cannot read");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_checkpoint(struct store *s, struct buf *note, struct checkpoint *cp)
+{
+	sqlite3_stmt *st = NULL;
+	struct note n;
+	int rc;
+
+	if ((rc = store_prepare(s, &st, "SELECT note FROM checkpoints ORDER BY seq DESC LIMIT 1")))
+		return rc;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return err_set(ERR_DB, "store '%s' has no checkpoint", s->dir);
+	}
+	rc = buf_append(note, sqlite3_column_text(st, 0), (size_t)sqlite3_column_bytes(st, 0));
+	sqlite3_finalize(st);
+	if (rc)
+		return rc;
+	if (cp && ((rc = note_parse(&n, note->data, note->len)) ||
+		   (rc = checkpoint_parse(cp, n.text, n.text_len))))
+		return err_wrap(rc, "latest checkpoint of '%s'", s->dir);
+	return 0;
+}
+
+int store_leaf_hashes(struct store *s, merkle_hash **out, uint64_t *n)
+{
+	sqlite3_stmt *st = NULL;
+	merkle_hash *h = NULL;
+	uint64_t count, i = 0;
+	int rc, step;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = store_size(s, &count)))
+		return rc;
+	if (count && !(h = calloc(count, sizeof(*h))))
+		return err_set(ERR_NOMEM, "out of memory");
+	if ((rc = store_prepare(s, &st, "SELECT idx, leaf_hash FROM entries ORDER BY idx")))
+		goto fail;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW && i < count) {
+		if ((uint64_t)sqlite3_column_int64(st, 0) != i ||
+		    sqlite3_column_bytes(st, 1) != MERKLE_HASH) {
+			rc = err_set(ERR_DB, "entry %" PRIu64 " is missing or damaged; "
+				     "run 'auditpack verify'", i);
+			goto fail;
+		}
+		memcpy(h[i++], sqlite3_column_blob(st, 1), MERKLE_HASH);
+	}
+	if (step != SQLITE_DONE && step != SQLITE_ROW) {
+		rc = store_db_error(s, "cannot read");
+		goto fail;
+	}
+	sqlite3_finalize(st);
+	*out = h;
+	*n = i;
+	return 0;
+fail:
+	sqlite3_finalize(st);
+	free(h);
+	return rc;
+}
+
+int store_proof(struct store *s, uint64_t index, struct buf *out)
+{
+	merkle_hash *leaves = NULL, proof[MERKLE_MAX_PROOF];
+	struct merkle_tree t = { 0 };
+	struct buf note = BUF_INIT;
+	struct checkpoint cp;
+	char b64[B64_LEN(MERKLE_HASH)];
+	uint64_t n;
+	size_t np;
+	int rc;
+
+	if ((rc = store_checkpoint(s, &note, &cp)))
+		goto out;
+	if (index >= cp.size) {
+		rc = err_set(ERR_NOTFOUND, "entry %" PRIu64 " is not in the latest "
+			     "checkpoint (tree size %" PRIu64 ")", index, cp.size);
+		goto out;
+	}
+	if ((rc = store_leaf_hashes(s, &leaves, &n)))
+		goto out;
+	if (n < cp.size) {
+		rc = err_set(ERR_DB, "the store has %" PRIu64 " entries but its checkpoint "
+			     "claims %" PRIu64 "; run 'auditpack verify'", n, cp.size);
+		goto out;
+	}
+	if ((rc = merkle_tree_init(&t, (const merkle_hash *)leaves, cp.size)) ||
+	    (rc = merkle_inclusion_proof(proof, &np, &t, cp.size, index)) ||
+	    (rc = buf_printf(out, "c2sp.org/tlog-proof@v1\nindex %" PRIu64 "\n", index)))
+		goto out;
+	for (size_t i = 0; i < np; i++) {
+		b64_encode(b64, proof[i], MERKLE_HASH);
+		if ((rc = buf_printf(out, "%s\n", b64)))
+			goto out;
+	}
+	if ((rc = buf_puts(out, "\n")) == 0)
+		rc = buf_append(out, note.data, note.len);
+out:
+	merkle_tree_free(&t);
+	free(leaves);
+	buf_free(&note);
+	return rc;
+}
+
+/* --- keys --- */
+
+int store_key_lookup(struct store *s, uint32_t key_id, uint8_t pub[NOTE_PUBKEY])
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = store_prepare(s, &st, "SELECT pub FROM keys WHERE key_id=?")))
+		return rc;
+	sqlite3_bind_int64(st, 1, key_id);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == NOTE_PUBKEY)
+		memcpy(pub, sqlite3_column_blob(st, 0), NOTE_PUBKEY);
+	else
+		rc = err_set(ERR_NOTFOUND, "no key %08" PRIx32 " in the store", key_id);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_keys(struct store *s, struct store_key **out, size_t *n)
+{
+	struct store_key *k = NULL, *nk;
+	sqlite3_stmt *st = NULL;
+	size_t cnt = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = store_prepare(s, &st, "SELECT key_id, pub, active, created FROM keys "
+				"ORDER BY created, rowid")))
+		return rc;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (!(nk = realloc(k, (cnt + 1) * sizeof(*k)))) {
+			free(k);
+			sqlite3_finalize(st);
+			return err_set(ERR_NOMEM, "out of memory");
+		}
+		k = nk;
+		memset(&k[cnt], 0, sizeof(k[cnt]));
+		k[cnt].key_id = (uint32_t)sqlite3_column_int64(st, 0);
+		if (sqlite3_column_bytes(st, 1) == NOTE_PUBKEY)
+			memcpy(k[cnt].pub, sqlite3_column_blob(st, 1), NOTE_PUBKEY);
+		k[cnt].active = sqlite3_column_int(st, 2) != 0;
+		snprintf(k[cnt].created, sizeof(k[cnt].created), "%s",
+			 (const char *)sqlite3_column_text(st, 3));
+		cnt++;
+	}
+	sqlite3_finalize(st);
+	*out = k;
+	*n = cnt;
+	return 0;
+}
+
+int store_key_rotate(struct store *s, const struct passphrase *newpass,
+		     uint32_t *new_id)
+{
+	char oldpath[PATH_MAX], newpath[PATH_MAX];
+	uint32_t old_id;
+	int rc;
+
+	if ((rc = store_begin(s)))
+		return rc;
+	if ((rc = active_key_id(s, &old_id)) ||
+	    (rc = key_path(oldpath, sizeof(oldpath), s->dir, old_id)) ||
+	    (rc = new_signing_key(s, newpass, new_id)) ||
+	    (rc = key_path(newpath, sizeof(newpath), s->dir, *new_id)))
+		goto fail;
+	if ((rc = store_commit(s))) {
+		unlink(newpath);
+		return rc;
+	}
+	/* The old private key signs nothing any more; its public half stays in
+	 * the keys table so its checkpoints still verify. */
+	unlink(oldpath);
+	return 0;
+fail:
+	store_rollback(s);
+	return rc;
+}

@@ -1,0 +1,148 @@
+/*
+ * store.h - the evidence store: an append-only log of entries in SQLite
+ * (STORE/evidence.db), an RFC 6962 Merkle tree over their leaves, and a
+ * C2SP checkpoint signed with the store's Ed25519 key after every append.
+ *
+ * Writers hold STORE/lock (flock) for the whole run and append inside one
+ * SQLite transaction that also writes the new checkpoint, so a killed run
+ * leaves the store exactly as it was.  Readers need no lock (WAL).
+ */
+#ifndef AUDITPACK_STORE_H
+#define AUDITPACK_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/buf.h"
+#include "entry.h"
+#include "keys.h"
+#include "note.h"
+
+struct store;
+
+enum store_mode {
+	STORE_READ,
+	STORE_WRITE, /* takes the lock, waiting up to wait_seconds */
+};
+
+struct store_opts {
+	const char *dir;
+	int wait_seconds;
+	const struct passphrase *pass; /* used when a checkpoint is signed */
+};
+
+/* Create a store in o->dir (mode 0700) with a fresh signing key and the
+ * signed checkpoint of the empty tree.  Refuses when one exists. */
+int store_init(const struct store_opts *o, const char *origin,
+	       const char *config_template);
+
+int store_open(struct store **out, const struct store_opts *o,
+	       enum store_mode mode);
+void store_close(struct store *s);
+
+const char *store_dir(const struct store *s);
+const char *store_origin(const struct store *s);
+
+/* Number of entries. */
+int store_size(struct store *s, uint64_t *out);
+
+/* --- appending (STORE_WRITE only) --- */
+
+/* What a collector hands the store; the store adds index, salt and
+ * commitment. */
+struct entry_input {
+	const char *kind;
+	const char *source;
+	const char *subject; /* NULL or "" means "-" */
+	int64_t eff_from, eff_to, collected;
+	const char *attrs;   /* JSON object text; committed as given */
+	size_t attrs_len;
+	const void *payload;
+	size_t payload_len;
+};
+
+int store_begin(struct store *s);
+int store_append(struct store *s, const struct entry_input *in,
+		 uint64_t *index_out);
+/* Sign and record the checkpoint for the new size, then commit. */
+int store_commit(struct store *s);
+void store_rollback(struct store *s);
+
+/* --- reading --- */
+
+int store_get_entry(struct store *s, uint64_t index, struct entry *out);
+/* The stored payload bytes (fails for erased entries). */
+int store_get_payload(struct store *s, uint64_t index, struct buf *out);
+
+struct store_filter {
+	const char *kind;   /* NULL: any */
+	const char *source; /* NULL: any */
+	int64_t since;      /* collected at or after; INT64_MIN: any */
+};
+
+/* Call fn for each matching entry in index order; a non-zero return from
+ * fn stops the walk and is returned. */
+int store_each(struct store *s, const struct store_filter *f,
+	       int (*fn)(const struct entry *e, void *arg), void *arg);
+
+/* The latest signed checkpoint note (and its parsed body). */
+int store_checkpoint(struct store *s, struct buf *note, struct checkpoint *cp);
+
+/* The C2SP tlog-proof@v1 text for entry `index` against the latest
+ * checkpoint. */
+int store_proof(struct store *s, uint64_t index, struct buf *out);
+
+/* --- keys --- */
+
+struct store_key {
+	uint32_t key_id;
+	uint8_t pub[NOTE_PUBKEY];
+	bool active;
+	char created[32];
+};
+
+/* All keys the store has ever signed with, oldest first; *out is
+ * malloc'd. */
+int store_keys(struct store *s, struct store_key **out, size_t *n);
+
+/* Generate a new signing key, retire the old one (its public key stays so
+ * old checkpoints verify), and sign a checkpoint with the new key. */
+int store_key_rotate(struct store *s, const struct passphrase *newpass,
+		     uint32_t *new_id);
+
+/* --- verification --- */
+
+struct verify_problem {
+	char what[512];
+};
+
+struct verify_report {
+	uint64_t entries;
+	uint64_t checkpoints;
+	uint64_t erased;
+	uint64_t payload_bytes;
+	struct checkpoint latest;
+	struct verify_problem *problems; /* malloc'd, in discovery order */
+	size_t nproblems;
+	size_t cap;
+};
+
+struct verify_opts {
+	const char *against;   /* a checkpoint note kept elsewhere, or NULL */
+	size_t against_len;
+	const char *vkey;      /* pin: only this key is trusted, or NULL */
+};
+
+/*
+ * Check everything: every leaf against its columns, attrs and payload
+ * commitment; the tree against every checkpoint's signature, root and
+ * consistency with the one before; and the optional witness checkpoint.
+ * Returns 0 when verification ran (look at report->nproblems), or an error
+ * when it could not run at all.
+ */
+int store_verify(struct store *s, const struct verify_opts *o,
+		 struct verify_report *report);
+void verify_report_free(struct verify_report *r);
+
+#endif

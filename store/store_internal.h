@@ -1,0 +1,40 @@
+/*
+ * store_internal.h - what store.c shares with verify.c and proof code.
+ * Not for use outside store/.
+ */
+#ifndef AUDITPACK_STORE_INTERNAL_H
+#define AUDITPACK_STORE_INTERNAL_H
+
+#include <limits.h>
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+struct store {
+	char dir[PATH_MAX];
+	char origin[NOTE_MAX_NAME];
+	sqlite3 *db;
+	int lock_fd;
+	enum store_mode mode;
+	const struct passphrase *pass;
+	EVP_PKEY *signer;          /* loaded on first signature */
+	uint32_t signer_id;
+	struct merkle_acc acc;     /* tree state inside a write transaction */
+	bool in_txn;
+};
+
+/* Report a failed SQLite call as ERR_DB with the statement's context. */
+int store_db_error(struct store *s, const char *what);
+
+/* Prepare, or fail with ERR_DB. */
+int store_prepare(struct store *s, sqlite3_stmt **out, const char *sql);
+
+/* Every leaf hash in index order (malloc'd); *n receives the count.
+ * Fails if the indices are not 0..n-1. */
+int store_leaf_hashes(struct store *s, merkle_hash **out, uint64_t *n);
+
+/* The public key with this id, or ERR_NOTFOUND. */
+int store_key_lookup(struct store *s, uint32_t key_id, uint8_t pub[NOTE_PUBKEY]);
+
+#endif

@@ -1,0 +1,423 @@
+/*
+ * verify.c - the whole-store check behind `auditpack verify`.
+ *
+ * Trust comes only from the signed checkpoints: every other column is
+ * recomputed from the leaf text, the payload bytes and their salt, and the
+ * tree rebuilt from the leaves must reproduce every checkpoint's root.  The
+ * stored leaf_hash column only serves to name the first bad entry.
+ */
+#include "store_internal.h"
+#include "../common/err.h"
+#include "../common/hash.h"
+#include "../common/timeutil.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#define MAX_PROBLEMS 1000
+
+static void problem(struct verify_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void problem(struct verify_report *r, const char *fmt, ...)
+{
+	struct verify_problem *p;
+	va_list ap;
+
+	if (r->nproblems >= MAX_PROBLEMS)
+		return;
+	if (r->nproblems == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 16;
+
+		if (!(p = realloc(r->problems, cap * sizeof(*p))))
+			return;
+		r->problems = p;
+		r->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(r->problems[r->nproblems].what, sizeof(p->what), fmt, ap);
+	va_end(ap);
+	r->nproblems++;
+}
+
+void verify_report_free(struct verify_report *r)
+{
+	free(r->problems);
+	r->problems = NULL;
+	r->nproblems = r->cap = 0;
+}
+
+struct trust {
+	struct store *s;
+	bool pinned;
+	uint32_t pin_id;
+	uint8_t pin_pub[NOTE_PUBKEY];
+	char pin_name[NOTE_MAX_NAME];
+};
+
+/* Check a signed checkpoint note; 0 and *cp filled when it verifies. */
+static int check_note(const struct trust *t, const char *msg, size_t len,
+		      struct checkpoint *cp, char *why, size_t whylen)
+{
+	uint8_t pub[NOTE_PUBKEY];
+	struct note n;
+
+	if (note_parse(&n, msg, len) || checkpoint_parse(cp, n.text, n.text_len)) {
+		snprintf(why, whylen, "is malformed: %s", err_msg());
+		return -1;
+	}
+	if (strcmp(cp->origin, t->s->origin)) {
+		snprintf(why, whylen, "is for origin '%.100s', not '%.100s'", cp->origin,
+			 t->s->origin);
+		return -1;
+	}
+	for (size_t i = 0; i < n.nsigs; i++) {
+		const struct note_sig *sg = &n.sigs[i];
+
+		if (strcmp(sg->name, t->s->origin))
+			continue;
+		if (t->pinned) {
+			if (sg->key_id != t->pin_id)
+				continue;
+			memcpy(pub, t->pin_pub, NOTE_PUBKEY);
+		} else if (store_key_lookup(t->s, sg->key_id, pub)) {
+			continue;
+		}
+		if (note_sig_verify(&n, sg, pub))
+			return 0;
+		snprintf(why, whylen, "has a bad signature by key %08" PRIx32, sg->key_id);
+		return -1;
+	}
+	snprintf(why, whylen, "is not signed by any %s key (key id %08" PRIx32 ")",
+		 t->pinned ? "pinned" : "known", n.sigs[0].key_id);
+	return -1;
+}
+
+static bool erased_by_tombstones(json_t *erased_set, uint64_t idx)
+{
+	char key[32];
+
+	snprintf(key, sizeof(key), "%" PRIu64, idx);
+	return json_object_get(erased_set, key) != NULL;
+}
+
+/* Collect the indices that tombstone entries say were erased. */
+static void note_tombstone(json_t *erased_set, const char *attrs, size_t len)
+{
+	json_t *a = json_loadb(attrs, len, 0, NULL), *list, *v;
+	size_t i;
+
+	list = a ? json_object_get(a, "erased") : NULL;
+	json_array_foreach(list, i, v) {
+		char key[32];
+
+		if (json_is_integer(v)) {
+			snprintf(key, sizeof(key), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+			json_object_set_new(erased_set, key, json_true());
+		}
+	}
+	json_decref(a);
+}
+
+/* Compare one row with the leaf text it claims to be. */
+static void check_entry(struct verify_report *r, sqlite3_stmt *st, uint64_t i,
+			merkle_hash leaf_hash, json_t *erased_set)
+{
+	const char *leaf = (const char *)sqlite3_column_text(st, 11);
+	size_t leaf_len = (size_t)sqlite3_column_bytes(st, 11);
+	const char *attrs = (const char *)sqlite3_column_text(st, 7);
+	size_t attrs_len = (size_t)sqlite3_column_bytes(st, 7);
+	uint8_t adig[32], want_adig[32], c[32];
+	struct entry e;
+	char t[3][RFC3339_LEN];
+
+	memset(&e, 0, sizeof(e));
+	merkle_leaf_hash(leaf_hash, leaf ? leaf : "", leaf_len);
+	if (sqlite3_column_bytes(st, 12) != MERKLE_HASH ||
+	    memcmp(sqlite3_column_blob(st, 12), leaf_hash, MERKLE_HASH))
+		problem(r, "entry %" PRIu64 ": leaf text does not match its recorded "
+			"leaf hash (the leaf was edited)", i);
+	if (!leaf || entry_leaf_parse(&e, want_adig, leaf, leaf_len)) {
+		problem(r, "entry %" PRIu64 ": leaf text is malformed: %s", i, err_msg());
+		goto out;
+	}
+	if (e.index != i)
+		problem(r, "entry %" PRIu64 ": its leaf says index %" PRIu64
+			" (entries moved or swapped)", i, e.index);
+	time_format(t[0], e.eff_from);
+	time_format(t[1], e.eff_to);
+	time_format(t[2], e.collected);
+	if (strcmp(e.kind, (const char *)sqlite3_column_text(st, 1)) ||
+	    strcmp(e.source, (const char *)sqlite3_column_text(st, 2)) ||
+	    strcmp(e.subject, (const char *)sqlite3_column_text(st, 3)) ||
+	    strcmp(t[0], (const char *)sqlite3_column_text(st, 4)) ||
+	    strcmp(t[1], (const char *)sqlite3_column_text(st, 5)) ||
+	    strcmp(t[2], (const char *)sqlite3_column_text(st, 6)) ||
+	    (uint64_t)sqlite3_column_int64(st, 9) != e.payload_size ||
+	    sqlite3_column_bytes(st, 8) != 32 ||
+	    memcmp(sqlite3_column_blob(st, 8), e.commitment, 32))
+		problem(r, "entry %" PRIu64 ": a field (kind, source, subject, times, "
+			"size or commitment) differs from its signed leaf", i);
+	sha256(adig, attrs ? attrs : "", attrs_len);
+	if (memcmp(adig, want_adig, 32))
+		problem(r, "entry %" PRIu64 ": attrs do not match the digest in its leaf", i);
+	if (!strcmp(e.kind, "tombstone"))
+		note_tombstone(erased_set, attrs, attrs_len);
+	if (sqlite3_column_type(st, 13) == SQLITE_NULL ||
+	    sqlite3_column_type(st, 14) == SQLITE_NULL) {
+		if (!(sqlite3_column_int(st, 10) && erased_by_tombstones(erased_set, i)))
+			problem(r, "entry %" PRIu64 ": payload is missing and no tombstone "
+				"records its erasure", i);
+		r->erased++;
+		goto out;
+	}
+	entry_commitment(c, sqlite3_column_blob(st, 14),
+			 (size_t)sqlite3_column_bytes(st, 14),
+			 sqlite3_column_blob(st, 13), (size_t)sqlite3_column_bytes(st, 13));
+	if (memcmp(c, e.commitment, 32) ||
+	    (uint64_t)sqlite3_column_bytes(st, 13) != e.payload_size)
+		problem(r, "entry %" PRIu64 ": payload does not match its commitment "
+			"(payload or salt changed)", i);
+	r->payload_bytes += (uint64_t)sqlite3_column_bytes(st, 13);
+out:
+	entry_free(&e);
+}
+
+struct cp_row {
+	uint64_t seq;
+	struct checkpoint cp;
+	bool ok;
+};
+
+static int load_checkpoints(struct store *s, const struct trust *t,
+			    struct verify_report *r, struct cp_row **out,
+			    size_t *n)
+{
+	struct cp_row *rows = NULL, *nr;
+	sqlite3_stmt *st = NULL;
+	char why[256];
+	size_t cnt = 0;
+	int rc;
+
+	if ((rc = store_prepare(s, &st, "SELECT seq, size, note FROM checkpoints ORDER BY seq")))
+		return rc;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (!(nr = realloc(rows, (cnt + 1) * sizeof(*rows)))) {
+			rc = err_set(ERR_NOMEM, "out of memory");
+			break;
+		}
+		rows = nr;
+		memset(&rows[cnt], 0, sizeof(rows[cnt]));
+		rows[cnt].seq = (uint64_t)sqlite3_column_int64(st, 0);
+		rows[cnt].ok = check_note(t, (const char *)sqlite3_column_text(st, 2),
+					  (size_t)sqlite3_column_bytes(st, 2),
+					  &rows[cnt].cp, why, sizeof(why)) == 0;
+		if (!rows[cnt].ok)
+			problem(r, "checkpoint %" PRIu64 " %s", rows[cnt].seq, why);
+		else if ((uint64_t)sqlite3_column_int64(st, 1) != rows[cnt].cp.size)
+			problem(r, "checkpoint %" PRIu64 ": recorded size differs from its "
+				"signed size", rows[cnt].seq);
+		cnt++;
+	}
+	sqlite3_finalize(st);
+	*out = rows;
+	*n = cnt;
+	return rc;
+}
+
+/* Every checkpoint's root against the tree, and each consistent with the
+ * one before it (RFC 9162 2.1.4 proofs from the rebuilt tree). */
+static int check_tree(struct verify_report *r, const merkle_hash *leaves,
+		      uint64_t n, struct cp_row *cps, size_t ncp)
+{
+	merkle_hash root, proof[MERKLE_MAX_PROOF];
+	struct merkle_tree t;
+	const struct cp_row *prev = NULL;
+	size_t np;
+	int rc;
+
+	if ((rc = merkle_tree_init(&t, leaves, n)))
+		return rc;
+	for (size_t i = 0; i < ncp; i++) {
+		const struct cp_row *c = &cps[i];
+
+		if (!c->ok)
+			continue;
+		if (c->cp.size > n) {
+			problem(r, "checkpoint %" PRIu64 " covers %" PRIu64 " entries but "
+				"the store has %" PRIu64 " (entries deleted)", c->seq,
+				c->cp.size, n);
+			continue;
+		}
+		if ((rc = merkle_tree_root(root, &t, c->cp.size)))
+			break;
+		if (memcmp(root, c->cp.root, MERKLE_HASH))
+			problem(r, "checkpoint %" PRIu64 " (size %" PRIu64 "): its root does "
+				"not match the entries", c->seq, c->cp.size);
+		if (prev && prev->cp.size > c->cp.size)
+			problem(r, "checkpoint %" PRIu64 " is smaller than the one before it "
+				"(the log shrank)", c->seq);
+		else if (prev && prev->cp.size > 0) {
+			if ((rc = merkle_consistency_proof(proof, &np, &t, prev->cp.size,
+							   c->cp.size)))
+				break;
+			if (!merkle_verify_consistency(prev->cp.size, c->cp.size,
+						       prev->cp.root, c->cp.root,
+						       (const merkle_hash *)proof, np))
+				problem(r, "checkpoint %" PRIu64 " is not consistent with "
+					"checkpoint %" PRIu64, c->seq, prev->seq);
+		}
+		prev = c;
+	}
+	merkle_tree_free(&t);
+	return rc;
+}
+
+static int check_against(struct verify_report *r, const struct trust *t,
+			 const struct verify_opts *o, const merkle_hash *leaves,
+			 uint64_t n)
+{
+	struct checkpoint w;
+	merkle_hash root;
+	char why[256];
+	int rc;
+
+	if (check_note(t, o->against, o->against_len, &w, why, sizeof(why))) {
+		problem(r, "the witness checkpoint %s", why);
+		return 0;
+	}
+	if (w.size > n) {
+		problem(r, "the witness checkpoint covers %" PRIu64 " entries but the "
+			"store has only %" PRIu64 " (the newest entries were deleted)",
+			w.size, n);
+		return 0;
+	}
+	if ((rc = merkle_root(root, leaves, w.size)))
+		return rc;
+	if (memcmp(root, w.root, MERKLE_HASH))
+		problem(r, "the store's first %" PRIu64 " entries do not match the "
+			"witness checkpoint (the log was rewritten)", w.size);
+	return 0;
+}
+
+static int check_entries(struct store *s, struct verify_report *r,
+			 merkle_hash **leaves_out, uint64_t *n_out)
+{
+	sqlite3_stmt *st = NULL;
+	merkle_hash *leaves = NULL, *nl;
+	json_t *erased_set = json_object();
+	uint64_t i = 0, cap = 0;
+	int rc, step;
+
+	if (!erased_set)
+		return err_set(ERR_NOMEM, "out of memory");
+	if ((rc = store_prepare(s, &st, "SELECT e.idx, e.kind, e.source, e.subject,"
+				" e.eff_from, e.eff_to, e.collected, e.attrs, e.commitment,"
+				" e.payload_size, e.erased, e.leaf, e.leaf_hash, p.data, e.salt"
+				" FROM entries e LEFT JOIN payloads p ON p.id = e.payload_id"
+				" ORDER BY e.idx")))
+		goto out;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		uint64_t idx = (uint64_t)sqlite3_column_int64(st, 0);
+
+		if (idx != i) {
+			problem(r, idx > i ? "entry %" PRIu64 " is missing (the next is %"
+				PRIu64 ")" : "entry %" PRIu64 " appears out of order (%" PRIu64 ")",
+				i, idx);
+			/* Stop here: later leaves cannot be placed in the tree. */
+			break;
+		}
+		if (i == cap) {
+			cap = cap ? cap * 2 : 1024;
+			if (!(nl = realloc(leaves, cap * sizeof(*leaves)))) {
+				rc = err_set(ERR_NOMEM, "out of memory");
+				goto out;
+			}
+			leaves = nl;
+		}
+		check_entry(r, st, i, leaves[i], erased_set);
+		i++;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = store_db_error(s, "cannot read");
+out:
+	sqlite3_finalize(st);
+	json_decref(erased_set);
+	if (rc) {
+		free(leaves);
+		return rc;
+	}
+	r->entries = i;
+	*leaves_out = leaves;
+	*n_out = i;
+	return 0;
+}
+
+static int db_integrity(struct store *s, struct verify_report *r)
+{
+	sqlite3_stmt *st = NULL;
+	const char *res;
+	int rc;
+
+	if ((rc = store_prepare(s, &st, "PRAGMA quick_check")))
+		return rc;
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = store_db_error(s, "cannot check");
+	} else {
+		res = (const char *)sqlite3_column_text(st, 0);
+		if (!res || strcmp(res, "ok"))
+			problem(r, "the database file is damaged: %s", res ? res : "?");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_verify(struct store *s, const struct verify_opts *o,
+		 struct verify_report *r)
+{
+	struct trust t = { .s = s };
+	struct cp_row *cps = NULL;
+	merkle_hash *leaves = NULL;
+	size_t ncp = 0;
+	uint64_t n = 0;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (o->vkey) {
+		if ((rc = note_vkey_parse(o->vkey, t.pin_name, &t.pin_id, t.pin_pub)))
+			return rc;
+		if (strcmp(t.pin_name, s->origin))
+			return err_set(ERR_USAGE, "the pinned key is for '%s', the store is '%s'",
+				       t.pin_name, s->origin);
+		t.pinned = true;
+	}
+	/* One read transaction: a concurrent collect cannot shift the view. */
+	if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		return store_db_error(s, "cannot read");
+	if ((rc = db_integrity(s, r)) || (rc = check_entries(s, r, &leaves, &n)) ||
+	    (rc = load_checkpoints(s, &t, r, &cps, &ncp)) ||
+	    (rc = check_tree(r, (const merkle_hash *)leaves, n, cps, ncp)))
+		goto out;
+	if (ncp == 0)
+		problem(r, "the store has no checkpoint");
+	else if (cps[ncp - 1].ok && cps[ncp - 1].cp.size < n)
+		problem(r, "entries %" PRIu64 "..%" PRIu64 " are not covered by any "
+			"signed checkpoint", cps[ncp - 1].cp.size, n - 1);
+	if (ncp)
+		r->latest = cps[ncp - 1].cp;
+	r->checkpoints = ncp;
+	if (o->against)
+		rc = check_against(r, &t, o, (const merkle_hash *)leaves, n);
+out:
+	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	free(cps);
+	free(leaves);
+	if (rc)
+		verify_report_free(r);
+	return rc;
+}

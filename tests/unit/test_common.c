@@ -1,0 +1,122 @@
+/* common/: encodings, times and durations, the byte buffer. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../common/buf.h"
+#include "../../common/encode.h"
+#include "../../common/timeutil.h"
+
+static void test_base64_rfc4648_vectors(void **state)
+{
+	/* RFC 4648 section 10. */
+	static const char *const in[] = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
+	static const char *const out[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==",
+					   "Zm9vYmE=", "Zm9vYmFy" };
+	char enc[32];
+	uint8_t dec[32];
+	size_t n;
+
+	(void)state;
+	for (size_t i = 0; i < 7; i++) {
+		b64_encode(enc, (const uint8_t *)in[i], strlen(in[i]));
+		assert_string_equal(enc, out[i]);
+		assert_int_equal(b64_decode(dec, sizeof(dec), &n, out[i], strlen(out[i])), 0);
+		assert_int_equal(n, strlen(in[i]));
+		assert_memory_equal(dec, in[i], n);
+	}
+	assert_int_not_equal(b64_decode(dec, sizeof(dec), &n, "Zg=", 3), 0);
+	assert_int_not_equal(b64_decode(dec, sizeof(dec), &n, "Zh==", 4), 0); /* stray bits */
+	assert_int_not_equal(b64_decode(dec, sizeof(dec), &n, "Z===", 4), 0);
+	assert_int_not_equal(b64_decode(dec, sizeof(dec), &n, "Zm9v!A==", 8), 0);
+	assert_int_not_equal(b64_decode(dec, 2, &n, "Zm9v", 4), 0); /* overflow */
+}
+
+static void test_hex(void **state)
+{
+	uint8_t b[2];
+	char h[5];
+
+	(void)state;
+	assert_int_equal(hex_decode(b, 2, "0aFf", 4), 0);
+	hex_encode(h, b, 2);
+	assert_string_equal(h, "0aff");
+	assert_int_not_equal(hex_decode(b, 2, "0aF", 3), 0);
+	assert_int_not_equal(hex_decode(b, 2, "0aFg", 4), 0);
+}
+
+static void test_time(void **state)
+{
+	char s[RFC3339_LEN];
+	int64_t t;
+
+	(void)state;
+	assert_int_equal(time_parse(&t, "1970-01-01T00:00:00Z"), 0);
+	assert_int_equal(t, 0);
+	assert_int_equal(time_parse(&t, "2024-02-29T23:59:59Z"), 0);
+	time_format(s, t);
+	assert_string_equal(s, "2024-02-29T23:59:59Z");
+	assert_int_equal(time_parse(&t, "2026-11-29T11:30:00.123+05:30"), 0);
+	time_format(s, t);
+	assert_string_equal(s, "2026-11-29T06:00:00Z");
+	time_format(s, -1);
+	assert_string_equal(s, "1969-12-31T23:59:59Z");
+	assert_int_not_equal(time_parse(&t, "2026-11-29"), 0);
+	assert_int_not_equal(time_parse(&t, "2026-13-01T00:00:00Z"), 0);
+	assert_int_not_equal(time_parse(&t, "2026-11-29T00:00:00"), 0);
+	assert_int_not_equal(time_parse(&t, "2026-11-29T00:00:00Zjunk"), 0);
+}
+
+static void test_duration(void **state)
+{
+	int64_t d;
+
+	(void)state;
+	assert_int_equal(duration_parse(&d, "30s"), 0);
+	assert_int_equal(d, 30);
+	assert_int_equal(duration_parse(&d, "7d"), 0);
+	assert_int_equal(d, 7 * 86400);
+	assert_int_equal(duration_parse(&d, "2w"), 0);
+	assert_int_equal(d, 14 * 86400);
+	assert_int_equal(duration_parse(&d, "90"), 0);
+	assert_int_equal(d, 90);
+	assert_int_not_equal(duration_parse(&d, "7dd"), 0);
+	assert_int_not_equal(duration_parse(&d, "-1s"), 0);
+	assert_int_not_equal(duration_parse(&d, "d"), 0);
+	assert_int_not_equal(duration_parse(&d, "99999999999999999999w"), 0);
+}
+
+static void test_buf(void **state)
+{
+	struct buf b = BUF_INIT;
+	char *p;
+	size_t n;
+
+	(void)state;
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(buf_printf(&b, "%d,", i), 0);
+	assert_int_equal(strncmp(b.data, "0,1,2,", 6), 0);
+	assert_int_equal(b.data[b.len], '\0');
+	p = buf_detach(&b, &n);
+	assert_int_equal(strlen(p), n);
+	assert_null(b.data);
+	free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_base64_rfc4648_vectors),
+		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_time),
+		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_buf),
+	};
+
+	return cmocka_run_group_tests_name("common", tests, NULL, NULL);
+}

@@ -1,0 +1,307 @@
+/*
+ * The evidence store through its API: append and commit, rollback leaves
+ * nothing, proofs check against the checkpoint, key permissions and
+ * passphrases, rotation keeps old checkpoints verifiable, tampering found.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "../../common/encode.h"
+#include "../../common/err.h"
+#include "../../store/store.h"
+
+struct fixture {
+	char dir[64];
+	struct store_opts o;
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/auditpack-test-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	/* The store lives one level down: init must create it. */
+	strncat(f->dir, "/s", sizeof(f->dir) - strlen(f->dir) - 1);
+	f->o.dir = f->dir;
+	f->o.wait_seconds = 1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%.*s'", (int)(strlen(f->dir) - 2), f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+static void append_docs(struct store *s, int n, const char *tag)
+{
+	char payload[64], attrs[64];
+
+	assert_int_equal(store_begin(s), 0);
+	for (int i = 0; i < n; i++) {
+		struct entry_input in = { 0 };
+
+		snprintf(payload, sizeof(payload), "%s payload %d", tag, i);
+		snprintf(attrs, sizeof(attrs), "{\"n\":%d}", i);
+		in.kind = "document";
+		in.source = "unit";
+		in.eff_from = in.eff_to = in.collected = 1700000000 + i;
+		in.attrs = attrs;
+		in.attrs_len = strlen(attrs);
+		in.payload = payload;
+		in.payload_len = strlen(payload);
+		assert_int_equal(store_append(s, &in, NULL), 0);
+	}
+	assert_int_equal(store_commit(s), 0);
+}
+
+static size_t verify_problems(struct store *s)
+{
+	struct verify_opts vo = { 0 };
+	struct verify_report r;
+	size_t n;
+
+	assert_int_equal(store_verify(s, &vo, &r), 0);
+	n = r.nproblems;
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, "  (expected?) %s\n", r.problems[i].what);
+	verify_report_free(&r);
+	return n;
+}
+
+static void test_append_commit_verify(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = NULL;
+	struct checkpoint cp;
+	struct buf note = BUF_INIT;
+	uint64_t size;
+
+	assert_int_equal(store_init(&f->o, "unit.example/log", NULL), 0);
+	assert_int_equal(store_init(&f->o, "unit.example/log", NULL), ERR_EXISTS);
+	assert_int_equal(store_open(&s, &f->o, STORE_WRITE), 0);
+	append_docs(s, 5, "a");
+	append_docs(s, 3, "b");
+	assert_int_equal(store_size(s, &size), 0);
+	assert_int_equal(size, 8);
+	assert_int_equal(store_checkpoint(s, &note, &cp), 0);
+	assert_int_equal(cp.size, 8);
+	assert_string_equal(cp.origin, "unit.example/log");
+	assert_int_equal(verify_problems(s), 0);
+	store_close(s);
+	buf_free(&note);
+}
+
+static void test_rollback_leaves_nothing(void **state)
+{
+	struct fixture *f = *state;
+	struct buf before = BUF_INIT, after = BUF_INIT;
+	struct entry_input in = { 0 };
+	struct store *s = NULL;
+	uint64_t size;
+
+	assert_int_equal(store_init(&f->o, "unit.example/log", NULL), 0);
+	assert_int_equal(store_open(&s, &f->o, STORE_WRITE), 0);
+	append_docs(s, 2, "a");
+	assert_int_equal(store_checkpoint(s, &before, NULL), 0);
+	assert_int_equal(store_begin(s), 0);
+	in.kind = "document";
+	in.source = "unit";
+	in.attrs = "{}";
+	in.attrs_len = 2;
+	in.payload = "x";
+	in.payload_len = 1;
+	assert_int_equal(store_append(s, &in, NULL), 0);
+	store_rollback(s);
+	assert_int_equal(store_size(s, &size), 0);
+	assert_int_equal(size, 2);
+	assert_int_equal(store_checkpoint(s, &after, NULL), 0);
+	assert_string_equal(before.data, after.data);
+	/* Bad input is refused before anything is written. */
+	assert_int_equal(store_begin(s), 0);
+	in.kind = "no-such-kind";
+	assert_int_equal(store_append(s, &in, NULL), ERR_USAGE);
+	in.kind = "document";
+	in.source = "two\nlines";
+	assert_int_equal(store_append(s, &in, NULL), ERR_USAGE);
+	store_rollback(s);
+	assert_int_equal(verify_problems(s), 0);
+	store_close(s);
+	buf_free(&before);
+	buf_free(&after);
+}
+
+/* Parse our own tlog-proof text and check it with the RFC 9162 verifier. */
+static void test_proof_checks_against_checkpoint(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = NULL;
+
+	assert_int_equal(store_init(&f->o, "unit.example/log", NULL), 0);
+	assert_int_equal(store_open(&s, &f->o, STORE_WRITE), 0);
+	append_docs(s, 13, "p");
+	for (uint64_t idx = 0; idx < 13; idx++) {
+		struct buf proof = BUF_INIT;
+		merkle_hash hashes[MERKLE_MAX_PROOF];
+		struct checkpoint cp;
+		struct entry e;
+		struct note n;
+		char *line, *save = NULL, *cp_text;
+		size_t nh = 0, len;
+
+		assert_int_equal(store_proof(s, idx, &proof), 0);
+		cp_text = strstr(proof.data, "\n\n") + 2;
+		assert_int_equal(note_parse(&n, cp_text, strlen(cp_text)), 0);
+		assert_int_equal(checkpoint_parse(&cp, n.text, n.text_len), 0);
+		cp_text[-1] = '\0';
+		line = strtok_r(proof.data, "\n", &save);
+		assert_string_equal(line, "c2sp.org/tlog-proof@v1");
+		line = strtok_r(NULL, "\n", &save);
+		assert_int_equal(strtoull(line + 6, NULL, 10), idx);
+		while ((line = strtok_r(NULL, "\n", &save)))
+			assert_int_equal(b64_decode(hashes[nh++], 32, &len, line, strlen(line)), 0);
+		assert_int_equal(store_get_entry(s, idx, &e), 0);
+		assert_true(merkle_verify_inclusion(e.leaf_hash, idx, cp.size,
+						    (const merkle_hash *)hashes, nh, cp.root));
+		entry_free(&e);
+		buf_free(&proof);
+	}
+	store_close(s);
+}
+
+static void key_file(struct fixture *f, char *out, size_t cap)
+{
+	char cmd[256];
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "ls %s/keys/*.key", f->dir);
+	p = popen(cmd, "r");
+	assert_non_null(fgets(out, (int)cap, p));
+	out[strcspn(out, "\n")] = '\0';
+	pclose(p);
+}
+
+static void test_group_readable_key_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = NULL;
+	char path[256];
+	struct entry_input in = { .kind = "document", .source = "u", .attrs = "{}",
+				  .attrs_len = 2, .payload = "", .payload_len = 0 };
+
+	assert_int_equal(store_init(&f->o, "unit.example/log", NULL), 0);
+	key_file(f, path, sizeof(path));
+	assert_int_equal(chmod(path, 0640), 0);
+	assert_int_equal(store_open(&s, &f->o, STORE_WRITE), 0);
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_append(s, &in, NULL), 0);
+	assert_int_equal(store_commit(s), ERR_CRYPTO);
+	assert_non_null(strstr(err_msg(), "group or others"));
+	store_close(s);
+}
+
+static void test_passphrases(void **state)
+{
+	struct fixture *f = *state;
+	struct passphrase good = { "correct horse", 13 }, bad = { "wrong", 5 };
+	struct store *s = NULL;
+
+	f->o.pass = &good;
+	assert_int_equal(store_init(&f->o, "unit.example/log", NULL), 0);
+	f->o.pass = NULL;
+	assert_int_equal(store_open(&s, &f->o, STORE_WRITE), 0);
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_commit(s), ERR_CRYPTO);
+	assert_non_null(strstr(err_msg(), "encrypted"));
+	store_close(s);
+	f->o.pass = &bad;
+	assert_int_equal(store_open(&s, &f->o, STORE_WRITE), 0);
+	assert_int_equal(store_begin(s), 0);
+	assert_int_equal(store_commit(s), ERR_CRYPTO);
+	assert_non_null(strstr(err_msg(), "wrong passphrase"));
+	store_close(s);
+	f->o.pass = &good;
+	assert_int_equal(store_open(&s, &f->o, STORE_WRITE), 0);
+	append_docs(s, 1, "e");
+	assert_int_equal(verify_problems(s), 0);
+	store_close(s);
+}
+
+static void test_rotation_keeps_old_checkpoints(void **state)
+{
+	struct fixture *f = *state;
+	struct store_key *keys = NULL;
+	struct store *s = NULL;
+	uint32_t id;
+	size_t n;
+
+	assert_int_equal(store_init(&f->o, "unit.example/log", NULL), 0);
+	assert_int_equal(store_open(&s, &f->o, STORE_WRITE), 0);
+	append_docs(s, 3, "r");
+	assert_int_equal(store_key_rotate(s, NULL, &id), 0);
+	append_docs(s, 2, "r2");
+	assert_int_equal(store_keys(s, &keys, &n), 0);
+	assert_int_equal(n, 2);
+	assert_false(keys[0].active);
+	assert_true(keys[1].active);
+	assert_int_equal(keys[1].key_id, id);
+	assert_int_equal(verify_problems(s), 0);
+	free(keys);
+	store_close(s);
+}
+
+static void test_tampering_found(void **state)
+{
+	struct fixture *f = *state;
+	struct store *s = NULL;
+	char db[128];
+	sqlite3 *h;
+
+	assert_int_equal(store_init(&f->o, "unit.example/log", NULL), 0);
+	assert_int_equal(store_open(&s, &f->o, STORE_WRITE), 0);
+	append_docs(s, 4, "t");
+	store_close(s);
+	snprintf(db, sizeof(db), "%s/evidence.db", f->dir);
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(h, "UPDATE entries SET attrs='{\"n\":9}' WHERE idx=2",
+				      NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(h);
+	assert_int_equal(store_open(&s, &f->o, STORE_READ), 0);
+	assert_int_equal(verify_problems(s), 1);
+	store_close(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_append_commit_verify, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_proof_checks_against_checkpoint, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group_readable_key_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_passphrases, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rotation_keeps_old_checkpoints, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tampering_found, setup, teardown),
+	};
+
+	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
+}
