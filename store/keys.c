@@ -27,7 +27,7 @@ static int set_passphrase(struct passphrase *out, char *data, size_t len)
 	if (len == 0) {
 		OPENSSL_cleanse(data, strlen(data));
 		free(data);
-		return err_set(ERR_USAGE, "the key passphrase is empty; "
+		return err_set(ERR_CRYPTO, "the key passphrase is empty; "
 			       "an empty passphrase does not protect the key");
 	}
 	data[len] = '\0';
@@ -40,7 +40,7 @@ int passphrase_get(struct passphrase *out, const char *file)
 {
 	struct buf b = BUF_INIT;
 	const char *env;
-	char *nl;
+	char *nl, *copy;
 	int rc;
 
 	out->data = NULL;
@@ -62,9 +62,9 @@ int passphrase_get(struct passphrase *out, const char *file)
 	env = getenv("AUDITPACK_KEY_PASSPHRASE");
 	if (!env)
 		return 0;
-	if (!(out->data = strdup(env)))
+	if (!(copy = strdup(env)))
 		return err_set(ERR_NOMEM, "out of memory");
-	return set_passphrase(out, out->data, strlen(env));
+	return set_passphrase(out, copy, strlen(copy));
 }
 
 void passphrase_free(struct passphrase *p)

@@ -2,6 +2,7 @@
 # $AUDITPACK is the binary under test, $TESTS the tests/ directory.
 set -u
 AP=${AUDITPACK:?AUDITPACK must name the binary under test}
+AP=$(cd "$(dirname "$AP")" && pwd)/$(basename "$AP")
 TESTS=${TESTS:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 WORK=$(mktemp -d /tmp/auditpack-cli.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
