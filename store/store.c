@@ -56,6 +56,16 @@ int store_prepare(struct store *s, sqlite3_stmt **out, const char *sql)
 	return 0;
 }
 
+int store_prepare_cached(struct store *s, sqlite3_stmt **cache, const char *sql)
+{
+	if (*cache) {
+		sqlite3_reset(*cache);
+		sqlite3_clear_bindings(*cache);
+		return 0;
+	}
+	return store_prepare(s, cache, sql);
+}
+
 static int exec(struct store *s, const char *sql, const char *what)
 {
 	if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
@@ -128,6 +138,9 @@ static int open_db(struct store *s, bool create)
 			       strerror(errno));
 	sqlite3_busy_timeout(s->db, 60000);
 	sqlite3_extended_result_codes(s->db, 1);
+	/* Payloads of a few KiB would each take a whole 4 KiB page. */
+	if (create && (rc = exec(s, "PRAGMA page_size=16384", "cannot create")))
+		return rc;
 	if ((rc = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 		       " PRAGMA foreign_keys=ON;", "cannot open")))
 		return rc;
@@ -204,6 +217,8 @@ void store_close(struct store *s)
 		return;
 	if (s->in_txn)
 		store_rollback(s);
+	sqlite3_finalize(s->put_payload);
+	sqlite3_finalize(s->put_entry);
 	sqlite3_close_v2(s->db);
 	EVP_PKEY_free(s->signer);
 	if (s->lock_fd >= 0)
@@ -511,17 +526,18 @@ static int put_payload(struct store *s, const void *data, size_t len,
 
 	if ((rc = sha256(digest, data, len)))
 		return rc;
-	if ((rc = store_prepare(s, &st, "INSERT INTO payloads(sha256, data) VALUES(?, ?) "
-				"ON CONFLICT(sha256) DO UPDATE SET sha256=excluded.sha256 "
-				"RETURNING id")))
+	if ((rc = store_prepare_cached(s, &s->put_payload, "INSERT INTO payloads(sha256, data)"
+				       " VALUES(?, ?) ON CONFLICT(sha256) DO UPDATE SET"
+				       " sha256=excluded.sha256 RETURNING id")))
 		return rc;
+	st = s->put_payload;
 	sqlite3_bind_blob(st, 1, digest, SHA256_LEN, SQLITE_STATIC);
 	sqlite3_bind_blob64(st, 2, len ? data : "", len, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW)
 		rc = store_db_error(s, "cannot write a payload");
 	else
 		*id = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 
@@ -535,10 +551,12 @@ static int insert_entry(struct store *s, const struct entry *e,
 	time_format(from, e->eff_from);
 	time_format(to, e->eff_to);
 	time_format(coll, e->collected);
-	if ((rc = store_prepare(s, &st, "INSERT INTO entries(idx, kind, source, subject,"
-				" eff_from, eff_to, collected, attrs, commitment, payload_size,"
-				" payload_id, salt, leaf, leaf_hash) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")))
+	if ((rc = store_prepare_cached(s, &s->put_entry, "INSERT INTO entries(idx, kind,"
+				       " source, subject, eff_from, eff_to, collected, attrs,"
+				       " commitment, payload_size, payload_id, salt, leaf, leaf_hash)"
+				       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")))
 		return rc;
+	st = s->put_entry;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)e->index);
 	sqlite3_bind_text(st, 2, e->kind, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 3, e->source, -1, SQLITE_STATIC);
@@ -554,7 +572,7 @@ static int insert_entry(struct store *s, const struct entry *e,
 	sqlite3_bind_text64(st, 13, e->leaf, e->leaf_len, SQLITE_STATIC, SQLITE_UTF8);
 	sqlite3_bind_blob(st, 14, e->leaf_hash, MERKLE_HASH, SQLITE_STATIC);
 	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_db_error(s, "cannot write an entry");
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 

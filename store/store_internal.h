@@ -22,6 +22,9 @@ struct store {
 	uint32_t signer_id;
 	struct merkle_acc acc;     /* tree state inside a write transaction */
 	bool in_txn;
+	/* Statements reused for every append (prepared on first use). */
+	sqlite3_stmt *put_payload;
+	sqlite3_stmt *put_entry;
 };
 
 /* Report a failed SQLite call as ERR_DB with the statement's context. */
@@ -29,6 +32,9 @@ int store_db_error(struct store *s, const char *what);
 
 /* Prepare, or fail with ERR_DB. */
 int store_prepare(struct store *s, sqlite3_stmt **out, const char *sql);
+
+/* Prepare once into *cache and reset it for reuse; the store finalizes it. */
+int store_prepare_cached(struct store *s, sqlite3_stmt **cache, const char *sql);
 
 /* Every leaf hash in index order (malloc'd); *n receives the count.
  * Fails if the indices are not 0..n-1. */
