@@ -34,7 +34,8 @@ SRCS += cli/cli.c cli/cmd_checkpoint.c cli/cmd_collect.c cli/cmd_init.c \
 	cli/cmd_verify.c
 MAIN = cli/main.c
 
-UNIT_TESTS = test_merkle test_note test_store test_common
+UNIT_TESTS = test_merkle test_note test_store test_common test_fuzz_parsers
+FUZZ_TARGETS = fuzz_parsers
 
 OBJS = $(SRCS:%.c=$(BUILD)/obj/%.o)
 SAN_OBJS = $(SRCS:%.c=$(BUILD)/san/%.o)
@@ -80,6 +81,27 @@ $(BUILD)/san-tests/%: tests/unit/%.c $(SAN_OBJS) | deps-test
 	@echo "  TEST CC $< (sanitizers)"
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -MMD -MP -o $@ $< $(SAN_OBJS) $(PKG_LIBS) $(CMOCKA_LIBS)
 
+# Fuzz targets run as tests through a small driver; `make fuzz` uses
+# libFuzzer when clang is installed.
+$(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(OBJS) | deps-test
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ CC $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/driver.c $(OBJS) $(PKG_LIBS)
+
+$(BUILD)/san-tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(SAN_OBJS) | deps-test
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ CC $< (sanitizers)"
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< tests/fuzz/driver.c $(SAN_OBJS) $(PKG_LIBS)
+
+fuzz: deps
+	$(Q)command -v clang >/dev/null || { echo "make fuzz needs clang (apt-get install clang)"; exit 1; }
+	$(Q)mkdir -p $(BUILD)/fuzz
+	$(Q)for t in $(FUZZ_TARGETS); do \
+		clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+			$(PKG_CFLAGS) -o $(BUILD)/fuzz/$$t tests/fuzz/$$t.c $(SRCS) $(PKG_LIBS) && \
+		$(BUILD)/fuzz/$$t -max_total_time=$${FUZZ_SECONDS:-60} || exit 1; \
+	done
+
 test: deps-test auditpack $(UNIT_TESTS:%=$(BUILD)/tests/%)
 	$(Q)tests/run.sh $(BUILD)/tests ./auditpack
 
@@ -100,7 +122,7 @@ install: auditpack
 clean:
 	rm -rf $(BUILD) auditpack examples/out
 
-.PHONY: all deps deps-test deps-demo test check demo bench install clean
+.PHONY: all deps deps-test deps-demo test check demo bench fuzz install clean
 .DELETE_ON_ERROR:
 
 -include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(BUILD)/obj/$(MAIN:.c=.d) $(BUILD)/san/$(MAIN:.c=.d)

@@ -44,7 +44,7 @@ int cmd_verify(int argc, char **argv, struct cli *cli)
 	if (optind < argc)
 		return cli_usage("verify", "unexpected argument '%s'", argv[optind]);
 	if (against_path) {
-		if ((rc = fs_read_file(&against, against_path, NOTE_MAX_LEN)) ||
+		if ((rc = fs_read_file(&against, against_path, NOTE_MAX_LEN, NULL)) ||
 		    (rc = buf_grow(&against, 0)))
 			return cli_fail(err_wrap(rc, "--against"));
 		o.against = against.data;

@@ -15,25 +15,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Fail early, before the transaction, on anything we could not read. */
-static int precheck(const char *path)
+/* The path as given, made absolute (symlinks are not resolved: the attrs
+ * record where the document was taken from). */
+static int absolute_path(char *out, size_t cap, const char *path)
 {
-	struct stat st;
-	int fd;
+	char cwd[PATH_MAX];
 
-	if (stat(path, &st) < 0)
-		return err_set(ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-	if (S_ISDIR(st.st_mode))
-		return err_set(ERR_IO, "'%s' is a directory, expected a file", path);
-	if (!S_ISREG(st.st_mode))
-		return err_set(ERR_IO, "'%s' is not a regular file", path);
-	if ((uint64_t)st.st_size > DOCUMENT_MAX_BYTES)
-		return err_set(ERR_LIMIT, "'%s' is larger than the %zu MiB document limit",
-			       path, DOCUMENT_MAX_BYTES >> 20);
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return err_set(ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-	close(fd);
-	return 0;
+	if (path[0] == '/')
+		return snprintf(out, cap, "%s", path) < (int)cap ? 0 : -1;
+	if (!getcwd(cwd, sizeof(cwd)))
+		return -1;
+	return snprintf(out, cap, "%s/%s", cwd, path) < (int)cap ? 0 : -1;
 }
 
 static int build_attrs(struct buf *out, const struct document_opts *o,
@@ -48,8 +40,8 @@ static int build_attrs(struct buf *out, const struct document_opts *o,
 		return rc;
 	hex_encode(hex, digest, SHA256_LEN);
 	time_format(mt, mtime);
-	if (!realpath(path, abs))
-		snprintf(abs, sizeof(abs), "%s", path);
+	if (absolute_path(abs, sizeof(abs), path))
+		return err_set(ERR_LIMIT, "path too long: '%s'", path);
 	if (!(copy = strdup(path)))
 		return err_set(ERR_NOMEM, "out of memory");
 	base = basename(copy);
@@ -73,9 +65,7 @@ static int collect_one(struct store *s, const struct document_opts *o,
 	struct stat st;
 	int rc;
 
-	if (stat(path, &st) < 0)
-		return err_set(ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-	if ((rc = fs_read_file(&data, path, DOCUMENT_MAX_BYTES)) ||
+	if ((rc = fs_read_file(&data, path, DOCUMENT_MAX_BYTES, &st)) ||
 	    (rc = build_attrs(&attrs, o, path, &data, (int64_t)st.st_mtime)))
 		goto out;
 	memset(&in, 0, sizeof(in));
@@ -106,9 +96,7 @@ int document_collect(struct store *s, const struct document_opts *o,
 	if (strcmp(o->kind, "document") && strcmp(o->kind, "attestation"))
 		return err_set(ERR_USAGE, "--kind must be document or attestation, not '%s'",
 			       o->kind);
-	for (size_t i = 0; i < n; i++)
-		if ((rc = precheck(paths[i])))
-			return rc;
+	/* Any unreadable path rolls the whole run back: all files or none. */
 	if ((rc = store_begin(s)))
 		return rc;
 	for (size_t i = 0; i < n; i++)

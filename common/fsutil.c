@@ -8,12 +8,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int fs_read_file(struct buf *out, const char *path, size_t cap)
+int fs_read_file(struct buf *out, const char *path, size_t cap, struct stat *stp)
 {
 	struct stat st;
 	int fd, rc = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer before fstat()
+	 * can refuse it; it has no effect on reading a regular file. */
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return err_set(ERR_IO, "cannot open '%s': %s", path, strerror(errno));
 	if (fstat(fd, &st) < 0) {
@@ -56,6 +58,8 @@ int fs_read_file(struct buf *out, const char *path, size_t cap)
 		}
 	}
 	out->data[out->len] = '\0';
+	if (stp)
+		*stp = st;
 out:
 	close(fd);
 	return rc;

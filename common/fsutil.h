@@ -6,13 +6,15 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "buf.h"
 
 /* Read a whole regular file into `out` (appending).  Refuses directories,
- * devices and files larger than `cap` bytes.  0, ERR_IO or ERR_LIMIT. */
-int fs_read_file(struct buf *out, const char *path, size_t cap);
+ * devices and files larger than `cap` bytes.  `st` (may be NULL) receives
+ * the file's status as opened.  0, ERR_IO or ERR_LIMIT. */
+int fs_read_file(struct buf *out, const char *path, size_t cap, struct stat *st);
 
 /* Create `path` exclusively (O_EXCL|O_NOFOLLOW) with `mode`, write all of
  * data, fsync.  Fails with ERR_EXISTS if it is already there. */

@@ -48,7 +48,7 @@ int passphrase_get(struct passphrase *out, const char *file)
 	if (file) {
 		size_t len;
 
-		if ((rc = fs_read_file(&b, file, 4096)) || (rc = buf_grow(&b, 0))) {
+		if ((rc = fs_read_file(&b, file, 4096, NULL)) || (rc = buf_grow(&b, 0))) {
 			if (b.data)
 				OPENSSL_cleanse(b.data, b.cap);
 			buf_free(&b);
@@ -179,7 +179,7 @@ int keys_load_private(EVP_PKEY **out, const char *path,
 	int rc;
 
 	*out = NULL;
-	if ((rc = check_key_mode(path)) || (rc = fs_read_file(&b, path, KEY_FILE_MAX)))
+	if ((rc = check_key_mode(path)) || (rc = fs_read_file(&b, path, KEY_FILE_MAX, NULL)))
 		goto out;
 	encrypted = b.data && strstr(b.data, "-----BEGIN ENCRYPTED PRIVATE KEY-----");
 	if (encrypted && (!pass || !pass->data)) {
