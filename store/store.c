@@ -24,8 +24,8 @@
 
 static const char schema_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
-	"CREATE TABLE keys(key_id INTEGER PRIMARY KEY, pub BLOB NOT NULL,"
-	" active INTEGER NOT NULL, created TEXT NOT NULL);"
+	"CREATE TABLE keys(seq INTEGER PRIMARY KEY, key_id INTEGER NOT NULL UNIQUE,"
+	" pub BLOB NOT NULL, active INTEGER NOT NULL, created TEXT NOT NULL);"
 	"CREATE TABLE payloads(id INTEGER PRIMARY KEY, sha256 BLOB NOT NULL UNIQUE,"
 	" data BLOB NOT NULL);"
 	"CREATE TABLE entries(idx INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
@@ -904,7 +904,7 @@ int store_keys(struct store *s, struct store_key **out, size_t *n)
 	*out = NULL;
 	*n = 0;
 	if ((rc = store_prepare(s, &st, "SELECT key_id, pub, active, created FROM keys "
-				"ORDER BY created, rowid")))
+				"ORDER BY seq")))
 		return rc;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		if (!(nk = realloc(k, (cnt + 1) * sizeof(*k)))) {
