@@ -92,6 +92,8 @@ static int key_path(char *out, size_t cap, const char *dir, uint32_t id)
 	return 0;
 }
 
+static int create_secret(const char *dir);
+
 /* --- opening --- */
 
 static int take_lock(struct store *s, int wait_seconds)
@@ -475,6 +477,10 @@ int store_init(const struct store_opts *o, const char *origin,
 	}
 	if ((rc = exec(s, "PRAGMA user_version=1", "cannot write")) ||
 	    (rc = new_signing_key(s, o->pass, &id)) || (rc = sign_checkpoint(s)))
+		goto out;
+	if ((rc = create_secret(o->dir)) == ERR_EXISTS)
+		rc = 0;
+	if (rc)
 		goto out;
 	if (config_template) {
 		if ((rc = fs_join(path, sizeof(path), o->dir, "auditpack.yaml")))
@@ -873,6 +879,127 @@ out:
 	merkle_tree_free(&t);
 	free(leaves);
 	buf_free(&note);
+	return rc;
+}
+
+/* --- cursors --- */
+
+int store_cursor_get(struct store *s, const char *source, const char *key,
+		     struct buf *out, bool *found)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*found = false;
+	if ((rc = store_prepare(s, &st, "SELECT state FROM cursors WHERE source=? AND path=?")))
+		return rc;
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*found = true;
+		rc = buf_append(out, sqlite3_column_text(st, 0),
+				(size_t)sqlite3_column_bytes(st, 0));
+	} else {
+		rc = rc == SQLITE_DONE ? 0 : store_db_error(s, "cannot read a cursor");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_cursor_put(struct store *s, const char *source, const char *key,
+		     const char *state, size_t len)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (!s->in_txn)
+		return err_set(ERR_USAGE, "store_cursor_put outside a transaction");
+	if ((rc = store_prepare(s, &st, "INSERT OR REPLACE INTO cursors(source, path, state)"
+				" VALUES(?, ?, ?)")))
+		return rc;
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text64(st, 3, state, len, SQLITE_STATIC, SQLITE_UTF8);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_db_error(s, "cannot write a cursor");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_cursor_each(struct store *s, const char *source,
+		      int (*fn)(const char *key, const char *state, void *arg),
+		      void *arg)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, step;
+
+	if ((rc = store_prepare(s, &st, "SELECT path, state FROM cursors WHERE source=?"
+				" ORDER BY path")))
+		return rc;
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = fn((const char *)sqlite3_column_text(st, 0),
+			     (const char *)sqlite3_column_text(st, 1), arg)))
+			break;
+	if (!rc && step != SQLITE_DONE)
+		rc = store_db_error(s, "cannot read cursors");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* --- the HMAC secret --- */
+
+static int secret_path(char *out, size_t cap, const char *dir)
+{
+	int n = snprintf(out, cap, "%s/keys/hmac.secret", dir);
+
+	return n < 0 || (size_t)n >= cap ? err_set(ERR_LIMIT, "store path too long") : 0;
+}
+
+static int create_secret(const char *dir)
+{
+	uint8_t secret[STORE_SECRET_LEN];
+	char path[PATH_MAX];
+	int rc;
+
+	if ((rc = secret_path(path, sizeof(path), dir)))
+		return rc;
+	if (RAND_priv_bytes(secret, sizeof(secret)) != 1)
+		return err_set_openssl(ERR_CRYPTO, "cannot draw the store secret");
+	rc = fs_write_new(path, secret, sizeof(secret), 0600);
+	OPENSSL_cleanse(secret, sizeof(secret));
+	return rc;
+}
+
+int store_secret(struct store *s, uint8_t out[STORE_SECRET_LEN])
+{
+	struct buf b = BUF_INIT;
+	char path[PATH_MAX];
+	struct stat st;
+	int rc;
+
+	if ((rc = secret_path(path, sizeof(path), s->dir)))
+		return rc;
+	/* Stores made before the secret existed get one on first use. */
+	if (lstat(path, &st) < 0 && errno == ENOENT && (rc = create_secret(s->dir)) &&
+	    rc != ERR_EXISTS)
+		return rc;
+	if (lstat(path, &st) < 0)
+		return err_set(ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+	if (!S_ISREG(st.st_mode) || (st.st_mode & 077))
+		return err_set(ERR_CRYPTO, "store secret '%s' must be a regular file "
+			       "with mode 0600", path);
+	if ((rc = fs_read_file(&b, path, 1024, NULL)))
+		goto out;
+	if (b.len != STORE_SECRET_LEN) {
+		rc = err_set(ERR_CRYPTO, "store secret '%s' is damaged (%zu bytes)", path, b.len);
+		goto out;
+	}
+	memcpy(out, b.data, STORE_SECRET_LEN);
+out:
+	if (b.data)
+		OPENSSL_cleanse(b.data, b.len);
+	buf_free(&b);
 	return rc;
 }
 

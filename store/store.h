@@ -69,6 +69,34 @@ int store_append(struct store *s, const struct entry_input *in,
 int store_commit(struct store *s);
 void store_rollback(struct store *s);
 
+/*
+ * Collector cursors: small per-source state (file offsets, digests of what
+ * was last seen) written in the same transaction as the entries it
+ * describes, so a killed run resumes exactly where the last committed one
+ * stopped.  `key` names the thing within the source (a path, a model).
+ * get: *found is false (and out untouched) when there is none.
+ * put: STORE_WRITE, inside store_begin()/store_commit().
+ */
+int store_cursor_get(struct store *s, const char *source, const char *key,
+		     struct buf *out, bool *found);
+int store_cursor_put(struct store *s, const char *source, const char *key,
+		     const char *state, size_t len);
+
+/* Every cursor key of a source, in key order: fn(key, state, arg). */
+int store_cursor_each(struct store *s, const char *source,
+		      int (*fn)(const char *key, const char *state, void *arg),
+		      void *arg);
+
+#define STORE_SECRET_LEN 32
+
+/*
+ * The store's HMAC secret (STORE/keys/hmac.secret, 0600, created with the
+ * store): the key of pseudonymisation tokens and of the keyed hashes that
+ * stand in for secrets in configuration snapshots.  It never enters the
+ * log.  Wipe `out` with OPENSSL_cleanse() after use.
+ */
+int store_secret(struct store *s, uint8_t out[STORE_SECRET_LEN]);
+
 /* --- reading --- */
 
 int store_get_entry(struct store *s, uint64_t index, struct entry *out);
