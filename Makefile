@@ -28,14 +28,15 @@ SRCS += common/buf.c common/encode.c common/err.c common/fsutil.c \
 	common/hash.c common/timeutil.c common/json.c
 SRCS += store/entry.c store/keys.c store/merkle.c store/note.c \
 	store/store.c store/verify.c
-SRCS += collectors/document.c
+SRCS += $(sort $(wildcard collectors/*.c))
 SRCS += cli/cli.c cli/cmd_checkpoint.c cli/cmd_collect.c cli/cmd_init.c \
 	cli/cmd_key.c cli/cmd_list.c cli/cmd_proof.c cli/cmd_show.c \
 	cli/cmd_verify.c
 MAIN = cli/main.c
 
-UNIT_TESTS = test_merkle test_note test_store test_common test_fuzz_parsers
-FUZZ_TARGETS = fuzz_parsers
+FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,%,$(filter-out tests/fuzz/driver.c,$(wildcard tests/fuzz/*.c)))
+UNIT_TESTS = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)) \
+	$(FUZZ_TARGETS:fuzz_%=test_fuzz_%)
 
 OBJS = $(SRCS:%.c=$(BUILD)/obj/%.o)
 SAN_OBJS = $(SRCS:%.c=$(BUILD)/san/%.o)

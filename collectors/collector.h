@@ -1,0 +1,39 @@
+/*
+ * collector.h - what every collector gets from the run that calls it.
+ *
+ * A collect run is one store transaction: the caller (cli/cmd_collect.c)
+ * calls store_begin(), then each collector, then store_commit(); any error
+ * rolls the whole run back, so a collector may fail at any point without
+ * leaving partial evidence.  Collectors append with store_append(), keep
+ * their incremental state with store_cursor_get/put(), never print, and
+ * report failures with err_set() (naming file and line where input is at
+ * fault).
+ */
+#ifndef AUDITPACK_COLLECTOR_H
+#define AUDITPACK_COLLECTOR_H
+
+#include <stdint.h>
+
+#include "../store/store.h"
+
+enum pii_mode {
+	PII_PSEUDONYMISE = 0, /* the default */
+	PII_REDACT,
+	PII_KEEP,
+};
+
+struct collect_ctx {
+	struct store *store;   /* inside store_begin() */
+	int64_t now;           /* the "collected" time of every entry this run */
+	const uint8_t *secret; /* STORE_SECRET_LEN bytes: the HMAC key for tokens */
+};
+
+/* What one collector did, for the run's summary line. */
+struct collect_result {
+	uint64_t entries;   /* entries appended */
+	uint64_t unchanged; /* things looked at that needed no new entry */
+	uint64_t lines;     /* access logs: lines read */
+	uint64_t malformed; /* access logs: lines that did not parse (kept) */
+};
+
+#endif
