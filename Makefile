@@ -6,7 +6,7 @@ PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
 BUILD ?= build
 
-PKGS = sqlite3 libcrypto jansson
+PKGS = sqlite3 libcrypto jansson yaml-0.1 libpcre2-8 libxml-2.0
 # Evaluated lazily, after mk/deps.sh has installed pkg-config and the -dev
 # packages.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
@@ -14,6 +14,7 @@ PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wpedantic -Wshadow \
+	-DAUDITPACK_DATADIR='"$(PREFIX)/share/auditpack"' \
 	-Wno-overlength-strings $(PKG_CFLAGS) $(CFLAGS)
 ifeq ($(DEV),1)
 ALL_CFLAGS += -Werror
@@ -24,14 +25,13 @@ ifneq ($(V),1)
 Q = @
 endif
 
-SRCS += common/buf.c common/encode.c common/err.c common/fsutil.c \
-	common/hash.c common/timeutil.c common/json.c
+SRCS += $(sort $(wildcard common/*.c))
 SRCS += store/entry.c store/keys.c store/merkle.c store/note.c \
 	store/store.c store/verify.c
 SRCS += $(sort $(wildcard collectors/*.c))
-SRCS += cli/cli.c cli/cmd_checkpoint.c cli/cmd_collect.c cli/cmd_init.c \
-	cli/cmd_key.c cli/cmd_list.c cli/cmd_proof.c cli/cmd_show.c \
-	cli/cmd_verify.c
+SRCS += $(sort $(wildcard controls/*.c))
+SRCS += $(sort $(wildcard mappings/*.c))
+SRCS += $(filter-out $(MAIN),$(sort $(wildcard cli/*.c)))
 MAIN = cli/main.c
 
 FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,%,$(filter-out tests/fuzz/driver.c,$(wildcard tests/fuzz/*.c)))
@@ -117,8 +117,12 @@ bench: auditpack
 	$(Q)bench/run.sh ./auditpack
 
 install: auditpack
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/auditpack/controls/schema \
+		$(DESTDIR)$(PREFIX)/share/auditpack/mappings
 	install -m 0755 auditpack $(DESTDIR)$(PREFIX)/bin/auditpack
+	install -m 0644 controls/*.xml $(DESTDIR)$(PREFIX)/share/auditpack/controls/
+	install -m 0644 controls/schema/* $(DESTDIR)$(PREFIX)/share/auditpack/controls/schema/
+	install -m 0644 mappings/*.xml mappings/*.xsd $(DESTDIR)$(PREFIX)/share/auditpack/mappings/
 
 clean:
 	rm -rf $(BUILD) auditpack examples/out

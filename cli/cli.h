@@ -66,8 +66,12 @@ bool cli_parse_index(const char *s, uint64_t *out);
 
 #define CMD(name) extern const char help_##name[]; \
 	int cmd_##name(int argc, char **argv, struct cli *cli)
+CMD(assess);
+CMD(attest);
 CMD(checkpoint);
 CMD(collect);
+CMD(controls);
+CMD(frameworks);
 CMD(init);
 CMD(key);
 CMD(list);
@@ -79,6 +83,15 @@ CMD(verify);
 /* The `show --json` object for an entry (DESIGN.md "Machine-readable
  * output"); `leaf_data` only when with_leaf. */
 json_t *cli_entry_json(const struct entry *e, bool with_leaf);
+
+struct catalogs;
+/* The built-in catalogues and the store's imported ones (cmd_frameworks.c). */
+int cli_load_catalogs(struct cli *cli, struct catalogs *out);
+
+struct checkset;
+/* The built-in check files and the store's own, or only `file` (cmd_assess.c). */
+int cli_load_checks(struct cli *cli, const struct catalogs *cs, const char *file,
+		    struct checkset *out);
 
 /* Print a JSON value to stdout, indented, keys in insertion order. */
 int cli_print_json(const json_t *v);

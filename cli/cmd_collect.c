@@ -1,27 +1,101 @@
 #include "cli.h"
+#include "../collectors/accesslog.h"
+#include "../collectors/command.h"
 #include "../collectors/document.h"
+#include "../collectors/pii.h"
+#include "../collectors/sources.h"
 #include "../common/err.h"
+#include "../common/timeutil.h"
 
 #include <errno.h>
 #include <getopt.h>
-#include <stdio.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 const char help_collect[] =
-	"usage: auditpack collect file [--kind document|attestation] [--type T]\n"
-	"                              [--name SOURCE] PATH...\n"
+	"usage: auditpack collect [SOURCE...]\n"
+	"       auditpack collect logs --format F [--name N] [--field K=JSONKEY]...\n"
+	"                              [--pii MODE] [--complete] PATH...\n"
+	"       auditpack collect cmd --name N [--timeout DUR] -- PROG ARGS...\n"
+	"       auditpack collect file [--kind document|attestation] [--type T] [--name N]\n"
+	"                              [--files-from LIST] PATH...\n"
 	"\n"
-	"file   keep documents (policies, DPIAs, model cards, red-team reports) as\n"
-	"       evidence: each file is hashed and stored whole, one entry per file,\n"
-	"       all files of one run in one signed checkpoint, or none of them.\n"
-	"  --kind K      document (default) or attestation\n"
-	"  --type T      a label kept in attrs that checks can ask for: dpia,\n"
-	"                red-team-report, model-card, policy, ...\n"
-	"  --name SOURCE the source name of the entries (default: documents)\n"
-	"  --files-from LIST  also read paths from LIST, one per line (- for stdin),\n"
-	"                for more files than a command line holds\n";
+	"Without a subcommand, run the sources of STORE/auditpack.yaml (all, or those\n"
+	"named), in one transaction with one signed checkpoint: a run that fails\n"
+	"records nothing, and the next run starts where the last good one stopped.\n"
+	"\n"
+	"logs   access logs, incrementally (a cursor per file; rotation, copy-truncate\n"
+	"       and partial last lines handled).  --format combined, common, jsonl,\n"
+	"       auditd or syslog; jsonl needs --field time=KEY and may map user, model,\n"
+	"       version, status, route and decision.  --pii pseudonymise (default),\n"
+	"       redact or keep.  PATH may be a glob.  A last line without a newline\n"
+	"       waits for the next run, unless --complete says the files are finished.\n"
+	"cmd    run PROG with ARGS (no shell) and keep stdout, stderr, exit status and\n"
+	"       duration; --timeout (default 60s) kills it when exceeded.\n"
+	"file   keep documents (policies, DPIAs, model cards, red-team reports) whole:\n"
+	"       one entry per file.  --type is a label checks can ask for (dpia,\n"
+	"       red-team-report, model-card, policy); --files-from reads paths from a\n"
+	"       file (- for stdin).\n";
+
+/* One collect run: the store locked, a transaction open, the detectors. */
+struct run {
+	struct store *store;
+	uint8_t secret[STORE_SECRET_LEN];
+	struct collect_ctx ctx;
+	bool began;
+};
+
+static int run_open(struct run *r, struct cli *cli)
+{
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((rc = cli_open_store(cli, STORE_WRITE, &r->store)) ||
+	    (rc = store_secret(r->store, r->secret)) ||
+	    (rc = pii_new(&r->ctx.pii, r->secret)) || (rc = store_begin(r->store)))
+		return rc;
+	r->began = true;
+	r->ctx.store = r->store;
+	r->ctx.now = time_now();
+	r->ctx.secret = r->secret;
+	return 0;
+}
+
+static int run_commit(struct run *r)
+{
+	int rc = store_commit(r->store);
+
+	r->began = false;
+	return rc;
+}
+
+static void run_close(struct run *r)
+{
+	if (r->began)
+		store_rollback(r->store);
+	pii_free(r->ctx.pii);
+	store_close(r->store);
+	OPENSSL_cleanse(r->secret, sizeof(r->secret));
+}
+
+static void summary(const struct cli *cli, const char *source,
+		    const struct collect_result *res)
+{
+	if (cli->quiet)
+		return;
+	printf("%s: %" PRIu64 " entr%s", source, res->entries, res->entries == 1 ? "y" : "ies");
+	if (res->lines || res->malformed)
+		printf(", %" PRIu64 " lines (%" PRIu64 " malformed)", res->lines, res->malformed);
+	if (res->unchanged)
+		printf(", %" PRIu64 " unchanged", res->unchanged);
+	putchar('\n');
+}
+
+/* --- collect file --- */
 
 /* Append the lines of `path` (or stdin for "-") to paths. */
 static int read_path_list(const char *path, char ***paths, size_t *n, size_t *cap)
@@ -72,11 +146,12 @@ static int collect_file(int argc, char **argv, struct cli *cli)
 		{ 0, 0, 0, 0 },
 	};
 	struct document_opts o = { "document", NULL, NULL };
-	struct store *s = NULL;
+	struct collect_result res = { 0 };
+	struct run run = { 0 };
 	uint64_t *idx = NULL;
 	const char *list = NULL;
 	char **paths = NULL;
-	size_t n = 0, cap = 0;
+	size_t n = 0, cap = 0, from_argv;
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -94,13 +169,12 @@ static int collect_file(int argc, char **argv, struct cli *cli)
 		return cli_usage("collect", "--kind must be document or attestation");
 	if (!o.source)
 		o.source = !strcmp(o.kind, "document") ? "documents" : "attestations";
-	for (int i = optind; i < argc; i++) {
-		if (n == cap && !(paths = reallocarray(paths, cap = cap * 2 + 16, sizeof(*paths)))) {
-			rc = cli_fail(err_set(ERR_NOMEM, "out of memory"));
-			goto out;
-		}
+	from_argv = (size_t)(argc - optind);
+	if (!(paths = calloc(from_argv + 1, sizeof(*paths))))
+		return cli_fail(err_set(ERR_NOMEM, "out of memory"));
+	for (int i = optind; i < argc; i++)
 		paths[n++] = argv[i];
-	}
+	cap = from_argv + 1;
 	if (list && (rc = read_path_list(list, &paths, &n, &cap))) {
 		rc = cli_fail(rc);
 		goto out;
@@ -113,8 +187,9 @@ static int collect_file(int argc, char **argv, struct cli *cli)
 		rc = cli_fail(err_set(ERR_NOMEM, "out of memory"));
 		goto out;
 	}
-	if ((rc = cli_open_store(cli, STORE_WRITE, &s)) ||
-	    (rc = document_collect(s, &o, paths, n, idx))) {
+	if ((rc = run_open(&run, cli)) ||
+	    (rc = document_collect(&run.ctx, &o, paths, n, idx, &res)) ||
+	    (rc = run_commit(&run))) {
 		rc = cli_fail(rc);
 		goto out;
 	}
@@ -123,28 +198,252 @@ static int collect_file(int argc, char **argv, struct cli *cli)
 			printf("%" PRIu64 "\t%s\t%s\n", idx[i], o.kind, paths[i]);
 	rc = EXIT_OK;
 out:
-	store_close(s);
-	/* argv's strings are not ours; the list's are. */
-	for (size_t i = (size_t)(argc > optind ? argc - optind : 0); i < n; i++)
-		free(paths[i]);
+	run_close(&run);
+	for (size_t i = from_argv; i < n; i++)
+		free(paths[i]); /* the list's strings are ours, argv's are not */
 	free(paths);
 	free(idx);
+	return rc;
+}
+
+/* --- collect logs --- */
+
+static bool set_field(struct jsonl_fields *f, const char *kv)
+{
+	const char *eq = strchr(kv, '=');
+	size_t n;
+
+	if (!eq || !eq[1])
+		return false;
+	n = (size_t)(eq - kv);
+#define F(name) if (n == strlen(#name) && !strncmp(kv, #name, n)) { f->name = eq + 1; return true; }
+	F(time) F(user) F(model) F(version) F(status) F(route) F(decision)
+#undef F
+	return false;
+}
+
+static bool parse_pii(const char *s, enum pii_mode *out)
+{
+	if (!strcmp(s, "pseudonymise"))
+		*out = PII_PSEUDONYMISE;
+	else if (!strcmp(s, "redact"))
+		*out = PII_REDACT;
+	else if (!strcmp(s, "keep"))
+		*out = PII_KEEP;
+	else
+		return false;
+	return true;
+}
+
+static int collect_logs(int argc, char **argv, struct cli *cli)
+{
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "field", required_argument, NULL, 'F' },
+		{ "pii", required_argument, NULL, 'p' },
+		{ "complete", no_argument, NULL, 'c' },
+		{ 0, 0, 0, 0 },
+	};
+	struct accesslog_opts o;
+	struct collect_result res = { 0 };
+	struct run run;
+	bool have_format = false;
+	int c, rc;
+
+	memset(&o, 0, sizeof(o));
+	o.source = "logs";
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (!logfmt_from_name(optarg, &o.fmt.format))
+				return cli_usage("collect", "--format must be combined, common, "
+						 "jsonl, auditd or syslog");
+			have_format = true;
+			break;
+		case 'n': o.source = optarg; break;
+		case 'c': o.complete = true; break;
+		case 'F':
+			if (!set_field(&o.fmt.fields, optarg))
+				return cli_usage("collect", "--field takes NAME=JSONKEY with NAME one "
+						 "of time, user, model, version, status, route, decision");
+			break;
+		case 'p':
+			if (!parse_pii(optarg, &o.pii))
+				return cli_usage("collect", "--pii must be pseudonymise, redact or keep");
+			break;
+		default: return cli_usage("collect", "unknown option");
+		}
+	}
+	if (!have_format)
+		return cli_usage("collect", "collect logs needs --format");
+	if (o.fmt.format == LOGFMT_JSONL && !o.fmt.fields.time)
+		return cli_usage("collect", "a jsonl log needs --field time=KEY");
+	if (optind >= argc)
+		return cli_usage("collect", "collect logs needs at least one PATH");
+	o.paths = argv + optind;
+	o.npaths = (size_t)(argc - optind);
+	if ((rc = run_open(&run, cli)) || (rc = accesslog_collect(&run.ctx, run.ctx.pii, &o, &res)) ||
+	    (rc = run_commit(&run))) {
+		run_close(&run);
+		return cli_fail(rc);
+	}
+	run_close(&run);
+	summary(cli, o.source, &res);
+	return EXIT_OK;
+}
+
+/* --- collect cmd --- */
+
+static int collect_cmd(int argc, char **argv, struct cli *cli)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ 0, 0, 0, 0 },
+	};
+	struct command_opts o = { NULL, NULL, 60, 0 };
+	struct collect_result res = { 0 };
+	struct run run;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': o.source = optarg; break;
+		case 't':
+			if (duration_parse(&o.timeout, optarg) || o.timeout <= 0)
+				return cli_usage("collect", "--timeout: %s", err_msg());
+			break;
+		default: return cli_usage("collect", "unknown option");
+		}
+	}
+	if (!o.source)
+		return cli_usage("collect", "collect cmd needs --name");
+	if (optind >= argc)
+		return cli_usage("collect", "collect cmd needs a program: -- PROG ARGS...");
+	o.argv = argv + optind;
+	if ((rc = run_open(&run, cli)) || (rc = command_collect(&run.ctx, run.ctx.pii, &o, &res)) ||
+	    (rc = run_commit(&run))) {
+		run_close(&run);
+		return cli_fail(rc);
+	}
+	run_close(&run);
+	summary(cli, o.source, &res);
+	return EXIT_OK;
+}
+
+/* --- configured sources --- */
+
+static int run_source(struct run *run, const struct source *s, struct collect_result *res)
+{
+	size_t n = 0;
+
+	while (s->paths && s->paths[n])
+		n++;
+	switch (s->type) {
+	case SOURCE_ACCESS_LOG: {
+		struct accesslog_opts o;
+
+		memset(&o, 0, sizeof(o));
+		o.source = s->name;
+		o.fmt.format = s->format;
+		o.fmt.fields = s->fields;
+		o.pii = s->pii;
+		o.paths = s->paths;
+		o.npaths = n;
+		return accesslog_collect(&run->ctx, run->ctx.pii, &o, res);
+	}
+	case SOURCE_COMMAND: {
+		struct command_opts o = { s->name, s->run, s->timeout, 0 };
+
+		return command_collect(&run->ctx, run->ctx.pii, &o, res);
+	}
+	case SOURCE_DOCUMENT: {
+		struct document_opts o = { s->kind ? s->kind : "document", s->doc_type, s->name };
+
+		return document_collect(&run->ctx, &o, s->paths, n, NULL, res);
+	}
+	case SOURCE_MODEL:
+	case SOURCE_CONFIG:
+		break;
+	}
+	return err_set(ERR_USAGE, "source '%s': type %s cannot be collected yet", s->name,
+		       source_type_name(s->type));
+}
+
+static int collect_configured(int argc, char **argv, struct cli *cli)
+{
+	struct collect_result *res = NULL;
+	struct sources cfg;
+	char path[4096];
+	struct run run = { 0 };
+	int rc;
+
+	if (snprintf(path, sizeof(path), "%s/auditpack.yaml", cli->store_dir) >= (int)sizeof(path))
+		return cli_fail(err_set(ERR_LIMIT, "store path too long"));
+	if ((rc = sources_load(&cfg, path)))
+		return cli_fail(rc);
+	for (int i = 1; i < argc; i++)
+		if (!sources_find(&cfg, argv[i])) {
+			sources_free(&cfg);
+			return cli_fail(err_set(ERR_USAGE, "no source '%s' in %s", argv[i], path));
+		}
+	if (cfg.n == 0) {
+		sources_free(&cfg);
+		return cli_fail(err_set(ERR_USAGE, "no sources in %s: add some, or use "
+					"'collect logs|cmd|file'", path));
+	}
+	if (!(res = calloc(cfg.n, sizeof(*res)))) {
+		sources_free(&cfg);
+		return cli_fail(err_set(ERR_NOMEM, "out of memory"));
+	}
+	if ((rc = run_open(&run, cli)))
+		goto fail;
+	for (size_t i = 0; i < cfg.n; i++) {
+		bool wanted = argc == 1;
+
+		for (int k = 1; k < argc; k++)
+			wanted |= !strcmp(argv[k], cfg.v[i].name);
+		if (!wanted)
+			continue;
+		if ((rc = run_source(&run, &cfg.v[i], &res[i]))) {
+			err_wrap(rc, "source '%s' (%s line %d)", cfg.v[i].name, path, cfg.v[i].line);
+			goto fail;
+		}
+	}
+	if ((rc = run_commit(&run)))
+		goto fail;
+	for (size_t i = 0; i < cfg.n; i++)
+		if (res[i].entries || res[i].unchanged || res[i].lines)
+			summary(cli, cfg.v[i].name, &res[i]);
+	run_close(&run);
+	free(res);
+	sources_free(&cfg);
+	return EXIT_OK;
+fail:
+	rc = cli_fail(rc);
+	run_close(&run);
+	free(res);
+	sources_free(&cfg);
 	return rc;
 }
 
 static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv, struct cli *cli);
-} collectors[] = {
+} subcommands[] = {
+	{ "cmd", collect_cmd },
 	{ "file", collect_file },
+	{ "logs", collect_logs },
 };
 
 int cmd_collect(int argc, char **argv, struct cli *cli)
 {
-	if (argc < 2)
-		return cli_usage("collect", "name what to collect (file)");
-	for (size_t i = 0; i < sizeof(collectors) / sizeof(collectors[0]); i++)
-		if (!strcmp(argv[1], collectors[i].name))
-			return collectors[i].fn(argc - 1, argv + 1, cli);
-	return cli_usage("collect", "'%s' is not a collector (known: file)", argv[1]);
+	if (argc >= 2)
+		for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
+			if (!strcmp(argv[1], subcommands[i].name))
+				return subcommands[i].fn(argc - 1, argv + 1, cli);
+	if (argc >= 2 && argv[1][0] == '-')
+		return cli_usage("collect", "unknown option '%s'", argv[1]);
+	return collect_configured(argc, argv, cli);
 }

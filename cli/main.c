@@ -27,8 +27,12 @@ struct command {
 
 /* Sorted by name. */
 static const struct command commands[] = {
+	{ "assess", cmd_assess, NEEDS_STORE, help_assess, "map evidence to controls: coverage and status per control" },
+	{ "attest", cmd_attest, NO_SETUP, help_attest, "record a signed human attestation for a control" },
 	{ "checkpoint", cmd_checkpoint, NEEDS_STORE, help_checkpoint, "print the latest signed checkpoint" },
 	{ "collect", cmd_collect, NO_SETUP, help_collect, "collect evidence into the store" },
+	{ "controls", cmd_controls, NO_SETUP, help_controls, "list, show, import or export a catalogue's controls" },
+	{ "frameworks", cmd_frameworks, NO_SETUP, help_frameworks, "list the control catalogues" },
 	{ "init", cmd_init, NO_SETUP, help_init, "create the store, its signing key and auditpack.yaml" },
 	{ "key", cmd_key, NO_SETUP, help_key, "show, export or rotate the signing key" },
 	{ "list", cmd_list, NEEDS_STORE, help_list, "list evidence entries" },

@@ -22,10 +22,13 @@ enum pii_mode {
 	PII_KEEP,
 };
 
+struct pii;
+
 struct collect_ctx {
 	struct store *store;   /* inside store_begin() */
 	int64_t now;           /* the "collected" time of every entry this run */
 	const uint8_t *secret; /* STORE_SECRET_LEN bytes: the HMAC key for tokens */
+	struct pii *pii;       /* the detectors (pii.h), keyed with that secret */
 };
 
 /* What one collector did, for the run's summary line. */

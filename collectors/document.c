@@ -57,8 +57,8 @@ static int build_attrs(struct buf *out, const struct document_opts *o,
 	return rc;
 }
 
-static int collect_one(struct store *s, const struct document_opts *o,
-		       const char *path, int64_t now, uint64_t *index)
+static int collect_one(struct collect_ctx *c, const struct document_opts *o,
+		       const char *path, uint64_t *index)
 {
 	struct buf data = BUF_INIT, attrs = BUF_INIT;
 	struct entry_input in;
@@ -73,36 +73,33 @@ static int collect_one(struct store *s, const struct document_opts *o,
 	in.source = o->source;
 	in.subject = NULL;
 	/* A document speaks for itself as last modified, up to when we took it. */
-	in.eff_from = (int64_t)st.st_mtime < now ? (int64_t)st.st_mtime : now;
-	in.eff_to = now;
-	in.collected = now;
+	in.eff_from = (int64_t)st.st_mtime < c->now ? (int64_t)st.st_mtime : c->now;
+	in.eff_to = c->now;
+	in.collected = c->now;
 	in.attrs = attrs.data;
 	in.attrs_len = attrs.len;
 	in.payload = data.data ? data.data : "";
 	in.payload_len = data.len;
-	rc = store_append(s, &in, index);
+	rc = store_append(c->store, &in, index);
 out:
 	buf_free(&data);
 	buf_free(&attrs);
 	return rc;
 }
 
-int document_collect(struct store *s, const struct document_opts *o,
-		     char *const *paths, size_t n, uint64_t *indices)
+int document_collect(struct collect_ctx *c, const struct document_opts *o,
+		     char *const *paths, size_t n, uint64_t *indices,
+		     struct collect_result *r)
 {
-	int64_t now = time_now();
 	int rc;
 
 	if (strcmp(o->kind, "document") && strcmp(o->kind, "attestation"))
 		return err_set(ERR_USAGE, "--kind must be document or attestation, not '%s'",
 			       o->kind);
-	/* Any unreadable path rolls the whole run back: all files or none. */
-	if ((rc = store_begin(s)))
-		return rc;
-	for (size_t i = 0; i < n; i++)
-		if ((rc = collect_one(s, o, paths[i], now, indices ? &indices[i] : NULL))) {
-			store_rollback(s);
+	for (size_t i = 0; i < n; i++) {
+		if ((rc = collect_one(c, o, paths[i], indices ? &indices[i] : NULL)))
 			return rc;
-		}
-	return store_commit(s);
+		r->entries++;
+	}
+	return 0;
 }

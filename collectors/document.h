@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "../store/store.h"
+#include "collector.h"
 
 #define DOCUMENT_MAX_BYTES ((size_t)256 << 20)
 
@@ -18,12 +18,13 @@ struct document_opts {
 };
 
 /*
- * Append one entry per path, all in one transaction with one checkpoint:
- * either every file is recorded or none is.  Every path is checked (exists,
- * regular file, readable, within DOCUMENT_MAX_BYTES) before anything is
- * written.  indices (may be NULL) receives each entry's index.
+ * Append one entry per path (a regular file within DOCUMENT_MAX_BYTES).
+ * Inside the caller's transaction: one unreadable path fails the run and
+ * so records none of them.  indices (may be NULL) receives each entry's
+ * index.
  */
-int document_collect(struct store *s, const struct document_opts *o,
-		     char *const *paths, size_t n, uint64_t *indices);
+int document_collect(struct collect_ctx *c, const struct document_opts *o,
+		     char *const *paths, size_t n, uint64_t *indices,
+		     struct collect_result *r);
 
 #endif

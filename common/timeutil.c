@@ -19,6 +19,12 @@ static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 	return era * 146097 + (int64_t)doe - 719468;
 }
 
+int64_t time_from_civil(int64_t y, unsigned mo, unsigned d, unsigned h,
+			unsigned mi, unsigned s)
+{
+	return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+}
+
 int64_t time_now(void)
 {
 	const char *env = getenv("AUDITPACK_NOW");

@@ -22,6 +22,11 @@ void time_format(char out[RFC3339_LEN], int64_t t);
 /* 0 or ERR_PARSE. */
 int time_parse(int64_t *out, const char *s);
 
+/* Seconds since the epoch of a UTC civil time; fields are not range-checked
+ * beyond what the caller did. */
+int64_t time_from_civil(int64_t y, unsigned mo, unsigned d, unsigned h,
+			unsigned mi, unsigned s);
+
 /* Durations: "<n>s|m|h|d|w" or a bare number of seconds.  0 or ERR_PARSE. */
 int duration_parse(int64_t *out, const char *s);
 

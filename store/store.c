@@ -926,6 +926,22 @@ int store_cursor_put(struct store *s, const char *source, const char *key,
 	return rc;
 }
 
+int store_cursor_delete(struct store *s, const char *source, const char *key)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (!s->in_txn)
+		return err_set(ERR_USAGE, "store_cursor_delete outside a transaction");
+	if ((rc = store_prepare(s, &st, "DELETE FROM cursors WHERE source=? AND path=?")))
+		return rc;
+	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_db_error(s, "cannot write a cursor");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int store_cursor_each(struct store *s, const char *source,
 		      int (*fn)(const char *key, const char *state, void *arg),
 		      void *arg)

@@ -82,6 +82,9 @@ int store_cursor_get(struct store *s, const char *source, const char *key,
 int store_cursor_put(struct store *s, const char *source, const char *key,
 		     const char *state, size_t len);
 
+/* Forget a cursor (the thing it tracked is gone). */
+int store_cursor_delete(struct store *s, const char *source, const char *key);
+
 /* Every cursor key of a source, in key order: fn(key, state, arg). */
 int store_cursor_each(struct store *s, const char *source,
 		      int (*fn)(const char *key, const char *state, void *arg),

@@ -1,0 +1,926 @@
+#include "accesslog.h"
+#include "../common/encode.h"
+#include "../common/err.h"
+#include "../common/hash.h"
+#include "../common/json.h"
+#include "../common/timeutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#define HEAD_BYTES 4096
+#define CHUNK ((size_t)1 << 20)
+#define LINE_MAX_BYTES ((size_t)1 << 20)
+#define MALFORMED_KEPT 20
+#define MAP_MAX_KEYS 1000
+
+/* ---- cursors ---- */
+
+struct cursor {
+	char key[64];           /* "<dev>:<ino>" */
+	char path[PATH_MAX];
+	uint64_t dev, ino;
+	uint8_t head[SHA256_LEN];
+	size_t head_len;        /* bytes the head digest covers */
+	uint64_t offset;        /* next byte to read */
+	uint64_t line;          /* lines consumed before offset */
+	bool seen;              /* matched a file this run */
+	bool dirty;
+};
+
+struct cursors {
+	struct cursor *v;
+	size_t n, cap;
+};
+
+static struct cursor *cursor_find(struct cursors *cs, uint64_t dev, uint64_t ino)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		if (cs->v[i].dev == dev && cs->v[i].ino == ino)
+			return &cs->v[i];
+	return NULL;
+}
+
+static struct cursor *cursor_add(struct cursors *cs, uint64_t dev, uint64_t ino,
+				 const char *path)
+{
+	struct cursor *c;
+
+	if (cs->n == cs->cap) {
+		size_t cap = cs->cap ? cs->cap * 2 : 16;
+
+		if (!(c = realloc(cs->v, cap * sizeof(*c))))
+			return NULL;
+		cs->v = c;
+		cs->cap = cap;
+	}
+	c = &cs->v[cs->n++];
+	memset(c, 0, sizeof(*c));
+	c->dev = dev;
+	c->ino = ino;
+	snprintf(c->key, sizeof(c->key), "%" PRIu64 ":%" PRIu64, dev, ino);
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	c->dirty = true;
+	return c;
+}
+
+static int load_one(const char *key, const char *state, void *arg)
+{
+	struct cursors *cs = arg;
+	json_t *j = json_loads(state, 0, NULL);
+	const char *path = json_string_value(json_object_get(j, "path"));
+	const char *head = json_string_value(json_object_get(j, "head"));
+	struct cursor *c;
+	uint64_t dev, ino;
+
+	if (!j || !path || !head ||
+	    sscanf(key, "%" SCNu64 ":%" SCNu64, &dev, &ino) != 2 ||
+	    !(c = cursor_add(cs, dev, ino, path))) {
+		json_decref(j);
+		return err_set(ERR_DB, "access-log cursor '%s' is damaged", key);
+	}
+	c->dirty = false;
+	c->head_len = (size_t)json_integer_value(json_object_get(j, "head_len"));
+	c->offset = (uint64_t)json_integer_value(json_object_get(j, "offset"));
+	c->line = (uint64_t)json_integer_value(json_object_get(j, "line"));
+	if (hex_decode(c->head, SHA256_LEN, head, strlen(head)) || c->head_len > HEAD_BYTES) {
+		json_decref(j);
+		return err_set(ERR_DB, "access-log cursor '%s' is damaged", key);
+	}
+	json_decref(j);
+	return 0;
+}
+
+static int cursor_save(struct collect_ctx *cx, const char *source, const struct cursor *c)
+{
+	char head[HEX_LEN(SHA256_LEN)];
+	struct buf b = BUF_INIT;
+	json_t *j;
+	int rc;
+
+	hex_encode(head, c->head, SHA256_LEN);
+	j = json_pack("{s:s, s:s, s:I, s:I, s:I}", "path", c->path, "head", head,
+		      "head_len", (json_int_t)c->head_len, "offset", (json_int_t)c->offset,
+		      "line", (json_int_t)c->line);
+	if (!j)
+		return err_set(ERR_NOMEM, "out of memory");
+	rc = json_stable(&b, j);
+	json_decref(j);
+	if (!rc)
+		rc = store_cursor_put(cx->store, source, c->key, b.data, b.len);
+	buf_free(&b);
+	return rc;
+}
+
+/* SHA-256 of the first n bytes of fd (n <= HEAD_BYTES). */
+static int head_digest(int fd, size_t n, uint8_t out[SHA256_LEN])
+{
+	uint8_t b[HEAD_BYTES];
+	ssize_t got;
+
+	got = pread(fd, b, n, 0);
+	if (got < 0 || (size_t)got != n)
+		return err_set(ERR_IO, "cannot read the start of a log: %s",
+			       got < 0 ? strerror(errno) : "short read");
+	return sha256(out, b, n);
+}
+
+/* ---- per-entry statistics ---- */
+
+struct userset {
+	uint64_t *v;
+	size_t n, cap; /* open addressing; cap a power of two */
+};
+
+static uint64_t fnv1a(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * 1099511628211ULL;
+	return h ? h : 1;
+}
+
+static int userset_add(struct userset *u, uint64_t h)
+{
+	if (2 * (u->n + 1) > u->cap) {
+		size_t cap = u->cap ? u->cap * 2 : 256;
+		uint64_t *v = calloc(cap, sizeof(*v));
+
+		if (!v)
+			return err_set(ERR_NOMEM, "out of memory");
+		for (size_t i = 0; i < u->cap; i++)
+			if (u->v[i])
+				for (size_t k = u->v[i] & (cap - 1);; k = (k + 1) & (cap - 1))
+					if (!v[k]) {
+						v[k] = u->v[i];
+						break;
+					}
+		free(u->v);
+		u->v = v;
+		u->cap = cap;
+	}
+	for (size_t k = h & (u->cap - 1);; k = (k + 1) & (u->cap - 1)) {
+		if (u->v[k] == h)
+			return 0;
+		if (!u->v[k]) {
+			u->v[k] = h;
+			u->n++;
+			return 0;
+		}
+	}
+}
+
+struct stats {
+	uint64_t offset_start, offset_end, lines, parsed, malformed, bytes;
+	uint64_t malformed_lines[MALFORMED_KEPT];
+	size_t nmalformed_kept;
+	int64_t first, last, max_gap, prev;
+	bool any_time;
+	uint64_t unattributed, auth_failures;
+	uint64_t last_serial;
+	bool have_serial;
+	struct userset users;
+	json_t *status, *models;
+	struct pii_counts pii;
+};
+
+static int stats_init(struct stats *st, uint64_t offset)
+{
+	memset(st, 0, sizeof(*st));
+	st->offset_start = st->offset_end = offset;
+	st->status = json_object();
+	st->models = json_object();
+	if (!st->status || !st->models)
+		return err_set(ERR_NOMEM, "out of memory");
+	return 0;
+}
+
+static void stats_free(struct stats *st)
+{
+	free(st->users.v);
+	json_decref(st->status);
+	json_decref(st->models);
+	memset(st, 0, sizeof(*st));
+}
+
+static void count_key(json_t *map, const char *s, size_t n)
+{
+	char key[256];
+	json_t *v;
+
+	if (n >= sizeof(key))
+		n = sizeof(key) - 1;
+	memcpy(key, s, n);
+	key[n] = '\0';
+	if (!(v = json_object_get(map, key))) {
+		if (json_object_size(map) >= MAP_MAX_KEYS)
+			snprintf(key, sizeof(key), "(other)");
+		v = json_object_get(map, key);
+	}
+	json_object_set_new(map, key, json_integer(v ? json_integer_value(v) + 1 : 1));
+}
+
+/* ---- one run over one file ---- */
+
+struct reader {
+	struct collect_ctx *cx;
+	struct pii *pii;
+	const struct accesslog_opts *o;
+	struct logfmt_opts fmt;
+	struct collect_result *r;
+	const char *path;
+	struct stats st;
+	struct buf payload;
+	uint64_t line_no; /* 1-based number of the line being processed */
+};
+
+static int emit_entry(struct reader *rd)
+{
+	json_t *a = NULL, *pii = NULL, *ml = NULL;
+	struct buf attrs = BUF_INIT;
+	struct entry_input in;
+	char first[RFC3339_LEN], last[RFC3339_LEN];
+	struct stats *st = &rd->st;
+	int rc = 0;
+
+	if (st->lines == 0)
+		return 0;
+	if (!(pii = json_object()) || !(ml = json_array()))
+		goto nomem;
+	for (int t = 0; t < PII_NTYPES; t++)
+		json_object_set_new(pii, pii_type_name((enum pii_type)t),
+				    json_integer((json_int_t)st->pii.n[t]));
+	for (size_t i = 0; i < st->nmalformed_kept; i++)
+		json_array_append_new(ml, json_integer((json_int_t)st->malformed_lines[i]));
+	time_format(first, st->first);
+	time_format(last, st->last);
+	a = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:O, s:o, s:o, s:I, s:I,"
+		      " s:I, s:O, s:I, s:O, s:O, s:I}",
+		      "format", logfmt_name(rd->fmt.format), "path", rd->path,
+		      "offset_start", (json_int_t)st->offset_start,
+		      "offset_end", (json_int_t)st->offset_end,
+		      "lines", (json_int_t)st->lines, "parsed", (json_int_t)st->parsed,
+		      "malformed", (json_int_t)st->malformed, "malformed_lines", ml,
+		      "first_event", st->any_time ? json_string(first) : json_null(),
+		      "last_event", st->any_time ? json_string(last) : json_null(),
+		      "max_gap_seconds", (json_int_t)st->max_gap,
+		      "users", (json_int_t)st->users.n,
+		      "unattributed", (json_int_t)st->unattributed, "status", st->status,
+		      "auth_failures", (json_int_t)st->auth_failures, "models", st->models,
+		      "pii", pii, "bytes", (json_int_t)st->bytes);
+	if (!a)
+		goto nomem;
+	json_object_set_new(a, "pii_mode", json_string(rd->o->pii == PII_KEEP ? "keep" :
+			    rd->o->pii == PII_REDACT ? "redact" : "pseudonymise"));
+	if ((rc = json_stable(&attrs, a)))
+		goto out;
+	memset(&in, 0, sizeof(in));
+	in.kind = "access-log";
+	in.source = rd->o->source;
+	in.eff_from = st->any_time ? st->first : rd->cx->now;
+	in.eff_to = st->any_time ? st->last : rd->cx->now;
+	in.collected = rd->cx->now;
+	in.attrs = attrs.data;
+	in.attrs_len = attrs.len;
+	in.payload = rd->payload.data ? rd->payload.data : "";
+	in.payload_len = rd->payload.len;
+	if ((rc = store_append(rd->cx->store, &in, NULL)))
+		goto out;
+	rd->r->entries++;
+	rd->r->lines += st->lines;
+	rd->r->malformed += st->malformed;
+	buf_reset(&rd->payload);
+	{
+		uint64_t next = st->offset_end;
+
+		stats_free(st);
+		rc = stats_init(st, next);
+	}
+	goto out;
+nomem:
+	rc = err_set(ERR_NOMEM, "out of memory");
+out:
+	json_decref(a);
+	json_decref(pii);
+	json_decref(ml);
+	buf_free(&attrs);
+	return rc;
+}
+
+/* Write text[0..n) to the payload, scrubbed per the mode. */
+static int put_text(struct reader *rd, const char *text, size_t n)
+{
+	return pii_scrub(rd->pii, rd->o->pii, text, n, &rd->payload, &rd->st.pii);
+}
+
+static int put_user(struct reader *rd, const struct log_event *ev, const char *line,
+		    char token[PII_TOKEN_MAX])
+{
+	const char *u = line + ev->user.off;
+	int rc;
+
+	if ((rc = pii_token(rd->pii, "user", u, ev->user.len, token)))
+		return rc;
+	if (rd->o->pii == PII_KEEP)
+		return buf_append(&rd->payload, u, ev->user.len);
+	if (rd->o->pii == PII_REDACT)
+		return buf_puts(&rd->payload, ev->user_quoted || rd->fmt.format != LOGFMT_JSONL
+				? "<user:redacted>" : "\"<user:redacted>\"");
+	if (!ev->user_quoted && rd->fmt.format == LOGFMT_JSONL)
+		return buf_printf(&rd->payload, "\"%s\"", token);
+	return buf_puts(&rd->payload, token);
+}
+
+static int record_event(struct reader *rd, const struct log_event *ev,
+			const char *line, const char *token)
+{
+	struct stats *st = &rd->st;
+	bool same_event = rd->fmt.format == LOGFMT_AUDITD && st->have_serial &&
+			  ev->serial == st->last_serial;
+
+	st->parsed++;
+	if (rd->fmt.format == LOGFMT_AUDITD) {
+		st->have_serial = true;
+		st->last_serial = ev->serial;
+	}
+	if (ev->has_time) {
+		if (!st->any_time) {
+			st->first = st->last = st->prev = ev->time;
+			st->any_time = true;
+		}
+		if (ev->time < st->first)
+			st->first = ev->time;
+		if (ev->time > st->last)
+			st->last = ev->time;
+		if (ev->time - st->prev > st->max_gap)
+			st->max_gap = ev->time - st->prev;
+		st->prev = ev->time;
+	}
+	if (ev->user.len) {
+		int rc = userset_add(&st->users, fnv1a(token, strlen(token)));
+
+		if (rc)
+			return rc;
+	} else if (ev->is_request && !same_event) {
+		st->unattributed++;
+	}
+	if (ev->status.len)
+		count_key(st->status, line + ev->status.off, ev->status.len);
+	if (ev->model.len) {
+		char key[300];
+		size_t n = ev->model.len < 200 ? ev->model.len : 200;
+
+		memcpy(key, line + ev->model.off, n);
+		if (ev->version.len && ev->version.len < 64) {
+			key[n++] = ':';
+			memcpy(key + n, line + ev->version.off, ev->version.len);
+			n += ev->version.len;
+		}
+		count_key(st->models, key, n);
+	}
+	if (ev->auth == AUTH_FAILURE && !same_event)
+		st->auth_failures += ev->auth_count ? ev->auth_count : 1;
+	return 0;
+}
+
+/* One complete line (without its newline; `nl` tells whether it had one). */
+static int do_line(struct reader *rd, const char *line, size_t len, bool nl)
+{
+	struct log_event ev;
+	char token[PII_TOKEN_MAX] = "";
+	struct stats *st = &rd->st;
+	int rc;
+
+	st->lines++;
+	st->bytes += len + nl;
+	st->offset_end += len + nl;
+	if (logfmt_parse(&rd->fmt, line, len, &ev) == 0) {
+		if (ev.user.len) {
+			if ((rc = put_text(rd, line, ev.user.off)) ||
+			    (rc = put_user(rd, &ev, line, token)) ||
+			    (rc = put_text(rd, line + ev.user.off + ev.user.len,
+					   len - ev.user.off - ev.user.len)))
+				return rc;
+		} else if ((rc = put_text(rd, line, len))) {
+			return rc;
+		}
+		if ((rc = record_event(rd, &ev, line, token)))
+			return rc;
+	} else {
+		st->malformed++;
+		if (st->nmalformed_kept < MALFORMED_KEPT)
+			st->malformed_lines[st->nmalformed_kept++] = rd->line_no;
+		if ((rc = put_text(rd, line, len)))
+			return rc;
+	}
+	if (nl && (rc = buf_append(&rd->payload, "\n", 1)))
+		return rc;
+	if (rd->payload.len >= (rd->o->max_entry_bytes ? rd->o->max_entry_bytes
+						      : ACCESSLOG_ENTRY_BYTES))
+		return emit_entry(rd);
+	return 0;
+}
+
+/*
+ * Read fd from cur->offset to the last complete line (or to the end when
+ * `to_eof`: a rotated file that will not grow), in chunks.
+ */
+static int read_lines(struct reader *rd, int fd, struct cursor *cur, bool to_eof)
+{
+	struct buf pend = BUF_INIT;
+	char *chunk = malloc(CHUNK);
+	uint64_t pos = cur->offset;
+	int rc = 0;
+
+	if (!chunk)
+		return err_set(ERR_NOMEM, "out of memory");
+	rd->line_no = cur->line;
+	if ((rc = stats_init(&rd->st, cur->offset)))
+		goto out;
+	for (;;) {
+		ssize_t n = pread(fd, chunk, CHUNK, (off_t)pos);
+		size_t start = 0;
+
+		if (n < 0) {
+			rc = err_set(ERR_IO, "cannot read '%s': %s", rd->path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		pos += (uint64_t)n;
+		for (size_t i = 0; i < (size_t)n; i++) {
+			if (chunk[i] != '\n')
+				continue;
+			rd->line_no++;
+			if (pend.len) {
+				if ((rc = buf_append(&pend, chunk + start, i - start)) ||
+				    (rc = do_line(rd, pend.data, pend.len, true)))
+					goto out;
+				buf_reset(&pend);
+			} else if ((rc = do_line(rd, chunk + start, i - start, true))) {
+				goto out;
+			}
+			start = i + 1;
+		}
+		if ((rc = buf_append(&pend, chunk + start, (size_t)n - start)))
+			goto out;
+		/* A line that never ends is cut, kept and counted malformed. */
+		if (pend.len >= LINE_MAX_BYTES) {
+			rd->line_no++;
+			if ((rc = do_line(rd, pend.data, pend.len, false)))
+				goto out;
+			buf_reset(&pend);
+		}
+	}
+	if (to_eof && pend.len) {
+		rd->line_no++;
+		if ((rc = do_line(rd, pend.data, pend.len, false)))
+			goto out;
+		buf_reset(&pend);
+	}
+	/* The partial last line (pend) waits for the next run. */
+	if ((rc = emit_entry(rd)))
+		goto out;
+	cur->offset = rd->st.offset_end;
+	cur->line = rd->line_no;
+	cur->dirty = true;
+out:
+	stats_free(&rd->st);
+	buf_free(&pend);
+	free(chunk);
+	return rc;
+}
+
+/* Read one file for its cursor; the cursor's head is brought up to date. */
+static int read_file(struct reader *rd, int fd, const struct stat *st,
+		     struct cursor *cur, bool to_eof)
+{
+	int rc;
+
+	rd->path = cur->path;
+	/* RFC 3164 lines carry no year: none can be later than the file. */
+	rd->fmt.year_ref = (int64_t)st->st_mtime > rd->cx->now ? (int64_t)st->st_mtime
+								: rd->cx->now;
+	if ((uint64_t)st->st_size > cur->offset && (rc = read_lines(rd, fd, cur, to_eof)))
+		return rc;
+	if (cur->head_len < HEAD_BYTES && (uint64_t)st->st_size > cur->head_len) {
+		cur->head_len = (uint64_t)st->st_size < HEAD_BYTES ? (size_t)st->st_size
+								   : HEAD_BYTES;
+		if ((rc = head_digest(fd, cur->head_len, cur->head)))
+			return rc;
+		cur->dirty = true;
+	}
+	return 0;
+}
+
+/* Does fd start with the bytes a cursor's head digest covers? */
+static bool same_start(int fd, const struct stat *st, const struct cursor *cur)
+{
+	uint8_t h[SHA256_LEN];
+
+	if ((uint64_t)st->st_size < cur->head_len)
+		return false;
+	if (cur->head_len == 0)
+		return true;
+	return head_digest(fd, cur->head_len, h) == 0 && !memcmp(h, cur->head, SHA256_LEN);
+}
+
+struct file {
+	char *path;
+	int fd;
+	struct stat st;
+};
+
+static bool has_glob(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+/* Open every path and glob match; duplicates (same inode) once. */
+static int open_files(const struct accesslog_opts *o, struct file **out, size_t *n)
+{
+	struct file *v = NULL, *nv;
+	size_t cnt = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < o->npaths && !rc; i++) {
+		glob_t g;
+		int gr = glob(o->paths[i], GLOB_ERR, NULL, &g);
+
+		if (gr == GLOB_NOMATCH) {
+			globfree(&g);
+			if (has_glob(o->paths[i]))
+				continue; /* a pattern may match nothing yet */
+			rc = err_set(ERR_IO, "cannot open '%s': %s", o->paths[i], strerror(ENOENT));
+			break;
+		}
+		if (gr) {
+			globfree(&g);
+			rc = err_set(ERR_IO, "cannot expand '%s'", o->paths[i]);
+			break;
+		}
+		for (size_t k = 0; k < g.gl_pathc && !rc; k++) {
+			struct file f = { NULL, -1, { 0 } };
+			bool dup = false;
+
+			f.fd = open(g.gl_pathv[k], O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+			if (f.fd < 0) {
+				rc = err_set(ERR_IO, "cannot open '%s': %s", g.gl_pathv[k],
+					     strerror(errno));
+				break;
+			}
+			if (fstat(f.fd, &f.st) < 0 || !S_ISREG(f.st.st_mode)) {
+				rc = err_set(ERR_IO, S_ISDIR(f.st.st_mode) ?
+					     "'%s' is a directory, expected a log file" :
+					     "'%s' is not a regular file", g.gl_pathv[k]);
+				close(f.fd);
+				break;
+			}
+			for (size_t j = 0; j < cnt; j++)
+				dup |= v[j].st.st_dev == f.st.st_dev && v[j].st.st_ino == f.st.st_ino;
+			if (dup || !(f.path = strdup(g.gl_pathv[k]))) {
+				close(f.fd);
+				if (!dup)
+					rc = err_set(ERR_NOMEM, "out of memory");
+				continue;
+			}
+			if (!(nv = realloc(v, (cnt + 1) * sizeof(*v)))) {
+				free(f.path);
+				close(f.fd);
+				rc = err_set(ERR_NOMEM, "out of memory");
+				break;
+			}
+			v = nv;
+			v[cnt++] = f;
+		}
+		globfree(&g);
+	}
+	*out = v;
+	*n = cnt;
+	return rc;
+}
+
+/* Oldest first, so rotated generations are read in the order written. */
+static int by_mtime(const void *a, const void *b)
+{
+	const struct file *x = a, *y = b;
+
+	if (x->st.st_mtim.tv_sec != y->st.st_mtim.tv_sec)
+		return x->st.st_mtim.tv_sec < y->st.st_mtim.tv_sec ? -1 : 1;
+	if (x->st.st_mtim.tv_nsec != y->st.st_mtim.tv_nsec)
+		return x->st.st_mtim.tv_nsec < y->st.st_mtim.tv_nsec ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+static void close_files(struct file *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		close(v[i].fd);
+		free(v[i].path);
+	}
+	free(v);
+}
+
+/*
+ * The plan of a run: what to read from which file, ordered oldest first by
+ * modification time so rotated generations are read in the order written.
+ */
+struct task {
+	struct file f;          /* fd owned by the task when own_fd */
+	bool own_fd;
+	struct cursor *cur;
+	bool to_eof;
+};
+
+struct plan {
+	struct task *v;
+	size_t n, cap;
+};
+
+static int plan_add(struct plan *p, const struct file *f, bool own_fd,
+		    struct cursor *cur, bool to_eof)
+{
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 16;
+		struct task *v = realloc(p->v, cap * sizeof(*v));
+
+		if (!v)
+			return err_set(ERR_NOMEM, "out of memory");
+		p->v = v;
+		p->cap = cap;
+	}
+	p->v[p->n].f = *f;
+	p->v[p->n].own_fd = own_fd;
+	p->v[p->n].cur = cur;
+	p->v[p->n].to_eof = to_eof;
+	p->n++;
+	return 0;
+}
+
+static int task_by_mtime(const void *a, const void *b)
+{
+	return by_mtime(&((const struct task *)a)->f, &((const struct task *)b)->f);
+}
+
+static void dir_of(char *out, size_t cap, const char *path)
+{
+	char *slash;
+
+	snprintf(out, cap, "%s", path);
+	if ((slash = strrchr(out, '/')))
+		*slash = '\0';
+	else
+		snprintf(out, cap, ".");
+}
+
+/* Is this inode one the run already reads as a continuing file? */
+static bool is_continuing(const struct plan *p, uint64_t dev, uint64_t ino)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if ((uint64_t)p->v[i].f.st.st_dev == dev && (uint64_t)p->v[i].f.st.st_ino == ino)
+			return true;
+	return false;
+}
+
+/*
+ * A tracked file no longer starts with what it started with: truncated in
+ * place (copy-truncate) or a reused inode.  Look beside it for the copy: a
+ * file with the old first bytes and at least the old offset.  Its unread
+ * tail is the rest of the old file; it becomes the copy's cursor (replacing
+ * any stale cursor the copy's inode had).  *claimed receives the copy's
+ * inode so the run does not read it again.
+ */
+static int find_copy(struct plan *p, struct cursors *cs, const struct cursor *old,
+		     uint64_t *claimed_dev, uint64_t *claimed_ino)
+{
+	char dir[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+	*claimed_ino = 0;
+	dir_of(dir, sizeof(dir), old->path);
+	if (!(d = opendir(dir)))
+		return 0;
+	while ((de = readdir(d))) {
+		struct file f = { NULL, -1, { 0 } };
+		struct cursor *cp;
+		char path[PATH_MAX];
+
+		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= (int)sizeof(path) ||
+		    (f.fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+			continue;
+		if (fstat(f.fd, &f.st) < 0 || !S_ISREG(f.st.st_mode) ||
+		    ((uint64_t)f.st.st_dev == old->dev && (uint64_t)f.st.st_ino == old->ino) ||
+		    (uint64_t)f.st.st_size < old->offset ||
+		    is_continuing(p, (uint64_t)f.st.st_dev, (uint64_t)f.st.st_ino) ||
+		    !same_start(f.fd, &f.st, old)) {
+			close(f.fd);
+			continue;
+		}
+		cp = cursor_find(cs, (uint64_t)f.st.st_dev, (uint64_t)f.st.st_ino);
+		if (!cp && !(cp = cursor_add(cs, (uint64_t)f.st.st_dev, (uint64_t)f.st.st_ino, path))) {
+			close(f.fd);
+			rc = err_set(ERR_NOMEM, "out of memory");
+			break;
+		}
+		snprintf(cp->path, sizeof(cp->path), "%s", path);
+		memcpy(cp->head, old->head, SHA256_LEN);
+		cp->head_len = old->head_len;
+		cp->offset = old->offset;
+		cp->line = old->line;
+		cp->seen = cp->dirty = true;
+		if (!(f.path = strdup(path)) || (rc = plan_add(p, &f, true, cp, true))) {
+			free(f.path);
+			close(f.fd);
+			rc = rc ? rc : err_set(ERR_NOMEM, "out of memory");
+			break;
+		}
+		*claimed_dev = (uint64_t)f.st.st_dev;
+		*claimed_ino = (uint64_t)f.st.st_ino;
+		break;
+	}
+	closedir(d);
+	return rc;
+}
+
+/* A tracked inode no current path names: renamed out of the globs.  Find
+ * it in its directory to read what was added since; forget it once gone. */
+static int find_renamed(struct plan *p, struct cursor *cur)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+	dir_of(dir, sizeof(dir), cur->path);
+	if (!(d = opendir(dir)))
+		return 0;
+	while ((de = readdir(d))) {
+		struct file f = { NULL, -1, { 0 } };
+
+		if ((uint64_t)de->d_ino != cur->ino ||
+		    snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= (int)sizeof(path) ||
+		    (f.fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+			continue;
+		if (fstat(f.fd, &f.st) == 0 && S_ISREG(f.st.st_mode) &&
+		    (uint64_t)f.st.st_dev == cur->dev && (uint64_t)f.st.st_size >= cur->offset &&
+		    same_start(f.fd, &f.st, cur) && (f.path = strdup(path))) {
+			cur->seen = cur->dirty = true;
+			snprintf(cur->path, sizeof(cur->path), "%s", path);
+			if ((rc = plan_add(p, &f, true, cur, false))) {
+				free(f.path);
+				close(f.fd);
+			}
+		} else {
+			close(f.fd);
+		}
+		break;
+	}
+	closedir(d);
+	return rc;
+}
+
+static int make_plan(struct plan *p, struct cursors *cs, struct file *files,
+		     size_t nfiles, bool complete)
+{
+	bool *mismatch = calloc(nfiles + 1, sizeof(*mismatch));
+	bool *claimed = calloc(nfiles + 1, sizeof(*claimed));
+	int rc = 0;
+
+	if (!mismatch || !claimed) {
+		rc = err_set(ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	/* Files that simply continue where their cursor stopped. */
+	for (size_t k = 0; k < nfiles && !rc; k++) {
+		struct file *f = &files[k];
+		struct cursor *cur = cursor_find(cs, (uint64_t)f->st.st_dev, (uint64_t)f->st.st_ino);
+
+		if (!cur)
+			continue;
+		if ((uint64_t)f->st.st_size >= cur->offset && same_start(f->fd, &f->st, cur)) {
+			cur->seen = true;
+			if (strcmp(cur->path, f->path)) {
+				snprintf(cur->path, sizeof(cur->path), "%s", f->path);
+				cur->dirty = true;
+			}
+			rc = plan_add(p, f, false, cur, complete);
+		} else {
+			mismatch[k] = true;
+		}
+	}
+	/* Inodes renamed out of the paths. */
+	for (size_t i = 0; i < cs->n && !rc; i++) {
+		bool current = false;
+
+		for (size_t k = 0; k < nfiles; k++)
+			current |= (uint64_t)files[k].st.st_dev == cs->v[i].dev &&
+				   (uint64_t)files[k].st.st_ino == cs->v[i].ino;
+		if (!current && !cs->v[i].seen)
+			rc = find_renamed(p, &cs->v[i]);
+	}
+	/* Truncated in place: claim each one's copy before anything is taken
+	 * for a new file (a copy may sit on a reused inode with a stale cursor). */
+	for (size_t k = 0; k < nfiles && !rc; k++) {
+		struct cursor *cur;
+		uint64_t dev, ino;
+
+		if (!mismatch[k] || claimed[k])
+			continue;
+		cur = cursor_find(cs, (uint64_t)files[k].st.st_dev, (uint64_t)files[k].st.st_ino);
+		if ((rc = find_copy(p, cs, cur, &dev, &ino)) || !ino)
+			continue;
+		for (size_t j = 0; j < nfiles; j++)
+			if ((uint64_t)files[j].st.st_dev == dev && (uint64_t)files[j].st.st_ino == ino)
+				claimed[j] = true;
+	}
+	/* What is left is read from its start: a truncated file's new content,
+	 * a reused inode, or a new file. */
+	for (size_t k = 0; k < nfiles && !rc; k++) {
+		struct file *f = &files[k];
+		struct cursor *cur;
+
+		if (claimed[k] || (!mismatch[k] &&
+				   cursor_find(cs, (uint64_t)f->st.st_dev, (uint64_t)f->st.st_ino)))
+			continue;
+		cur = cursor_find(cs, (uint64_t)f->st.st_dev, (uint64_t)f->st.st_ino);
+		if (!cur && !(cur = cursor_add(cs, (uint64_t)f->st.st_dev,
+					       (uint64_t)f->st.st_ino, f->path))) {
+			rc = err_set(ERR_NOMEM, "out of memory");
+			break;
+		}
+		snprintf(cur->path, sizeof(cur->path), "%s", f->path);
+		cur->offset = cur->line = 0;
+		cur->head_len = 0;
+		cur->seen = cur->dirty = true;
+		rc = plan_add(p, f, false, cur, complete);
+	}
+	if (!rc && p->n > 1)
+		qsort(p->v, p->n, sizeof(*p->v), task_by_mtime);
+out:
+	free(mismatch);
+	free(claimed);
+	return rc;
+}
+
+static void plan_free(struct plan *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].own_fd) {
+			close(p->v[i].f.fd);
+			free(p->v[i].f.path);
+		}
+	free(p->v);
+}
+
+int accesslog_collect(struct collect_ctx *c, struct pii *pii,
+		      const struct accesslog_opts *o, struct collect_result *r)
+{
+	struct reader rd;
+	struct cursors cs = { NULL, 0, 0 };
+	struct plan plan = { NULL, 0, 0 };
+	struct file *files = NULL;
+	size_t nfiles = 0;
+	int rc;
+
+	memset(&rd, 0, sizeof(rd));
+	rd.cx = c;
+	rd.pii = pii;
+	rd.o = o;
+	rd.fmt = o->fmt;
+	rd.r = r;
+	if ((rc = store_cursor_each(c->store, o->source, load_one, &cs)) ||
+	    (rc = open_files(o, &files, &nfiles)) ||
+	    (rc = make_plan(&plan, &cs, files, nfiles, o->complete)))
+		goto out;
+	for (size_t i = 0; i < plan.n && !rc; i++)
+		rc = read_file(&rd, plan.v[i].f.fd, &plan.v[i].f.st, plan.v[i].cur,
+			       plan.v[i].to_eof);
+	for (size_t i = 0; i < cs.n && !rc; i++) {
+		if (!cs.v[i].seen)
+			rc = store_cursor_delete(c->store, o->source, cs.v[i].key);
+		else if (cs.v[i].dirty)
+			rc = cursor_save(c, o->source, &cs.v[i]);
+		else
+			r->unchanged++;
+	}
+out:
+	plan_free(&plan);
+	close_files(files, nfiles);
+	free(cs.v);
+	buf_free(&rd.payload);
+	return rc;
+}

@@ -1,0 +1,69 @@
+/*
+ * logfmt.h - one access-log line in, one event out.
+ *
+ * Each parser takes the line without its newline, as (buf, len), and
+ * fills a struct log_event whose strings are spans into that line (so the
+ * collector can replace the user's span with a token).  A parser returns 0
+ * when the line is an event of its format and -1 when it is malformed; a
+ * malformed line is counted and kept, never fatal.
+ */
+#ifndef AUDITPACK_LOGFMT_H
+#define AUDITPACK_LOGFMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum logfmt {
+	LOGFMT_COMBINED,
+	LOGFMT_COMMON,
+	LOGFMT_JSONL,
+	LOGFMT_AUDITD,
+	LOGFMT_SYSLOG,
+};
+
+/* "combined" ... "syslog" -> *out; false when unknown. */
+bool logfmt_from_name(const char *name, enum logfmt *out);
+const char *logfmt_name(enum logfmt f);
+
+struct span {
+	size_t off, len; /* len 0: absent */
+};
+
+enum auth_outcome {
+	AUTH_NONE = 0,
+	AUTH_SUCCESS,
+	AUTH_FAILURE,
+};
+
+struct log_event {
+	int64_t time;
+	bool has_time;
+	struct span user;
+	bool user_quoted;     /* jsonl: the user span is inside a JSON string */
+	struct span status;   /* HTTP status, decision or auth outcome word */
+	struct span model;
+	struct span version;  /* model version, when the log has one */
+	struct span route;
+	enum auth_outcome auth;
+	uint32_t auth_count;  /* failures this line stands for ("repeated 5 times") */
+	uint64_t serial;      /* auditd: the event serial its records share */
+	bool is_request;      /* an event that should name a user */
+};
+
+/* The JSON field names of a jsonl log (NULL: not present).  Dotted names
+ * reach into nested objects: "auth.sub". */
+struct jsonl_fields {
+	const char *time, *user, *model, *version, *status, *route, *decision;
+};
+
+struct logfmt_opts {
+	enum logfmt format;
+	struct jsonl_fields fields;
+	int64_t year_ref; /* RFC 3164 has no year: the latest time a line can be */
+};
+
+int logfmt_parse(const struct logfmt_opts *o, const char *line, size_t len,
+		 struct log_event *ev);
+
+#endif

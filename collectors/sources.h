@@ -1,0 +1,55 @@
+/*
+ * sources.h - STORE/auditpack.yaml: the origin, the witness directory and
+ * the sources `auditpack collect` runs.  Parsed with libyaml; every error
+ * names file:line:column and what was expected.
+ */
+#ifndef AUDITPACK_SOURCES_H
+#define AUDITPACK_SOURCES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "collector.h"
+#include "logfmt.h"
+
+enum source_type {
+	SOURCE_ACCESS_LOG,
+	SOURCE_MODEL,
+	SOURCE_CONFIG,
+	SOURCE_COMMAND,
+	SOURCE_DOCUMENT,
+};
+
+struct source {
+	char *name;
+	enum source_type type;
+	int line;              /* where it is defined, for messages */
+	char **paths;          /* access-log, config, document: NULL-terminated */
+	enum logfmt format;    /* access-log */
+	struct jsonl_fields fields;
+	enum pii_mode pii;
+	char *mlflow;          /* model: an MLflow DB or mlruns/ */
+	char *model_dir;       /* model: a model directory, with model_name/version */
+	char *model_name, *model_version;
+	char **run;            /* command: argv, NULL-terminated */
+	int64_t timeout;       /* command: seconds */
+	char *kind, *doc_type; /* document */
+};
+
+struct sources {
+	char *origin;
+	char *witness;
+	struct source *v;
+	size_t n;
+};
+
+/* Parse a configuration held in memory; `file` names it in messages. */
+int sources_parse(struct sources *out, const char *file, const char *buf, size_t len);
+/* Read and parse a file; a missing file is ERR_IO. */
+int sources_load(struct sources *out, const char *path);
+void sources_free(struct sources *s);
+
+const struct source *sources_find(const struct sources *s, const char *name);
+const char *source_type_name(enum source_type t);
+
+#endif
