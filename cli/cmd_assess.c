@@ -1,0 +1,199 @@
+#include "cli.h"
+#include "../common/err.h"
+#include "../common/timeutil.h"
+#include "../controls/catalog.h"
+#include "../mappings/assess.h"
+#include "../mappings/checks.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char help_assess[] =
+	"usage: auditpack assess [--framework FW,...] [--json | --csv | --crosswalk]\n"
+	"                        [--at TIME] [--checks FILE]\n"
+	"\n"
+	"Map the evidence to controls and print, per framework, the coverage and every\n"
+	"control that is not passing with the reason (fail, stale, missing; manual ones\n"
+	"are counted).  Statuses: pass, fail, stale, missing, manual, not-applicable.\n"
+	"  --framework FW,...  these frameworks (default: all)\n"
+	"  --at TIME           as of TIME (RFC 3339): evidence collected later is\n"
+	"                      ignored and freshness is judged then; default now\n"
+	"  --json              the full result (DESIGN.md shape)\n"
+	"  --csv               framework,control,label,title,status,checks,reason\n"
+	"  --crosswalk         CSV of every check -> control mapping in every framework\n"
+	"  --checks FILE       use this check file instead of the built-in ones\n";
+
+/* Split "a,b,c" into a NULL-terminated array (strings point into s). */
+static char **split_commas(char *s, size_t *n)
+{
+	char **v = calloc(strlen(s) + 2, sizeof(*v));
+	char *p = s;
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	while (p && *p) {
+		char *comma = strchr(p, ',');
+
+		if (comma)
+			*comma = '\0';
+		if (*p)
+			v[(*n)++] = p;
+		p = comma ? comma + 1 : NULL;
+	}
+	return v;
+}
+
+static void csv_field(const char *s)
+{
+	putchar('"');
+	for (; s && *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
+static void print_csv(const struct assessment *a)
+{
+	puts("framework,control,label,title,status,checks,reason");
+	for (size_t f = 0; f < a->nfw; f++)
+		for (size_t i = 0; i < a->fw[f].n; i++) {
+			const struct control_result *cr = &a->fw[f].v[i];
+
+			printf("%s,%s,", a->fw[f].cat->framework, cr->control->id);
+			csv_field(cr->control->label);
+			putchar(',');
+			csv_field(cr->control->title);
+			printf(",%s,\"", status_name(cr->status));
+			for (size_t k = 0; k < cr->nchecks; k++)
+				printf("%s%s", k ? " " : "", a->checks[cr->checks[k]].check->id);
+			printf("\",");
+			csv_field(cr->reason);
+			putchar('\n');
+		}
+}
+
+static void print_crosswalk(const struct checkset *ks)
+{
+	puts("check,framework,control,label,why");
+	for (size_t i = 0; i < ks->n; i++)
+		for (size_t m = 0; m < ks->v[i].nmaps; m++) {
+			printf("%s,%s,%s,", ks->v[i].id, ks->v[i].maps[m].framework,
+			       ks->v[i].maps[m].control->id);
+			csv_field(ks->v[i].maps[m].control->label);
+			putchar(',');
+			csv_field(ks->v[i].maps[m].why);
+			putchar('\n');
+		}
+}
+
+static void print_text(const struct assessment *a)
+{
+	char at[RFC3339_LEN];
+
+	time_format(at, a->at);
+	printf("assessment as of %s, checkpoint size %" PRIu64 "\n", at, a->cp.size);
+	for (size_t f = 0; f < a->nfw; f++) {
+		const struct framework_result *fr = &a->fw[f];
+
+		printf("\n%-12s coverage %3.0f%%  pass %" PRIu64 ", fail %" PRIu64 ", stale %"
+		       PRIu64 ", missing %" PRIu64 ", manual %" PRIu64 ", n/a %" PRIu64 "\n",
+		       fr->cat->framework, fr->coverage * 100, fr->counts[ST_PASS],
+		       fr->counts[ST_FAIL], fr->counts[ST_STALE], fr->counts[ST_MISSING],
+		       fr->counts[ST_MANUAL], fr->counts[ST_NA]);
+		for (size_t i = 0; i < fr->n; i++) {
+			const struct control_result *cr = &fr->v[i];
+
+			if (cr->status == ST_FAIL || cr->status == ST_STALE ||
+			    cr->status == ST_MISSING)
+				printf("  %-7s %-18s %s\n", status_name(cr->status),
+				       cr->control->label, cr->reason);
+		}
+	}
+	for (size_t i = 0; i < json_array_size(a->conflicts); i++)
+		printf("\nconflict: %s\n", json_string_value(json_object_get(
+			json_array_get(a->conflicts, i), "note")));
+}
+
+int cli_load_checks(struct cli *cli, const struct catalogs *cs, const char *file,
+		    struct checkset *out)
+{
+	char dir[4096];
+
+	if (file)
+		return checks_load_file(out, cs, file);
+	if (snprintf(dir, sizeof(dir), "%s/mappings", cli->store_dir) >= (int)sizeof(dir))
+		return err_set(ERR_LIMIT, "store path too long");
+	return checks_load(out, cs, dir);
+}
+
+int cmd_assess(int argc, char **argv, struct cli *cli)
+{
+	static const struct option opts[] = {
+		{ "framework", required_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "csv", no_argument, NULL, 'c' },
+		{ "crosswalk", no_argument, NULL, 'x' },
+		{ "at", required_argument, NULL, 'a' },
+		{ "checks", required_argument, NULL, 'k' },
+		{ 0, 0, 0, 0 },
+	};
+	char *fwlist = NULL, **fws = NULL;
+	const char *checks_file = NULL;
+	int mode = 0, c, rc;
+	int64_t at = time_now();
+	struct catalogs cs = { NULL, 0 };
+	struct checkset ks = { NULL, 0, NULL, 0 };
+	struct assessment a;
+	size_t nfw = 0;
+
+	memset(&a, 0, sizeof(a));
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f': fwlist = optarg; break;
+		case 'j': case 'c': case 'x':
+			if (mode && mode != c)
+				return cli_usage("assess", "--json, --csv and --crosswalk exclude each other");
+			mode = c;
+			break;
+		case 'a':
+			if (time_parse(&at, optarg))
+				return cli_usage("assess", "--at: %s", err_msg());
+			break;
+		case 'k': checks_file = optarg; break;
+		default: return cli_usage("assess", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage("assess", "unexpected argument '%s'", argv[optind]);
+	if (fwlist && !(fws = split_commas(fwlist, &nfw)))
+		return cli_fail(err_set(ERR_NOMEM, "out of memory"));
+	if ((rc = cli_load_catalogs(cli, &cs)) || (rc = cli_load_checks(cli, &cs, checks_file, &ks)))
+		goto out;
+	if (mode == 'x') {
+		print_crosswalk(&ks);
+		goto out;
+	}
+	if ((rc = assess_run(&a, cli->store, &cs, &ks, fws, nfw, at, NULL)))
+		goto out;
+	if (mode == 'j') {
+		json_t *doc = assess_json(&a);
+
+		rc = doc ? cli_print_json(doc) : err_set(ERR_NOMEM, "out of memory");
+		json_decref(doc);
+	} else if (mode == 'c') {
+		print_csv(&a);
+	} else {
+		print_text(&a);
+	}
+out:
+	assess_free(&a);
+	checks_free(&ks);
+	catalogs_free(&cs);
+	free(fws);
+	return rc ? cli_fail(rc) : EXIT_OK;
+}

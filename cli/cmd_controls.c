@@ -1,0 +1,205 @@
+#include "cli.h"
+#include "../common/err.h"
+#include "../common/fsutil.h"
+#include "../controls/catalog.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <getopt.h>
+#include <string.h>
+#include <sys/stat.h>
+
+const char help_controls[] =
+	"usage: auditpack controls FW [--json]\n"
+	"       auditpack controls FW ID|LABEL [--json]\n"
+	"       auditpack controls import OSCAL.xml [--id FW]\n"
+	"       auditpack controls export FW [-o FILE]\n"
+	"\n"
+	"FW            every control of a framework, in catalogue order: id, label,\n"
+	"              title, group (--json: an array of {id, label, title, group})\n"
+	"FW ID|LABEL   one control: 'controls iso27001 A.8.15', 'controls gdpr art-32'\n"
+	"import        validate any OSCAL 1.x catalog (groups and nested controls\n"
+	"              included) and add it to the store's catalogues, as FW (default:\n"
+	"              its framework-id prop, else its file name)\n"
+	"export        write a catalogue's OSCAL XML\n";
+
+static json_t *control_json(const struct control *k, bool full)
+{
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "id", k->id, "label", k->label,
+			      "title", k->title, "group", k->group);
+
+	if (o && full) {
+		json_object_set_new(o, "group_id", json_string(k->group_id));
+		json_object_set_new(o, "parent", k->parent ? json_string(k->parent) : json_null());
+		json_object_set_new(o, "summary", k->summary ? json_string(k->summary) : json_null());
+		json_object_set_new(o, "source", k->source ? json_string(k->source) : json_null());
+		json_object_set(o, "props", k->props);
+	}
+	return o;
+}
+
+static int list_controls(const struct catalog *cat, bool json)
+{
+	json_t *arr;
+	int rc;
+
+	if (!json) {
+		for (size_t i = 0; i < cat->n; i++)
+			printf("%-22s %-18s %s\n", cat->v[i].label, cat->v[i].id, cat->v[i].title);
+		return EXIT_OK;
+	}
+	if (!(arr = json_array()))
+		return cli_fail(err_set(ERR_NOMEM, "out of memory"));
+	for (size_t i = 0; i < cat->n; i++)
+		json_array_append_new(arr, control_json(&cat->v[i], false));
+	rc = cli_print_json(arr);
+	json_decref(arr);
+	return rc ? cli_fail(rc) : EXIT_OK;
+}
+
+static int show_control(const struct catalog *cat, const char *want, bool json)
+{
+	const struct control *k = catalog_find(cat, want);
+	json_t *o;
+	int rc;
+
+	if (!k)
+		return cli_fail(err_set(ERR_NOTFOUND, "%s has no control '%s'", cat->framework, want));
+	if (json) {
+		o = control_json(k, true);
+		rc = o ? cli_print_json(o) : err_set(ERR_NOMEM, "out of memory");
+		json_decref(o);
+		return rc ? cli_fail(rc) : EXIT_OK;
+	}
+	printf("%s %s: %s\n", cat->framework, k->label, k->title);
+	printf("id:      %s\ngroup:   %s\n", k->id, k->group);
+	if (k->parent)
+		printf("part of: %s\n", k->parent);
+	if (k->source)
+		printf("source:  %s\n", k->source);
+	if (json_object_size(k->props)) {
+		char *p = json_dumps(k->props, JSON_COMPACT | JSON_SORT_KEYS);
+
+		printf("props:   %s\n", p ? p : "");
+		free(p);
+	}
+	if (k->summary)
+		printf("\n%s\n", k->summary);
+	return EXIT_OK;
+}
+
+static int do_import(struct cli *cli, const char *path, const char *id)
+{
+	char dir[4096], dest[4096];
+	struct catalogs cs;
+	struct catalog cat;
+	struct buf b = BUF_INIT;
+	struct stat st;
+	int rc;
+
+	if (id && !framework_id_valid(id))
+		return cli_usage("controls", "--id must be lowercase letters, digits and '-'");
+	if (stat(cli->store_dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		return cli_fail(err_set(ERR_IO, "no evidence store at '%s' (run 'auditpack init' "
+					"or give --store DIR)", cli->store_dir));
+	if ((rc = catalog_load(&cat, path, id)))
+		return cli_fail(rc);
+	if ((rc = cli_load_catalogs(cli, &cs)))
+		goto out;
+	if (catalogs_find(&cs, cat.framework)) {
+		rc = err_set(ERR_EXISTS, "framework '%s' exists already; import it under "
+			     "another name with --id", cat.framework);
+		goto out;
+	}
+	snprintf(dir, sizeof(dir), "%s/controls", cli->store_dir);
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		rc = err_set(ERR_IO, "cannot create '%s': %s", dir, strerror(errno));
+		goto out;
+	}
+	if (snprintf(dest, sizeof(dest), "%s/%s.xml", dir, cat.framework) >= (int)sizeof(dest)) {
+		rc = err_set(ERR_LIMIT, "path too long");
+		goto out;
+	}
+	/* The framework id travels with the file, so a rename cannot lose it. */
+	if ((rc = fs_read_file(&b, path, (size_t)64 << 20, NULL)) ||
+	    (rc = fs_write_new(dest, b.data, b.len, 0644)))
+		goto out;
+	if (!cli->quiet)
+		printf("imported %s: %zu controls from '%s' (%s)\n", cat.framework, cat.n,
+		       path, cat.title);
+out:
+	buf_free(&b);
+	catalogs_free(&cs);
+	catalog_free(&cat);
+	return rc ? cli_fail(rc) : EXIT_OK;
+}
+
+static int do_export(struct cli *cli, const char *fw, const char *out)
+{
+	struct catalogs cs;
+	const struct catalog *cat;
+	struct buf b = BUF_INIT;
+	FILE *f = NULL;
+	int rc;
+
+	if ((rc = cli_load_catalogs(cli, &cs)))
+		return cli_fail(rc);
+	if (!(cat = catalogs_find(&cs, fw)))
+		rc = err_set(ERR_NOTFOUND, "no framework '%s' (see 'auditpack frameworks')", fw);
+	else if (!(rc = fs_read_file(&b, cat->path, (size_t)64 << 20, NULL)) &&
+		 (f = cli_output(out)) == NULL)
+		rc = ERR_IO;
+	if (f) {
+		fwrite(b.data, 1, b.len, f);
+		rc = cli_output_close(f, out);
+	}
+	buf_free(&b);
+	catalogs_free(&cs);
+	return rc ? cli_fail(rc) : EXIT_OK;
+}
+
+int cmd_controls(int argc, char **argv, struct cli *cli)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "id", required_argument, NULL, 'i' },
+		{ "output", required_argument, NULL, 'o' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *id = NULL, *out = NULL;
+	struct catalogs cs;
+	const struct catalog *cat;
+	bool json = false;
+	int c, rc, nargs;
+	char **args;
+
+	while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = true; break;
+		case 'i': id = optarg; break;
+		case 'o': out = optarg; break;
+		default: return cli_usage("controls", "unknown option");
+		}
+	}
+	args = argv + optind;
+	nargs = argc - optind;
+	if (nargs < 1)
+		return cli_usage("controls", "name a framework (see 'auditpack frameworks')");
+	if (!strcmp(args[0], "import"))
+		return nargs == 2 ? do_import(cli, args[1], id)
+				  : cli_usage("controls", "controls import OSCAL.xml [--id FW]");
+	if (!strcmp(args[0], "export"))
+		return nargs == 2 ? do_export(cli, args[1], out)
+				  : cli_usage("controls", "controls export FW [-o FILE]");
+	if (nargs > 2)
+		return cli_usage("controls", "unexpected argument '%s'", args[2]);
+	if ((rc = cli_load_catalogs(cli, &cs)))
+		return cli_fail(rc);
+	if (!(cat = catalogs_find(&cs, args[0])))
+		rc = cli_fail(err_set(ERR_NOTFOUND, "no framework '%s' (see 'auditpack "
+					"frameworks')", args[0]));
+	else
+		rc = nargs == 2 ? show_control(cat, args[1], json) : list_controls(cat, json);
+	catalogs_free(&cs);
+	return rc;
+}

@@ -1,0 +1,474 @@
+#include "catalog.h"
+#include "../common/buf.h"
+#include "../common/datadir.h"
+#include "../common/err.h"
+#include "../common/fsutil.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+
+#define OSCAL_NS "http://csrc.nist.gov/ns/oscal/1.0"
+#define AUDITPACK_NS "https://auditpack.dev/ns/oscal"
+#define CATALOG_MAX_BYTES ((size_t)64 << 20)
+#define CATALOG_SCHEMA "controls/schema/oscal_catalog_schema.xsd"
+
+/* libxml2 reports through a callback: keep the first error, with its line. */
+struct xml_errors {
+	const char *file;
+	char first[512];
+	int count;
+};
+
+static void on_xml_error(void *ctx, const xmlError *e)
+{
+	struct xml_errors *x = ctx;
+
+	if (x->count++ == 0) {
+		size_t n;
+
+		snprintf(x->first, sizeof(x->first), "%s:%d: %s", x->file, e->line,
+			 e->message ? e->message : "invalid");
+		n = strlen(x->first);
+		while (n && (x->first[n - 1] == '\n' || x->first[n - 1] == ' '))
+			x->first[--n] = '\0';
+	}
+}
+
+/* Parse XML from memory safely: no network, no external entities or DTDs. */
+static int parse_xml(xmlDocPtr *out, const char *path, const struct buf *b,
+		     struct xml_errors *xe)
+{
+	xmlSetStructuredErrorFunc(xe, (xmlStructuredErrorFunc)on_xml_error);
+	*out = xmlReadMemory(b->data, (int)b->len, path, NULL,
+			     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	if (!*out)
+		return err_set(ERR_PARSE, "%s", xe->count ? xe->first : "malformed XML");
+	return 0;
+}
+
+static int validate(xmlDocPtr doc, const char *path)
+{
+	static xmlSchemaPtr schema;
+	char xsd[PATH_MAX];
+	struct xml_errors xe = { path, "", 0 };
+	xmlSchemaValidCtxtPtr v;
+	int rc;
+
+	if (!schema) {
+		xmlSchemaParserCtxtPtr pc;
+
+		if ((rc = datadir_path(xsd, sizeof(xsd), CATALOG_SCHEMA)))
+			return rc;
+		if (!(pc = xmlSchemaNewParserCtxt(xsd)))
+			return err_set(ERR_IO, "cannot read the OSCAL schema '%s'", xsd);
+		schema = xmlSchemaParse(pc);
+		xmlSchemaFreeParserCtxt(pc);
+		if (!schema)
+			return err_set(ERR_PARSE, "the OSCAL schema '%s' does not parse", xsd);
+	}
+	if (!(v = xmlSchemaNewValidCtxt(schema)))
+		return err_set(ERR_NOMEM, "out of memory");
+	xmlSchemaSetValidStructuredErrors(v, (xmlStructuredErrorFunc)on_xml_error, &xe);
+	rc = xmlSchemaValidateDoc(v, doc);
+	xmlSchemaFreeValidCtxt(v);
+	if (rc)
+		return err_set(ERR_PARSE, "%s (not a valid OSCAL catalog)",
+			       xe.count ? xe.first : path);
+	return 0;
+}
+
+static bool is(const xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && !xmlStrcmp(n->name, BAD_CAST name) &&
+	       n->ns && !xmlStrcmp(n->ns->href, BAD_CAST OSCAL_NS);
+}
+
+static char *attr(const xmlNode *n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, BAD_CAST name);
+	char *s = v ? strdup((const char *)v) : NULL;
+
+	xmlFree(v);
+	return s;
+}
+
+/* An element's text with runs of white space folded to one space. */
+static char *text_of(const xmlNode *n)
+{
+	xmlChar *v = xmlNodeGetContent(n);
+	char *s, *o;
+	bool space = true;
+
+	if (!v)
+		return strdup("");
+	if (!(s = malloc(strlen((const char *)v) + 1))) {
+		xmlFree(v);
+		return NULL;
+	}
+	o = s;
+	for (const xmlChar *p = v; *p; p++) {
+		if (isspace(*p)) {
+			if (!space)
+				*o++ = ' ';
+			space = true;
+		} else {
+			*o++ = (char)*p;
+			space = false;
+		}
+	}
+	if (o > s && o[-1] == ' ')
+		o--;
+	*o = '\0';
+	xmlFree(v);
+	return s;
+}
+
+static const xmlNode *child(const xmlNode *n, const char *name)
+{
+	for (const xmlNode *c = n->children; c; c = c->next)
+		if (is(c, name))
+			return c;
+	return NULL;
+}
+
+struct walk {
+	struct catalog *cat;
+	size_t cap;
+};
+
+static int add_control(struct walk *w, const xmlNode *n, const char *group,
+		       const char *group_id, const char *parent)
+{
+	struct control *c;
+	const xmlNode *t;
+
+	if (w->cat->n == w->cap) {
+		size_t cap = w->cap ? w->cap * 2 : 128;
+
+		if (!(c = realloc(w->cat->v, cap * sizeof(*c))))
+			return err_set(ERR_NOMEM, "out of memory");
+		w->cat->v = c;
+		w->cap = cap;
+	}
+	c = &w->cat->v[w->cat->n++];
+	memset(c, 0, sizeof(*c));
+	c->line = (int)xmlGetLineNo(n);
+	c->id = attr(n, "id");
+	c->title = (t = child(n, "title")) ? text_of(t) : strdup("");
+	c->group = strdup(group ? group : "");
+	c->group_id = strdup(group_id ? group_id : "");
+	c->parent = parent ? strdup(parent) : NULL;
+	c->props = json_object();
+	if (!c->id || !c->title || !c->group || !c->group_id || !c->props)
+		return err_set(ERR_NOMEM, "out of memory");
+	for (const xmlNode *k = n->children; k; k = k->next) {
+		if (is(k, "prop")) {
+			char *name = attr(k, "name"), *value = attr(k, "value");
+
+			if (name && value && !strcmp(name, "label") && !c->label) {
+				c->label = value;
+				value = NULL;
+			} else if (name && value) {
+				json_t *old = json_object_get(c->props, name);
+
+				if (!old)
+					json_object_set_new(c->props, name, json_string(value));
+				else if (json_is_array(old))
+					json_array_append_new(old, json_string(value));
+				else
+					json_object_set_new(c->props, name,
+							    json_pack("[O,s]", old, value));
+			}
+			free(name);
+			free(value);
+		} else if (is(k, "link") && !c->source) {
+			c->source = attr(k, "href");
+		} else if (is(k, "part") && !c->summary) {
+			char *name = attr(k, "name");
+
+			if (name && !strcmp(name, "statement"))
+				c->summary = text_of(k);
+			free(name);
+		}
+	}
+	if (!c->label && !(c->label = strdup(c->id)))
+		return err_set(ERR_NOMEM, "out of memory");
+	return 0;
+}
+
+static int walk_controls(struct walk *w, const xmlNode *n, const char *group,
+			 const char *group_id, const char *parent)
+{
+	int rc;
+
+	for (const xmlNode *c = n->children; c; c = c->next) {
+		if (is(c, "group")) {
+			const xmlNode *t = child(c, "title");
+			char *title = t ? text_of(t) : NULL, *id = attr(c, "id");
+
+			rc = walk_controls(w, c, title ? title : group, id ? id : group_id, NULL);
+			free(title);
+			free(id);
+		} else if (is(c, "control")) {
+			char *id = attr(c, "id");
+
+			rc = add_control(w, c, group, group_id, parent);
+			if (!rc)
+				rc = walk_controls(w, c, group, group_id, id);
+			free(id);
+		} else {
+			continue;
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int framework_id_valid(const char *id)
+{
+	if (!*id || strlen(id) > 64)
+		return 0;
+	for (const char *p = id; *p; p++)
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || *p == '-'))
+			return 0;
+	return strcmp(id, "import") && strcmp(id, "export");
+}
+
+/* "NIST_SP-800-53_rev5_catalog.xml" -> "nist-sp-800-53-rev5-catalog" */
+static char *id_from_path(const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	char *s = strdup(base), *dot, *o;
+
+	if (!s)
+		return NULL;
+	if ((dot = strrchr(s, '.')))
+		*dot = '\0';
+	o = s;
+	for (char *p = s; *p; p++) {
+		char ch = (char)tolower((unsigned char)*p);
+
+		if (!isalnum((unsigned char)ch))
+			ch = '-';
+		if (ch == '-' && (o == s || o[-1] == '-'))
+			continue;
+		*o++ = ch;
+	}
+	while (o > s && o[-1] == '-')
+		o--;
+	*o = '\0';
+	return s;
+}
+
+static int read_metadata(struct catalog *c, const xmlNode *root, const char *framework)
+{
+	const xmlNode *md = child(root, "metadata"), *t;
+
+	if (!md)
+		return err_set(ERR_PARSE, "%s: catalog has no metadata", c->path);
+	c->title = (t = child(md, "title")) ? text_of(t) : strdup("");
+	c->version = (t = child(md, "version")) ? text_of(t) : strdup("");
+	for (const xmlNode *k = md->children; k; k = k->next) {
+		if (is(k, "prop") && !c->framework) {
+			xmlChar *ns = xmlGetProp(k, BAD_CAST "ns");
+			char *name = attr(k, "name");
+
+			if (ns && !xmlStrcmp(ns, BAD_CAST AUDITPACK_NS) && name &&
+			    !strcmp(name, "framework-id"))
+				c->framework = attr(k, "value");
+			xmlFree(ns);
+			free(name);
+		} else if (is(k, "link") && !c->source) {
+			c->source = attr(k, "href");
+		}
+	}
+	if (!c->framework)
+		c->framework = framework ? strdup(framework) : id_from_path(c->path);
+	if (!c->title || !c->version || !c->framework)
+		return err_set(ERR_NOMEM, "out of memory");
+	if (!framework_id_valid(c->framework))
+		return err_set(ERR_PARSE, "%s: framework id '%s' must be lowercase letters, "
+			       "digits and '-'", c->path, c->framework);
+	return 0;
+}
+
+int catalog_load(struct catalog *out, const char *path, const char *framework)
+{
+	struct xml_errors xe = { path, "", 0 };
+	struct buf b = BUF_INIT;
+	struct walk w = { out, 0 };
+	xmlDocPtr doc = NULL;
+	xmlNodePtr root;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (!(out->path = strdup(path)))
+		return err_set(ERR_NOMEM, "out of memory");
+	if ((rc = fs_read_file(&b, path, CATALOG_MAX_BYTES, NULL)) ||
+	    (rc = parse_xml(&doc, path, &b, &xe)) || (rc = validate(doc, path)))
+		goto out;
+	root = xmlDocGetRootElement(doc);
+	if (!root || !is(root, "catalog")) {
+		rc = err_set(ERR_PARSE, "%s: not an OSCAL catalog", path);
+		goto out;
+	}
+	if ((rc = read_metadata(out, root, framework)) ||
+	    (rc = walk_controls(&w, root, NULL, NULL, NULL)))
+		goto out;
+	for (size_t i = 0; i < out->n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (!strcmp(out->v[i].id, out->v[j].id)) {
+				rc = err_set(ERR_PARSE, "%s:%d: duplicate control id '%s' "
+					     "(first at line %d)", path, out->v[i].line,
+					     out->v[i].id, out->v[j].line);
+				goto out;
+			}
+out:
+	xmlFreeDoc(doc);
+	buf_free(&b);
+	if (rc)
+		catalog_free(out);
+	return rc;
+}
+
+void catalog_free(struct catalog *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		struct control *k = &c->v[i];
+
+		free(k->id);
+		free(k->label);
+		free(k->title);
+		free(k->group);
+		free(k->group_id);
+		free(k->parent);
+		free(k->summary);
+		free(k->source);
+		json_decref(k->props);
+	}
+	free(c->v);
+	free(c->framework);
+	free(c->title);
+	free(c->version);
+	free(c->source);
+	free(c->path);
+	memset(c, 0, sizeof(*c));
+}
+
+/* Labels compare without case, spaces or a trailing period: "art 32" = "Art. 32". */
+static bool label_eq(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a == ' ' || *a == '.')
+			a++;
+		while (*b == ' ' || *b == '.')
+			b++;
+		if (!*a || !*b)
+			return !*a && !*b;
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return false;
+		a++;
+		b++;
+	}
+}
+
+const struct control *catalog_find(const struct catalog *c, const char *id_or_label)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->v[i].id, id_or_label))
+			return &c->v[i];
+	for (size_t i = 0; i < c->n; i++)
+		if (label_eq(c->v[i].label, id_or_label))
+			return &c->v[i];
+	return NULL;
+}
+
+static int by_framework(const void *a, const void *b)
+{
+	return strcmp(((const struct catalog *)a)->framework,
+		      ((const struct catalog *)b)->framework);
+}
+
+static int load_dir(struct catalogs *out, const char *dir, bool must_exist)
+{
+	struct dirent **names = NULL;
+	char path[PATH_MAX];
+	int n, rc = 0;
+
+	n = scandir(dir, &names, NULL, alphasort);
+	if (n < 0)
+		return must_exist ? err_set(ERR_IO, "cannot read '%s'", dir) : 0;
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(names[i]->d_name);
+		struct catalog *v;
+
+		if (rc || len < 5 || strcmp(names[i]->d_name + len - 4, ".xml"))
+			goto next;
+		if (snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name) >= (int)sizeof(path)) {
+			rc = err_set(ERR_LIMIT, "path too long");
+			goto next;
+		}
+		if (!(v = realloc(out->v, (out->n + 1) * sizeof(*v)))) {
+			rc = err_set(ERR_NOMEM, "out of memory");
+			goto next;
+		}
+		out->v = v;
+		if ((rc = catalog_load(&out->v[out->n], path, NULL)))
+			goto next;
+		for (size_t k = 0; k < out->n; k++)
+			if (!strcmp(out->v[k].framework, out->v[out->n].framework)) {
+				rc = err_set(ERR_PARSE, "framework '%s' is defined twice: %s and %s",
+					     out->v[k].framework, out->v[k].path, path);
+				catalog_free(&out->v[out->n]);
+				goto next;
+			}
+		out->n++;
+next:
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+int catalogs_load(struct catalogs *out, const char *extra_dir)
+{
+	char dir[PATH_MAX];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = datadir_path(dir, sizeof(dir), "controls")) ||
+	    (rc = load_dir(out, dir, true)) ||
+	    (extra_dir && (rc = load_dir(out, extra_dir, false)))) {
+		catalogs_free(out);
+		return rc;
+	}
+	qsort(out->v, out->n, sizeof(*out->v), by_framework);
+	return 0;
+}
+
+void catalogs_free(struct catalogs *cs)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		catalog_free(&cs->v[i]);
+	free(cs->v);
+	memset(cs, 0, sizeof(*cs));
+}
+
+const struct catalog *catalogs_find(const struct catalogs *cs, const char *framework)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		if (!strcmp(cs->v[i].framework, framework))
+			return &cs->v[i];
+	return NULL;
+}

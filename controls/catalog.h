@@ -1,0 +1,67 @@
+/*
+ * catalog.h - OSCAL 1.x control catalogues: load, validate, look up.
+ *
+ * A catalogue is checked against the OSCAL catalog XSD shipped with
+ * auditpack (controls/schema/, no network, no external entities) before it
+ * is used; errors name file:line.  Controls nest (groups in groups,
+ * enhancements inside controls: NIST's AC-2(1)) and are kept flat, in
+ * document order, each knowing its group and parent.
+ */
+#ifndef AUDITPACK_CATALOG_H
+#define AUDITPACK_CATALOG_H
+
+#include <stddef.h>
+
+#include <jansson.h>
+
+struct control {
+	char *id;        /* the OSCAL id: art-32, a.8.15 */
+	char *label;     /* the official reference: "Art. 32", "A.8.15" */
+	char *title;
+	char *group;     /* title of the group (chapter, clause, theme) */
+	char *group_id;
+	char *parent;    /* id of the enclosing control, or NULL */
+	char *summary;   /* the statement part's text, whitespace folded */
+	char *source;    /* the control's reference link, or NULL */
+	json_t *props;   /* every other prop: name -> value (array if repeated) */
+	int line;        /* where it is in the file */
+};
+
+struct catalog {
+	char *framework; /* the id users type: gdpr, iso27001, nist-800-53 */
+	char *title;
+	char *version;
+	char *source;    /* the document it is drawn from */
+	char *path;
+	struct control *v;
+	size_t n;
+};
+
+/*
+ * Load and validate a catalogue.  The framework id is the catalogue's
+ * framework-id prop (https://auditpack.dev/ns/oscal), else `framework` when
+ * not NULL, else derived from the file name.  Duplicate control ids are an
+ * error (file:line).
+ */
+int catalog_load(struct catalog *out, const char *path, const char *framework);
+void catalog_free(struct catalog *c);
+
+/* By id, or by label compared without regard to case or spaces. */
+const struct control *catalog_find(const struct catalog *c, const char *id_or_label);
+
+struct catalogs {
+	struct catalog *v;
+	size_t n;
+};
+
+/* Every *.xml in the built-in controls directory, then in `extra_dir`
+ * (the store's imported catalogues; may be NULL or missing), sorted by
+ * framework id.  A framework id defined twice is an error. */
+int catalogs_load(struct catalogs *out, const char *extra_dir);
+void catalogs_free(struct catalogs *cs);
+const struct catalog *catalogs_find(const struct catalogs *cs, const char *framework);
+
+/* A framework id users can type: lowercase letters, digits, '-'. */
+int framework_id_valid(const char *id);
+
+#endif

@@ -1,0 +1,439 @@
+#include "assess.h"
+#include "../common/encode.h"
+#include "../common/err.h"
+#include "../common/timeutil.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const status_names[ST_COUNT] = {
+	[ST_PASS] = "pass", [ST_FAIL] = "fail", [ST_STALE] = "stale",
+	[ST_MISSING] = "missing", [ST_MANUAL] = "manual", [ST_NA] = "not-applicable",
+};
+
+const char *status_name(enum status s)
+{
+	return status_names[s];
+}
+
+bool status_from_name(const char *name, enum status *out)
+{
+	for (int i = 0; i < ST_COUNT; i++)
+		if (!strcmp(name, status_names[i])) {
+			*out = (enum status)i;
+			return true;
+		}
+	return false;
+}
+
+/* ---- evidence ---- */
+
+struct loader {
+	struct evidence_set *es;
+	size_t cap;
+	int64_t at;
+};
+
+static int take(const struct entry *e, void *arg)
+{
+	struct loader *l = arg;
+	struct evidence *v;
+
+	if (e->collected > l->at)
+		return 0;
+	if (l->es->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 256;
+		if (!(v = realloc(l->es->v, l->cap * sizeof(*v))))
+			return err_set(ERR_NOMEM, "out of memory");
+		l->es->v = v;
+	}
+	v = &l->es->v[l->es->n];
+	memset(v, 0, sizeof(*v));
+	v->index = e->index;
+	snprintf(v->kind, sizeof(v->kind), "%s", e->kind);
+	v->eff_from = e->eff_from;
+	v->eff_to = e->eff_to;
+	v->collected = e->collected;
+	v->erased = e->erased;
+	v->attrs = json_loadb(e->attrs, e->attrs_len, 0, NULL);
+	v->source = strdup(e->source);
+	v->subject = strdup(e->subject);
+	if (!v->attrs)
+		v->attrs = json_object();
+	if (!v->source || !v->subject || !v->attrs)
+		return err_set(ERR_NOMEM, "out of memory");
+	l->es->n++;
+	return 0;
+}
+
+int evidence_load(struct evidence_set *out, struct store *s, int64_t at)
+{
+	struct store_filter f = { NULL, NULL, INT64_MIN };
+	struct loader l = { out, 0, at };
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = store_each(s, &f, take, &l)))
+		evidence_free(out);
+	return rc;
+}
+
+void evidence_free(struct evidence_set *es)
+{
+	for (size_t i = 0; i < es->n; i++) {
+		free(es->v[i].source);
+		free(es->v[i].subject);
+		json_decref(es->v[i].attrs);
+	}
+	free(es->v);
+	memset(es, 0, sizeof(*es));
+}
+
+/* ---- checks ---- */
+
+static bool selected(const struct check *k, const struct evidence *e)
+{
+	const char *type;
+
+	if (strcmp(k->kind, e->kind) || (k->source && strcmp(k->source, e->source)))
+		return false;
+	if (!k->type)
+		return true;
+	type = json_string_value(json_object_get(e->attrs, "type"));
+	return type && !strcmp(type, k->type);
+}
+
+static void age_text(char *out, size_t cap, int64_t secs)
+{
+	if (secs >= 86400)
+		snprintf(out, cap, "%" PRId64 " day%s", secs / 86400, secs / 86400 == 1 ? "" : "s");
+	else if (secs >= 3600)
+		snprintf(out, cap, "%" PRId64 " h", secs / 3600);
+	else
+		snprintf(out, cap, "%" PRId64 " min", secs / 60);
+}
+
+static int run_check(const struct rule_ctx *ctx, const struct check *k,
+		     const struct assess_policy *policy, struct check_result *r)
+{
+	const struct evidence **sel = NULL;
+	int64_t allowed = k->freshness, age;
+	size_t n = 0;
+	char a[32], b[32];
+	int rc = 0;
+
+	r->check = k;
+	if (!(r->evidence = json_array()))
+		return err_set(ERR_NOMEM, "out of memory");
+	if (!strcmp(k->kind, "store"))
+		return rule_apply(ctx, k, NULL, 0, r);
+	if (!(sel = calloc(ctx->all->n + 1, sizeof(*sel))))
+		return err_set(ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < ctx->all->n; i++)
+		if (selected(k, &ctx->all->v[i]))
+			sel[n++] = &ctx->all->v[i];
+	if (n == 0) {
+		r->status = ST_MISSING;
+		if (asprintf(&r->detail, "no %s evidence%s%s%s%s%s", k->kind,
+			     k->type ? " of type " : "", k->type ? k->type : "",
+			     k->source ? " from source " : "", k->source ? k->source : "",
+			     " has been collected") < 0)
+			r->detail = NULL;
+		goto out;
+	}
+	if (policy && policy->max_age && (!allowed || policy->max_age < allowed))
+		allowed = policy->max_age;
+	age = ctx->at - sel[n - 1]->eff_to;
+	for (size_t i = 0; i < n; i++)
+		if (ctx->at - sel[i]->eff_to < age)
+			age = ctx->at - sel[i]->eff_to;
+	if (allowed && age > allowed) {
+		age_text(a, sizeof(a), age);
+		age_text(b, sizeof(b), allowed);
+		json_array_append_new(r->evidence, json_integer((json_int_t)sel[n - 1]->index));
+		r->status = ST_STALE;
+		if (asprintf(&r->detail, "the newest %s evidence%s%s is %s old; the check allows %s",
+			     k->kind, k->type ? " of type " : "", k->type ? k->type : "", a, b) < 0)
+			r->detail = NULL;
+		goto out;
+	}
+	rc = rule_apply(ctx, k, sel, n, r);
+out:
+	free(sel);
+	return rc;
+}
+
+/* ---- controls ---- */
+
+static bool excluded(const struct assess_policy *p, const struct catalog *cat,
+		     const struct control *c, const char **why)
+{
+	for (size_t i = 0; p && i < p->nexclude; i++) {
+		const char *x = p->exclude[i], *colon = strchr(x, ':');
+		const struct control *want;
+
+		if (!colon || strncmp(x, cat->framework, (size_t)(colon - x)) ||
+		    strlen(cat->framework) != (size_t)(colon - x))
+			continue;
+		want = catalog_find(cat, colon + 1);
+		if (want == c) {
+			*why = p->justification[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The newest attestation entry for fw:control as of at, if any. */
+static const struct evidence *attestation_for(const struct evidence_set *es,
+					      const struct catalog *cat,
+					      const struct control *c)
+{
+	const struct evidence *best = NULL;
+
+	for (size_t i = 0; i < es->n; i++) {
+		const char *fw = json_string_value(json_object_get(es->v[i].attrs, "framework"));
+		const char *id = json_string_value(json_object_get(es->v[i].attrs, "control"));
+
+		if (!strcmp(es->v[i].kind, "attestation") && fw && id &&
+		    !strcmp(fw, cat->framework) && !strcmp(id, c->id))
+			best = &es->v[i];
+	}
+	return best;
+}
+
+static int decide_control(struct control_result *cr, const struct assessment *a,
+			  const struct catalog *cat, const struct evidence_set *es,
+			  const struct assess_policy *policy)
+{
+	const struct check_result *worst = NULL;
+	const struct evidence *att;
+	const char *why = NULL;
+	static const enum status order[] = { ST_FAIL, ST_MISSING, ST_STALE };
+	char until[RFC3339_LEN];
+	int64_t valid;
+
+	cr->evidence = json_array();
+	if (excluded(policy, cat, cr->control, &why)) {
+		cr->status = ST_NA;
+		cr->reason = strdup(why ? why : "excluded by policy");
+		return cr->reason ? 0 : err_set(ERR_NOMEM, "out of memory");
+	}
+	for (size_t o = 0; o < sizeof(order) / sizeof(order[0]) && !worst; o++)
+		for (size_t i = 0; i < cr->nchecks && !worst; i++)
+			if (a->checks[cr->checks[i]].status == order[o])
+				worst = &a->checks[cr->checks[i]];
+	att = attestation_for(es, cat, cr->control);
+	if (worst && worst->status == ST_FAIL) {
+		cr->status = ST_FAIL;
+		if (asprintf(&cr->reason, "%s: %s", worst->check->id, worst->detail) < 0)
+			cr->reason = NULL;
+	} else if (att && (!json_is_string(json_object_get(att->attrs, "valid_until")) ||
+			   (time_parse(&valid, json_string_value(json_object_get(att->attrs,
+							"valid_until"))) == 0 && valid >= a->at))) {
+		const char *by = json_string_value(json_object_get(att->attrs, "by"));
+
+		cr->status = ST_PASS;
+		json_array_append_new(cr->evidence, json_integer((json_int_t)att->index));
+		time_format(until, att->collected);
+		if (asprintf(&cr->reason, "attested by %s on %s (entry %" PRIu64 ")",
+			     by ? by : "?", until, att->index) < 0)
+			cr->reason = NULL;
+	} else if (worst) {
+		cr->status = worst->status;
+		if (asprintf(&cr->reason, "%s: %s", worst->check->id, worst->detail) < 0)
+			cr->reason = NULL;
+	} else if (cr->nchecks) {
+		cr->status = ST_PASS;
+		if (asprintf(&cr->reason, "%zu check%s pass", cr->nchecks,
+			     cr->nchecks == 1 ? "" : "s") < 0)
+			cr->reason = NULL;
+	} else if (att) {
+		cr->status = ST_STALE;
+		json_array_append_new(cr->evidence, json_integer((json_int_t)att->index));
+		if (asprintf(&cr->reason, "the attestation (entry %" PRIu64 ") expired on %s",
+			     att->index, json_string_value(json_object_get(att->attrs, "valid_until"))) < 0)
+			cr->reason = NULL;
+	} else {
+		cr->status = ST_MANUAL;
+		cr->reason = strdup("no automated check covers this control and no "
+				    "attestation exists: a person must attest it");
+	}
+	return cr->reason && cr->evidence ? 0 : err_set(ERR_NOMEM, "out of memory");
+}
+
+static int assess_framework(struct framework_result *fr, const struct assessment *a,
+			    const struct catalog *cat, const struct evidence_set *es,
+			    const struct assess_policy *policy)
+{
+	int rc;
+
+	fr->cat = cat;
+	fr->n = cat->n;
+	if (!(fr->v = calloc(cat->n + 1, sizeof(*fr->v))))
+		return err_set(ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < cat->n; i++) {
+		struct control_result *cr = &fr->v[i];
+
+		cr->control = &cat->v[i];
+		if (!(cr->checks = calloc(a->nchecks + 1, sizeof(*cr->checks))))
+			return err_set(ERR_NOMEM, "out of memory");
+		for (size_t k = 0; k < a->nchecks; k++) {
+			const struct check *ck = a->checks[k].check;
+
+			for (size_t m = 0; m < ck->nmaps; m++)
+				if (ck->maps[m].control == cr->control) {
+					cr->checks[cr->nchecks++] = k;
+					break;
+				}
+		}
+		if ((rc = decide_control(cr, a, cat, es, policy)))
+			return rc;
+		fr->counts[cr->status]++;
+	}
+	fr->coverage = cat->n ? (double)fr->counts[ST_PASS] / (double)cat->n : 0.0;
+	return 0;
+}
+
+/* Obligations that pull against each other, reported rather than hidden. */
+static json_t *conflicts(const struct assessment *a)
+{
+	bool gdpr = false, aiact = false, hipaa = false;
+	json_t *arr = json_array();
+
+	for (size_t i = 0; i < a->nfw; i++) {
+		gdpr |= !strcmp(a->fw[i].cat->framework, "gdpr");
+		aiact |= !strcmp(a->fw[i].cat->framework, "eu-ai-act");
+		hipaa |= !strcmp(a->fw[i].cat->framework, "hipaa");
+	}
+	if (gdpr && aiact)
+		json_array_append_new(arr, json_pack("{s:[s,s,s], s:s}",
+			"controls", "gdpr:Art. 5", "eu-ai-act:Art. 19", "eu-ai-act:Art. 26",
+			"note", "GDPR storage limitation asks that logs holding personal data be "
+			"kept no longer than needed; the AI Act requires providers and deployers "
+			"of high-risk systems to keep automatically generated logs for at least "
+			"six months. auditpack keeps logs pseudonymised (erasable per subject) and "
+			"prune refuses to drop AI system logs younger than six months."));
+	if (gdpr && hipaa)
+		json_array_append_new(arr, json_pack("{s:[s,s], s:s}",
+			"controls", "gdpr:Art. 5", "hipaa:164.316(b)(2)(i)",
+			"note", "HIPAA keeps required documentation for six years; GDPR limits "
+			"storage of personal data. Documentation is kept; personal data in it is "
+			"pseudonymised and erasable."));
+	return arr;
+}
+
+int assess_run(struct assessment *out, struct store *s, const struct catalogs *cs,
+	       const struct checkset *ks, char *const *frameworks, size_t n,
+	       int64_t at, const struct assess_policy *policy)
+{
+	struct evidence_set es = { NULL, 0 };
+	struct verify_opts vo = { NULL, 0, NULL };
+	struct verify_report vr;
+	struct rule_ctx ctx;
+	struct buf note = BUF_INIT;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&ctx, 0, sizeof(ctx));
+	out->at = at;
+	for (size_t i = 0; i < n; i++)
+		if (!catalogs_find(cs, frameworks[i]))
+			return err_set(ERR_USAGE, "no framework '%s' (see 'auditpack frameworks')",
+				       frameworks[i]);
+	if ((rc = store_checkpoint(s, &note, &out->cp)) || (rc = evidence_load(&es, s, at)) ||
+	    (rc = store_verify(s, &vo, &vr)))
+		goto out;
+	ctx.store = s;
+	ctx.all = &es;
+	ctx.at = at;
+	ctx.store_ok = vr.nproblems == 0;
+	ctx.store_problem = vr.nproblems ? vr.problems[0].what : NULL;
+	out->nchecks = ks->n;
+	if (!(out->checks = calloc(ks->n + 1, sizeof(*out->checks))) ||
+	    !(out->fw = calloc((n ? n : cs->n) + 1, sizeof(*out->fw)))) {
+		rc = err_set(ERR_NOMEM, "out of memory");
+		goto out_vr;
+	}
+	for (size_t i = 0; i < ks->n && !rc; i++)
+		rc = run_check(&ctx, &ks->v[i], policy, &out->checks[i]);
+	for (size_t i = 0; i < (n ? n : cs->n) && !rc; i++) {
+		const struct catalog *cat = n ? catalogs_find(cs, frameworks[i]) : &cs->v[i];
+
+		rc = assess_framework(&out->fw[out->nfw++], out, cat, &es, policy);
+	}
+	if (!rc && !(out->conflicts = conflicts(out)))
+		rc = err_set(ERR_NOMEM, "out of memory");
+out_vr:
+	verify_report_free(&vr);
+out:
+	evidence_free(&es);
+	buf_free(&note);
+	if (rc)
+		assess_free(out);
+	return rc;
+}
+
+void assess_free(struct assessment *a)
+{
+	for (size_t i = 0; a->checks && i < a->nchecks; i++) {
+		free(a->checks[i].detail);
+		json_decref(a->checks[i].evidence);
+	}
+	free(a->checks);
+	for (size_t f = 0; f < a->nfw; f++) {
+		for (size_t i = 0; a->fw[f].v && i < a->fw[f].n; i++) {
+			free(a->fw[f].v[i].reason);
+			free(a->fw[f].v[i].checks);
+			json_decref(a->fw[f].v[i].evidence);
+		}
+		free(a->fw[f].v);
+	}
+	free(a->fw);
+	json_decref(a->conflicts);
+	memset(a, 0, sizeof(*a));
+}
+
+json_t *assess_json(const struct assessment *a)
+{
+	char at[RFC3339_LEN], root[B64_LEN(MERKLE_HASH)];
+	json_t *doc, *fws = json_array();
+
+	time_format(at, a->at);
+	b64_encode(root, a->cp.root, MERKLE_HASH);
+	doc = json_pack("{s:s, s:{s:I, s:s}, s:o}", "at", at, "checkpoint", "size",
+			(json_int_t)a->cp.size, "root", root, "frameworks", fws);
+	if (!doc)
+		return NULL;
+	for (size_t f = 0; f < a->nfw; f++) {
+		const struct framework_result *fr = &a->fw[f];
+		json_t *counts = json_object(), *controls = json_array();
+
+		for (int s = 0; s < ST_COUNT; s++)
+			json_object_set_new(counts, status_name((enum status)s),
+					    json_integer((json_int_t)fr->counts[s]));
+		for (size_t i = 0; i < fr->n; i++) {
+			const struct control_result *cr = &fr->v[i];
+			json_t *checks = json_array();
+
+			for (size_t k = 0; k < cr->nchecks; k++) {
+				const struct check_result *r = &a->checks[cr->checks[k]];
+
+				json_array_append_new(checks, json_pack("{s:s, s:s, s:s?, s:O}",
+					"id", r->check->id, "status", status_name(r->status),
+					"detail", r->detail, "evidence", r->evidence));
+			}
+			json_array_append_new(controls, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:O}",
+				"id", cr->control->id, "label", cr->control->label,
+				"title", cr->control->title, "status", status_name(cr->status),
+				"reason", cr->reason, "checks", checks, "evidence", cr->evidence));
+		}
+		json_array_append_new(fws, json_pack("{s:s, s:s, s:o, s:f, s:o}",
+			"id", fr->cat->framework, "title", fr->cat->title, "counts", counts,
+			"coverage", fr->coverage, "controls", controls));
+	}
+	json_object_set(doc, "conflicts", a->conflicts);
+	return doc;
+}

@@ -1,0 +1,127 @@
+/*
+ * assess.h - the assessment engine: evidence as of a time, checks applied
+ * to it, control statuses per framework.
+ *
+ * Status of a check: missing (no evidence of its kind), stale (the newest
+ * is older than the check allows), else what its rule says: pass or fail,
+ * with a reason a person can act on and the entries it looked at.
+ * Status of a control: not-applicable when the policy excludes it; fail if
+ * any mapped check fails; else a valid attestation makes it pass; else
+ * missing, then stale, before pass; manual when nothing covers it (an
+ * expired attestation makes it stale).
+ */
+#ifndef AUDITPACK_ASSESS_H
+#define AUDITPACK_ASSESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "../controls/catalog.h"
+#include "../store/store.h"
+#include "checks.h"
+
+enum status {
+	ST_PASS,
+	ST_FAIL,
+	ST_STALE,
+	ST_MISSING,
+	ST_MANUAL,
+	ST_NA,
+	ST_COUNT
+};
+
+const char *status_name(enum status s);
+bool status_from_name(const char *name, enum status *out);
+
+/* One piece of evidence as assessments see it: the leaf fields and attrs. */
+struct evidence {
+	uint64_t index;
+	char kind[32];
+	char *source;
+	char *subject;
+	int64_t eff_from, eff_to, collected;
+	json_t *attrs;
+	bool erased;
+};
+
+struct evidence_set {
+	struct evidence *v;
+	size_t n;
+};
+
+/* Everything collected at or before `at`, in log order. */
+int evidence_load(struct evidence_set *out, struct store *s, int64_t at);
+void evidence_free(struct evidence_set *es);
+
+struct check_result {
+	const struct check *check;
+	enum status status;
+	char *detail;
+	json_t *evidence; /* array of entry indices */
+};
+
+/* Context a rule runs in (rules.c). */
+struct rule_ctx {
+	struct store *store;
+	const struct evidence_set *all;
+	int64_t at;
+	bool store_ok;              /* the store verified */
+	const char *store_problem;  /* first problem when it did not */
+};
+
+/*
+ * Apply a check's rule to `sel`, the evidence of its kind (fresh or not;
+ * the engine has already decided missing and stale).  Sets status (pass or
+ * fail), detail and evidence.
+ */
+int rule_apply(const struct rule_ctx *ctx, const struct check *k,
+	       const struct evidence **sel, size_t nsel, struct check_result *res);
+
+struct control_result {
+	const struct control *control;
+	enum status status;
+	char *reason;
+	size_t *checks;   /* indices into assessment.checks */
+	size_t nchecks;
+	json_t *evidence; /* attestation entries, when one decided it */
+};
+
+struct framework_result {
+	const struct catalog *cat;
+	struct control_result *v;
+	size_t n;
+	uint64_t counts[ST_COUNT];
+	double coverage;
+};
+
+/* Exclusions and overrides from a gate policy (all optional). */
+struct assess_policy {
+	char **exclude;           /* "FW:ID-or-LABEL" */
+	char **justification;
+	size_t nexclude;
+	int64_t max_age;          /* evidence older than this is stale; 0: none */
+};
+
+struct assessment {
+	int64_t at;
+	struct checkpoint cp;
+	struct check_result *checks;
+	size_t nchecks;
+	struct framework_result *fw;
+	size_t nfw;
+	json_t *conflicts;
+};
+
+/* Assess `frameworks` (n of them; all loaded ones when n == 0). */
+int assess_run(struct assessment *out, struct store *s, const struct catalogs *cs,
+	       const struct checkset *ks, char *const *frameworks, size_t n,
+	       int64_t at, const struct assess_policy *policy);
+void assess_free(struct assessment *a);
+
+/* The `assess --json` document (DESIGN.md "Machine-readable output"). */
+json_t *assess_json(const struct assessment *a);
+
+#endif

@@ -1,0 +1,305 @@
+#include "checks.h"
+#include "../common/buf.h"
+#include "../common/datadir.h"
+#include "../common/err.h"
+#include "../common/fsutil.h"
+#include "../common/timeutil.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlschemas.h>
+
+#define CHECKS_NS "https://auditpack.dev/ns/checks/1"
+#define CHECKS_SCHEMA "mappings/checks.xsd"
+#define CHECKS_MAX_BYTES ((size_t)16 << 20)
+
+struct xml_errors {
+	const char *file;
+	char first[512];
+	int count;
+};
+
+static void on_xml_error(void *ctx, const xmlError *e)
+{
+	struct xml_errors *x = ctx;
+
+	if (x->count++ == 0) {
+		size_t n;
+
+		snprintf(x->first, sizeof(x->first), "%s:%d: %s", x->file, e->line,
+			 e->message ? e->message : "invalid");
+		n = strlen(x->first);
+		while (n && (x->first[n - 1] == '\n' || x->first[n - 1] == ' '))
+			x->first[--n] = '\0';
+	}
+}
+
+static int load_doc(xmlDocPtr *out, const char *path)
+{
+	static xmlSchemaPtr schema;
+	struct xml_errors xe = { path, "", 0 };
+	struct buf b = BUF_INIT;
+	xmlSchemaValidCtxtPtr v;
+	char xsd[PATH_MAX];
+	int rc;
+
+	*out = NULL;
+	if (!schema) {
+		xmlSchemaParserCtxtPtr pc;
+
+		if ((rc = datadir_path(xsd, sizeof(xsd), CHECKS_SCHEMA)))
+			return rc;
+		if (!(pc = xmlSchemaNewParserCtxt(xsd)))
+			return err_set(ERR_IO, "cannot read '%s'", xsd);
+		schema = xmlSchemaParse(pc);
+		xmlSchemaFreeParserCtxt(pc);
+		if (!schema)
+			return err_set(ERR_PARSE, "the check schema '%s' does not parse", xsd);
+	}
+	if ((rc = fs_read_file(&b, path, CHECKS_MAX_BYTES, NULL)))
+		return rc;
+	xmlSetStructuredErrorFunc(&xe, (xmlStructuredErrorFunc)on_xml_error);
+	*out = xmlReadMemory(b.data ? b.data : "", (int)b.len, path, NULL,
+			     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	buf_free(&b);
+	if (!*out)
+		return err_set(ERR_PARSE, "%s", xe.count ? xe.first : "malformed XML");
+	if (!(v = xmlSchemaNewValidCtxt(schema)))
+		return err_set(ERR_NOMEM, "out of memory");
+	xmlSchemaSetValidStructuredErrors(v, (xmlStructuredErrorFunc)on_xml_error, &xe);
+	rc = xmlSchemaValidateDoc(v, *out);
+	xmlSchemaFreeValidCtxt(v);
+	if (rc) {
+		xmlFreeDoc(*out);
+		*out = NULL;
+		return err_set(ERR_PARSE, "%s (not a valid check file)", xe.count ? xe.first : path);
+	}
+	return 0;
+}
+
+static bool is(const xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && !xmlStrcmp(n->name, BAD_CAST name) &&
+	       n->ns && !xmlStrcmp(n->ns->href, BAD_CAST CHECKS_NS);
+}
+
+static char *attr(const xmlNode *n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, BAD_CAST name);
+	char *s = v ? strdup((const char *)v) : NULL;
+
+	xmlFree(v);
+	return s;
+}
+
+static char *content(const xmlNode *n)
+{
+	xmlChar *v = xmlNodeGetContent(n);
+	char *s = strdup(v ? (const char *)v : "");
+
+	xmlFree(v);
+	return s;
+}
+
+static int add_map(struct check *k, const xmlNode *n, const struct catalogs *cs)
+{
+	char *fw = attr(n, "framework"), *ctl = attr(n, "control"), *why = attr(n, "why");
+	const struct catalog *cat = fw ? catalogs_find(cs, fw) : NULL;
+	const struct control *c = cat && ctl ? catalog_find(cat, ctl) : NULL;
+	struct check_map *m;
+	int rc = 0;
+
+	if (!cat)
+		rc = err_set(ERR_PARSE, "%s:%ld: check '%s' maps to framework '%s', which is "
+			     "not loaded", k->file, xmlGetLineNo(n), k->id, fw ? fw : "?");
+	else if (!c)
+		rc = err_set(ERR_PARSE, "%s:%ld: check '%s' maps to %s control '%s', which the "
+			     "catalogue does not have", k->file, xmlGetLineNo(n), k->id, fw,
+			     ctl ? ctl : "?");
+	else if (!(m = realloc(k->maps, (k->nmaps + 1) * sizeof(*m))))
+		rc = err_set(ERR_NOMEM, "out of memory");
+	if (!rc) {
+		k->maps = m;
+		m[k->nmaps].framework = fw;
+		m[k->nmaps].control = c;
+		m[k->nmaps].why = why;
+		k->nmaps++;
+		fw = why = NULL;
+	}
+	free(fw);
+	free(ctl);
+	free(why);
+	return rc;
+}
+
+static int read_check(struct check *k, const xmlNode *n, const struct catalogs *cs)
+{
+	int rc;
+
+	k->line = (int)xmlGetLineNo(n);
+	k->id = attr(n, "id");
+	k->params = json_object();
+	for (const xmlNode *c = n->children; c; c = c->next) {
+		if (is(c, "title")) {
+			k->title = content(c);
+		} else if (is(c, "evidence")) {
+			k->kind = attr(c, "kind");
+			k->source = attr(c, "source");
+			k->type = attr(c, "type");
+		} else if (is(c, "rule")) {
+			k->rule = attr(c, "name");
+			if (!rule_known(k->rule))
+				return err_set(ERR_PARSE, "%s:%ld: check '%s': unknown rule '%s'",
+					       k->file, xmlGetLineNo(c), k->id, k->rule);
+			for (const xmlNode *p = c->children; p; p = p->next)
+				if (is(p, "param")) {
+					char *name = attr(p, "name"), *value = attr(p, "value");
+
+					json_object_set_new(k->params, name, json_string(value));
+					free(name);
+					free(value);
+				}
+		} else if (is(c, "freshness")) {
+			char *d = content(c);
+
+			rc = d ? duration_parse(&k->freshness, d) : ERR_NOMEM;
+			free(d);
+			if (rc)
+				return err_set(ERR_PARSE, "%s:%ld: check '%s': bad freshness",
+					       k->file, xmlGetLineNo(c), k->id);
+		} else if (is(c, "maps") && (rc = add_map(k, c, cs))) {
+			return rc;
+		}
+	}
+	return k->id && k->title && k->kind && k->rule ? 0 : err_set(ERR_NOMEM, "out of memory");
+}
+
+static int load_file(struct checkset *out, const struct catalogs *cs, const char *path)
+{
+	xmlDocPtr doc = NULL;
+	struct check *v;
+	char **f;
+	int rc;
+
+	if ((rc = load_doc(&doc, path)))
+		return rc;
+	if (!(f = realloc(out->files, (out->nfiles + 1) * sizeof(*f))) ||
+	    !(f[out->nfiles] = strdup(path))) {
+		if (f)
+			out->files = f;
+		xmlFreeDoc(doc);
+		return err_set(ERR_NOMEM, "out of memory");
+	}
+	out->files = f;
+	out->nfiles++;
+	for (const xmlNode *n = xmlDocGetRootElement(doc)->children; n; n = n->next) {
+		if (!is(n, "check"))
+			continue;
+		if (!(v = realloc(out->v, (out->n + 1) * sizeof(*v)))) {
+			rc = err_set(ERR_NOMEM, "out of memory");
+			break;
+		}
+		out->v = v;
+		memset(&v[out->n], 0, sizeof(*v));
+		v[out->n].file = out->files[out->nfiles - 1];
+		out->n++;
+		if ((rc = read_check(&v[out->n - 1], n, cs)))
+			break;
+		for (size_t i = 0; i + 1 < out->n; i++)
+			if (!strcmp(v[i].id, v[out->n - 1].id)) {
+				rc = err_set(ERR_PARSE, "%s:%d: check id '%s' is already defined "
+					     "(%s:%d)", path, v[out->n - 1].line, v[i].id, v[i].file,
+					     v[i].line);
+				break;
+			}
+		if (rc)
+			break;
+	}
+	xmlFreeDoc(doc);
+	return rc;
+}
+
+static int load_dir(struct checkset *out, const struct catalogs *cs, const char *dir,
+		    bool must_exist)
+{
+	struct dirent **names = NULL;
+	char path[PATH_MAX];
+	int n, rc = 0;
+
+	if ((n = scandir(dir, &names, NULL, alphasort)) < 0)
+		return must_exist ? err_set(ERR_IO, "cannot read '%s'", dir) : 0;
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(names[i]->d_name);
+
+		if (!rc && len > 4 && !strcmp(names[i]->d_name + len - 4, ".xml")) {
+			if (snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name) >= (int)sizeof(path))
+				rc = err_set(ERR_LIMIT, "path too long");
+			else
+				rc = load_file(out, cs, path);
+		}
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+int checks_load(struct checkset *out, const struct catalogs *cs, const char *extra_dir)
+{
+	char dir[PATH_MAX];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = datadir_path(dir, sizeof(dir), "mappings")) ||
+	    (rc = load_dir(out, cs, dir, true)) ||
+	    (extra_dir && (rc = load_dir(out, cs, extra_dir, false))))
+		checks_free(out);
+	return rc;
+}
+
+int checks_load_file(struct checkset *out, const struct catalogs *cs, const char *path)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = load_file(out, cs, path)))
+		checks_free(out);
+	return rc;
+}
+
+void checks_free(struct checkset *ks)
+{
+	for (size_t i = 0; i < ks->n; i++) {
+		struct check *k = &ks->v[i];
+
+		free(k->id);
+		free(k->title);
+		free(k->kind);
+		free(k->source);
+		free(k->type);
+		free(k->rule);
+		json_decref(k->params);
+		for (size_t m = 0; m < k->nmaps; m++) {
+			free(k->maps[m].framework);
+			free(k->maps[m].why);
+		}
+		free(k->maps);
+	}
+	for (size_t i = 0; i < ks->nfiles; i++)
+		free(ks->files[i]);
+	free(ks->files);
+	free(ks->v);
+	memset(ks, 0, sizeof(*ks));
+}
+
+const char *check_param(const struct check *k, const char *name)
+{
+	return json_string_value(json_object_get(k->params, name));
+}

@@ -1,0 +1,837 @@
+/*
+ * rules.c - the predicates checks apply to evidence.  Each rule reads the
+ * attrs collectors wrote (DESIGN.md "Collectors") and says pass or fail with
+ * a reason a person can act on.  Parameters come from the check file.
+ */
+#include "assess.h"
+#include "../common/buf.h"
+#include "../common/err.h"
+#include "../common/timeutil.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_REFS 50
+
+static void set(struct check_result *r, enum status st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set(struct check_result *r, enum status st, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	free(r->detail);
+	r->detail = strdup(buf);
+	r->status = st;
+}
+
+static void ref(struct check_result *r, const struct evidence *e)
+{
+	if (json_array_size(r->evidence) < MAX_REFS)
+		json_array_append_new(r->evidence, json_integer((json_int_t)e->index));
+}
+
+/* "3 days", "5 h", "40 min" */
+static void human_age(char *out, size_t cap, int64_t secs)
+{
+	if (secs >= 2 * 86400)
+		snprintf(out, cap, "%" PRId64 " days", secs / 86400);
+	else if (secs >= 2 * 3600)
+		snprintf(out, cap, "%" PRId64 " h", secs / 3600);
+	else
+		snprintf(out, cap, "%" PRId64 " min", secs / 60);
+}
+
+static int64_t attr_int(const struct evidence *e, const char *key)
+{
+	json_t *v = json_object_get(e->attrs, key);
+
+	return json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
+}
+
+static int64_t param_int(const struct check *k, const char *name, int64_t dflt)
+{
+	const char *s = check_param(k, name);
+	char *end;
+	long long v;
+
+	if (!s)
+		return dflt;
+	v = strtoll(s, &end, 10);
+	return *end ? dflt : (int64_t)v;
+}
+
+static int64_t param_dur(const struct check *k, const char *name, int64_t dflt)
+{
+	const char *s = check_param(k, name);
+	int64_t d;
+
+	return s && duration_parse(&d, s) == 0 ? d : dflt;
+}
+
+static bool attr_time(const struct evidence *e, const char *key, int64_t *out)
+{
+	const char *s = json_string_value(json_object_get(e->attrs, key));
+
+	return s && time_parse(out, s) == 0;
+}
+
+/* Evidence whose period reaches into [at - window, at]. */
+static bool recent(const struct rule_ctx *c, const struct evidence *e, int64_t window)
+{
+	return e->eff_to >= c->at - window;
+}
+
+/* ---- rules ---- */
+
+static int evidence_fresh(const struct rule_ctx *c, const struct check *k,
+			  const struct evidence **sel, size_t n, struct check_result *r)
+{
+	const struct evidence *e = sel[n - 1];
+	char when[RFC3339_LEN];
+
+	(void)c;
+	(void)k;
+	time_format(when, e->eff_to);
+	ref(r, e);
+	set(r, ST_PASS, "%zu %s entr%s; the newest (entry %" PRIu64 ", %s) covers up to %s",
+	    n, e->kind, n == 1 ? "y" : "ies", e->index, e->source, when);
+	return 0;
+}
+
+struct span {
+	int64_t from, to;
+	uint64_t index;
+};
+
+static int by_from(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	return x->from < y->from ? -1 : x->from > y->from;
+}
+
+static int log_continuity(const struct rule_ctx *c, const struct check *k,
+			  const struct evidence **sel, size_t n, struct check_result *r)
+{
+	int64_t max_gap = param_dur(k, "max-gap", 3600), window = param_dur(k, "window", 86400);
+	int64_t start = c->at - window, reach, worst = 0, wfrom = 0, wto = 0;
+	struct span *s = calloc(n + 1, sizeof(*s));
+	size_t m = 0;
+	char g[32], a[32], f[RFC3339_LEN], t[RFC3339_LEN];
+
+	if (!s)
+		return err_set(ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		int64_t from, to;
+
+		if (!recent(c, sel[i], window) || !attr_time(sel[i], "first_event", &from) ||
+		    !attr_time(sel[i], "last_event", &to))
+			continue;
+		if (attr_int(sel[i], "max_gap_seconds") > worst) {
+			worst = attr_int(sel[i], "max_gap_seconds");
+			wfrom = from;
+			wto = to;
+		}
+		s[m++] = (struct span){ from, to, sel[i]->index };
+		ref(r, sel[i]);
+	}
+	qsort(s, m, sizeof(*s), by_from);
+	reach = start;
+	for (size_t i = 0; i < m; i++) {
+		if (s[i].from - reach > worst) {
+			worst = s[i].from - reach;
+			wfrom = reach;
+			wto = s[i].from;
+		}
+		if (s[i].to > reach)
+			reach = s[i].to;
+	}
+	if (c->at - reach > worst) {
+		worst = c->at - reach;
+		wfrom = reach;
+		wto = c->at;
+	}
+	free(s);
+	human_age(g, sizeof(g), worst);
+	human_age(a, sizeof(a), max_gap);
+	time_format(f, wfrom);
+	time_format(t, wto);
+	if (worst > max_gap)
+		set(r, ST_FAIL, "logs have a gap of %s from %s to %s in the last %" PRId64
+		    " days; the check allows %s", g, f, t, window / 86400, a);
+	else
+		set(r, ST_PASS, "logs cover the last %" PRId64 " days; the largest gap is %s "
+		    "(allowed %s)", window / 86400, g, a);
+	return 0;
+}
+
+static int log_retention(const struct rule_ctx *c, const struct check *k,
+			 const struct evidence **sel, size_t n, struct check_result *r)
+{
+	int64_t need = param_dur(k, "min-age", 180 * 86400), oldest = INT64_MAX, t;
+	const struct evidence *o = NULL;
+	char when[RFC3339_LEN];
+
+	for (size_t i = 0; i < n; i++)
+		if (!sel[i]->erased && attr_time(sel[i], "first_event", &t) && t < oldest) {
+			oldest = t;
+			o = sel[i];
+		}
+	if (!o) {
+		set(r, ST_FAIL, "no retained log has any event in it");
+		return 0;
+	}
+	ref(r, o);
+	time_format(when, oldest);
+	if (c->at - oldest >= need)
+		set(r, ST_PASS, "the oldest retained log (entry %" PRIu64 ") starts %s, %" PRId64
+		    " days back; at least %" PRId64 " required", o->index, when,
+		    (c->at - oldest) / 86400, need / 86400);
+	else
+		set(r, ST_FAIL, "the oldest retained log (entry %" PRIu64 ") starts %s, only %"
+		    PRId64 " days back; %" PRId64 " days of logs must be kept", o->index, when,
+		    (c->at - oldest) / 86400, need / 86400);
+	return 0;
+}
+
+static int no_raw_pii(const struct rule_ctx *c, const struct check *k,
+		      const struct evidence **sel, size_t n, struct check_result *r)
+{
+	uint64_t raw = 0, entries = 0;
+	const struct evidence *first = NULL;
+	char what[256] = "";
+
+	for (size_t i = 0; i < n; i++) {
+		const char *mode = json_string_value(json_object_get(sel[i]->attrs, "pii_mode"));
+		json_t *pii = json_object_get(sel[i]->attrs, "pii"), *v;
+		const char *type;
+		uint64_t here = 0;
+
+		if (!recent(c, sel[i], k->freshness ? k->freshness : 86400) || sel[i]->erased)
+			continue;
+		entries++;
+		if (!mode || strcmp(mode, "keep"))
+			continue;
+		json_object_foreach(pii, type, v)
+			if (json_integer_value(v) > 0 && strcmp(type, "secret")) {
+				here += (uint64_t)json_integer_value(v);
+				if (!first && strlen(what) < 200) {
+					size_t l = strlen(what);
+
+					snprintf(what + l, sizeof(what) - l, "%s%" JSON_INTEGER_FORMAT " %s",
+						 l ? ", " : "", json_integer_value(v), type);
+				}
+			}
+		if (here) {
+			raw += here;
+			ref(r, sel[i]);
+			if (!first)
+				first = sel[i];
+		}
+	}
+	if (raw)
+		set(r, ST_FAIL, "%" PRIu64 " raw personal data values are stored in logs "
+		    "(first: entry %" PRIu64 " from %s: %s) because the source keeps raw "
+		    "values (pii: keep)", raw, first->index, first->source, what);
+	else
+		set(r, ST_PASS, "%" PRIu64 " log entries checked; personal data is pseudonymised "
+		    "or redacted before storage", entries);
+	return 0;
+}
+
+static int requests_attributed(const struct rule_ctx *c, const struct check *k,
+			       const struct evidence **sel, size_t n, struct check_result *r)
+{
+	int64_t allowed = param_int(k, "max-unattributed", 0);
+	uint64_t un = 0, lines = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!recent(c, sel[i], k->freshness ? k->freshness : 86400))
+			continue;
+		un += (uint64_t)attr_int(sel[i], "unattributed");
+		lines += (uint64_t)attr_int(sel[i], "parsed");
+		if (attr_int(sel[i], "unattributed"))
+			ref(r, sel[i]);
+	}
+	if ((int64_t)un > allowed)
+		set(r, ST_FAIL, "%" PRIu64 " of %" PRIu64 " served requests name no user; the "
+		    "check allows %" PRId64, un, lines, allowed);
+	else
+		set(r, ST_PASS, "every one of %" PRIu64 " logged requests names a user (%" PRIu64
+		    " unattributed, %" PRId64 " allowed)", lines, un, allowed);
+	return 0;
+}
+
+static int auth_failures_monitored(const struct rule_ctx *c, const struct check *k,
+				   const struct evidence **sel, size_t n,
+				   struct check_result *r)
+{
+	int64_t per_day = param_int(k, "max-per-day", 1000), window = k->freshness ? k->freshness : 86400;
+	uint64_t fails = 0, with = 0;
+	int64_t from = INT64_MAX, to = INT64_MIN, t;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!recent(c, sel[i], window) || !json_object_get(sel[i]->attrs, "auth_failures"))
+			continue;
+		with++;
+		fails += (uint64_t)attr_int(sel[i], "auth_failures");
+		if (attr_time(sel[i], "first_event", &t) && t < from)
+			from = t;
+		if (attr_time(sel[i], "last_event", &t) && t > to)
+			to = t;
+		ref(r, sel[i]);
+	}
+	if (!with) {
+		set(r, ST_FAIL, "no recent log records authentication outcomes");
+		return 0;
+	}
+	{
+		double days = to > from ? (double)(to - from) / 86400.0 : 1.0;
+		double rate = (double)fails / (days < 1.0 ? 1.0 : days);
+
+		if (rate > (double)per_day)
+			set(r, ST_FAIL, "%" PRIu64 " failed authentications, %.0f a day, above the "
+			    "%" PRId64 " a day that warrants investigation", fails, rate, per_day);
+		else
+			set(r, ST_PASS, "failed authentications are logged: %" PRIu64 " in %" PRIu64
+			    " entries, %.0f a day (threshold %" PRId64 ")", fails, with, rate, per_day);
+	}
+	return 0;
+}
+
+/* The latest model-version entry of each name/version, as of at. */
+static const struct evidence *registry_entry(const struct rule_ctx *c, const char *name,
+					     const char *version)
+{
+	const struct evidence *found = NULL;
+
+	for (size_t i = 0; i < c->all->n; i++) {
+		const struct evidence *e = &c->all->v[i];
+		const char *nm, *vs;
+		json_t *jv;
+		char vbuf[32];
+
+		if (strcmp(e->kind, "model-version"))
+			continue;
+		nm = json_string_value(json_object_get(e->attrs, "name"));
+		jv = json_object_get(e->attrs, "version");
+		if (json_is_integer(jv)) {
+			snprintf(vbuf, sizeof(vbuf), "%" JSON_INTEGER_FORMAT, json_integer_value(jv));
+			vs = vbuf;
+		} else {
+			vs = json_string_value(jv);
+		}
+		if (nm && !strcmp(nm, name) && (!version || (vs && !strcmp(vs, version))))
+			found = e;
+	}
+	return found;
+}
+
+static bool has_digests(const struct evidence *e)
+{
+	json_t *a = json_object_get(e->attrs, "artifacts");
+
+	return (json_is_object(a) && json_object_size(a) > 0) ||
+	       json_is_string(json_object_get(e->attrs, "artifact_sha256"));
+}
+
+static int models_registered(const struct rule_ctx *c, const struct check *k,
+			     const struct evidence **sel, size_t n, struct check_result *r)
+{
+	const char *req = check_param(k, "require-digests");
+	bool digests = req && !strcmp(req, "yes");
+	json_t *seen = json_object(), *v;
+	const char *key;
+	size_t bad = 0, total = 0;
+	char first[512] = "";
+
+	if (!seen)
+		return err_set(ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		json_t *models = json_object_get(sel[i]->attrs, "models");
+
+		if (!recent(c, sel[i], k->freshness ? k->freshness : 86400))
+			continue;
+		json_object_foreach(models, key, v) {
+			json_t *old = json_object_get(seen, key);
+
+			json_object_set_new(seen, key, json_integer(json_integer_value(v) +
+								    (old ? json_integer_value(old) : 0)));
+		}
+		if (json_object_size(models))
+			ref(r, sel[i]);
+	}
+	json_object_foreach(seen, key, v) {
+		char name[256], *colon;
+		const struct evidence *reg;
+		const char *why = NULL;
+
+		snprintf(name, sizeof(name), "%s", key);
+		colon = strrchr(name, ':');
+		if (colon)
+			*colon++ = '\0';
+		total++;
+		reg = registry_entry(c, name, colon);
+		if (!reg)
+			why = "is not in the registry";
+		else if (digests && !has_digests(reg))
+			why = "is registered without artifact digests";
+		if (reg)
+			ref(r, reg);
+		if (why && !bad++)
+			snprintf(first, sizeof(first), "model %s%s%s served %" JSON_INTEGER_FORMAT
+				 " requests but %s", name, colon ? " v" : "", colon ? colon : "",
+				 json_integer_value(v), why);
+	}
+	json_decref(seen);
+	if (bad)
+		set(r, ST_FAIL, "%s%s", first, bad > 1 ? " (and others)" : "");
+	else if (!total)
+		set(r, ST_PASS, "no model traffic in the recent logs");
+	else
+		set(r, ST_PASS, "all %zu models serving in the logs are registered%s", total,
+		    digests ? " with artifact digests" : "");
+	return 0;
+}
+
+static bool in_list(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; p && *p;) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+
+		if (len == n && !strncasecmp(p, word, n))
+			return true;
+		p = comma ? comma + 1 : NULL;
+	}
+	return false;
+}
+
+static int production_models_governed(const struct rule_ctx *c, const struct check *k,
+				      const struct evidence **sel, size_t n,
+				      struct check_result *r)
+{
+	const char *stages = check_param(k, "stages"), *require = check_param(k, "require");
+	size_t prod = 0, bad = 0;
+	char first[512] = "";
+
+	(void)c;
+	if (!stages)
+		stages = "Production";
+	if (!require)
+		require = "approval,dataset,model_card";
+	for (size_t i = 0; i < n; i++) {
+		const struct evidence *e = sel[i];
+		const char *name = json_string_value(json_object_get(e->attrs, "name"));
+		const char *stage = json_string_value(json_object_get(e->attrs, "stage"));
+		json_t *aliases = json_object_get(e->attrs, "aliases"), *a;
+		bool is_prod = stage && in_list(stages, stage), latest = true;
+		char missing[200] = "";
+		size_t ai;
+
+		/* Only the newest entry of each version speaks for it. */
+		for (size_t j = i + 1; j < n; j++)
+			if (json_equal(json_object_get(sel[j]->attrs, "name"), json_object_get(e->attrs, "name")) &&
+			    json_equal(json_object_get(sel[j]->attrs, "version"), json_object_get(e->attrs, "version")))
+				latest = false;
+		if (!latest)
+			continue;
+		json_array_foreach(aliases, ai, a)
+			if (json_is_string(a) && (in_list("champion,production,prod", json_string_value(a)) ||
+						 in_list(stages, json_string_value(a))))
+				is_prod = true;
+		if (!is_prod)
+			continue;
+		prod++;
+		ref(r, e);
+		for (const char *p = require; p && *p;) {
+			const char *comma = strchr(p, ',');
+			char key[64];
+			json_t *v;
+
+			snprintf(key, sizeof(key), "%.*s", (int)(comma ? comma - p : (long)strlen(p)), p);
+			v = json_object_get(e->attrs, key);
+			if (!v || json_is_null(v) || (json_is_string(v) && !*json_string_value(v)))
+				snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing),
+					 "%s%s", *missing ? ", " : "", key);
+			p = comma ? comma + 1 : NULL;
+		}
+		if (*missing && !bad++) {
+			json_t *ver = json_object_get(e->attrs, "version");
+			char *vs = json_dumps(ver, JSON_ENCODE_ANY);
+
+			snprintf(first, sizeof(first), "production model %s v%s lacks %s (entry %"
+				 PRIu64 ")", name ? name : "?", vs ? vs : "?", missing, e->index);
+			free(vs);
+		}
+	}
+	if (bad)
+		set(r, ST_FAIL, "%s%s", first, bad > 1 ? " (and others)" : "");
+	else if (!prod)
+		set(r, ST_FAIL, "no model version is in production (%s) in the registry", stages);
+	else
+		set(r, ST_PASS, "%zu production model version%s carr%s %s", prod,
+		    prod == 1 ? "" : "s", prod == 1 ? "ies" : "y", require);
+	return 0;
+}
+
+/* The latest config snapshot of each source among sel. */
+static bool latest_of_source(const struct evidence **sel, size_t n, size_t i)
+{
+	for (size_t j = i + 1; j < n; j++)
+		if (!strcmp(sel[j]->source, sel[i]->source))
+			return false;
+	return true;
+}
+
+/* "TLSv1.2" -> 1.2; "1.10" compares above "1.9" part by part. */
+static int version_cmp(const char *a, const char *b)
+{
+	while (*a && !isdigit((unsigned char)*a))
+		a++;
+	while (*b && !isdigit((unsigned char)*b))
+		b++;
+	while (*a || *b) {
+		long x = strtol(a, (char **)&a, 10), y = strtol(b, (char **)&b, 10);
+
+		if (x != y)
+			return x < y ? -1 : 1;
+		if (*a == '.')
+			a++;
+		if (*b == '.')
+			b++;
+		if ((!*a || !isdigit((unsigned char)*a)) && (!*b || !isdigit((unsigned char)*b)))
+			break;
+	}
+	return 0;
+}
+
+static bool key_matches(const char *full, const char *key)
+{
+	const char *colon = strrchr(full, ':');
+	const char *path = colon ? colon + 1 : full;
+	size_t lp = strlen(path), lk = strlen(key);
+
+	return lp >= lk && !strcmp(path + lp - lk, key) &&
+	       (lp == lk || path[lp - lk - 1] == '.' || path[lp - lk - 1] == ']');
+}
+
+static bool truthy(const char *v)
+{
+	return !strcasecmp(v, "true") || !strcasecmp(v, "yes") || !strcasecmp(v, "on") ||
+	       !strcmp(v, "1") || !strcasecmp(v, "enabled");
+}
+
+static bool compare(const char *op, const char *have, const char *want)
+{
+	int cmp = want ? version_cmp(have, want) : 0;
+
+	if (!strcmp(op, "exists"))
+		return true;
+	if (!strcmp(op, "true"))
+		return truthy(have);
+	if (!strcmp(op, "false"))
+		return !truthy(have);
+	if (!want)
+		return false;
+	if (!strcmp(op, "eq"))
+		return !strcasecmp(have, want);
+	if (!strcmp(op, "ne"))
+		return strcasecmp(have, want) != 0;
+	if (!strcmp(op, "in"))
+		return in_list(want, have);
+	if (!strcmp(op, "ge"))
+		return cmp >= 0;
+	if (!strcmp(op, "le"))
+		return cmp <= 0;
+	if (!strcmp(op, "gt"))
+		return cmp > 0;
+	if (!strcmp(op, "lt"))
+		return cmp < 0;
+	return false;
+}
+
+static int config_value(const struct rule_ctx *c, const struct check *k,
+			const struct evidence **sel, size_t n, struct check_result *r)
+{
+	const char *key = check_param(k, "key"), *op = check_param(k, "op"),
+		   *want = check_param(k, "value");
+	size_t found = 0, bad = 0;
+	char first[512] = "", good[256] = "";
+
+	(void)c;
+	if (!key || !op) {
+		set(r, ST_FAIL, "check '%s' needs params key and op", k->id);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_t *values = json_object_get(sel[i]->attrs, "values"), *v;
+		const char *full;
+
+		if (!latest_of_source(sel, n, i))
+			continue;
+		json_object_foreach(values, full, v) {
+			const char *have = json_string_value(v);
+			char buf[64];
+
+			if (!key_matches(full, key))
+				continue;
+			if (!have) {
+				char *d = json_dumps(v, JSON_ENCODE_ANY);
+
+				snprintf(buf, sizeof(buf), "%s", d ? d : "");
+				free(d);
+				have = buf;
+			}
+			found++;
+			ref(r, sel[i]);
+			if (!compare(op, have, want)) {
+				if (!bad++)
+					snprintf(first, sizeof(first), "%s is '%s' in %s (entry %" PRIu64
+						 "); the check wants %s %s", full, have, sel[i]->source,
+						 sel[i]->index, op, want ? want : "");
+			} else if (!*good) {
+				snprintf(good, sizeof(good), "%s = '%s'", full, have);
+			}
+		}
+	}
+	if (bad)
+		set(r, ST_FAIL, "%s", first);
+	else if (!found)
+		set(r, ST_FAIL, "no configuration snapshot sets %s", key);
+	else
+		set(r, ST_PASS, "%s (%zu setting%s checked: %s %s)", good, found,
+		    found == 1 ? "" : "s", op, want ? want : "");
+	return 0;
+}
+
+static int no_plaintext_secrets(const struct rule_ctx *c, const struct check *k,
+				const struct evidence **sel, size_t n, struct check_result *r)
+{
+	size_t bad = 0;
+	char first[512] = "";
+
+	(void)c;
+	(void)k;
+	for (size_t i = 0; i < n; i++) {
+		json_t *values = json_object_get(sel[i]->attrs, "values"), *v;
+		const char *full;
+
+		if (!latest_of_source(sel, n, i))
+			continue;
+		ref(r, sel[i]);
+		/* The collector replaced each plaintext secret it found with a keyed
+		 * hash: the file holds the secret itself, not a reference to a vault. */
+		json_object_foreach(values, full, v)
+			if (json_is_string(v) && !strncmp(json_string_value(v), "<secret:", 8) &&
+			    !bad++)
+				snprintf(first, sizeof(first), "%s holds a secret in plain text "
+					 "(source %s, entry %" PRIu64 ")", full, sel[i]->source,
+					 sel[i]->index);
+	}
+	if (bad)
+		set(r, ST_FAIL, "%s%s", first, bad > 1 ? " (and others)" : "");
+	else
+		set(r, ST_PASS, "no plaintext secret in the latest configuration snapshots");
+	return 0;
+}
+
+/* Wildcards in a Kubernetes RBAC list (kubectl get ... -o json). */
+static int rbac_wildcards(json_t *doc, char *first, size_t cap)
+{
+	json_t *items = json_object_get(doc, "items"), *it;
+	size_t i;
+	int bad = 0;
+
+	if (!items && json_is_object(doc))
+		items = json_pack("[O]", doc);
+	else
+		json_incref(items);
+	json_array_foreach(items, i, it) {
+		const char *name = json_string_value(json_object_get(json_object_get(it, "metadata"), "name"));
+		json_t *rules = json_object_get(it, "rules"), *rule, *ref = json_object_get(it, "roleRef");
+		json_t *subjects = json_object_get(it, "subjects"), *sub;
+		size_t j, s;
+
+		json_array_foreach(rules, j, rule) {
+			const char *fields[] = { "verbs", "resources", "apiGroups" };
+
+			for (size_t f = 0; f < 3; f++) {
+				json_t *arr = json_object_get(rule, fields[f]), *x;
+				size_t q;
+
+				json_array_foreach(arr, q, x)
+					if (json_is_string(x) && !strcmp(json_string_value(x), "*") && !bad++)
+						snprintf(first, cap, "role %s grants %s '*'",
+							 name ? name : "?", fields[f]);
+			}
+		}
+		const char *role = json_string_value(json_object_get(ref, "name"));
+
+		if (role && !strcmp(role, "cluster-admin"))
+			json_array_foreach(subjects, s, sub) {
+				const char *sn = json_string_value(json_object_get(sub, "name"));
+
+				if (sn && strncmp(sn, "system:", 7) && !bad++)
+					snprintf(first, cap, "binding %s gives cluster-admin to %s",
+						 name ? name : "?", sn);
+			}
+	}
+	json_decref(items);
+	return bad;
+}
+
+static int no_wildcard_grants(const struct rule_ctx *c, const struct check *k,
+			      const struct evidence **sel, size_t n, struct check_result *r)
+{
+	char first[512] = "";
+	int bad = 0;
+
+	(void)k;
+	for (size_t i = 0; i < n && !bad; i++) {
+		struct buf p = BUF_INIT;
+		json_t *payload, *doc = NULL;
+
+		if (!latest_of_source(sel, n, i))
+			continue;
+		ref(r, sel[i]);
+		if (!strcmp(sel[i]->kind, "command-output")) {
+			if (store_get_payload(c->store, sel[i]->index, &p))
+				continue;
+			payload = json_loadb(p.data ? p.data : "", p.len, 0, NULL);
+			if (json_is_string(json_object_get(payload, "stdout")))
+				doc = json_loads(json_string_value(json_object_get(payload, "stdout")),
+						 0, NULL);
+			json_decref(payload);
+			buf_free(&p);
+			if (doc)
+				bad += rbac_wildcards(doc, first, sizeof(first));
+			json_decref(doc);
+		} else {
+			json_t *values = json_object_get(sel[i]->attrs, "values"), *v;
+			const char *full;
+
+			json_object_foreach(values, full, v)
+				if (json_is_string(v) && !strcmp(json_string_value(v), "*") &&
+				    (strstr(full, "verbs") || strstr(full, "resources")) && !bad++)
+					snprintf(first, sizeof(first), "%s grants '*' (%s)", full,
+						 sel[i]->source);
+		}
+		if (bad)
+			snprintf(first + strlen(first), sizeof(first) - strlen(first),
+				 " (entry %" PRIu64 ")", sel[i]->index);
+	}
+	if (bad)
+		set(r, ST_FAIL, "%s", first);
+	else
+		set(r, ST_PASS, "no wildcard grant in the latest access-control snapshots");
+	return 0;
+}
+
+static int changes_have_records(const struct rule_ctx *c, const struct check *k,
+				const struct evidence **sel, size_t n, struct check_result *r)
+{
+	int64_t within = param_dur(k, "within", 7 * 86400);
+	size_t changes = 0, bad = 0;
+	char first[512] = "";
+
+	for (size_t i = 0; i < n; i++) {
+		size_t nchanged = json_array_size(json_object_get(sel[i]->attrs, "changed")) +
+				  json_array_size(json_object_get(sel[i]->attrs, "added")) +
+				  json_array_size(json_object_get(sel[i]->attrs, "removed"));
+		bool recorded = false;
+
+		if (!nchanged || !json_is_string(json_object_get(sel[i]->attrs, "previous")))
+			continue;
+		changes++;
+		ref(r, sel[i]);
+		for (size_t j = 0; j < c->all->n && !recorded; j++) {
+			const struct evidence *d = &c->all->v[j];
+			const char *type = json_string_value(json_object_get(d->attrs, "type"));
+
+			recorded = !strcmp(d->kind, "document") && type &&
+				   !strcmp(type, "change-record") &&
+				   d->collected >= sel[i]->collected - within &&
+				   d->collected <= sel[i]->collected + within;
+		}
+		if (!recorded && !bad++) {
+			char when[RFC3339_LEN];
+
+			time_format(when, sel[i]->collected);
+			snprintf(first, sizeof(first), "configuration %s changed %zu key%s at %s "
+				 "(entry %" PRIu64 ") with no change record within %" PRId64 " days",
+				 sel[i]->source, nchanged, nchanged == 1 ? "" : "s", when,
+				 sel[i]->index, within / 86400);
+		}
+	}
+	if (bad)
+		set(r, ST_FAIL, "%s%s", first, bad > 1 ? " (and other changes)" : "");
+	else
+		set(r, ST_PASS, "%zu configuration change%s, each with a change record", changes,
+		    changes == 1 ? "" : "s");
+	return 0;
+}
+
+static int store_verified(const struct rule_ctx *c, const struct check *k,
+			  const struct evidence **sel, size_t n, struct check_result *r)
+{
+	(void)k;
+	(void)sel;
+	(void)n;
+	if (c->store_ok)
+		set(r, ST_PASS, "the evidence store verifies: every leaf, payload and signed "
+		    "checkpoint");
+	else
+		set(r, ST_FAIL, "the evidence store does not verify: %s",
+		    c->store_problem ? c->store_problem : "?");
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int (*fn)(const struct rule_ctx *, const struct check *, const struct evidence **,
+		  size_t, struct check_result *);
+} rules[] = {
+	{ "auth-failures-monitored", auth_failures_monitored },
+	{ "changes-have-records", changes_have_records },
+	{ "config-value", config_value },
+	{ "document-present", evidence_fresh },
+	{ "evidence-fresh", evidence_fresh },
+	{ "log-continuity", log_continuity },
+	{ "log-retention", log_retention },
+	{ "models-registered", models_registered },
+	{ "no-plaintext-secrets", no_plaintext_secrets },
+	{ "no-raw-pii", no_raw_pii },
+	{ "no-wildcard-grants", no_wildcard_grants },
+	{ "production-models-governed", production_models_governed },
+	{ "requests-attributed", requests_attributed },
+	{ "store-verified", store_verified },
+};
+
+int rule_known(const char *name)
+{
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (!strcmp(rules[i].name, name))
+			return 1;
+	return 0;
+}
+
+int rule_apply(const struct rule_ctx *ctx, const struct check *k,
+	       const struct evidence **sel, size_t nsel, struct check_result *res)
+{
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		if (!strcmp(rules[i].name, k->rule))
+			return rules[i].fn(ctx, k, sel, nsel, res);
+	return err_set(ERR_USAGE, "unknown rule '%s'", k->rule);
+}
