@@ -1,7 +1,9 @@
 #include "cli.h"
 #include "../collectors/accesslog.h"
 #include "../collectors/command.h"
+#include "../collectors/config.h"
 #include "../collectors/document.h"
+#include "../collectors/model.h"
 #include "../collectors/pii.h"
 #include "../collectors/sources.h"
 #include "../common/err.h"
@@ -20,6 +22,9 @@ const char help_collect[] =
 	"usage: auditpack collect [SOURCE...]\n"
 	"       auditpack collect logs --format F [--name N] [--field K=JSONKEY]...\n"
 	"                              [--pii MODE] [--complete] PATH...\n"
+	"       auditpack collect model (--mlflow DB_OR_DIR | --dir PATH --name N --version V)\n"
+	"                              [--source S] [--pii MODE]\n"
+	"       auditpack collect config [--name N] PATH...\n"
 	"       auditpack collect cmd --name N [--timeout DUR] -- PROG ARGS...\n"
 	"       auditpack collect file [--kind document|attestation] [--type T] [--name N]\n"
 	"                              [--files-from LIST] PATH...\n"
@@ -34,6 +39,11 @@ const char help_collect[] =
 	"       version, status, route and decision.  --pii pseudonymise (default),\n"
 	"       redact or keep.  PATH may be a glob.  A last line without a newline\n"
 	"       waits for the next run, unless --complete says the files are finished.\n"
+	"model  model versions from an MLflow registry (SQLite DB, opened read-only, or\n"
+	"       an mlruns/ file store) or a model directory (file digests, config.json,\n"
+	"       model card, safetensors headers); an entry only when a version changed\n"
+	"config configuration files or trees (JSON, YAML, INI, .env): normalised,\n"
+	"       secrets replaced by keyed hashes, changes against the last snapshot\n"
 	"cmd    run PROG with ARGS (no shell) and keep stdout, stderr, exit status and\n"
 	"       duration; --timeout (default 60s) kills it when exceeded.\n"
 	"file   keep documents (policies, DPIAs, model cards, red-team reports) whole:\n"
@@ -293,6 +303,88 @@ static int collect_logs(int argc, char **argv, struct cli *cli)
 	return EXIT_OK;
 }
 
+/* --- collect model / config --- */
+
+static int collect_model(int argc, char **argv, struct cli *cli)
+{
+	static const struct option opts[] = {
+		{ "mlflow", required_argument, NULL, 'm' },
+		{ "dir", required_argument, NULL, 'd' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "version", required_argument, NULL, 'v' },
+		{ "source", required_argument, NULL, 's' },
+		{ "pii", required_argument, NULL, 'p' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *mlflow = NULL, *dir = NULL, *name = NULL, *version = NULL;
+	const char *source = "models";
+	enum pii_mode pii = PII_PSEUDONYMISE;
+	struct collect_result res = { 0 };
+	struct run run;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'm': mlflow = optarg; break;
+		case 'd': dir = optarg; break;
+		case 'n': name = optarg; break;
+		case 'v': version = optarg; break;
+		case 's': source = optarg; break;
+		case 'p':
+			if (!parse_pii(optarg, &pii))
+				return cli_usage("collect", "--pii must be pseudonymise, redact or keep");
+			break;
+		default: return cli_usage("collect", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage("collect", "unexpected argument '%s'", argv[optind]);
+	if (!mlflow == !dir)
+		return cli_usage("collect", "collect model needs --mlflow or --dir");
+	if (dir && (!name || !version))
+		return cli_usage("collect", "collect model --dir needs --name and --version");
+	if ((rc = run_open(&run, cli)) ||
+	    (rc = mlflow ? model_collect_mlflow(&run.ctx, source, mlflow, pii, &res)
+			 : model_collect_dir(&run.ctx, source, dir, name, version, pii, &res)) ||
+	    (rc = run_commit(&run))) {
+		run_close(&run);
+		return cli_fail(rc);
+	}
+	run_close(&run);
+	summary(cli, source, &res);
+	return EXIT_OK;
+}
+
+static int collect_config(int argc, char **argv, struct cli *cli)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *source = "config";
+	struct collect_result res = { 0 };
+	struct run run;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'n')
+			return cli_usage("collect", "unknown option");
+		source = optarg;
+	}
+	if (optind >= argc)
+		return cli_usage("collect", "collect config needs at least one PATH");
+	if ((rc = run_open(&run, cli)) ||
+	    (rc = config_collect(&run.ctx, source, argv + optind, (size_t)(argc - optind),
+				 run.ctx.pii, &res)) ||
+	    (rc = run_commit(&run))) {
+		run_close(&run);
+		return cli_fail(rc);
+	}
+	run_close(&run);
+	summary(cli, source, &res);
+	return EXIT_OK;
+}
+
 /* --- collect cmd --- */
 
 static int collect_cmd(int argc, char **argv, struct cli *cli)
@@ -364,11 +456,13 @@ static int run_source(struct run *run, const struct source *s, struct collect_re
 		return document_collect(&run->ctx, &o, s->paths, n, NULL, res);
 	}
 	case SOURCE_MODEL:
+		return s->mlflow ? model_collect_mlflow(&run->ctx, s->name, s->mlflow, s->pii, res)
+				 : model_collect_dir(&run->ctx, s->name, s->model_dir, s->model_name,
+						     s->model_version, s->pii, res);
 	case SOURCE_CONFIG:
-		break;
+		return config_collect(&run->ctx, s->name, s->paths, n, run->ctx.pii, res);
 	}
-	return err_set(ERR_USAGE, "source '%s': type %s cannot be collected yet", s->name,
-		       source_type_name(s->type));
+	return err_set(ERR_USAGE, "source '%s': unknown type", s->name);
 }
 
 static int collect_configured(int argc, char **argv, struct cli *cli)
@@ -433,8 +527,10 @@ static const struct {
 	int (*fn)(int argc, char **argv, struct cli *cli);
 } subcommands[] = {
 	{ "cmd", collect_cmd },
+	{ "config", collect_config },
 	{ "file", collect_file },
 	{ "logs", collect_logs },
+	{ "model", collect_model },
 };
 
 int cmd_collect(int argc, char **argv, struct cli *cli)

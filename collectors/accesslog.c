@@ -373,7 +373,8 @@ static int record_event(struct reader *rd, const struct log_event *ev,
 
 		if (rc)
 			return rc;
-	} else if (ev->is_request && !same_event) {
+	} else if (ev->is_request && !same_event && ev->auth != AUTH_FAILURE) {
+		/* A refused login has no user to name; a served request must. */
 		st->unattributed++;
 	}
 	if (ev->status.len)

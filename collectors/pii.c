@@ -10,6 +10,9 @@
  * mod 97, inet_pton) run inside the match as PCRE2 callouts: a callout
  * that says no makes PCRE2 backtrack to the next shorter or later
  * candidate, so a value that fails its checksum is simply not found.
+ *
+ * A struct pii holds the match data, the scratch buffers and a token cache
+ * its calls share: one per thread.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 

@@ -1,35 +1,45 @@
 #!/bin/sh
-# make demo: run auditpack on the demo deployment in examples/.
-# Builds a fresh store in examples/out/store, collects the demo documents,
-# verifies the store and checks one entry's proof.
+# make demo: run auditpack's whole pipeline on the demo deployment in
+# examples/: init a store, collect every source of auditpack.yaml (gateway and
+# nginx logs, the MLflow registry, the gateway's configuration, RBAC), keep
+# the compliance documents, verify, and assess against every framework.
+# Times are pinned (AUDITPACK_NOW, --at) so the output is reproducible.
 set -eu
-AP=${1:-./auditpack}
+AP=$(cd "$(dirname "${1:-./auditpack}")" && pwd)/$(basename "${1:-./auditpack}")
 here=$(cd "$(dirname "$0")" && pwd)
 out="$here/out"
 store="$out/store"
+export AUDITPACK_NOW=2026-11-27T06:00:00Z
+ap() { "$AP" --store "$store" "$@"; }
 
 rm -rf "$out"
-mkdir -p "$out"
+mkdir -p "$out/witness"
+sqlite3 "$out/mlflow.db" <"$here/mlflow/registry.sql"
+
 echo "== init"
-"$AP" --store "$store" init --origin bank.example/credit-llm
+ap init --origin bank.example/credit-llm
+sed -e "s|@EXAMPLES@|$here|g" -e "s|@OUT@|$out|g" "$here/auditpack.yaml.in" >"$store/auditpack.yaml"
+
 echo
-echo "== collect documents"
-"$AP" --store "$store" collect file --type policy "$here/documents/ai-use-policy.md"
-"$AP" --store "$store" collect file --type dpia "$here/documents/dpia-credit-llm.md"
-"$AP" --store "$store" collect file --type red-team-report \
-	"$here/documents/red-team-report-2026-q3.md"
+echo "== collect (every source in auditpack.yaml, one signed checkpoint)"
+ap collect
+echo
+echo "== documents"
+ap collect file --type policy "$here/documents/ai-use-policy.md"
+ap collect file --type dpia "$here/documents/dpia-credit-llm.md"
+ap collect file --type red-team-report "$here/documents/red-team-report-2026-q3.md"
+
 echo
 echo "== list"
-"$AP" --store "$store" list
+ap list
 echo
-echo "== checkpoint (kept as a witness copy in $out/witness.checkpoint)"
-"$AP" --store "$store" checkpoint -o "$out/witness.checkpoint"
-cat "$out/witness.checkpoint"
+echo "== verify (and against the checkpoint kept as a witness copy)"
+ap checkpoint -o "$out/witness.checkpoint"
+ap verify --against "$out/witness.checkpoint"
 echo
-echo "== proof of entry 1"
-"$AP" --store "$store" proof 1
-echo
-echo "== verify"
-"$AP" --store "$store" verify --against "$out/witness.checkpoint"
+echo "== assess, as of $AUDITPACK_NOW"
+ap assess --at "$AUDITPACK_NOW"
+ap assess --at "$AUDITPACK_NOW" --json >"$out/assessment.json"
 echo
 echo "demo store: $store"
+echo "assessment: $out/assessment.json"

@@ -56,16 +56,18 @@ cat >"$WORK/common.log" <<'LOG'
 10.1.1.2 - - [28/Nov/2026:10:00:01 +0530] "POST /v1/chat HTTP/1.1" 401 12
 garbage that is not a log line
 10.1.1.3 - carol [28/Nov/2026:10:00:09 +0530] "POST /v1/chat HTTP/1.1" 403 12
+10.1.1.4 - - [28/Nov/2026:10:00:10 +0530] "GET /v1/models HTTP/1.1" 200 512
 LOG
 expect_exit 0 "common" -- "$AP" collect logs --format common --name clf "$WORK/common.log"
 "$AP" list --source clf --json | python3 -c '
 import json,sys
 a = json.load(sys.stdin)[0]["attrs"]
-assert (a["lines"], a["parsed"], a["malformed"], a["malformed_lines"]) == (4, 3, 1, [3]), a
-assert a["first_event"] == "2026-11-28T04:30:00Z" and a["last_event"] == "2026-11-28T04:30:09Z", a
-assert a["status"] == {"200": 1, "401": 1, "403": 1} and a["auth_failures"] == 2, a
+assert (a["lines"], a["parsed"], a["malformed"], a["malformed_lines"]) == (5, 4, 1, [3]), a
+assert a["first_event"] == "2026-11-28T04:30:00Z" and a["last_event"] == "2026-11-28T04:30:10Z", a
+assert a["status"] == {"200": 2, "401": 1, "403": 1} and a["auth_failures"] == 2, a
+# the refused 401 names no user and is not "unattributed"; the served 200 is
 assert a["users"] == 2 and a["unattributed"] == 1 and a["max_gap_seconds"] == 8, a' || die "common attrs"
-ok "common: counts, malformed line 3 kept and named, times in UTC, 401/403 as failures"
+ok "common: counts, malformed line 3 kept and named, times in UTC, 401/403 as failures, a served request without a user unattributed"
 
 cat >"$WORK/audit.log" <<'LOG'
 type=USER_AUTH msg=audit(1764400000.100:501): pid=1 uid=0 auid=4294967295 ses=4294967295 msg='op=PAM:authentication grantors=? acct="mallory" exe="/usr/sbin/sshd" hostname=10.9.9.9 addr=10.9.9.9 terminal=ssh res=failed'
