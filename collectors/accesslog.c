@@ -435,14 +435,46 @@ static int do_line(struct reader *rd, const char *line, size_t len, bool nl)
 }
 
 /*
+ * A line longer than LINE_MAX_BYTES is streamed to the payload in pieces
+ * instead of being held whole (memory stays flat), and counted once, as
+ * malformed, when its newline comes or the run ends.
+ */
+static int overlong_part(struct reader *rd, const char *p, size_t n)
+{
+	rd->st.bytes += n;
+	rd->st.offset_end += n;
+	return put_text(rd, p, n);
+}
+
+static int overlong_end(struct reader *rd, bool nl)
+{
+	struct stats *st = &rd->st;
+	int rc;
+
+	if (nl && ((rc = buf_append(&rd->payload, "\n", 1))))
+		return rc;
+	st->bytes += nl;
+	st->offset_end += nl;
+	st->lines++;
+	st->malformed++;
+	if (st->nmalformed_kept < MALFORMED_KEPT)
+		st->malformed_lines[st->nmalformed_kept++] = rd->line_no;
+	if (rd->payload.len >= (rd->o->max_entry_bytes ? rd->o->max_entry_bytes
+						      : ACCESSLOG_ENTRY_BYTES))
+		return emit_entry(rd);
+	return 0;
+}
+
+/*
  * Read fd from cur->offset to the last complete line (or to the end when
- * `to_eof`: a rotated file that will not grow), in chunks.
+ * `to_eof`: a file known to be finished), in chunks.
  */
 static int read_lines(struct reader *rd, int fd, struct cursor *cur, bool to_eof)
 {
 	struct buf pend = BUF_INIT;
 	char *chunk = malloc(CHUNK);
 	uint64_t pos = cur->offset;
+	bool overlong = false;
 	int rc = 0;
 
 	if (!chunk)
@@ -465,7 +497,14 @@ static int read_lines(struct reader *rd, int fd, struct cursor *cur, bool to_eof
 			if (chunk[i] != '\n')
 				continue;
 			rd->line_no++;
-			if (pend.len) {
+			if (overlong) {
+				if ((rc = overlong_part(rd, pend.data ? pend.data : "", pend.len)) ||
+				    (rc = overlong_part(rd, chunk + start, i - start)) ||
+				    (rc = overlong_end(rd, true)))
+					goto out;
+				overlong = false;
+				buf_reset(&pend);
+			} else if (pend.len) {
 				if ((rc = buf_append(&pend, chunk + start, i - start)) ||
 				    (rc = do_line(rd, pend.data, pend.len, true)))
 					goto out;
@@ -477,18 +516,26 @@ static int read_lines(struct reader *rd, int fd, struct cursor *cur, bool to_eof
 		}
 		if ((rc = buf_append(&pend, chunk + start, (size_t)n - start)))
 			goto out;
-		/* A line that never ends is cut, kept and counted malformed. */
 		if (pend.len >= LINE_MAX_BYTES) {
-			rd->line_no++;
-			if ((rc = do_line(rd, pend.data, pend.len, false)))
+			if ((rc = overlong_part(rd, pend.data, pend.len)))
 				goto out;
+			overlong = true;
 			buf_reset(&pend);
 		}
 	}
-	if (to_eof && pend.len) {
+	if (overlong || (to_eof && pend.len)) {
 		rd->line_no++;
-		if ((rc = do_line(rd, pend.data, pend.len, false)))
+		if (overlong) {
+			/* What was streamed is consumed; the rest of the line, if
+			 * it ever comes, starts the next run. */
+			if ((to_eof && (rc = overlong_part(rd, pend.data ? pend.data : "", pend.len))) ||
+			    (rc = overlong_end(rd, false)))
+				goto out;
+			if (!to_eof)
+				rd->line_no--;
+		} else if ((rc = do_line(rd, pend.data, pend.len, false))) {
 			goto out;
+		}
 		buf_reset(&pend);
 	}
 	/* The partial last line (pend) waits for the next run. */

@@ -855,7 +855,25 @@ struct emit {
 	enum pii_mode mode;
 	struct collect_result *r;
 	const char *registry;
+	const char *key_prefix; /* "" for MLflow, "dir:" for directories */
 };
+
+/*
+ * The cursor key of a version: "<name>/<version>" for MLflow (the digest
+ * of its metadata) and "<name>/<version>#files" for its file digest cache.
+ * Directories get "dir:" in front, so a registry and a directory collected
+ * under the same source name do not take each other's cursors.
+ */
+static char *version_key(const struct emit *e, const char *name, const char *version,
+			 const char *suffix)
+{
+	size_t n = strlen(e->key_prefix) + strlen(name) + strlen(version) + strlen(suffix) + 2;
+	char *key = malloc(n);
+
+	if (key)
+		snprintf(key, n, "%s%s/%s%s", e->key_prefix, name, version, suffix);
+	return key;
+}
 
 /* Free text as the pii mode says (secrets always go). */
 static int scrub(const struct emit *e, const char *s, size_t n, const char *what,
@@ -1025,7 +1043,7 @@ static int emit_entry(const struct emit *e, const char *name, const char *versio
 	bool found;
 	int rc;
 
-	if (!(key = path_join(name, version)))
+	if (!(key = version_key(e, name, version, "")))
 		return nomem();
 	if ((rc = json_stable(&a, attrs)) || (rc = json_stable(&p, payload)) ||
 	    (rc = sha256(digest, p.data, p.len)))
@@ -1131,11 +1149,8 @@ static int version_artifacts(const struct emit *e, const json_t *raw, const char
 
 	if (!src || (strncmp(src, "file:", 5) && src[0] != '/'))
 		src = json_string_value(json_object_get(raw, "storage_location"));
-	if (!(key = malloc(strlen(name) + strlen(version) + 8)))
+	if (!(key = version_key(e, name, version, "#files")))
 		return nomem();
-	/* Versions are numbers, so "<name>/<version>#files" never names a
-	 * version cursor. */
-	snprintf(key, strlen(name) + strlen(version) + 8, "%s/%s#files", name, version);
 	rc = artifacts_json(e, src, key, out);
 	free(key);
 	return rc;
@@ -2057,7 +2072,6 @@ static int dir_collect(const struct emit *e, const char *dir, const char *name,
 	struct digests d = { 0 };
 	char abs[PATH_MAX], *key = NULL;
 	json_t *attrs = NULL, *payload = NULL, *v = NULL;
-	size_t klen;
 	int rc;
 
 	if (!realpath(dir, abs))
@@ -2068,12 +2082,10 @@ static int dir_collect(const struct emit *e, const char *dir, const char *name,
 		rc = err_set(ERR_PARSE, "'%s' holds no files: not a model directory", dir);
 		goto out;
 	}
-	klen = strlen(name) + strlen(version) + 8;
-	if (!(key = malloc(klen)) || !(attrs = json_object())) {
+	if (!(key = version_key(e, name, version, "#files")) || !(attrs = json_object())) {
 		rc = nomem();
 		goto out;
 	}
-	snprintf(key, klen, "%s/%s#files", name, version);
 	if ((rc = digest_files(&d, e->c, e->source, key, &fl)) ||
 	    (rc = obj_set(attrs, "artifacts", d.files)) ||
 	    (rc = obj_set(attrs, "name", json_string(name))) ||
@@ -2121,6 +2133,7 @@ static int emit_init(struct emit *e, struct collect_ctx *c, const char *source,
 	e->mode = pii;
 	e->r = r;
 	e->registry = registry;
+	e->key_prefix = strcmp(registry, "directory") ? "" : "dir:";
 	/* The run's detectors when it has them; compiling them is not free. */
 	if (c->pii) {
 		e->pii = c->pii;

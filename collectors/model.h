@@ -13,7 +13,9 @@
  * is no cursor or the digest differs; every other version counts in
  * r->unchanged.  File digests of local artifacts are cached in the cursor
  * "<name>/<version>#files" (size, mtime, ctime, inode), so an unchanged
- * multi-gigabyte model is not read again on every run.
+ * multi-gigabyte model is not read again on every run.  model_collect_dir
+ * uses "dir:<name>/<version>" and "dir:<name>/<version>#files", so a
+ * registry and a directory collected under one source name stay apart.
  *
  * attrs (JSON object, keys always present, null when unknown): name,
  * version, stage, aliases, source, run_id, creator, created, updated,

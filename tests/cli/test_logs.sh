@@ -108,6 +108,30 @@ python3 "$TESTS/cli/exactly_once.py" "$AP" "$WORK" "${EO_ROUNDS:-60}" >"$WORK/eo
 ok "$(head -n1 "$WORK/eo.out")"
 ok "$(tail -n1 "$WORK/eo.out")"
 
+# --- hostile lines: counted and kept, never a crash, never a lost good line ---
+python3 - "$WORK/hostile.jsonl" <<'PY'
+import json, os, sys
+good = lambda i: (json.dumps({"ts": "2026-11-28T10:00:%02dZ" % i, "u": "user%d" % i, "s": 200}) + "\n").encode()
+parts = [good(0), b'{"ts": "2026-11-28T10:00:01Z", "u": \n', good(2),
+         os.urandom(4096).replace(b"\n", b"x") + b"\n", good(3),
+         b'{"ts":"2026-11-28T10:00:04Z","u":"caf\xe9\xff"}\n', good(5),
+         b"A" * (10 * 1024 * 1024) + b"\n", good(6), b"\x00\x00\x00\n", good(7)]
+open(sys.argv[1], "wb").write(b"".join(parts))
+PY
+expect_exit 0 "a log with broken JSON, binary garbage, invalid UTF-8 and a 10 MB line" -- \
+	"$AP" collect logs --pii keep --format jsonl --name hostile --field time=ts --field user=u --field status=s "$WORK/hostile.jsonl"
+"$AP" list --source hostile --json | python3 -c '
+import json,sys
+es = json.load(sys.stdin)
+lines = sum(e["attrs"]["lines"] for e in es); parsed = sum(e["attrs"]["parsed"] for e in es)
+bad = sum(e["attrs"]["malformed"] for e in es)
+assert (lines, parsed, bad) == (11, 6, 5), (lines, parsed, bad)
+assert es[0]["attrs"]["malformed_lines"] == [2, 4, 6, 8, 10], es[0]["attrs"]["malformed_lines"]
+assert es[0]["attrs"]["users"] == 6, es[0]["attrs"]' || die "hostile counts"
+idx=$("$AP" list --source hostile --json | python3 -c 'import json,sys; print(" ".join(str(e["index"]) for e in json.load(sys.stdin)))')
+for i in $idx; do "$AP" show "$i" --payload; done | cmp - "$WORK/hostile.jsonl" || die "bytes were lost or changed"
+ok "11 lines: 6 parsed, 5 malformed (lines 2, 4, 6, 8, 10) kept byte for byte, the 10 MB line streamed"
+
 # --- bad input: the whole run is rolled back ---
 cp_before=$("$AP" checkpoint)
 expect_exit 3 "a missing log" -- "$AP" collect logs --format syslog --name ssh "$WORK/nope.log"

@@ -121,19 +121,25 @@ static int run_mlflow(struct fixture *f, const char *source, const char *path,
 	return rc;
 }
 
-static int run_dir(struct fixture *f, const char *path, struct collect_result *r)
+static int run_dir_as(struct fixture *f, const char *source, const char *path,
+		      struct collect_result *r)
 {
 	int rc;
 
 	memset(r, 0, sizeof(*r));
 	assert_int_equal(store_begin(f->s), 0);
-	rc = model_collect_dir(&f->c, "weights", path, "credit-risk-llm", "3",
+	rc = model_collect_dir(&f->c, source, path, "credit-risk-llm", "3",
 			       PII_PSEUDONYMISE, r);
 	if (rc)
 		store_rollback(f->s);
 	else
 		assert_int_equal(store_commit(f->s), 0);
 	return rc;
+}
+
+static int run_dir(struct fixture *f, const char *path, struct collect_result *r)
+{
+	return run_dir_as(f, "weights", path, r);
 }
 
 static void sql(const char *db, const char *stmt)
@@ -588,6 +594,25 @@ static void test_model_dir(void **state)
 	assert_problem_free(f);
 }
 
+/* The registry's metadata and the weights on disk are different evidence
+ * about one version: under one source name they keep their own cursors. */
+static void test_dir_and_registry_in_one_source(void **state)
+{
+	struct fixture *f = *state;
+	struct collect_result r;
+	char db[256], dir[256];
+
+	snprintf(db, sizeof(db), "%s", make_registry(f));
+	make_model_dir(f, dir, sizeof(dir));
+	for (int round = 0; round < 2; round++) {
+		assert_int_equal(run_mlflow(f, "models", db, PII_PSEUDONYMISE, &r), 0);
+		assert_int_equal(r.entries, round ? 0 : 4);
+		assert_int_equal(run_dir_as(f, "models", dir, &r), 0);
+		assert_int_equal(r.entries, round ? 0 : 1);
+	}
+	assert_int_equal(size_of(f), 5);
+}
+
 static void test_safetensors_errors(void **state)
 {
 	struct fixture *f = *state;
@@ -745,6 +770,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mlruns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mlruns_malformed_meta, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_model_dir, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dir_and_registry_in_one_source, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_safetensors_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_a_registry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_without_run_detectors, setup, teardown),
