@@ -1,10 +1,10 @@
 /*
  * pii.c - personal data and secret detection; see pii.h.
  *
- * One scrub is three steps.  A single byte pass over the text (prefilter())
- * works out which detectors could possibly match, so that a typical access
- * log line, which has an IPv4 address and nothing else, runs one regex and
- * not ten.  Secrets are found first and always win.  Between them, the
+ * One scrub is three steps.  A byte pass over each line (prefilter())
+ * works out which detectors could possibly match there, so that a typical
+ * access log line, which has an IPv4 address and nothing else, runs one
+ * regex and not ten.  Secrets are found first and always win.  Between them, the
  * other detectors are merged leftmost-first, longest on a tie, so each
  * character belongs to at most one finding.  Checksums (Luhn, Verhoeff,
  * mod 97, inet_pton) run inside the match as PCRE2 callouts: a callout
@@ -135,6 +135,11 @@ struct finding {
 	enum pii_type type;
 };
 
+struct line {
+	size_t start, end;
+	unsigned need; /* prefilter() bits, secrets aside */
+};
+
 struct pii {
 	uint8_t secret[STORE_SECRET_LEN];
 	pcre2_code *re[NDET];
@@ -145,6 +150,8 @@ struct pii {
 	EVP_MAC_CTX *mac;
 	struct finding *f;
 	size_t nf, capf;
+	struct line *ln;
+	size_t nln, capln;
 	struct buf norm; /* the normalised value being tokenised */
 	unsigned char kind[256];
 	/* Recent tokens by normalised value: a client's address recurs on
@@ -664,6 +671,68 @@ static int find_others(struct pii *p, unsigned need, const char *s,
 	}
 }
 
+/*
+ * Plan the scrub line by line: a document's e-mail address on one line
+ * should not send every other line through the e-mail regex, and nothing
+ * but a secret spans a newline.  p->ln receives the lines that need some
+ * non-secret detector; *all is what the whole text needs.
+ */
+static int plan_lines(struct pii *p, const char *s, size_t len,
+		      unsigned *all)
+{
+	size_t end;
+	unsigned need;
+
+	p->nln = 0;
+	*all = 0;
+	for (size_t from = 0; from < len; from = end) {
+		const char *nl = memchr(s + from, '\n', len - from);
+
+		end = nl ? (size_t)(nl - s) + 1 : len;
+		need = prefilter(p, (const unsigned char *)s + from, end - from);
+		*all |= need;
+		if (!(need & ~NEED_SECRET))
+			continue;
+		if (p->nln == p->capln) {
+			size_t cap = p->capln ? p->capln * 2 : 16;
+			struct line *l = reallocarray(p->ln, cap, sizeof(*l));
+
+			if (!l)
+				return err_set(ERR_NOMEM, "out of memory");
+			p->ln = l;
+			p->capln = cap;
+		}
+		p->ln[p->nln].start = from;
+		p->ln[p->nln].end = end;
+		p->ln[p->nln].need = need & ~NEED_SECRET;
+		p->nln++;
+	}
+	return 0;
+}
+
+/* find_others() over each planned line, around the secrets [0..nsec). */
+static int find_all_others(struct pii *p, const char *s, size_t nsec)
+{
+	size_t g = 0, a, b;
+	int rc;
+
+	for (size_t i = 0; i < p->nln; i++) {
+		for (a = p->ln[i].start; a < p->ln[i].end; a = b) {
+			while (g < nsec && p->f[g].end <= a)
+				g++;
+			if (g < nsec && p->f[g].start <= a) { /* inside a secret */
+				b = p->f[g].end;
+				continue;
+			}
+			b = g < nsec && p->f[g].start < p->ln[i].end ? p->f[g].start
+								     : p->ln[i].end;
+			if ((rc = find_others(p, p->ln[i].need, s, a, b)))
+				return rc;
+		}
+	}
+	return 0;
+}
+
 /* ---- tokens ---- */
 
 /* Into p->norm, or *v left as it is for types compared as they are
@@ -859,7 +928,7 @@ int pii_scrub(struct pii *p, enum pii_mode mode, const char *buf, size_t len,
 	      struct buf *out, struct pii_counts *counts)
 {
 	struct pii_counts add = { { 0 } };
-	size_t oldlen, nsec, gap = 0;
+	size_t oldlen, nsec;
 	unsigned need;
 	int rc = 0;
 
@@ -871,20 +940,13 @@ int pii_scrub(struct pii *p, enum pii_mode mode, const char *buf, size_t len,
 	if (!len)
 		return buf_append(out, "", 0);
 	p->nf = 0;
-	need = prefilter(p, (const unsigned char *)buf, len);
+	if ((rc = plan_lines(p, buf, len, &need)))
+		goto out;
 	if ((need & NEED_SECRET) && (rc = find_secrets(p, buf, len)))
 		goto out;
 	nsec = p->nf;
-	if (need & ~NEED_SECRET) {
-		for (size_t i = 0; i <= nsec; i++) {
-			size_t end = i < nsec ? p->f[i].start : len;
-
-			if (end > gap && (rc = find_others(p, need, buf, gap, end)))
-				goto out;
-			if (i < nsec)
-				gap = p->f[i].end;
-		}
-	}
+	if ((rc = find_all_others(p, buf, nsec)))
+		goto out;
 	if ((rc = emit(p, mode, buf, len, nsec, out, &add)))
 		goto out;
 	if (counts)
@@ -985,6 +1047,7 @@ void pii_free(struct pii *p)
 	pcre2_jit_stack_free(p->jstack);
 	EVP_MAC_CTX_free(p->mac);
 	free(p->f);
+	free(p->ln);
 	if (p->norm.data)
 		OPENSSL_cleanse(p->norm.data, p->norm.cap);
 	OPENSSL_cleanse(p->cache, sizeof(p->cache));

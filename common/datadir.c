@@ -17,8 +17,9 @@ static int is_datadir(const char *dir)
 	char p[PATH_MAX];
 	struct stat st;
 
-	return snprintf(p, sizeof(p), "%s/controls", dir) < (int)sizeof(p) &&
-	       stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+	/* Not just any controls/ directory: build trees have one of objects. */
+	return snprintf(p, sizeof(p), "%s/controls/schema/oscal_catalog_schema.xsd", dir) <
+		       (int)sizeof(p) && stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 int datadir(char *out, size_t cap)

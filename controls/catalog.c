@@ -453,7 +453,8 @@ int catalogs_load(struct catalogs *out, const char *extra_dir)
 		catalogs_free(out);
 		return rc;
 	}
-	qsort(out->v, out->n, sizeof(*out->v), by_framework);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), by_framework);
 	return 0;
 }
 

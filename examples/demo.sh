@@ -7,7 +7,7 @@
 set -eu
 AP=$(cd "$(dirname "${1:-./auditpack}")" && pwd)/$(basename "${1:-./auditpack}")
 here=$(cd "$(dirname "$0")" && pwd)
-out="$here/out"
+out=${DEMO_OUT:-$here/out}
 store="$out/store"
 export AUDITPACK_NOW=2026-11-27T06:00:00Z
 ap() { "$AP" --store "$store" "$@"; }

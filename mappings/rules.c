@@ -354,12 +354,17 @@ static int models_registered(const struct rule_ctx *c, const struct check *k,
 	size_t bad = 0, total = 0;
 	char first[512] = "";
 
+	(void)sel;
+	(void)n;
 	if (!seen)
 		return err_set(ERR_NOMEM, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		json_t *models = json_object_get(sel[i]->attrs, "models");
+	/* The check's own evidence is the registry; the models in service come
+	 * from the access logs of the last day. */
+	for (size_t i = 0; i < c->all->n; i++) {
+		const struct evidence *e = &c->all->v[i];
+		json_t *models = json_object_get(e->attrs, "models");
 
-		if (!recent(c, sel[i], k->freshness ? k->freshness : 86400))
+		if (strcmp(e->kind, "access-log") || !recent(c, e, 86400))
 			continue;
 		json_object_foreach(models, key, v) {
 			json_t *old = json_object_get(seen, key);
@@ -368,7 +373,7 @@ static int models_registered(const struct rule_ctx *c, const struct check *k,
 								    (old ? json_integer_value(old) : 0)));
 		}
 		if (json_object_size(models))
-			ref(r, sel[i]);
+			ref(r, e);
 	}
 	json_object_foreach(seen, key, v) {
 		char name[256], *colon;

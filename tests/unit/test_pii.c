@@ -771,6 +771,14 @@ static void test_pem_block(void **state)
 	assert_string_equal(out, "<secret:redacted>\n<secret:redacted>");
 	assert_int_equal(c.n[PII_SECRET], 2);
 	free(out);
+	/* Findings on the lines where a block starts and ends. */
+	out = scrub(p, PII_REDACT,
+		    "ip 10.0.0.8 -----BEGIN PRIVATE KEY-----\nAAAA\n"
+		    "-----END PRIVATE KEY----- from 10.0.0.9 a@b.io\n", &c);
+	assert_string_equal(out, "ip <ipv4:redacted> <secret:redacted> from "
+			    "<ipv4:redacted> <email:redacted>\n");
+	assert_int_equal(total(&c), 4);
+	free(out);
 	/* A public key is not a secret. */
 	expect_none(p, "-----BEGIN PUBLIC KEY-----\nMFkwEwYH\n-----END PUBLIC KEY-----");
 }

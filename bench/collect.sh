@@ -1,0 +1,72 @@
+#!/bin/bash
+# Collecting a combined access log of N lines (about 200 bytes each) with PII
+# detection and pseudonymisation on, as ratios to `sqlite3 .import` of the
+# same file into a one-column table and to `sha256sum` of it; and the peak
+# memory of the collector at N/2 and N lines (flat = streaming).
+# Usage: bench/collect.sh [AUDITPACK] [N]
+set -eu
+AP=$(realpath "${1:-./auditpack}")
+N=${2:-1000000}
+out=$(cd "$(dirname "$0")" && pwd)/out
+mkdir -p "$out"
+log="$out/combined-$N.log"
+
+if [ ! -f "$log" ]; then
+	python3 - "$log" "$N" <<'PY'
+import random, sys, time
+rng = random.Random(7)
+path, n = sys.argv[1], int(sys.argv[2])
+users = ["u-%04d" % i for i in range(3000)] + ["-"] * 50
+routes = ["/v1/chat/completions", "/v1/embeddings", "/v1/models", "/v1/moderations",
+          "/v1/chat/completions?session=%s" % "jane.doe@bank.example"]
+t = 1795478400
+with open(path, "w") as f:
+    for i in range(n):
+        t += rng.randint(0, 1)
+        f.write('10.%d.%d.%d - %s [%s +0000] "POST %s HTTP/1.1" %d %d "https://desk.bank.example/app" "Mozilla/5.0 (X11; Linux x86_64) credit-desk/4.2"\n' % (
+            rng.randint(0, 255), rng.randint(0, 255), rng.randint(1, 254), rng.choice(users),
+            time.strftime("%d/%b/%Y:%H:%M:%S", time.gmtime(t)), rng.choice(routes),
+            rng.choice([200] * 30 + [401, 403, 429, 500]), rng.randint(100, 20000)))
+PY
+fi
+bytes=$(stat -c %s "$log")
+half="$out/combined-half.log"
+head -n $((N / 2)) "$log" >"$half"
+cat "$log" >/dev/null
+
+now() { date +%s.%N; }
+secs() { python3 -c "print(f'{$2 - $1:.2f}')"; }
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+# Peak RSS (KiB) of a command, from the kernel's accounting of the child.
+peak() { python3 -c '
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"; }
+
+t0=$(now); sha256sum "$log" >/dev/null; t1=$(now); sha_s=$(secs "$t0" "$t1")
+rm -f "$out/import.db"
+t0=$(now)
+sqlite3 "$out/import.db" "CREATE TABLE t(line TEXT);" ".mode ascii" ".separator \"\\037\" \"\\n\"" ".import $log t"
+t1=$(now); imp_s=$(secs "$t0" "$t1")
+rows=$(sqlite3 "$out/import.db" "SELECT count(*) FROM t")
+
+store="$out/collect-store"
+rm -rf "$store"
+"$AP" --store "$store" -q init --origin bench.example/collect
+t0=$(now)
+rss_full=$(peak "$AP" --store "$store" -q collect logs --complete --format combined --name bench "$log")
+t1=$(now); ap_s=$(secs "$t0" "$t1")
+lines=$("$AP" --store "$store" list --json | python3 -c 'import json,sys; print(sum(e["attrs"]["lines"] for e in json.load(sys.stdin)))')
+pii=$("$AP" --store "$store" show 0 --json | python3 -c 'import json,sys; a=json.load(sys.stdin)["attrs"]; print(", ".join("%s %d" % kv for kv in a["pii"].items() if kv[1]))')
+rm -rf "$store"
+"$AP" --store "$store" -q init --origin bench.example/collect
+rss_half=$(peak "$AP" --store "$store" -q collect logs --complete --format combined --name bench "$half")
+
+cat <<REPORT
+collect benchmark: combined log, $N lines, $((bytes / 1048576)) MiB, PII pseudonymised ($(nproc) cores)
+  sha256sum                      ${sha_s} s
+  sqlite3 .import (one column)   ${imp_s} s   ($rows rows)
+  auditpack collect logs         ${ap_s} s   = $(ratio "$ap_s" "$imp_s") x sqlite3 .import, $(ratio "$ap_s" "$sha_s") x sha256sum
+                                 $(python3 -c "print(f'{$bytes / 1048576 / $ap_s:.0f}')") MiB/s, $lines lines, pii: $pii
+  peak memory                    $((rss_half / 1024)) MiB at $((N / 2)) lines, $((rss_full / 1024)) MiB at $N lines
+REPORT
