@@ -57,7 +57,12 @@ t0=$(now)
 rss_full=$(peak "$AP" --store "$store" -q collect logs --complete --format combined --name bench "$log")
 t1=$(now); ap_s=$(secs "$t0" "$t1")
 lines=$("$AP" --store "$store" list --json | python3 -c 'import json,sys; print(sum(e["attrs"]["lines"] for e in json.load(sys.stdin)))')
-pii=$("$AP" --store "$store" show 0 --json | python3 -c 'import json,sys; a=json.load(sys.stdin)["attrs"]; print(", ".join("%s %d" % kv for kv in a["pii"].items() if kv[1]))')
+pii=$("$AP" --store "$store" list --json | python3 -c '
+import collections, json, sys
+c = collections.Counter()
+for e in json.load(sys.stdin):
+    c.update(e["attrs"]["pii"])
+print(", ".join("%s %d" % kv for kv in sorted(c.items()) if kv[1]))')
 rm -rf "$store"
 "$AP" --store "$store" -q init --origin bench.example/collect
 rss_half=$(peak "$AP" --store "$store" -q collect logs --complete --format combined --name bench "$half")
