@@ -93,6 +93,22 @@ static void run_close(struct run *r)
 }
 
 static void summary(const struct cli *cli, const char *source,
+		    const struct collect_result *res);
+
+/* Commit a one-source run that went well (rc == 0), close it, report. */
+static int run_finish(struct cli *cli, struct run *run, int rc, const char *source,
+		      const struct collect_result *res)
+{
+	if (!rc)
+		rc = run_commit(run);
+	run_close(run);
+	if (rc)
+		return cli_fail(rc);
+	summary(cli, source, res);
+	return EXIT_OK;
+}
+
+static void summary(const struct cli *cli, const char *source,
 		    const struct collect_result *res)
 {
 	if (cli->quiet)
@@ -293,14 +309,9 @@ static int collect_logs(int argc, char **argv, struct cli *cli)
 		return cli_usage("collect", "collect logs needs at least one PATH");
 	o.paths = argv + optind;
 	o.npaths = (size_t)(argc - optind);
-	if ((rc = run_open(&run, cli)) || (rc = accesslog_collect(&run.ctx, run.ctx.pii, &o, &res)) ||
-	    (rc = run_commit(&run))) {
-		run_close(&run);
-		return cli_fail(rc);
-	}
-	run_close(&run);
-	summary(cli, o.source, &res);
-	return EXIT_OK;
+	if (!(rc = run_open(&run, cli)))
+		rc = accesslog_collect(&run.ctx, run.ctx.pii, &o, &res);
+	return run_finish(cli, &run, rc, o.source, &res);
 }
 
 /* --- collect model / config --- */
@@ -343,16 +354,10 @@ static int collect_model(int argc, char **argv, struct cli *cli)
 		return cli_usage("collect", "collect model needs --mlflow or --dir");
 	if (dir && (!name || !version))
 		return cli_usage("collect", "collect model --dir needs --name and --version");
-	if ((rc = run_open(&run, cli)) ||
-	    (rc = mlflow ? model_collect_mlflow(&run.ctx, source, mlflow, pii, &res)
-			 : model_collect_dir(&run.ctx, source, dir, name, version, pii, &res)) ||
-	    (rc = run_commit(&run))) {
-		run_close(&run);
-		return cli_fail(rc);
-	}
-	run_close(&run);
-	summary(cli, source, &res);
-	return EXIT_OK;
+	if (!(rc = run_open(&run, cli)))
+		rc = mlflow ? model_collect_mlflow(&run.ctx, source, mlflow, pii, &res)
+			    : model_collect_dir(&run.ctx, source, dir, name, version, pii, &res);
+	return run_finish(cli, &run, rc, source, &res);
 }
 
 static int collect_config(int argc, char **argv, struct cli *cli)
@@ -373,16 +378,9 @@ static int collect_config(int argc, char **argv, struct cli *cli)
 	}
 	if (optind >= argc)
 		return cli_usage("collect", "collect config needs at least one PATH");
-	if ((rc = run_open(&run, cli)) ||
-	    (rc = config_collect(&run.ctx, source, argv + optind, (size_t)(argc - optind),
-				 run.ctx.pii, &res)) ||
-	    (rc = run_commit(&run))) {
-		run_close(&run);
-		return cli_fail(rc);
-	}
-	run_close(&run);
-	summary(cli, source, &res);
-	return EXIT_OK;
+	if (!(rc = run_open(&run, cli)))
+		rc = config_collect(&run.ctx, source, argv + optind, (size_t)(argc - optind), run.ctx.pii, &res);
+	return run_finish(cli, &run, rc, source, &res);
 }
 
 /* --- collect cmd --- */
@@ -414,14 +412,9 @@ static int collect_cmd(int argc, char **argv, struct cli *cli)
 	if (optind >= argc)
 		return cli_usage("collect", "collect cmd needs a program: -- PROG ARGS...");
 	o.argv = argv + optind;
-	if ((rc = run_open(&run, cli)) || (rc = command_collect(&run.ctx, run.ctx.pii, &o, &res)) ||
-	    (rc = run_commit(&run))) {
-		run_close(&run);
-		return cli_fail(rc);
-	}
-	run_close(&run);
-	summary(cli, o.source, &res);
-	return EXIT_OK;
+	if (!(rc = run_open(&run, cli)))
+		rc = command_collect(&run.ctx, run.ctx.pii, &o, &res);
+	return run_finish(cli, &run, rc, o.source, &res);
 }
 
 /* --- configured sources --- */

@@ -75,6 +75,24 @@ static struct cursor *cursor_add(struct cursors *cs, uint64_t dev, uint64_t ino,
 	return c;
 }
 
+/*
+ * Plans hold pointers into the cursor array, so it must not move while a
+ * run is planned: make room for every file of the run (and a copy of each)
+ * before planning starts.
+ */
+static int cursors_reserve(struct cursors *cs, size_t extra)
+{
+	struct cursor *c;
+
+	if (cs->cap >= cs->n + extra)
+		return 0;
+	if (!(c = realloc(cs->v, (cs->n + extra) * sizeof(*c))))
+		return err_set(ERR_NOMEM, "out of memory");
+	cs->v = c;
+	cs->cap = cs->n + extra;
+	return 0;
+}
+
 static int load_one(const char *key, const char *state, void *arg)
 {
 	struct cursors *cs = arg;
@@ -952,6 +970,7 @@ int accesslog_collect(struct collect_ctx *c, struct pii *pii,
 	rd.r = r;
 	if ((rc = store_cursor_each(c->store, o->source, load_one, &cs)) ||
 	    (rc = open_files(o, &files, &nfiles)) ||
+	    (rc = cursors_reserve(&cs, 2 * nfiles + 1)) ||
 	    (rc = make_plan(&plan, &cs, files, nfiles, o->complete)))
 		goto out;
 	for (size_t i = 0; i < plan.n && !rc; i++)

@@ -1,8 +1,7 @@
 #include "catalog.h"
-#include "../common/buf.h"
 #include "../common/datadir.h"
 #include "../common/err.h"
-#include "../common/fsutil.h"
+#include "../common/xmlutil.h"
 
 #include <ctype.h>
 #include <stdbool.h>
@@ -12,126 +11,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xmlschemas.h>
 
 #define OSCAL_NS "http://csrc.nist.gov/ns/oscal/1.0"
 #define AUDITPACK_NS "https://auditpack.dev/ns/oscal"
 #define CATALOG_MAX_BYTES ((size_t)64 << 20)
 #define CATALOG_SCHEMA "controls/schema/oscal_catalog_schema.xsd"
 
-/* libxml2 reports through a callback: keep the first error, with its line. */
-struct xml_errors {
-	const char *file;
-	char first[512];
-	int count;
-};
-
-static void on_xml_error(void *ctx, const xmlError *e)
-{
-	struct xml_errors *x = ctx;
-
-	if (x->count++ == 0) {
-		size_t n;
-
-		snprintf(x->first, sizeof(x->first), "%s:%d: %s", x->file, e->line,
-			 e->message ? e->message : "invalid");
-		n = strlen(x->first);
-		while (n && (x->first[n - 1] == '\n' || x->first[n - 1] == ' '))
-			x->first[--n] = '\0';
-	}
-}
-
-/* Parse XML from memory safely: no network, no external entities or DTDs. */
-static int parse_xml(xmlDocPtr *out, const char *path, const struct buf *b,
-		     struct xml_errors *xe)
-{
-	xmlSetStructuredErrorFunc(xe, (xmlStructuredErrorFunc)on_xml_error);
-	*out = xmlReadMemory(b->data, (int)b->len, path, NULL,
-			     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	xmlSetStructuredErrorFunc(NULL, NULL);
-	if (!*out)
-		return err_set(ERR_PARSE, "%s", xe->count ? xe->first : "malformed XML");
-	return 0;
-}
-
-static int validate(xmlDocPtr doc, const char *path)
-{
-	static xmlSchemaPtr schema;
-	char xsd[PATH_MAX];
-	struct xml_errors xe = { path, "", 0 };
-	xmlSchemaValidCtxtPtr v;
-	int rc;
-
-	if (!schema) {
-		xmlSchemaParserCtxtPtr pc;
-
-		if ((rc = datadir_path(xsd, sizeof(xsd), CATALOG_SCHEMA)))
-			return rc;
-		if (!(pc = xmlSchemaNewParserCtxt(xsd)))
-			return err_set(ERR_IO, "cannot read the OSCAL schema '%s'", xsd);
-		schema = xmlSchemaParse(pc);
-		xmlSchemaFreeParserCtxt(pc);
-		if (!schema)
-			return err_set(ERR_PARSE, "the OSCAL schema '%s' does not parse", xsd);
-	}
-	if (!(v = xmlSchemaNewValidCtxt(schema)))
-		return err_set(ERR_NOMEM, "out of memory");
-	xmlSchemaSetValidStructuredErrors(v, (xmlStructuredErrorFunc)on_xml_error, &xe);
-	rc = xmlSchemaValidateDoc(v, doc);
-	xmlSchemaFreeValidCtxt(v);
-	if (rc)
-		return err_set(ERR_PARSE, "%s (not a valid OSCAL catalog)",
-			       xe.count ? xe.first : path);
-	return 0;
-}
-
 static bool is(const xmlNode *n, const char *name)
 {
-	return n->type == XML_ELEMENT_NODE && !xmlStrcmp(n->name, BAD_CAST name) &&
-	       n->ns && !xmlStrcmp(n->ns->href, BAD_CAST OSCAL_NS);
+	return xml_is(n, OSCAL_NS, name);
 }
 
-static char *attr(const xmlNode *n, const char *name)
-{
-	xmlChar *v = xmlGetProp(n, BAD_CAST name);
-	char *s = v ? strdup((const char *)v) : NULL;
-
-	xmlFree(v);
-	return s;
-}
-
-/* An element's text with runs of white space folded to one space. */
-static char *text_of(const xmlNode *n)
-{
-	xmlChar *v = xmlNodeGetContent(n);
-	char *s, *o;
-	bool space = true;
-
-	if (!v)
-		return strdup("");
-	if (!(s = malloc(strlen((const char *)v) + 1))) {
-		xmlFree(v);
-		return NULL;
-	}
-	o = s;
-	for (const xmlChar *p = v; *p; p++) {
-		if (isspace(*p)) {
-			if (!space)
-				*o++ = ' ';
-			space = true;
-		} else {
-			*o++ = (char)*p;
-			space = false;
-		}
-	}
-	if (o > s && o[-1] == ' ')
-		o--;
-	*o = '\0';
-	xmlFree(v);
-	return s;
-}
 
 static const xmlNode *child(const xmlNode *n, const char *name)
 {
@@ -163,8 +54,8 @@ static int add_control(struct walk *w, const xmlNode *n, const char *group,
 	c = &w->cat->v[w->cat->n++];
 	memset(c, 0, sizeof(*c));
 	c->line = (int)xmlGetLineNo(n);
-	c->id = attr(n, "id");
-	c->title = (t = child(n, "title")) ? text_of(t) : strdup("");
+	c->id = xml_attr(n, "id");
+	c->title = (t = child(n, "title")) ? xml_text(t) : strdup("");
 	c->group = strdup(group ? group : "");
 	c->group_id = strdup(group_id ? group_id : "");
 	c->parent = parent ? strdup(parent) : NULL;
@@ -173,7 +64,7 @@ static int add_control(struct walk *w, const xmlNode *n, const char *group,
 		return err_set(ERR_NOMEM, "out of memory");
 	for (const xmlNode *k = n->children; k; k = k->next) {
 		if (is(k, "prop")) {
-			char *name = attr(k, "name"), *value = attr(k, "value");
+			char *name = xml_attr(k, "name"), *value = xml_attr(k, "value");
 
 			if (name && value && !strcmp(name, "label") && !c->label) {
 				c->label = value;
@@ -192,12 +83,12 @@ static int add_control(struct walk *w, const xmlNode *n, const char *group,
 			free(name);
 			free(value);
 		} else if (is(k, "link") && !c->source) {
-			c->source = attr(k, "href");
+			c->source = xml_attr(k, "href");
 		} else if (is(k, "part") && !c->summary) {
-			char *name = attr(k, "name");
+			char *name = xml_attr(k, "name");
 
 			if (name && !strcmp(name, "statement"))
-				c->summary = text_of(k);
+				c->summary = xml_text(k);
 			free(name);
 		}
 	}
@@ -214,13 +105,13 @@ static int walk_controls(struct walk *w, const xmlNode *n, const char *group,
 	for (const xmlNode *c = n->children; c; c = c->next) {
 		if (is(c, "group")) {
 			const xmlNode *t = child(c, "title");
-			char *title = t ? text_of(t) : NULL, *id = attr(c, "id");
+			char *title = t ? xml_text(t) : NULL, *id = xml_attr(c, "id");
 
 			rc = walk_controls(w, c, title ? title : group, id ? id : group_id, NULL);
 			free(title);
 			free(id);
 		} else if (is(c, "control")) {
-			char *id = attr(c, "id");
+			char *id = xml_attr(c, "id");
 
 			rc = add_control(w, c, group, group_id, parent);
 			if (!rc)
@@ -277,20 +168,20 @@ static int read_metadata(struct catalog *c, const xmlNode *root, const char *fra
 
 	if (!md)
 		return err_set(ERR_PARSE, "%s: catalog has no metadata", c->path);
-	c->title = (t = child(md, "title")) ? text_of(t) : strdup("");
-	c->version = (t = child(md, "version")) ? text_of(t) : strdup("");
+	c->title = (t = child(md, "title")) ? xml_text(t) : strdup("");
+	c->version = (t = child(md, "version")) ? xml_text(t) : strdup("");
 	for (const xmlNode *k = md->children; k; k = k->next) {
 		if (is(k, "prop") && !c->framework) {
 			xmlChar *ns = xmlGetProp(k, BAD_CAST "ns");
-			char *name = attr(k, "name");
+			char *name = xml_attr(k, "name");
 
 			if (ns && !xmlStrcmp(ns, BAD_CAST AUDITPACK_NS) && name &&
 			    !strcmp(name, "framework-id"))
-				c->framework = attr(k, "value");
+				c->framework = xml_attr(k, "value");
 			xmlFree(ns);
 			free(name);
 		} else if (is(k, "link") && !c->source) {
-			c->source = attr(k, "href");
+			c->source = xml_attr(k, "href");
 		}
 	}
 	if (!c->framework)
@@ -305,8 +196,6 @@ static int read_metadata(struct catalog *c, const xmlNode *root, const char *fra
 
 int catalog_load(struct catalog *out, const char *path, const char *framework)
 {
-	struct xml_errors xe = { path, "", 0 };
-	struct buf b = BUF_INIT;
 	struct walk w = { out, 0 };
 	xmlDocPtr doc = NULL;
 	xmlNodePtr root;
@@ -315,8 +204,7 @@ int catalog_load(struct catalog *out, const char *path, const char *framework)
 	memset(out, 0, sizeof(*out));
 	if (!(out->path = strdup(path)))
 		return err_set(ERR_NOMEM, "out of memory");
-	if ((rc = fs_read_file(&b, path, CATALOG_MAX_BYTES, NULL)) ||
-	    (rc = parse_xml(&doc, path, &b, &xe)) || (rc = validate(doc, path)))
+	if ((rc = xml_load_valid(&doc, path, CATALOG_MAX_BYTES, CATALOG_SCHEMA, "OSCAL catalog")))
 		goto out;
 	root = xmlDocGetRootElement(doc);
 	if (!root || !is(root, "catalog")) {
@@ -336,7 +224,6 @@ int catalog_load(struct catalog *out, const char *path, const char *framework)
 			}
 out:
 	xmlFreeDoc(doc);
-	buf_free(&b);
 	if (rc)
 		catalog_free(out);
 	return rc;

@@ -1,8 +1,7 @@
 #include "checks.h"
-#include "../common/buf.h"
 #include "../common/datadir.h"
 #include "../common/err.h"
-#include "../common/fsutil.h"
+#include "../common/xmlutil.h"
 #include "../common/timeutil.h"
 
 #include <dirent.h>
@@ -12,93 +11,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/parser.h>
 #include <libxml/tree.h>
-#include <libxml/xmlschemas.h>
 
 #define CHECKS_NS "https://auditpack.dev/ns/checks/1"
 #define CHECKS_SCHEMA "mappings/checks.xsd"
 #define CHECKS_MAX_BYTES ((size_t)16 << 20)
 
-struct xml_errors {
-	const char *file;
-	char first[512];
-	int count;
-};
-
-static void on_xml_error(void *ctx, const xmlError *e)
-{
-	struct xml_errors *x = ctx;
-
-	if (x->count++ == 0) {
-		size_t n;
-
-		snprintf(x->first, sizeof(x->first), "%s:%d: %s", x->file, e->line,
-			 e->message ? e->message : "invalid");
-		n = strlen(x->first);
-		while (n && (x->first[n - 1] == '\n' || x->first[n - 1] == ' '))
-			x->first[--n] = '\0';
-	}
-}
-
-static int load_doc(xmlDocPtr *out, const char *path)
-{
-	static xmlSchemaPtr schema;
-	struct xml_errors xe = { path, "", 0 };
-	struct buf b = BUF_INIT;
-	xmlSchemaValidCtxtPtr v;
-	char xsd[PATH_MAX];
-	int rc;
-
-	*out = NULL;
-	if (!schema) {
-		xmlSchemaParserCtxtPtr pc;
-
-		if ((rc = datadir_path(xsd, sizeof(xsd), CHECKS_SCHEMA)))
-			return rc;
-		if (!(pc = xmlSchemaNewParserCtxt(xsd)))
-			return err_set(ERR_IO, "cannot read '%s'", xsd);
-		schema = xmlSchemaParse(pc);
-		xmlSchemaFreeParserCtxt(pc);
-		if (!schema)
-			return err_set(ERR_PARSE, "the check schema '%s' does not parse", xsd);
-	}
-	if ((rc = fs_read_file(&b, path, CHECKS_MAX_BYTES, NULL)))
-		return rc;
-	xmlSetStructuredErrorFunc(&xe, (xmlStructuredErrorFunc)on_xml_error);
-	*out = xmlReadMemory(b.data ? b.data : "", (int)b.len, path, NULL,
-			     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	xmlSetStructuredErrorFunc(NULL, NULL);
-	buf_free(&b);
-	if (!*out)
-		return err_set(ERR_PARSE, "%s", xe.count ? xe.first : "malformed XML");
-	if (!(v = xmlSchemaNewValidCtxt(schema)))
-		return err_set(ERR_NOMEM, "out of memory");
-	xmlSchemaSetValidStructuredErrors(v, (xmlStructuredErrorFunc)on_xml_error, &xe);
-	rc = xmlSchemaValidateDoc(v, *out);
-	xmlSchemaFreeValidCtxt(v);
-	if (rc) {
-		xmlFreeDoc(*out);
-		*out = NULL;
-		return err_set(ERR_PARSE, "%s (not a valid check file)", xe.count ? xe.first : path);
-	}
-	return 0;
-}
-
 static bool is(const xmlNode *n, const char *name)
 {
-	return n->type == XML_ELEMENT_NODE && !xmlStrcmp(n->name, BAD_CAST name) &&
-	       n->ns && !xmlStrcmp(n->ns->href, BAD_CAST CHECKS_NS);
+	return xml_is(n, CHECKS_NS, name);
 }
 
-static char *attr(const xmlNode *n, const char *name)
-{
-	xmlChar *v = xmlGetProp(n, BAD_CAST name);
-	char *s = v ? strdup((const char *)v) : NULL;
-
-	xmlFree(v);
-	return s;
-}
 
 static char *content(const xmlNode *n)
 {
@@ -111,7 +34,7 @@ static char *content(const xmlNode *n)
 
 static int add_map(struct check *k, const xmlNode *n, const struct catalogs *cs)
 {
-	char *fw = attr(n, "framework"), *ctl = attr(n, "control"), *why = attr(n, "why");
+	char *fw = xml_attr(n, "framework"), *ctl = xml_attr(n, "control"), *why = xml_attr(n, "why");
 	const struct catalog *cat = fw ? catalogs_find(cs, fw) : NULL;
 	const struct control *c = cat && ctl ? catalog_find(cat, ctl) : NULL;
 	struct check_map *m;
@@ -145,23 +68,23 @@ static int read_check(struct check *k, const xmlNode *n, const struct catalogs *
 	int rc;
 
 	k->line = (int)xmlGetLineNo(n);
-	k->id = attr(n, "id");
+	k->id = xml_attr(n, "id");
 	k->params = json_object();
 	for (const xmlNode *c = n->children; c; c = c->next) {
 		if (is(c, "title")) {
 			k->title = content(c);
 		} else if (is(c, "evidence")) {
-			k->kind = attr(c, "kind");
-			k->source = attr(c, "source");
-			k->type = attr(c, "type");
+			k->kind = xml_attr(c, "kind");
+			k->source = xml_attr(c, "source");
+			k->type = xml_attr(c, "type");
 		} else if (is(c, "rule")) {
-			k->rule = attr(c, "name");
+			k->rule = xml_attr(c, "name");
 			if (!rule_known(k->rule))
 				return err_set(ERR_PARSE, "%s:%ld: check '%s': unknown rule '%s'",
 					       k->file, xmlGetLineNo(c), k->id, k->rule);
 			for (const xmlNode *p = c->children; p; p = p->next)
 				if (is(p, "param")) {
-					char *name = attr(p, "name"), *value = attr(p, "value");
+					char *name = xml_attr(p, "name"), *value = xml_attr(p, "value");
 
 					json_object_set_new(k->params, name, json_string(value));
 					free(name);
@@ -189,7 +112,7 @@ static int load_file(struct checkset *out, const struct catalogs *cs, const char
 	char **f;
 	int rc;
 
-	if ((rc = load_doc(&doc, path)))
+	if ((rc = xml_load_valid(&doc, path, CHECKS_MAX_BYTES, CHECKS_SCHEMA, "check file")))
 		return rc;
 	if (!(f = realloc(out->files, (out->nfiles + 1) * sizeof(*f))) ||
 	    !(f[out->nfiles] = strdup(path))) {

@@ -132,6 +132,15 @@ idx=$("$AP" list --source hostile --json | python3 -c 'import json,sys; print(" 
 for i in $idx; do "$AP" show "$i" --payload; done | cmp - "$WORK/hostile.jsonl" || die "bytes were lost or changed"
 ok "11 lines: 6 parsed, 5 malformed (lines 2, 4, 6, 8, 10) kept byte for byte, the 10 MB line streamed"
 
+# --- many files in one run (the cursor table grows while the run is planned) ---
+mkdir -p "$WORK/many"
+for i in $(seq 1 300); do printf 'Nov 28 10:00:%02d h app[1]: line %d\n' $((i % 60)) "$i" >"$WORK/many/f$i.log"; done
+expect_exit 0 "300 log files in one run" -- "$AP" collect logs --format syslog --name many "$WORK/many/*.log"
+[ "$("$AP" list --source many | wc -l)" = 300 ] || die "not one entry per file"
+expect_exit 0 "and again, with nothing new" -- "$AP" collect logs --format syslog --name many "$WORK/many/*.log"
+[ "$("$AP" list --source many | wc -l)" = 300 ] || die "a second run added entries"
+ok "300 files: one entry each, none again"
+
 # --- bad input: the whole run is rolled back ---
 cp_before=$("$AP" checkpoint)
 expect_exit 3 "a missing log" -- "$AP" collect logs --format syslog --name ssh "$WORK/nope.log"

@@ -1,0 +1,145 @@
+#include "xmlutil.h"
+#include "buf.h"
+#include "datadir.h"
+#include "err.h"
+#include "fsutil.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlschemas.h>
+
+#define MAX_SCHEMAS 4
+
+/* libxml2 reports through a callback: keep the first error, with its line. */
+struct xml_errors {
+	const char *file;
+	char first[512];
+	int count;
+};
+
+static void on_error(void *ctx, const xmlError *e)
+{
+	struct xml_errors *x = ctx;
+	size_t n;
+
+	if (x->count++)
+		return;
+	snprintf(x->first, sizeof(x->first), "%s:%d: %s", x->file, e->line,
+		 e->message ? e->message : "invalid");
+	n = strlen(x->first);
+	while (n && (x->first[n - 1] == '\n' || x->first[n - 1] == ' '))
+		x->first[--n] = '\0';
+}
+
+/* The parsed schema for a data-directory path, parsed on first use. */
+static int schema_for(xmlSchemaPtr *out, const char *sub)
+{
+	static struct {
+		char sub[128];
+		xmlSchemaPtr schema;
+	} cache[MAX_SCHEMAS];
+	xmlSchemaParserCtxtPtr pc;
+	char xsd[PATH_MAX];
+	int i, rc;
+
+	for (i = 0; i < MAX_SCHEMAS && cache[i].schema; i++)
+		if (!strcmp(cache[i].sub, sub)) {
+			*out = cache[i].schema;
+			return 0;
+		}
+	if (i == MAX_SCHEMAS)
+		return err_set(ERR_LIMIT, "too many schemas");
+	if ((rc = datadir_path(xsd, sizeof(xsd), sub)))
+		return rc;
+	if (!(pc = xmlSchemaNewParserCtxt(xsd)))
+		return err_set(ERR_IO, "cannot read the schema '%s'", xsd);
+	*out = xmlSchemaParse(pc);
+	xmlSchemaFreeParserCtxt(pc);
+	if (!*out)
+		return err_set(ERR_PARSE, "the schema '%s' does not parse", xsd);
+	snprintf(cache[i].sub, sizeof(cache[i].sub), "%s", sub);
+	cache[i].schema = *out;
+	return 0;
+}
+
+int xml_load_valid(xmlDocPtr *out, const char *path, size_t cap,
+		   const char *schema, const char *what)
+{
+	struct xml_errors xe = { path, "", 0 };
+	struct buf b = BUF_INIT;
+	xmlSchemaValidCtxtPtr v;
+	xmlSchemaPtr xsd;
+	int rc;
+
+	*out = NULL;
+	if ((rc = schema_for(&xsd, schema)) || (rc = fs_read_file(&b, path, cap, NULL)))
+		return rc;
+	xmlSetStructuredErrorFunc(&xe, (xmlStructuredErrorFunc)on_error);
+	*out = xmlReadMemory(b.data ? b.data : "", (int)b.len, path, NULL,
+			     XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	buf_free(&b);
+	if (!*out)
+		return err_set(ERR_PARSE, "%s", xe.count ? xe.first : "malformed XML");
+	if (!(v = xmlSchemaNewValidCtxt(xsd)))
+		return err_set(ERR_NOMEM, "out of memory");
+	xmlSchemaSetValidStructuredErrors(v, (xmlStructuredErrorFunc)on_error, &xe);
+	rc = xmlSchemaValidateDoc(v, *out);
+	xmlSchemaFreeValidCtxt(v);
+	if (rc) {
+		xmlFreeDoc(*out);
+		*out = NULL;
+		return err_set(ERR_PARSE, "%s (not a valid %s)", xe.count ? xe.first : path, what);
+	}
+	return 0;
+}
+
+bool xml_is(const xmlNode *n, const char *ns, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && !xmlStrcmp(n->name, BAD_CAST name) &&
+	       n->ns && !xmlStrcmp(n->ns->href, BAD_CAST ns);
+}
+
+char *xml_attr(const xmlNode *n, const char *name)
+{
+	xmlChar *v = xmlGetProp(n, BAD_CAST name);
+	char *s = v ? strdup((const char *)v) : NULL;
+
+	xmlFree(v);
+	return s;
+}
+
+char *xml_text(const xmlNode *n)
+{
+	xmlChar *v = xmlNodeGetContent(n);
+	char *s, *o;
+	bool space = true;
+
+	if (!v)
+		return strdup("");
+	if (!(s = malloc(strlen((const char *)v) + 1))) {
+		xmlFree(v);
+		return NULL;
+	}
+	o = s;
+	for (const xmlChar *p = v; *p; p++) {
+		if (isspace(*p)) {
+			if (!space)
+				*o++ = ' ';
+			space = true;
+		} else {
+			*o++ = (char)*p;
+			space = false;
+		}
+	}
+	if (o > s && o[-1] == ' ')
+		o--;
+	*o = '\0';
+	xmlFree(v);
+	return s;
+}
