@@ -39,10 +39,17 @@ int datadir(char *out, size_t cap)
 		exe[n] = '\0';
 		if ((slash = strrchr(exe, '/')))
 			*slash = '\0';
-		/* The binary in a build tree (./auditpack, build/san/auditpack). */
+		/* The binary in a build tree (./auditpack, build/san/auditpack), or
+		 * installed as PREFIX/bin/auditpack beside PREFIX/share/auditpack. */
 		for (int up = 0; up < 3; up++) {
+			char share[PATH_MAX];
+
 			if (is_datadir(exe))
 				return snprintf(out, cap, "%s", exe) < (int)cap ? 0
+					: err_set(ERR_LIMIT, "path too long");
+			if (snprintf(share, sizeof(share), "%s/share/auditpack", exe) <
+				    (int)sizeof(share) && is_datadir(share))
+				return snprintf(out, cap, "%s", share) < (int)cap ? 0
 					: err_set(ERR_LIMIT, "path too long");
 			if (!(slash = strrchr(exe, '/')))
 				break;
