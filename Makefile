@@ -6,7 +6,7 @@ PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
 BUILD ?= build
 
-PKGS = sqlite3 libcrypto jansson yaml-0.1 libpcre2-8 libxml-2.0
+PKGS = sqlite3 libcrypto jansson yaml-0.1 libpcre2-8 libxml-2.0 libzip
 # Evaluated lazily, after mk/deps.sh has installed pkg-config and the -dev
 # packages.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
@@ -31,6 +31,7 @@ SRCS += store/entry.c store/keys.c store/merkle.c store/note.c \
 SRCS += $(sort $(wildcard collectors/*.c))
 SRCS += $(sort $(wildcard controls/*.c))
 SRCS += $(sort $(wildcard mappings/*.c))
+SRCS += $(sort $(wildcard reports/*.c))
 SRCS += $(filter-out $(MAIN),$(sort $(wildcard cli/*.c)))
 MAIN = cli/main.c
 

@@ -7,3 +7,4 @@ AP=${1:-./auditpack}
 "$here/store.sh" "$AP" "${STORE_DOCS:-100000}" 2048
 "$here/collect.sh" "$AP" "${COLLECT_LINES:-1000000}"
 "$here/assess.sh" "$AP"
+"$here/pack.sh" "$AP"

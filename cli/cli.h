@@ -75,9 +75,11 @@ CMD(frameworks);
 CMD(init);
 CMD(key);
 CMD(list);
+CMD(pack);
 CMD(proof);
 CMD(show);
 CMD(verify);
+CMD(verify_pack);
 
 
 /* The `show --json` object for an entry (DESIGN.md "Machine-readable

@@ -4,6 +4,7 @@
 #include "../controls/catalog.h"
 #include "../mappings/assess.h"
 #include "../mappings/checks.h"
+#include "../reports/csv.h"
 
 #include <getopt.h>
 #include <inttypes.h>
@@ -21,7 +22,7 @@ const char help_assess[] =
 	"  --at TIME           as of TIME (RFC 3339): evidence collected later is\n"
 	"                      ignored and freshness is judged then; default now\n"
 	"  --json              the full result (DESIGN.md shape)\n"
-	"  --csv               framework,control,label,title,status,checks,reason\n"
+	"  --csv               framework,control,label,title,status,checks,evidence,reason\n"
 	"  --crosswalk         CSV of every check -> control mapping in every framework\n"
 	"  --checks FILE       use this check file instead of the built-in ones\n";
 
@@ -44,51 +45,6 @@ static char **split_commas(char *s, size_t *n)
 		p = comma ? comma + 1 : NULL;
 	}
 	return v;
-}
-
-static void csv_field(const char *s)
-{
-	putchar('"');
-	for (; s && *s; s++) {
-		if (*s == '"')
-			putchar('"');
-		putchar(*s);
-	}
-	putchar('"');
-}
-
-static void print_csv(const struct assessment *a)
-{
-	puts("framework,control,label,title,status,checks,reason");
-	for (size_t f = 0; f < a->nfw; f++)
-		for (size_t i = 0; i < a->fw[f].n; i++) {
-			const struct control_result *cr = &a->fw[f].v[i];
-
-			printf("%s,%s,", a->fw[f].cat->framework, cr->control->id);
-			csv_field(cr->control->label);
-			putchar(',');
-			csv_field(cr->control->title);
-			printf(",%s,\"", status_name(cr->status));
-			for (size_t k = 0; k < cr->nchecks; k++)
-				printf("%s%s", k ? " " : "", a->checks[cr->checks[k]].check->id);
-			printf("\",");
-			csv_field(cr->reason);
-			putchar('\n');
-		}
-}
-
-static void print_crosswalk(const struct checkset *ks)
-{
-	puts("check,framework,control,label,why");
-	for (size_t i = 0; i < ks->n; i++)
-		for (size_t m = 0; m < ks->v[i].nmaps; m++) {
-			printf("%s,%s,%s,", ks->v[i].id, ks->v[i].maps[m].framework,
-			       ks->v[i].maps[m].control->id);
-			csv_field(ks->v[i].maps[m].control->label);
-			putchar(',');
-			csv_field(ks->v[i].maps[m].why);
-			putchar('\n');
-		}
 }
 
 static void print_text(const struct assessment *a)
@@ -149,6 +105,7 @@ int cmd_assess(int argc, char **argv, struct cli *cli)
 	struct catalogs cs = { NULL, 0 };
 	struct checkset ks = { NULL, 0, NULL, 0 };
 	struct assessment a;
+	struct buf csv = BUF_INIT;
 	size_t nfw = 0;
 
 	memset(&a, 0, sizeof(a));
@@ -175,7 +132,7 @@ int cmd_assess(int argc, char **argv, struct cli *cli)
 	if ((rc = cli_load_catalogs(cli, &cs)) || (rc = cli_load_checks(cli, &cs, checks_file, &ks)))
 		goto out;
 	if (mode == 'x') {
-		print_crosswalk(&ks);
+		rc = report_crosswalk_csv(&csv, &ks);
 		goto out;
 	}
 	if ((rc = assess_run(&a, cli->store, &cs, &ks, fws, nfw, at, NULL)))
@@ -186,11 +143,14 @@ int cmd_assess(int argc, char **argv, struct cli *cli)
 		rc = doc ? cli_print_json(doc) : err_set(ERR_NOMEM, "out of memory");
 		json_decref(doc);
 	} else if (mode == 'c') {
-		print_csv(&a);
+		rc = report_controls_csv(&csv, &a);
 	} else {
 		print_text(&a);
 	}
 out:
+	if (!rc && csv.len)
+		fwrite(csv.data, 1, csv.len, stdout);
+	buf_free(&csv);
 	assess_free(&a);
 	checks_free(&ks);
 	catalogs_free(&cs);

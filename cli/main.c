@@ -36,9 +36,11 @@ static const struct command commands[] = {
 	{ "init", cmd_init, NO_SETUP, help_init, "create the store, its signing key and auditpack.yaml" },
 	{ "key", cmd_key, NO_SETUP, help_key, "show, export or rotate the signing key" },
 	{ "list", cmd_list, NEEDS_STORE, help_list, "list evidence entries" },
+	{ "pack", cmd_pack, NO_SETUP, help_pack, "write a signed, reproducible audit pack (zip)" },
 	{ "proof", cmd_proof, NEEDS_STORE, help_proof, "print a C2SP tlog-proof for one entry" },
 	{ "show", cmd_show, NEEDS_STORE, help_show, "show one evidence entry" },
 	{ "verify", cmd_verify, NEEDS_STORE, help_verify, "check the whole store for tampering" },
+	{ "verify-pack", cmd_verify_pack, NO_SETUP, help_verify_pack, "verify an audit pack offline" },
 };
 
 static const char usage_text[] =

@@ -1,8 +1,9 @@
 #!/bin/sh
 # make demo: run auditpack's whole pipeline on the demo deployment in
 # examples/: init a store, collect every source of auditpack.yaml (gateway and
-# nginx logs, the MLflow registry, the gateway's configuration, RBAC), keep
-# the compliance documents, verify, and assess against every framework.
+# nginx logs, the MLflow registry, a model directory, the gateway's
+# configuration, RBAC), keep the compliance documents, verify, assess against
+# every framework, and write and verify the audit pack.
 # Times are pinned (AUDITPACK_NOW, --at) so the output is reproducible.
 set -eu
 AP=$(cd "$(dirname "${1:-./auditpack}")" && pwd)/$(basename "${1:-./auditpack}")
@@ -41,5 +42,14 @@ echo "== assess, as of $AUDITPACK_NOW"
 ap assess --at "$AUDITPACK_NOW"
 ap assess --at "$AUDITPACK_NOW" --json >"$out/assessment.json"
 echo
-echo "demo store: $store"
-echo "assessment: $out/assessment.json"
+echo "== audit pack"
+ap pack --framework eu-ai-act,gdpr,hipaa,iso27001,iso42001,rbi,rbi-free-ai,sebi-cscrf \
+	--at "$AUDITPACK_NOW" -o "$out/audit-pack.zip"
+vkey=$(ap key show | awk '$2 == "active" {print $3}')
+ap verify-pack "$out/audit-pack.zip" --vkey "$vkey"
+mkdir -p "$out/pack"
+(cd "$out/pack" && unzip -q -o ../audit-pack.zip)
+echo
+echo "demo store:   $store"
+echo "audit pack:   $out/audit-pack.zip"
+echo "HTML summary: $out/pack/reports/summary.html (open it in a browser)"

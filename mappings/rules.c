@@ -423,6 +423,13 @@ static bool in_list(const char *list, const char *word)
 	return false;
 }
 
+static bool is_directory(const struct evidence *e)
+{
+	const char *r = json_string_value(json_object_get(e->attrs, "registry"));
+
+	return r && !strcmp(r, "directory");
+}
+
 static int production_models_governed(const struct rule_ctx *c, const struct check *k,
 				      const struct evidence **sel, size_t n,
 				      struct check_result *r)
@@ -445,9 +452,13 @@ static int production_models_governed(const struct rule_ctx *c, const struct che
 		char missing[200] = "";
 		size_t ai;
 
-		/* Only the newest entry of each version speaks for it. */
+		/* Only the newest registry entry of each version speaks for it (a
+		 * model directory's entry has digests, not a stage). */
+		if (is_directory(e))
+			continue;
 		for (size_t j = i + 1; j < n; j++)
-			if (json_equal(json_object_get(sel[j]->attrs, "name"), json_object_get(e->attrs, "name")) &&
+			if (!is_directory(sel[j]) &&
+			    json_equal(json_object_get(sel[j]->attrs, "name"), json_object_get(e->attrs, "name")) &&
 			    json_equal(json_object_get(sel[j]->attrs, "version"), json_object_get(e->attrs, "version")))
 				latest = false;
 		if (!latest)

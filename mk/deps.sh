@@ -4,8 +4,8 @@
 set -eu
 
 build="gcc make pkg-config libsqlite3-dev libssl-dev libxml2-dev libzip-dev libjansson-dev libyaml-dev libpcre2-dev"
-test="libcmocka-dev openssl python3 sqlite3 libxml2-utils"
-demo="openssl sqlite3"
+test="libcmocka-dev openssl python3 sqlite3 libxml2-utils zip unzip chromium"
+demo="openssl sqlite3 unzip"
 
 case "${1:-build}" in
 build) want="$build" ;;

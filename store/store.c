@@ -371,6 +371,26 @@ out:
 	return rc;
 }
 
+int store_sign(struct store *s, const void *msg, size_t len, uint8_t sig[NOTE_SIG],
+	       uint32_t *key_id)
+{
+	EVP_MD_CTX *md = NULL;
+	size_t siglen = NOTE_SIG;
+	int rc;
+
+	if ((rc = load_signer(s)))
+		return rc;
+	md = EVP_MD_CTX_new();
+	if (!md || EVP_DigestSignInit(md, NULL, NULL, NULL, s->signer) != 1 ||
+	    EVP_DigestSign(md, sig, &siglen, msg, len) != 1 || siglen != NOTE_SIG) {
+		EVP_MD_CTX_free(md);
+		return err_set_openssl(ERR_CRYPTO, "signing failed");
+	}
+	EVP_MD_CTX_free(md);
+	*key_id = s->signer_id;
+	return 0;
+}
+
 /* --- creating --- */
 
 static int insert_key(struct store *s, EVP_PKEY *key, uint32_t *id_out)
@@ -839,46 +859,95 @@ fail:
 	return rc;
 }
 
-int store_proof(struct store *s, uint64_t index, struct buf *out)
+/* The tlog-proof text of one entry, given the tree and the checkpoint. */
+static int format_proof(struct buf *out, const struct merkle_tree *t,
+			const struct checkpoint *cp, const struct buf *note, uint64_t index)
 {
-	merkle_hash *leaves = NULL, proof[MERKLE_MAX_PROOF];
-	struct merkle_tree t = { 0 };
-	struct buf note = BUF_INIT;
-	struct checkpoint cp;
+	merkle_hash proof[MERKLE_MAX_PROOF];
 	char b64[B64_LEN(MERKLE_HASH)];
-	uint64_t n;
 	size_t np;
 	int rc;
 
-	if ((rc = store_checkpoint(s, &note, &cp)))
-		goto out;
-	if (index >= cp.size) {
-		rc = err_set(ERR_NOTFOUND, "entry %" PRIu64 " is not in the latest "
-			     "checkpoint (tree size %" PRIu64 ")", index, cp.size);
-		goto out;
-	}
-	if ((rc = store_leaf_hashes(s, &leaves, &n)))
-		goto out;
-	if (n < cp.size) {
-		rc = err_set(ERR_DB, "the store has %" PRIu64 " entries but its checkpoint "
-			     "claims %" PRIu64 "; run 'auditpack verify'", n, cp.size);
-		goto out;
-	}
-	if ((rc = merkle_tree_init(&t, (const merkle_hash *)leaves, cp.size)) ||
-	    (rc = merkle_inclusion_proof(proof, &np, &t, cp.size, index)) ||
+	if (index >= cp->size)
+		return err_set(ERR_NOTFOUND, "entry %" PRIu64 " is not in the latest "
+			       "checkpoint (tree size %" PRIu64 ")", index, cp->size);
+	if ((rc = merkle_inclusion_proof(proof, &np, t, cp->size, index)) ||
 	    (rc = buf_printf(out, "c2sp.org/tlog-proof@v1\nindex %" PRIu64 "\n", index)))
-		goto out;
+		return rc;
 	for (size_t i = 0; i < np; i++) {
 		b64_encode(b64, proof[i], MERKLE_HASH);
 		if ((rc = buf_printf(out, "%s\n", b64)))
-			goto out;
+			return rc;
 	}
-	if ((rc = buf_puts(out, "\n")) == 0)
-		rc = buf_append(out, note.data, note.len);
+	if ((rc = buf_puts(out, "\n")))
+		return rc;
+	return buf_append(out, note->data, note->len);
+}
+
+int store_proofs(struct store *s, const uint64_t *indices, size_t n,
+		 int (*fn)(uint64_t index, const struct buf *proof, void *arg), void *arg)
+{
+	merkle_hash *leaves = NULL;
+	struct merkle_tree t = { 0 };
+	struct buf note = BUF_INIT, one = BUF_INIT;
+	struct checkpoint cp;
+	uint64_t count;
+	int rc;
+
+	if ((rc = store_checkpoint(s, &note, &cp)) || (rc = store_leaf_hashes(s, &leaves, &count)))
+		goto out;
+	if (count < cp.size) {
+		rc = err_set(ERR_DB, "the store has %" PRIu64 " entries but its checkpoint "
+			     "claims %" PRIu64 "; run 'auditpack verify'", count, cp.size);
+		goto out;
+	}
+	if ((rc = merkle_tree_init(&t, (const merkle_hash *)leaves, cp.size)))
+		goto out;
+	for (size_t i = 0; i < n && !rc; i++) {
+		buf_reset(&one);
+		if (!(rc = format_proof(&one, &t, &cp, &note, indices[i])))
+			rc = fn(indices[i], &one, arg);
+	}
 out:
 	merkle_tree_free(&t);
 	free(leaves);
 	buf_free(&note);
+	buf_free(&one);
+	return rc;
+}
+
+static int copy_proof(uint64_t index, const struct buf *proof, void *arg)
+{
+	(void)index;
+	return buf_append(arg, proof->data, proof->len);
+}
+
+int store_proof(struct store *s, uint64_t index, struct buf *out)
+{
+	return store_proofs(s, &index, 1, copy_proof, out);
+}
+
+int store_get_salt(struct store *s, uint64_t index, uint8_t *salt, bool *present)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	*present = false;
+	if ((rc = store_prepare(s, &st, "SELECT salt FROM entries WHERE idx=?")))
+		return rc;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		rc = 0;
+		if (sqlite3_column_bytes(st, 0) == ENTRY_SALT_LEN) {
+			memcpy(salt, sqlite3_column_blob(st, 0), ENTRY_SALT_LEN);
+			*present = true;
+		}
+	} else {
+		rc = rc == SQLITE_DONE ? err_set(ERR_NOTFOUND, "no entry %" PRIu64, index)
+				       : store_db_error(s, "cannot read");
+	}
+	sqlite3_finalize(st);
 	return rc;
 }
 

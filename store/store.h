@@ -117,12 +117,22 @@ struct store_filter {
 int store_each(struct store *s, const struct store_filter *f,
 	       int (*fn)(const struct entry *e, void *arg), void *arg);
 
+/* An entry's salt (ENTRY_SALT_LEN bytes); *present is false once erased. */
+int store_get_salt(struct store *s, uint64_t index, uint8_t *salt, bool *present);
+
 /* The latest signed checkpoint note (and its parsed body). */
 int store_checkpoint(struct store *s, struct buf *note, struct checkpoint *cp);
 
 /* The C2SP tlog-proof@v1 text for entry `index` against the latest
  * checkpoint. */
 int store_proof(struct store *s, uint64_t index, struct buf *out);
+
+/*
+ * tlog-proofs for many entries against the latest checkpoint, building the
+ * tree once: fn(index, proof text, arg) for each of indices[0..n).
+ */
+int store_proofs(struct store *s, const uint64_t *indices, size_t n,
+		 int (*fn)(uint64_t index, const struct buf *proof, void *arg), void *arg);
 
 /* --- keys --- */
 
@@ -141,6 +151,13 @@ int store_keys(struct store *s, struct store_key **out, size_t *n);
  * old checkpoints verify), and sign a checkpoint with the new key. */
 int store_key_rotate(struct store *s, const struct passphrase *newpass,
 		     uint32_t *new_id);
+
+/*
+ * Sign msg with the store's active Ed25519 key (for DSSE envelopes of audit
+ * packs); *key_id is the note key id of the signing key.
+ */
+int store_sign(struct store *s, const void *msg, size_t len, uint8_t sig[NOTE_SIG],
+	       uint32_t *key_id);
 
 /* --- verification --- */
 

@@ -1,0 +1,855 @@
+/*
+ * oscal_ar.c - reports/assessment-results.xml: the assessment as an OSCAL
+ * 1.2 assessment-results document, valid against the OSCAL v1.2.1 XSD
+ * (controls/schema/oscal_assessment-results_schema.xsd).
+ *
+ * One <result> per framework: reviewed-controls names every control of it,
+ * one <observation> per evidence entry its checks (or attestations) cite,
+ * pointing at the entry's files in the pack with the payload's SHA-256, and
+ * one <finding> per control.  OSCAL only knows satisfied / not-satisfied, so
+ * only "pass" is satisfied; our exact status travels in a prop in the
+ * https://auditpack.dev/ns/oscal namespace.
+ *
+ * Reproducible: every UUID is a version 5 (name-based, SHA-1) UUID of a
+ * name built from the origin, the checkpoint root, the as-of time and what
+ * the object is; every time is the assessment's or the evidence's, in UTC.
+ * Links are relative to the document, which sits in reports/.
+ */
+#include "report.h"
+#include "../common/encode.h"
+#include "../common/err.h"
+#include "../common/hash.h"
+#include "../common/timeutil.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xmlwriter.h>
+#include <openssl/evp.h>
+
+#define OSCAL_NS "http://csrc.nist.gov/ns/oscal/1.0"
+#define AP_NS "https://auditpack.dev/ns/oscal"
+#define OSCAL_VERSION "1.2.1"
+#define UUID_STR 37
+
+/* uuid5(NAMESPACE_URL, "https://auditpack.dev/ns/oscal"):
+ * 2bdb4dd4-f686-59f9-b008-89c5c3b049b9, the namespace of our names. */
+static const uint8_t uuid_ns[16] = {
+	0x2b, 0xdb, 0x4d, 0xd4, 0xf6, 0x86, 0x59, 0xf9,
+	0xb0, 0x08, 0x89, 0xc5, 0xc3, 0xb0, 0x49, 0xb9,
+};
+
+/* The writer carries the first error, so the document is a flat list of
+ * calls, as in html.c. */
+struct ar {
+	xmlTextWriterPtr w;
+	int rc;
+	const struct report_ctx *r;
+	struct buf base; /* "auditpack:<origin>:<root b64>:<at>" */
+	struct buf msg;  /* text being composed for an element */
+	struct buf tmp;  /* scratch of the helpers: cleaned text, UUID names */
+};
+
+/* A sorted set of entry indices. */
+struct idx {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+/* ---- UUIDs ---- */
+
+/* RFC 9562 section 5.5: SHA-1 of namespace || name, version 5, variant 10. */
+static int uuid5(char out[UUID_STR], const uint8_t ns[16], const void *name, size_t len)
+{
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	uint8_t md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	int ok;
+
+	ok = c && EVP_DigestInit_ex(c, EVP_sha1(), NULL) == 1 &&
+	     EVP_DigestUpdate(c, ns, 16) == 1 && EVP_DigestUpdate(c, name, len) == 1 &&
+	     EVP_DigestFinal_ex(c, md, &mdlen) == 1 && mdlen >= 16;
+	EVP_MD_CTX_free(c);
+	if (!ok)
+		return err_set_openssl(ERR_CRYPTO, "cannot compute a UUID (SHA-1)");
+	md[6] = (uint8_t)((md[6] & 0x0f) | 0x50);
+	md[8] = (uint8_t)((md[8] & 0x3f) | 0x80);
+	snprintf(out, UUID_STR,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 md[0], md[1], md[2], md[3], md[4], md[5], md[6], md[7], md[8], md[9],
+		 md[10], md[11], md[12], md[13], md[14], md[15]);
+	return 0;
+}
+
+/* ---- text that is safe in XML ---- */
+
+/* One code point from UTF-8; 0xFFFD for a bad sequence.  Returns the bytes
+ * consumed (at least 1; a NUL is never consumed past). */
+static size_t utf8_next(const unsigned char *p, uint32_t *cp)
+{
+	size_t n, i;
+	uint32_t v, min;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		n = 2, v = p[0] & 0x1fu, min = 0x80;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		n = 3, v = p[0] & 0x0fu, min = 0x800;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		n = 4, v = p[0] & 0x07u, min = 0x10000;
+	else {
+		*cp = 0xfffd;
+		return 1;
+	}
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80) {
+			*cp = 0xfffd;
+			return i;
+		}
+		v = v << 6 | (p[i] & 0x3fu);
+	}
+	*cp = v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) ? 0xfffd : v;
+	return n;
+}
+
+static bool xml_char(uint32_t c)
+{
+	return c == 0x9 || c == 0xa || c == 0xd || (c >= 0x20 && c <= 0xd7ff) ||
+	       (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+}
+
+/*
+ * Replace `out` with s as XML-safe UTF-8: bad sequences and characters XML
+ * 1.0 forbids become U+FFFD.  With `fold`, runs of whitespace become one
+ * space and the ends are trimmed, because OSCAL's string attributes are
+ * one line without outer spaces.  Strings come from catalogues, checks and
+ * evidence, so nothing about them is assumed.
+ */
+static int clean(struct buf *out, const char *s, bool fold)
+{
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	bool space = false;
+	int rc = 0;
+
+	buf_reset(out);
+	while (*p && !rc) {
+		uint32_t c;
+		size_t n = utf8_next(p, &c);
+		bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+
+		if (fold && ws) {
+			space = out->len > 0;
+		} else {
+			if (space)
+				rc = buf_append(out, " ", 1);
+			space = false;
+			if (!rc)
+				rc = c != 0xfffd && xml_char(c) ? buf_append(out, p, n) :
+								  buf_puts(out, "\xef\xbf\xbd");
+		}
+		p += n;
+	}
+	return rc ? rc : buf_append(out, "", 0);
+}
+
+/* ---- writer helpers ---- */
+
+static void check_xml(struct ar *a, int ret)
+{
+	if (ret < 0 && !a->rc)
+		a->rc = err_set(ERR_NOMEM, "cannot write the OSCAL assessment results: "
+				"libxml2 writer failed");
+}
+
+static void start(struct ar *a, const char *name)
+{
+	if (!a->rc)
+		check_xml(a, xmlTextWriterStartElement(a->w, (const xmlChar *)name));
+}
+
+static void end(struct ar *a)
+{
+	if (!a->rc)
+		check_xml(a, xmlTextWriterEndElement(a->w));
+}
+
+/* An attribute whose value is ours (a number, a token, a href). */
+static void attr_raw(struct ar *a, const char *name, const char *value)
+{
+	if (!a->rc)
+		check_xml(a, xmlTextWriterWriteAttribute(a->w, (const xmlChar *)name,
+							 (const xmlChar *)value));
+}
+
+/* An attribute from outside: cleaned and folded onto one line. */
+static void attr(struct ar *a, const char *name, const char *value)
+{
+	if (a->rc || (a->rc = clean(&a->tmp, value, true)))
+		return;
+	attr_raw(a, name, a->tmp.data);
+}
+
+static void text(struct ar *a, const char *s, bool fold)
+{
+	if (a->rc || (a->rc = clean(&a->tmp, s, fold)))
+		return;
+	check_xml(a, xmlTextWriterWriteString(a->w, (const xmlChar *)a->tmp.data));
+}
+
+/* <name>s</name> */
+static void elem(struct ar *a, const char *name, const char *s)
+{
+	start(a, name);
+	text(a, s, false);
+	end(a);
+}
+
+/* A title: one line. */
+static void title(struct ar *a, const char *s)
+{
+	start(a, "title");
+	text(a, s, true);
+	end(a);
+}
+
+static void elem_time(struct ar *a, const char *name, int64_t t)
+{
+	char s[RFC3339_LEN];
+
+	time_format(s, t);
+	elem(a, name, s);
+}
+
+/* <name><p>s</p></name>: OSCAL's multi-line markup. */
+static void para(struct ar *a, const char *name, const char *s)
+{
+	start(a, name);
+	elem(a, "p", s);
+	end(a);
+}
+
+/* <prop name= ns= value=/>; skipped when the value folds to nothing
+ * (OSCAL values are never empty). */
+static void prop(struct ar *a, const char *name, const char *value)
+{
+	if (a->rc || (a->rc = clean(&a->tmp, value, true)) || !a->tmp.len)
+		return;
+	start(a, "prop");
+	attr_raw(a, "name", name);
+	attr_raw(a, "ns", AP_NS);
+	check_xml(a, xmlTextWriterWriteAttribute(a->w, (const xmlChar *)"value",
+						 (const xmlChar *)a->tmp.data));
+	end(a);
+}
+
+static void prop_u64(struct ar *a, const char *name, uint64_t v)
+{
+	char s[24];
+
+	snprintf(s, sizeof(s), "%" PRIu64, v);
+	prop(a, name, s);
+}
+
+/*
+ * An attribute holding the UUID of "<base>:<kind>[:<fw>][:<id>]", or
+ * "#<uuid>" when `ref` (a link to a back-matter resource).
+ */
+static void uuid_attr(struct ar *a, const char *name, bool ref, const char *kind,
+		      const char *fw, const char *id)
+{
+	char u[UUID_STR + 1];
+
+	if (a->rc)
+		return;
+	buf_reset(&a->tmp);
+	if ((a->rc = buf_printf(&a->tmp, "%s:%s%s%s%s%s", a->base.data, kind, fw ? ":" : "",
+				fw ? fw : "", id ? ":" : "", id ? id : "")) ||
+	    (a->rc = uuid5(u + 1, uuid_ns, a->tmp.data, a->tmp.len)))
+		return;
+	u[0] = '#';
+	attr_raw(a, name, ref ? u : u + 1);
+}
+
+static void uuid_attr_u64(struct ar *a, const char *name, const char *kind, const char *fw,
+			  uint64_t n)
+{
+	char s[24];
+
+	snprintf(s, sizeof(s), "%" PRIu64, n);
+	uuid_attr(a, name, false, kind, fw, s);
+}
+
+/* ---- entry indices ---- */
+
+static int idx_add_json(struct idx *x, const json_t *arr)
+{
+	for (size_t i = 0; i < json_array_size(arr); i++) {
+		json_int_t v = json_integer_value(json_array_get(arr, i));
+
+		if (v < 0)
+			continue;
+		if (x->n == x->cap) {
+			size_t cap = x->cap ? 2 * x->cap : 16;
+			uint64_t *p = reallocarray(x->v, cap, sizeof(*p));
+
+			if (!p)
+				return err_set(ERR_NOMEM, "out of memory");
+			x->v = p;
+			x->cap = cap;
+		}
+		x->v[x->n++] = (uint64_t)v;
+	}
+	return 0;
+}
+
+static int cmp_u64(const void *pa, const void *pb)
+{
+	uint64_t l = *(const uint64_t *)pa, r = *(const uint64_t *)pb;
+
+	return (l > r) - (l < r);
+}
+
+static void idx_finish(struct idx *x)
+{
+	size_t w = 0;
+
+	if (x->n)
+		qsort(x->v, x->n, sizeof(*x->v), cmp_u64);
+	for (size_t i = 0; i < x->n; i++)
+		if (!w || x->v[w - 1] != x->v[i])
+			x->v[w++] = x->v[i];
+	x->n = w;
+}
+
+/* Entries a control cites: those of its checks, and its attestations. */
+static int idx_control(struct idx *x, const struct assessment *as,
+		       const struct control_result *cr)
+{
+	int rc = idx_add_json(x, cr->evidence);
+
+	for (size_t k = 0; k < cr->nchecks && !rc; k++)
+		rc = idx_add_json(x, as->checks[cr->checks[k]].evidence);
+	return rc;
+}
+
+static int idx_framework(struct idx *x, const struct assessment *as,
+			 const struct framework_result *fr)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < fr->n && !rc; i++)
+		rc = idx_control(x, as, &fr->v[i]);
+	idx_finish(x);
+	return rc;
+}
+
+static const struct pack_entry *entry_find(const struct report_ctx *r, uint64_t index)
+{
+	size_t lo = 0, hi = r->nentries;
+
+	/* Entries are in log order: indices ascend. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint64_t at = r->entries[mid].e ? r->entries[mid].e->index : 0;
+
+		if (at == index)
+			return &r->entries[mid];
+		if (at < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* ---- metadata and the plan ---- */
+
+static const struct checkpoint *ctx_checkpoint(const struct report_ctx *r)
+{
+	return r->cp ? r->cp : &r->a->cp;
+}
+
+static const char *ctx_origin(const struct report_ctx *r)
+{
+	return r->origin ? r->origin : ctx_checkpoint(r)->origin;
+}
+
+static void write_metadata(struct ar *a)
+{
+	const struct checkpoint *cp = ctx_checkpoint(a->r);
+	char root[B64_LEN(MERKLE_HASH)], at[RFC3339_LEN];
+
+	b64_encode(root, cp->root, MERKLE_HASH);
+	time_format(at, a->r->a->at);
+	start(a, "metadata");
+	buf_reset(&a->msg);
+	if (!a->rc && !(a->rc = buf_printf(&a->msg, "auditpack assessment results: %s",
+					   ctx_origin(a->r))))
+		title(a, a->msg.data);
+	elem(a, "last-modified", at);
+	elem(a, "version", at);
+	elem(a, "oscal-version", OSCAL_VERSION);
+	prop(a, "origin", ctx_origin(a->r));
+	prop_u64(a, "checkpoint-size", cp->size);
+	prop(a, "checkpoint-root", root);
+	prop(a, "tool-version", a->r->tool_version);
+	end(a);
+}
+
+static void write_import_ap(struct ar *a)
+{
+	start(a, "import-ap");
+	uuid_attr(a, "href", true, "resource", NULL, "checks");
+	para(a, "remarks", "auditpack has no separate OSCAL assessment plan: the plan is "
+	     "its check files (mappings/ in this pack), which say what evidence each check "
+	     "reads, the rule it applies, how fresh the evidence must be and which controls "
+	     "it supports; the back-matter resource this import points at lists them.");
+	end(a);
+}
+
+/* ---- one result per framework ---- */
+
+static void write_reviewed(struct ar *a, const struct framework_result *fr)
+{
+	start(a, "reviewed-controls");
+	start(a, "control-selection");
+	if (!a->rc) {
+		buf_reset(&a->msg);
+		a->rc = buf_printf(&a->msg, "Every control of the %s catalogue in scope of "
+				   "this assessment.", fr->cat->framework);
+	}
+	if (!a->rc)
+		para(a, "description", a->msg.data);
+	for (size_t i = 0; i < fr->n && !a->rc; i++) {
+		start(a, "include-control");
+		attr(a, "control-id", fr->v[i].control->id);
+		end(a);
+	}
+	end(a);
+	end(a);
+}
+
+static const char *method_for(const char *kind)
+{
+	/* Output of a command the collector ran is a test of the system;
+	 * everything else is an artefact the checks examine. */
+	return !strcmp(kind, "command-output") ? "TEST" : "EXAMINE";
+}
+
+static void evidence_file(struct ar *a, uint64_t n, const char *ext, const char *desc)
+{
+	char href[64];
+
+	snprintf(href, sizeof(href), "../evidence/%" PRIu64 ".%s", n, ext);
+	start(a, "relevant-evidence");
+	attr_raw(a, "href", href);
+	para(a, "description", desc);
+}
+
+/* The entry's files in the pack: payload (with its digest), leaf, proof. */
+static void evidence_files(struct ar *a, const struct pack_entry *pe)
+{
+	char hex[HEX_LEN(SHA256_LEN)];
+	uint64_t n = pe->e->index;
+
+	if (!pe->e->erased) {
+		hex_encode(hex, pe->payload_sha256, SHA256_LEN);
+		evidence_file(a, n, "payload", "The payload as stored (personal data "
+			      "pseudonymised), with its SHA-256.");
+		prop(a, "sha256", hex);
+		prop_u64(a, "size", pe->payload_size);
+		end(a);
+	}
+	hex_encode(hex, pe->commitment, SHA256_LEN);
+	evidence_file(a, n, "leaf", "The leaf the log signed; it commits to the payload "
+		      "as SHA-256(\"auditpack/payload/v1\\n\" || salt || payload).");
+	prop(a, "commitment", hex);
+	end(a);
+	evidence_file(a, n, "proof", "Inclusion proof of the leaf against the pack's "
+		      "checkpoint (C2SP tlog-proof).");
+	end(a);
+}
+
+static void entry_description(struct ar *a, uint64_t n, const struct pack_entry *pe)
+{
+	const struct evidence *e = pe ? pe->e : NULL;
+	char from[RFC3339_LEN], to[RFC3339_LEN], got[RFC3339_LEN];
+
+	if (a->rc)
+		return;
+	buf_reset(&a->msg);
+	if (!e) {
+		a->rc = buf_printf(&a->msg, "Evidence entry #%" PRIu64 " is cited by a check "
+				   "but is not in this pack (outside the period it covers).", n);
+	} else {
+		bool about = e->subject && *e->subject && strcmp(e->subject, "-");
+
+		time_format(from, e->eff_from);
+		time_format(to, e->eff_to);
+		time_format(got, e->collected);
+		a->rc = buf_printf(&a->msg, "Evidence entry #%" PRIu64 " of the log %s: %s from "
+				   "%s%s%s, effective %s to %s, collected %s.%s", n,
+				   ctx_origin(a->r), e->kind, e->source ? e->source : "-",
+				   about ? " about " : "", about ? e->subject : "", from, to, got,
+				   e->erased ? " Its payload has been erased; the leaf and its "
+				   "inclusion proof remain." : "");
+	}
+	if (!a->rc)
+		para(a, "description", a->msg.data);
+}
+
+static void write_observation(struct ar *a, const struct framework_result *fr, uint64_t n)
+{
+	const struct pack_entry *pe = entry_find(a->r, n);
+	const struct evidence *e = pe ? pe->e : NULL;
+	start(a, "observation");
+	uuid_attr_u64(a, "uuid", "observation", fr->cat->framework, n);
+	if (!a->rc) {
+		buf_reset(&a->msg);
+		a->rc = buf_printf(&a->msg, "Evidence entry #%" PRIu64 "%s%s%s", n,
+				   e ? " (" : "", e ? e->kind : "", e ? ")" : "");
+	}
+	title(a, a->msg.data);
+	entry_description(a, n, pe);
+	prop_u64(a, "entry-index", n);
+	if (e)
+		prop(a, "kind", e->kind);
+	prop(a, "entry-state", !e ? "not-in-pack" : e->erased ? "erased" : "present");
+	elem(a, "method", e ? method_for(e->kind) : "EXAMINE");
+	if (e)
+		evidence_files(a, pe);
+	elem_time(a, "collected", e ? e->collected : a->r->a->at);
+	end(a);
+}
+
+static void related_observations(struct ar *a, const struct framework_result *fr,
+				 const struct control_result *cr)
+{
+	struct idx x = { 0 };
+
+	if (!a->rc && !(a->rc = idx_control(&x, a->r->a, cr)))
+		idx_finish(&x);
+	for (size_t i = 0; i < x.n && !a->rc; i++) {
+		start(a, "related-observation");
+		uuid_attr_u64(a, "observation-uuid", "observation", fr->cat->framework, x.v[i]);
+		end(a);
+	}
+	free(x.v);
+}
+
+/* What each check found, for the reader of the finding. */
+static void check_remarks(struct ar *a, const struct control_result *cr)
+{
+	if (!cr->nchecks)
+		return;
+	start(a, "remarks");
+	for (size_t k = 0; k < cr->nchecks && !a->rc; k++) {
+		const struct check_result *res = &a->r->a->checks[cr->checks[k]];
+
+		buf_reset(&a->msg);
+		if (!(a->rc = buf_printf(&a->msg, "Check %s (%s): %s", res->check->id,
+					 status_name(res->status),
+					 res->detail ? res->detail : "")))
+			elem(a, "p", a->msg.data);
+	}
+	end(a);
+}
+
+static void write_target(struct ar *a, const struct control_result *cr)
+{
+	static const char *const reasons[ST_COUNT] = {
+		[ST_PASS] = "pass", [ST_FAIL] = "fail", [ST_STALE] = "other",
+		[ST_MISSING] = "other", [ST_MANUAL] = "other", [ST_NA] = "other",
+	};
+
+	start(a, "target");
+	attr_raw(a, "type", "objective-id");
+	attr(a, "target-id", cr->control->id);
+	start(a, "status");
+	attr_raw(a, "state", cr->status == ST_PASS ? "satisfied" : "not-satisfied");
+	attr_raw(a, "reason", cr->status < ST_COUNT ? reasons[cr->status] : "other");
+	end(a);
+	if (cr->status == ST_NA) {
+		start(a, "implementation-status");
+		attr_raw(a, "state", "not-applicable");
+		end(a);
+	}
+	end(a);
+}
+
+static void write_finding(struct ar *a, const struct framework_result *fr,
+			  const struct control_result *cr)
+{
+	const struct control *c = cr->control;
+
+	start(a, "finding");
+	uuid_attr(a, "uuid", false, "finding", fr->cat->framework, c->id);
+	if (!a->rc && !(a->rc = clean(&a->msg, c->label ? c->label : c->id, true)))
+		a->rc = buf_printf(&a->msg, ": %s", c->title ? c->title : "");
+	if (!a->rc)
+		title(a, a->msg.data);
+	para(a, "description", cr->reason && *cr->reason ? cr->reason : status_name(cr->status));
+	prop(a, "status", status_name(cr->status));
+	prop(a, "framework", fr->cat->framework);
+	prop(a, "label", c->label);
+	for (size_t k = 0; k < cr->nchecks && !a->rc; k++)
+		prop(a, "check", a->r->a->checks[cr->checks[k]].check->id);
+	write_target(a, cr);
+	related_observations(a, fr, cr);
+	check_remarks(a, cr);
+	end(a);
+}
+
+static void result_description(struct ar *a, const struct framework_result *fr)
+{
+	const struct checkpoint *cp = ctx_checkpoint(a->r);
+
+	if (a->rc)
+		return;
+	buf_reset(&a->msg);
+	a->rc = buf_printf(&a->msg, "Automated assessment by auditpack of %zu controls of "
+			   "%s (%s) against the evidence in the log %s, cut at checkpoint %"
+			   PRIu64 ".", fr->n, fr->cat->title ? fr->cat->title : fr->cat->framework,
+			   fr->cat->framework, ctx_origin(a->r), cp->size);
+	for (int s = 0; s < ST_COUNT && !a->rc; s++)
+		a->rc = buf_printf(&a->msg, "%s %" PRIu64 " %s", s ? "," : " Controls:",
+				   fr->counts[s], status_name((enum status)s));
+	if (!a->rc)
+		a->rc = buf_puts(&a->msg, ".");
+	if (!a->rc)
+		para(a, "description", a->msg.data);
+}
+
+static void result_props(struct ar *a, const struct framework_result *fr)
+{
+	prop(a, "framework", fr->cat->framework);
+	prop(a, "catalog-version", fr->cat->version);
+	for (int s = 0; s < ST_COUNT && !a->rc; s++) {
+		buf_reset(&a->msg);
+		if (!(a->rc = buf_printf(&a->msg, "%" PRIu64, fr->counts[s]))) {
+			start(a, "prop");
+			attr_raw(a, "name", "controls");
+			attr_raw(a, "ns", AP_NS);
+			attr_raw(a, "class", status_name((enum status)s));
+			attr_raw(a, "value", a->msg.data);
+			end(a);
+		}
+	}
+	start(a, "link");
+	uuid_attr(a, "href", true, "resource", "catalog", fr->cat->framework);
+	attr_raw(a, "rel", "reference");
+	end(a);
+}
+
+static void write_result(struct ar *a, const struct framework_result *fr)
+{
+	struct idx x = { 0 };
+
+	start(a, "result");
+	uuid_attr(a, "uuid", false, "result", fr->cat->framework, NULL);
+	title(a, fr->cat->title ? fr->cat->title : fr->cat->framework);
+	result_description(a, fr);
+	elem_time(a, "start", a->r->a->at);
+	elem_time(a, "end", a->r->a->at);
+	result_props(a, fr);
+	write_reviewed(a, fr);
+	if (!a->rc)
+		a->rc = idx_framework(&x, a->r->a, fr);
+	for (size_t i = 0; i < x.n && !a->rc; i++)
+		write_observation(a, fr, x.v[i]);
+	free(x.v);
+	for (size_t i = 0; i < fr->n && !a->rc; i++)
+		write_finding(a, fr, &fr->v[i]);
+	para(a, "remarks", "A finding is satisfied only when auditpack's status for the "
+	     "control is pass. The exact status (pass, fail, stale, missing, manual, "
+	     "not-applicable) is the finding's prop \"status\" in the namespace "
+	     AP_NS "; its reason is the description.");
+	end(a);
+}
+
+/* ---- back-matter ---- */
+
+/* A path segment as a URI reference: unreserved characters kept. */
+static int uri_segment(struct buf *out, const char *s)
+{
+	int rc = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p && !rc; p++)
+		rc = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		     (*p >= '0' && *p <= '9') || strchr("-._~", *p) ?
+			     buf_append(out, p, 1) : buf_printf(out, "%%%02X", *p);
+	return rc;
+}
+
+/* Opens <rlink href="<prefix><name, escaped><suffix>">; the caller adds
+ * any <hash> and ends it. */
+static void rlink_start(struct ar *a, const char *prefix, const char *name,
+			const char *suffix, const char *media)
+{
+	if (a->rc)
+		return;
+	buf_reset(&a->tmp);
+	if ((a->rc = buf_puts(&a->tmp, prefix)) || (a->rc = uri_segment(&a->tmp, name)) ||
+	    (a->rc = buf_puts(&a->tmp, suffix)))
+		return;
+	start(a, "rlink");
+	attr_raw(a, "href", a->tmp.data);
+	attr_raw(a, "media-type", media);
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+static void resource_checks(struct ar *a)
+{
+	const struct checkset *ks = a->r->ks;
+
+	start(a, "resource");
+	uuid_attr(a, "uuid", false, "resource", NULL, "checks");
+	title(a, "auditpack checks (mappings/*.xml)");
+	para(a, "description", "The assessment plan: auditpack's check files, each naming "
+	     "the evidence a check reads, its rule, its freshness and the controls it "
+	     "supports in every framework.");
+	for (size_t i = 0; ks && i < ks->nfiles && !a->rc; i++) {
+		rlink_start(a, "../mappings/", base_name(ks->files[i]), "", "application/xml");
+		end(a);
+	}
+	end(a);
+}
+
+static void resource_catalog(struct ar *a, const struct catalog *cat)
+{
+	start(a, "resource");
+	uuid_attr(a, "uuid", false, "resource", "catalog", cat->framework);
+	title(a, cat->title ? cat->title : cat->framework);
+	prop(a, "framework", cat->framework);
+	prop(a, "catalog-version", cat->version);
+	if (!a->rc && !(a->rc = clean(&a->tmp, cat->source, true)) && a->tmp.len) {
+		start(a, "citation");
+		elem(a, "text", cat->source);
+		end(a);
+	}
+	rlink_start(a, "../catalogs/", cat->framework, ".xml", "application/xml");
+	end(a);
+	end(a);
+}
+
+static void resource_checkpoint(struct ar *a)
+{
+	const char *note = a->r->checkpoint_note;
+	uint8_t md[SHA256_LEN];
+	char hex[HEX_LEN(SHA256_LEN)];
+
+	start(a, "resource");
+	uuid_attr(a, "uuid", false, "resource", NULL, "checkpoint");
+	title(a, "Signed checkpoint");
+	para(a, "description", "The signed tree head (C2SP tlog-checkpoint) the pack is cut "
+	     "at; every evidence entry's inclusion proof leads to its root.");
+	rlink_start(a, "../", "checkpoint", "", "text/plain");
+	if (note && !a->rc && !(a->rc = sha256(md, note, strlen(note)))) {
+		hex_encode(hex, md, SHA256_LEN);
+		start(a, "hash");
+		attr_raw(a, "algorithm", "SHA-256");
+		text(a, hex, false);
+		end(a);
+	}
+	end(a);
+	end(a);
+}
+
+static void write_back_matter(struct ar *a)
+{
+	start(a, "back-matter");
+	resource_checks(a);
+	for (size_t f = 0; f < a->r->a->nfw && !a->rc; f++)
+		resource_catalog(a, a->r->a->fw[f].cat);
+	resource_checkpoint(a);
+	end(a);
+}
+
+/* ---- the document ---- */
+
+static int make_base(struct ar *a)
+{
+	const struct checkpoint *cp = ctx_checkpoint(a->r);
+	char root[B64_LEN(MERKLE_HASH)], at[RFC3339_LEN];
+
+	b64_encode(root, cp->root, MERKLE_HASH);
+	time_format(at, a->r->a->at);
+	return buf_printf(&a->base, "auditpack:%s:%s:%s", ctx_origin(a->r), root, at);
+}
+
+/* The document's own UUID names everything that decides its content. */
+static void document_uuid(struct ar *a)
+{
+	struct buf fws = BUF_INIT, period = BUF_INIT;
+	const struct assessment *as = a->r->a;
+
+	for (size_t f = 0; f < as->nfw && !a->rc; f++)
+		a->rc = buf_printf(&fws, "%s%s", f ? "," : "", as->fw[f].cat->framework);
+	if (!a->rc)
+		a->rc = buf_printf(&period, "%" PRId64 "/%" PRId64, a->r->from, a->r->to);
+	uuid_attr(a, "uuid", false, "assessment-results", fws.data ? fws.data : "",
+		  period.data);
+	buf_free(&fws);
+	buf_free(&period);
+}
+
+static void write_document(struct ar *a)
+{
+	check_xml(a, xmlTextWriterSetIndent(a->w, 1));
+	check_xml(a, xmlTextWriterSetIndentString(a->w, (const xmlChar *)"  "));
+	if (!a->rc)
+		check_xml(a, xmlTextWriterStartDocument(a->w, NULL, "UTF-8", NULL));
+	start(a, "assessment-results");
+	attr_raw(a, "xmlns", OSCAL_NS);
+	document_uuid(a);
+	write_metadata(a);
+	write_import_ap(a);
+	for (size_t f = 0; f < a->r->a->nfw && !a->rc; f++)
+		write_result(a, &a->r->a->fw[f]);
+	write_back_matter(a);
+	end(a);
+	if (!a->rc)
+		check_xml(a, xmlTextWriterEndDocument(a->w));
+}
+
+int report_oscal_ar(struct buf *out, const struct report_ctx *r)
+{
+	struct ar a = { .r = r };
+	xmlBufferPtr xb = NULL;
+	int rc;
+
+	if (!r || !r->a)
+		return err_set(ERR_USAGE, "assessment results: no assessment");
+	if (!r->a->nfw)
+		return err_set(ERR_USAGE, "assessment results: no framework assessed");
+	if ((rc = make_base(&a)))
+		goto out;
+	if (!(xb = xmlBufferCreate()) || !(a.w = xmlNewTextWriterMemory(xb, 0))) {
+		rc = err_set(ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	write_document(&a);
+	xmlFreeTextWriter(a.w); /* flushes into xb */
+	a.w = NULL;
+	rc = a.rc ? a.rc : buf_append(out, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
+	if (!rc && (out->len == 0 || out->data[out->len - 1] != '\n'))
+		rc = buf_append(out, "\n", 1);
+out:
+	xmlBufferFree(xb);
+	buf_free(&a.base);
+	buf_free(&a.msg);
+	buf_free(&a.tmp);
+	return rc;
+}

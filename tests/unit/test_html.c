@@ -1,0 +1,299 @@
+/*
+ * reports/summary.html: a hand-built assessment (one catalogue of three
+ * controls: pass, fail, manual) rendered by report_html().  The page is a
+ * complete HTML5 document, loads nothing (no scripts, no remote src/href),
+ * escapes what the checks say, shows the coverage and the failing control's
+ * reason, links the evidence in the pack, and is the same bytes every time.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "../../reports/report.h"
+
+#define NASTY "<script>alert(1)</script> & \"quotes\""
+#define NASTY_ESCAPED "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"
+#define FAIL_REASON "access-log-continuity: logs have a gap of 3 days in the last 7 days"
+
+struct fixture {
+	struct control controls[3];
+	struct catalog cat;
+	struct check checks[2];
+	struct check_result results[2];
+	size_t map_pass[1], map_fail[2];
+	struct control_result cr[3];
+	struct framework_result fw;
+	struct evidence ev[3];
+	struct pack_entry entries[3];
+	struct assessment a;
+	struct report_ctx r;
+};
+
+static void build_catalog(struct fixture *f)
+{
+	static const char *const ids[3] = { "c-1", "c-2", "c-3" };
+	static const char *const labels[3] = { "C.1", "C.2", "C.3" };
+	static const char *const titles[3] = { "Logging enabled", "Log continuity",
+					       "Board oversight" };
+
+	for (int i = 0; i < 3; i++) {
+		f->controls[i].id = (char *)ids[i];
+		f->controls[i].label = (char *)labels[i];
+		f->controls[i].title = (char *)titles[i];
+		f->controls[i].group = (char *)(i < 2 ? "Operations" : "Governance");
+	}
+	f->cat.framework = "demo";
+	f->cat.title = "Demo framework <for tests>";
+	f->cat.version = "1.0";
+	f->cat.v = f->controls;
+	f->cat.n = 3;
+}
+
+static void build_checks(struct fixture *f)
+{
+	f->checks[0].id = "logs-collected";
+	f->checks[0].title = "Logs are collected";
+	f->checks[1].id = "log-continuity";
+	f->checks[1].title = "x\" onmouseover=\"alert(2)";
+	f->results[0].check = &f->checks[0];
+	f->results[0].status = ST_PASS;
+	f->results[0].detail = "2 access-log entries";
+	f->results[0].evidence = json_pack("[i]", 0);
+	f->results[1].check = &f->checks[1];
+	f->results[1].status = ST_FAIL;
+	f->results[1].detail = NASTY;
+	f->results[1].evidence = json_pack("[i,i,i]", 1, 2, 7);
+}
+
+static void build_results(struct fixture *f)
+{
+	static const enum status st[3] = { ST_PASS, ST_FAIL, ST_MANUAL };
+	static const char *const reasons[3] = { "1 check pass", FAIL_REASON,
+		"no automated check covers this control and no attestation exists" };
+
+	f->map_pass[0] = 0;
+	f->map_fail[0] = 0;
+	f->map_fail[1] = 1;
+	for (int i = 0; i < 3; i++) {
+		f->cr[i].control = &f->controls[i];
+		f->cr[i].status = st[i];
+		f->cr[i].reason = (char *)reasons[i];
+		f->fw.counts[st[i]]++;
+	}
+	f->cr[0].checks = f->map_pass;
+	f->cr[0].nchecks = 1;
+	f->cr[1].checks = f->map_fail;
+	f->cr[1].nchecks = 2;
+	f->fw.cat = &f->cat;
+	f->fw.v = f->cr;
+	f->fw.n = 3;
+	f->fw.coverage = 1.0 / 3.0;
+}
+
+static void build_evidence(struct fixture *f)
+{
+	static const char *const kinds[3] = { "access-log", "access-log", "document" };
+
+	for (int i = 0; i < 3; i++) {
+		f->ev[i].index = (uint64_t)i;
+		snprintf(f->ev[i].kind, sizeof(f->ev[i].kind), "%s", kinds[i]);
+		f->ev[i].source = "nginx";
+		f->ev[i].subject = "gateway";
+		f->entries[i].e = &f->ev[i];
+	}
+	f->ev[2].erased = true;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -1;
+	build_catalog(f);
+	build_checks(f);
+	build_results(f);
+	build_evidence(f);
+	f->a.at = 1795759200; /* 2026-11-27T06:00:00Z */
+	f->a.cp.size = 3;
+	snprintf(f->a.cp.origin, sizeof(f->a.cp.origin), "unit.example/log");
+	f->a.checks = f->results;
+	f->a.nchecks = 2;
+	f->a.fw = &f->fw;
+	f->a.nfw = 1;
+	f->a.conflicts = json_pack("[{s:[s,s], s:s}]", "controls", "demo:C.2", "other:X.1",
+				   "note", "keep logs <six months> & erase personal data");
+	f->r.a = &f->a;
+	f->r.origin = "unit.example/log";
+	f->r.checkpoint_note = "unit.example/log\n3\nAAAA\n\n\xe2\x80\x94 unit.example/log abcd\n";
+	f->r.cp = &f->a.cp;
+	f->r.vkey = "unit.example/log+01234567+AQID";
+	f->r.entries = f->entries;
+	f->r.nentries = 3;
+	f->r.from = INT64_MIN;
+	f->r.to = INT64_MAX;
+	f->r.tool_version = "0.1.0";
+	if (!f->results[0].evidence || !f->results[1].evidence || !f->a.conflicts)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	json_decref(f->results[0].evidence);
+	json_decref(f->results[1].evidence);
+	json_decref(f->a.conflicts);
+	free(f);
+	return 0;
+}
+
+static char *render(const struct fixture *f)
+{
+	struct buf b = BUF_INIT;
+
+	assert_int_equal(report_html(&b, &f->r), 0);
+	assert_non_null(b.data);
+	return buf_detach(&b, NULL);
+}
+
+static size_t count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+static void test_complete_document(void **state)
+{
+	char *html = render(*state);
+	size_t len = strlen(html);
+	static const char *const pairs[][2] = {
+		{ "<section", "</section>" }, { "<table", "</table>" }, { "<tr", "</tr>" },
+		{ "<svg", "</svg>" }, { "<ul", "</ul>" }, { "<pre", "</pre>" },
+	};
+
+	assert_true(!strncmp(html, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n", 39));
+	assert_non_null(strstr(html, "<meta charset=\"utf-8\">"));
+	assert_non_null(strstr(html, "<title>Audit pack: unit.example/log</title>"));
+	assert_non_null(strstr(html, "</head>\n<body>"));
+	assert_true(len > 8 && !strcmp(html + len - 8, "</html>\n"));
+	assert_int_equal(count(html, "<html"), 1);
+	assert_int_equal(count(html, "<body"), 1);
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++)
+		assert_int_equal(count(html, pairs[i][0]), count(html, pairs[i][1]));
+	free(html);
+}
+
+/* Every src= and href= is an anchor or a file of the pack. */
+static void test_loads_nothing(void **state)
+{
+	char *html = render(*state);
+	regex_t re;
+	regmatch_t m[3];
+	size_t links = 0;
+
+	assert_null(strcasestr(html, "<script"));
+	assert_null(strcasestr(html, "<link"));
+	assert_null(strcasestr(html, "<img"));
+	assert_null(strcasestr(html, "<iframe"));
+	assert_null(strcasestr(html, "url("));
+	assert_null(strcasestr(html, "@import"));
+	assert_int_equal(regcomp(&re, "(src|href)[[:space:]]*=[[:space:]]*(\"[^\"]*\"|'[^']*'"
+				 "|[^[:space:]>]+)", REG_EXTENDED | REG_ICASE), 0);
+	for (const char *p = html; !regexec(&re, p, 3, m, 0); p += m[0].rm_eo) {
+		const char *v = p + m[2].rm_so;
+		size_t n = (size_t)(m[2].rm_eo - m[2].rm_so);
+
+		if (*v == '"' || *v == '\'') {
+			v++;
+			n -= 2;
+		}
+		assert_true(n > 0);
+		assert_true(*v == '#' || !strncmp(v, "../evidence/", 12));
+		assert_null(memchr(v, ':', n));
+		links++;
+	}
+	regfree(&re);
+	assert_true(links > 5);
+	free(html);
+}
+
+static void test_escapes(void **state)
+{
+	char *html = render(*state);
+
+	assert_non_null(strstr(html, NASTY_ESCAPED));
+	assert_null(strstr(html, "alert(1)</script>"));
+	assert_non_null(strstr(html, "title=\"x&quot; onmouseover=&quot;alert(2)\""));
+	assert_null(strstr(html, "\" onmouseover=\""));
+	assert_non_null(strstr(html, "Demo framework &lt;for tests&gt;"));
+	assert_non_null(strstr(html, "keep logs &lt;six months&gt; &amp; erase personal data"));
+	free(html);
+}
+
+static void test_content(void **state)
+{
+	char *html = render(*state);
+
+	/* Coverage in the chart, the table and the framework section. */
+	assert_true(count(html, "33%") >= 3);
+	assert_non_null(strstr(html, FAIL_REASON));
+	assert_non_null(strstr(html, "<span class=\"st st-fail\">fail</span>"));
+	assert_non_null(strstr(html, "id=\"c-demo-c-2\""));
+	assert_non_null(strstr(html, "href=\"#c-demo-c-2\""));
+	assert_non_null(strstr(html, "href=\"../evidence/1.payload\""));
+	assert_non_null(strstr(html, "href=\"../evidence/1.leaf\""));
+	assert_non_null(strstr(html, "href=\"../evidence/1.proof\""));
+	/* Erased: leaf and proof, no payload; outside the pack: no links. */
+	assert_non_null(strstr(html, "#2 erased"));
+	assert_null(strstr(html, "../evidence/2.payload"));
+	assert_non_null(strstr(html, "href=\"../evidence/2.proof\""));
+	assert_non_null(strstr(html, "#7 (not in this pack)"));
+	assert_null(strstr(html, "evidence/7."));
+	assert_non_null(strstr(html, "Manual: 1 control"));
+	assert_non_null(strstr(html, "auditpack verify-pack PACK.zip --vkey 'unit.example/log+01234567+AQID'"));
+	assert_non_null(strstr(html, "openssl pkeyutl -verify"));
+	assert_non_null(strstr(html, "DSSEv1 28 application/vnd.in-toto+json"));
+	assert_non_null(strstr(html, "2026-11-27T06:00:00Z"));
+	assert_non_null(strstr(html, "break-before:page"));
+	free(html);
+}
+
+static void test_deterministic(void **state)
+{
+	struct buf a = BUF_INIT, b = BUF_INIT;
+
+	assert_int_equal(report_html(&a, &((struct fixture *)*state)->r), 0);
+	assert_int_equal(report_html(&b, &((struct fixture *)*state)->r), 0);
+	assert_int_equal(a.len, b.len);
+	assert_memory_equal(a.data, b.data, a.len);
+	buf_free(&a);
+	buf_free(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_complete_document, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_loads_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_escapes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_content, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
