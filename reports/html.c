@@ -468,28 +468,9 @@ static void coverage_section(struct html *h)
 
 /* ---- checks and evidence links ---- */
 
-static const struct pack_entry *entry_find(const struct report_ctx *r, uint64_t index)
-{
-	size_t lo = 0, hi = r->nentries;
-
-	/* Entries are in log order: indices ascend. */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		uint64_t at = r->entries[mid].e ? r->entries[mid].e->index : 0;
-
-		if (at == index)
-			return &r->entries[mid];
-		if (at < index)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
 static void evidence_link(struct html *h, uint64_t n)
 {
-	const struct pack_entry *pe = entry_find(h->r, n);
+	const struct pack_entry *pe = report_entry_find(h->r, n);
 
 	put(h, "<span class=\"e\">");
 	if (!pe) {

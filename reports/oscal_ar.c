@@ -349,25 +349,6 @@ static int idx_framework(struct idx *x, const struct assessment *as,
 	return rc;
 }
 
-static const struct pack_entry *entry_find(const struct report_ctx *r, uint64_t index)
-{
-	size_t lo = 0, hi = r->nentries;
-
-	/* Entries are in log order: indices ascend. */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		uint64_t at = r->entries[mid].e ? r->entries[mid].e->index : 0;
-
-		if (at == index)
-			return &r->entries[mid];
-		if (at < index)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
 /* ---- metadata and the plan ---- */
 
 static const struct checkpoint *ctx_checkpoint(const struct report_ctx *r)
@@ -506,7 +487,7 @@ static void entry_description(struct ar *a, uint64_t n, const struct pack_entry 
 
 static void write_observation(struct ar *a, const struct framework_result *fr, uint64_t n)
 {
-	const struct pack_entry *pe = entry_find(a->r, n);
+	const struct pack_entry *pe = report_entry_find(a->r, n);
 	const struct evidence *e = pe ? pe->e : NULL;
 	start(a, "observation");
 	uuid_attr_u64(a, "uuid", "observation", fr->cat->framework, n);

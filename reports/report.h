@@ -45,6 +45,10 @@ struct report_ctx {
 	const char *tool_version;
 };
 
+/* The pack entry with this log index, or NULL when it is not in the pack
+ * (entries are in log order, so this is a binary search; report.c). */
+const struct pack_entry *report_entry_find(const struct report_ctx *r, uint64_t index);
+
 /* reports/summary.html: one self-contained page (html.c). */
 int report_html(struct buf *out, const struct report_ctx *r);
 
