@@ -26,12 +26,12 @@ Q = @
 endif
 
 SRCS += $(sort $(wildcard common/*.c))
-SRCS += store/entry.c store/keys.c store/merkle.c store/note.c \
-	store/store.c store/verify.c
+SRCS += $(sort $(wildcard store/*.c))
 SRCS += $(sort $(wildcard collectors/*.c))
 SRCS += $(sort $(wildcard controls/*.c))
 SRCS += $(sort $(wildcard mappings/*.c))
 SRCS += $(sort $(wildcard reports/*.c))
+SRCS += $(sort $(wildcard retention/*.c))
 SRCS += $(filter-out $(MAIN),$(sort $(wildcard cli/*.c)))
 MAIN = cli/main.c
 

@@ -1,12 +1,17 @@
 #include "cli.h"
 #include "../common/encode.h"
 #include "../common/err.h"
+#include "../common/fsutil.h"
 #include "../common/timeutil.h"
+#include "../collectors/sources.h"
 
 #include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int cli_fail(int rc)
 {
@@ -39,13 +44,38 @@ int cli_passphrase(struct cli *cli, const struct passphrase **out)
 	return 0;
 }
 
-int cli_open_store(struct cli *cli, enum store_mode mode, struct store **out)
+int cli_witness(struct cli *cli, char *out)
 {
-	struct store_opts o = { cli->store_dir, cli->wait_seconds, NULL };
+	struct sources cfg;
+	char path[PATH_MAX];
 	int rc;
 
-	if (mode == STORE_WRITE && (rc = cli_passphrase(cli, &o.pass)))
+	out[0] = '\0';
+	if ((rc = fs_join(path, PATH_MAX, cli->store_dir, "auditpack.yaml")))
 		return rc;
+	if (access(path, F_OK) < 0)
+		return 0;
+	if ((rc = sources_load(&cfg, path)))
+		return rc;
+	if (cfg.witness && snprintf(out, PATH_MAX, "%s%s%s",
+				    cfg.witness[0] == '/' ? "" : cli->store_dir,
+				    cfg.witness[0] == '/' ? "" : "/", cfg.witness) >= PATH_MAX)
+		rc = err_set(ERR_LIMIT, "%s: witness path too long", path);
+	sources_free(&cfg);
+	return rc;
+}
+
+int cli_open_store(struct cli *cli, enum store_mode mode, struct store **out)
+{
+	struct store_opts o = { cli->store_dir, cli->wait_seconds, NULL, NULL };
+	char witness[PATH_MAX];
+	int rc;
+
+	if (mode == STORE_WRITE) {
+		if ((rc = cli_passphrase(cli, &o.pass)) || (rc = cli_witness(cli, witness)))
+			return rc;
+		o.witness = *witness ? witness : NULL;
+	}
 	return store_open(out, &o, mode);
 }
 
@@ -135,4 +165,15 @@ int cli_print_json(const json_t *v)
 		return err_set(ERR_IO, "cannot write JSON");
 	putchar('\n');
 	return 0;
+}
+
+void cli_print_ranges(FILE *f, const uint64_t *v, size_t n)
+{
+	for (size_t i = 0, j; i < n; i = j) {
+		for (j = i + 1; j < n && v[j] == v[j - 1] + 1; j++)
+			;
+		fprintf(f, "%s%" PRIu64, i ? ", " : "", v[i]);
+		if (j - i > 1)
+			fprintf(f, "-%" PRIu64, v[j - 1]);
+	}
 }

@@ -49,6 +49,10 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 /* Load the passphrase (env or --passphrase-file) once. */
 int cli_passphrase(struct cli *cli, const struct passphrase **out);
 
+/* The witness directory of STORE/auditpack.yaml ("" when none), relative
+ * paths taken from the store directory; out has PATH_MAX bytes. */
+int cli_witness(struct cli *cli, char *out);
+
 /* Open the store read-only or for writing (locks, and loads the
  * passphrase for signing). */
 int cli_open_store(struct cli *cli, enum store_mode mode, struct store **out);
@@ -57,6 +61,9 @@ int cli_open_store(struct cli *cli, enum store_mode mode, struct store **out);
 FILE *cli_output(const char *path);
 /* Close an output from cli_output(), checking for write errors. */
 int cli_output_close(FILE *f, const char *path);
+
+/* Print ascending indices compactly: "3, 5-7, 12". */
+void cli_print_ranges(FILE *f, const uint64_t *v, size_t n);
 
 /* True when argv holds -h or --help before any "--". */
 bool cli_wants_help(int argc, char **argv);
@@ -71,12 +78,14 @@ CMD(attest);
 CMD(checkpoint);
 CMD(collect);
 CMD(controls);
+CMD(erase);
 CMD(frameworks);
 CMD(init);
 CMD(key);
 CMD(list);
 CMD(pack);
 CMD(proof);
+CMD(prune);
 CMD(show);
 CMD(verify);
 CMD(verify_pack);

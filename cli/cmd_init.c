@@ -55,7 +55,7 @@ int cmd_init(int argc, char **argv, struct cli *cli)
 	};
 	char host[200], origin_buf[256], yaml[sizeof(config_template) + 256];
 	const char *origin = NULL;
-	struct store_opts o = { cli->store_dir, cli->wait_seconds, NULL };
+	struct store_opts o = { .dir = cli->store_dir, .wait_seconds = cli->wait_seconds };
 	struct store *s = NULL;
 	struct buf vkey = BUF_INIT;
 	struct store_key *keys = NULL;

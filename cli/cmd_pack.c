@@ -38,7 +38,7 @@ int cmd_pack(int argc, char **argv, struct cli *cli)
 	struct checkset ks = { NULL, 0, NULL, 0 };
 	struct pack_stats st;
 	struct store *s = NULL;
-	struct store_opts so = { cli->store_dir, cli->wait_seconds, NULL };
+	struct store_opts so = { .dir = cli->store_dir, .wait_seconds = cli->wait_seconds };
 	char *fwlist = NULL, **fws = NULL, *p, *save = NULL;
 	const char *out = NULL;
 	int c, rc;

@@ -2,7 +2,9 @@
 #include "../common/encode.h"
 #include "../common/err.h"
 #include "../common/fsutil.h"
+#include "../store/witness.h"
 
+#include <limits.h>
 #include <getopt.h>
 #include <inttypes.h>
 
@@ -13,9 +15,11 @@ const char help_verify[] =
 	"payload commitment; every checkpoint's signature, its root against the\n"
 	"entries, and its consistency with the checkpoint before it.  Erased payloads\n"
 	"pass only when a tombstone records their erasure.\n"
-	"  --against FILE  also check against a checkpoint kept elsewhere (a witness\n"
-	"                  copy): the store must contain it, so deleting the newest\n"
-	"                  entries together with their checkpoints is caught\n"
+	"  --against PATH  also check against a checkpoint kept elsewhere: a\n"
+	"                  checkpoint file, or a witness directory (its largest\n"
+	"                  N.checkpoint).  The store must contain it, so deleting the\n"
+	"                  newest entries together with their checkpoints is caught.\n"
+	"                  Default: the witness directory of auditpack.yaml, if any\n"
 	"  --vkey VKEY     trust only this verifier key (name+id+key), not the keys\n"
 	"                  recorded in the store\n"
 	"exit status: 0 verified, 1 tampering found (each problem printed), 3 error\n";
@@ -32,6 +36,8 @@ int cmd_verify(int argc, char **argv, struct cli *cli)
 	struct buf against = BUF_INIT;
 	char root[B64_LEN(MERKLE_HASH)];
 	const char *against_path = NULL;
+	char witness[PATH_MAX];
+	bool found = false;
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -43,11 +49,18 @@ int cmd_verify(int argc, char **argv, struct cli *cli)
 	}
 	if (optind < argc)
 		return cli_usage("verify", "unexpected argument '%s'", argv[optind]);
+	if (!against_path) {
+		if ((rc = cli_witness(cli, witness)))
+			return cli_fail(rc);
+		against_path = *witness ? witness : NULL;
+	}
 	if (against_path) {
-		if ((rc = fs_read_file(&against, against_path, NOTE_MAX_LEN, NULL)) ||
-		    (rc = buf_grow(&against, 0)))
+		if ((rc = witness_latest(against_path, &against, &found)) ||
+		    (rc = buf_grow(&against, 0))) {
+			buf_free(&against);
 			return cli_fail(err_wrap(rc, "--against"));
-		o.against = against.data;
+		}
+		o.against = found ? against.data : NULL;
 		o.against_len = against.len;
 	}
 	rc = store_verify(cli->store, &o, &r);
@@ -66,9 +79,14 @@ int cmd_verify(int argc, char **argv, struct cli *cli)
 	if (!cli->quiet)
 		printf("verified: %" PRIu64 " entries (%" PRIu64 " erased, %" PRIu64
 		       " payload bytes), %" PRIu64 " checkpoints; latest: size %" PRIu64
-		       " root %s%s\n", r.entries, r.erased, r.payload_bytes, r.checkpoints,
-		       r.latest.size, root, against_path ? "; consistent with the witness "
-		       "checkpoint" : "");
+		       " root %s%s%s\n", r.entries, r.erased, r.payload_bytes, r.checkpoints,
+		       r.latest.size, root, o.against ? "; consistent with the witness "
+		       "checkpoint in " : "", o.against ? against_path : "");
+	if (!cli->quiet && r.nerased_list) {
+		printf("erased (payload removed, recorded by a tombstone): ");
+		cli_print_ranges(stdout, r.erased_list, r.nerased_list);
+		putchar('\n');
+	}
 	verify_report_free(&r);
 	return EXIT_OK;
 }

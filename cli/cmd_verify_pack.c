@@ -67,6 +67,11 @@ int cmd_verify_pack(int argc, char **argv, struct cli *cli)
 		printf("verified: %zu files, %zu entries (%zu erased) under checkpoint size %"
 		       PRIu64 ", signed by key %s%s\n", r.files, r.entries, r.erased,
 		       r.checkpoint_size, r.key_fingerprint, r.pinned ? " (pinned)" : " (NOT pinned)");
+	if (!cli->quiet && r.nerased_list) {
+		printf("erased (payload removed, recorded by a tombstone): ");
+		cli_print_ranges(stdout, r.erased_list, r.nerased_list);
+		putchar('\n');
+	}
 	pack_report_free(&r);
 	return EXIT_OK;
 }

@@ -35,31 +35,60 @@ int64_t time_now(void)
 	return (int64_t)time(NULL);
 }
 
-void time_format(char out[RFC3339_LEN], int64_t t)
+struct civil {
+	int64_t y;
+	unsigned m, d, secs;
+};
+
+/* civil_from_days (H. Hinnant), plus the second of the day. */
+static void civil_from_time(struct civil *c, int64_t t)
 {
 	int64_t z = (t >= 0 ? t : t - 86399) / 86400;
-	int64_t secs = t - z * 86400;
-	int64_t era, y;
-	unsigned doe, yoe, doy, mp, d, m;
+	int64_t era;
+	unsigned doe, yoe, doy, mp;
 
+	c->secs = (unsigned)(t - z * 86400);
 	z += 719468;
 	era = (z >= 0 ? z : z - 146096) / 146097;
 	doe = (unsigned)(z - era * 146097);
 	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = (int64_t)yoe + era * 400;
 	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
 	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	m = mp < 10 ? mp + 3 : mp - 9;
-	y += m <= 2;
-	if (y < 0 || y > 9999) {
+	c->d = doy - (153 * mp + 2) / 5 + 1;
+	c->m = mp < 10 ? mp + 3 : mp - 9;
+	c->y = (int64_t)yoe + era * 400 + (c->m <= 2);
+}
+
+void time_format(char out[RFC3339_LEN], int64_t t)
+{
+	struct civil c;
+
+	civil_from_time(&c, t);
+	if (c.y < 0 || c.y > 9999) {
 		memcpy(out, "0000-00-00T00:00:00Z", RFC3339_LEN);
 		return;
 	}
 	/* Bounded fields; RFC3339_LEN is exactly enough. */
 	snprintf(out, RFC3339_LEN, "%04u-%02u-%02uT%02u:%02u:%02uZ",
-		 (unsigned)y % 10000, m % 100, d % 100, (unsigned)(secs / 3600) % 24,
-		 (unsigned)(secs / 60 % 60), (unsigned)(secs % 60));
+		 (unsigned)c.y % 10000, c.m % 100, c.d % 100, (c.secs / 3600) % 24,
+		 c.secs / 60 % 60, c.secs % 60);
+}
+
+int64_t time_minus_months(int64_t t, unsigned months)
+{
+	static const unsigned mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	struct civil c;
+	int64_t total;
+	unsigned dim;
+
+	civil_from_time(&c, t);
+	total = c.y * 12 + (c.m - 1) - (int64_t)months;
+	c.y = (total >= 0 ? total : total - 11) / 12;
+	c.m = (unsigned)(total - c.y * 12) + 1;
+	dim = mdays[c.m - 1] + (c.m == 2 && ((c.y % 4 == 0 && c.y % 100 != 0) || c.y % 400 == 0));
+	if (c.d > dim)
+		c.d = dim;
+	return time_from_civil(c.y, c.m, c.d, c.secs / 3600, c.secs / 60 % 60, c.secs % 60);
 }
 
 static int digits(const char *s, int n, int *out)

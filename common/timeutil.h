@@ -27,6 +27,10 @@ int time_parse(int64_t *out, const char *s);
 int64_t time_from_civil(int64_t y, unsigned mo, unsigned d, unsigned h,
 			unsigned mi, unsigned s);
 
+/* The same time of day `months` calendar months earlier (the day clamped
+ * to the end of a shorter month: 31 Aug minus 6 months is 28/29 Feb). */
+int64_t time_minus_months(int64_t t, unsigned months);
+
 /* Durations: "<n>s|m|h|d|w" or a bare number of seconds.  0 or ERR_PARSE. */
 int duration_parse(int64_t *out, const char *s);
 

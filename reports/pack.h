@@ -60,6 +60,8 @@ struct pack_report {
 	struct pack_problem *v;
 	size_t n, cap;
 	size_t files, entries, erased;
+	uint64_t *erased_list;     /* the erased entries, ascending (malloc'd) */
+	size_t nerased_list;
 	uint64_t checkpoint_size;
 	char key_fingerprint[80];  /* "<key id hex> <sha256 of the public key>" */
 	bool pinned;

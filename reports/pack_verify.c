@@ -41,9 +41,30 @@ static void problem(struct pack_report *r, const char *fmt, ...)
 	r->n++;
 }
 
+static void note_erased(struct pack_report *r, uint64_t index)
+{
+	uint64_t *v;
+
+	r->erased++;
+	if (!(v = realloc(r->erased_list, (r->nerased_list + 1) * sizeof(*v))))
+		return; /* the count stays right; the list is for reading */
+	r->erased_list = v;
+	v[r->nerased_list++] = index;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
 void pack_report_free(struct pack_report *r)
 {
 	free(r->v);
+	free(r->erased_list);
+	r->erased_list = NULL;
+	r->nerased_list = 0;
 	r->v = NULL;
 	r->n = r->cap = 0;
 }
@@ -365,8 +386,9 @@ static bool erased_listed(json_t *st, uint64_t index)
 	return false;
 }
 
-/* Does a tombstone entry in the pack record the erasure of `index`? */
-static bool tombstone_names(struct pack *p, uint64_t index)
+/* Does a tombstone entry in the pack name `index` in its list `which`
+ * ("erased": the payload went; "attrs_erased": the attrs too)? */
+static bool tombstone_names(struct pack *p, uint64_t index, const char *which)
 {
 	char leafname[64];
 
@@ -385,7 +407,7 @@ static bool tombstone_names(struct pack *p, uint64_t index)
 		    !strstr(leaf->data.data, "\nkind tombstone\n"))
 			continue;
 		a = json_loadb(p->v[i].data.data ? p->v[i].data.data : "", p->v[i].data.len, 0, NULL);
-		json_array_foreach(json_object_get(a, "erased"), k, v)
+		json_array_foreach(json_object_get(a, which), k, v)
 			found |= (uint64_t)json_integer_value(v) == index;
 		json_decref(a);
 		if (found)
@@ -418,15 +440,19 @@ static void check_entry(struct pack *p, json_t *st, const struct checkpoint *cp,
 	snprintf(name, sizeof(name), "evidence/%" PRIu64 ".attrs.json", index);
 	attrs = member(p, name);
 	if (!attrs || (sha256(adig, attrs->data.data ? attrs->data.data : "", attrs->data.len),
-		       memcmp(adig, want_adig, 32)))
-		problem(r, "entry %" PRIu64 ": attrs do not match the digest in its leaf", index);
+		       memcmp(adig, want_adig, 32))) {
+		if (!attrs || attrs->data.len || !erased_listed(st, index) ||
+		    !tombstone_names(p, index, "attrs_erased"))
+			problem(r, "entry %" PRIu64 ": attrs do not match the digest in its leaf",
+				index);
+	}
 	snprintf(name, sizeof(name), "evidence/%" PRIu64 ".payload", index);
 	payload = member(p, name);
 	snprintf(name, sizeof(name), "evidence/%" PRIu64 ".salt", index);
 	salt = member(p, name);
 	if (!payload || !salt) {
-		if (erased_listed(st, index) && tombstone_names(p, index))
-			r->erased++;
+		if (erased_listed(st, index) && tombstone_names(p, index, "erased"))
+			note_erased(r, index);
 		else
 			problem(r, "entry %" PRIu64 ": payload is missing and no tombstone in the "
 				"pack records its erasure", index);
@@ -487,6 +513,8 @@ int pack_verify(const char *path, const char *pubkey_pem, const char *vkey,
 			check_entry(&p, st, &cp, p.v[i].name, r);
 	}
 out:
+	if (r->nerased_list)
+		qsort(r->erased_list, r->nerased_list, sizeof(*r->erased_list), by_value);
 	json_decref(st);
 	pack_free(&p);
 	return rc;

@@ -4,6 +4,7 @@
 #include "../common/fsutil.h"
 #include "../common/hash.h"
 #include "../common/timeutil.h"
+#include "witness.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -193,6 +194,11 @@ int store_open(struct store **out, const struct store_opts *o,
 		rc = err_set(ERR_LIMIT, "store path too long");
 		goto fail;
 	}
+	if (o->witness && snprintf(s->witness, sizeof(s->witness), "%s", o->witness) >=
+	    (int)sizeof(s->witness)) {
+		rc = err_set(ERR_LIMIT, "witness path too long");
+		goto fail;
+	}
 	if (mode == STORE_WRITE) {
 		struct stat st;
 
@@ -223,6 +229,7 @@ void store_close(struct store *s)
 	sqlite3_finalize(s->put_entry);
 	sqlite3_close_v2(s->db);
 	EVP_PKEY_free(s->signer);
+	buf_free(&s->signed_note);
 	if (s->lock_fd >= 0)
 		close(s->lock_fd); /* releases the flock */
 	free(s);
@@ -349,6 +356,7 @@ static int sign_checkpoint(struct store *s)
 	snprintf(cp.origin, sizeof(cp.origin), "%s", s->origin);
 	cp.size = s->acc.size;
 	if ((rc = merkle_acc_root(&s->acc, cp.root)) ||
+	    (*s->witness && (rc = witness_check(s->witness, &cp))) ||
 	    (rc = checkpoint_format(&text, &cp)) ||
 	    (rc = note_sign(&note, text.data, text.len, s->origin, s->signer)))
 		goto out;
@@ -364,6 +372,12 @@ static int sign_checkpoint(struct store *s)
 		rc = store_db_error(s, "cannot write the checkpoint");
 	else
 		rc = save_acc(s);
+	if (!rc) {
+		buf_free(&s->signed_note);
+		s->signed_note = note;
+		s->signed_cp = cp;
+		note = (struct buf)BUF_INIT;
+	}
 out:
 	sqlite3_finalize(st);
 	buf_free(&text);
@@ -661,6 +675,53 @@ int store_commit(struct store *s)
 		return rc;
 	}
 	s->in_txn = false;
+	if (*s->witness && (rc = witness_put(s->witness, &s->signed_cp, s->signed_note.data,
+					     s->signed_note.len)))
+		return err_wrap(rc, "checkpoint %" PRIu64 " is committed, but its witness "
+				"copy was not written", s->signed_cp.size);
+	return 0;
+}
+
+/* --- erasure --- */
+
+int store_erase(struct store *s, const uint64_t *indices, const bool *with_attrs, size_t n)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if (!s->in_txn)
+		return err_set(ERR_USAGE, "store_erase outside a transaction");
+	/* Freed cells and pages are zeroed, not left for grep to find. */
+	if ((rc = exec(s, "PRAGMA secure_delete=ON", "cannot erase")) ||
+	    (rc = store_prepare(s, &st, "UPDATE entries SET payload_id=NULL, salt=NULL,"
+				" erased=1, attrs=CASE WHEN ? THEN '' ELSE attrs END"
+				" WHERE idx=?")))
+		return rc;
+	for (size_t i = 0; i < n && !rc; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int(st, 1, with_attrs && with_attrs[i]);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)indices[i]);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = store_db_error(s, "cannot erase");
+		else if (sqlite3_changes(s->db) != 1)
+			rc = err_set(ERR_NOTFOUND, "no entry %" PRIu64, indices[i]);
+	}
+	sqlite3_finalize(st);
+	/* A payload shared by identical entries goes when the last one does. */
+	return rc ? rc : exec(s, "DELETE FROM payloads WHERE id NOT IN (SELECT payload_id"
+			      " FROM entries WHERE payload_id IS NOT NULL)", "cannot erase");
+}
+
+int store_purge(struct store *s)
+{
+	int logged = 0, done = 0;
+
+	if (sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, &logged,
+				      &done) != SQLITE_OK)
+		return store_db_error(s, "cannot move erased pages out of the write-ahead log");
+	if (logged > 0 && done < logged)
+		return err_set(ERR_LOCKED, "a reader kept old pages in '%s/" DB_NAME "-wal'; "
+			       "run the command again when no reader is active", s->dir);
 	return 0;
 }
 
@@ -1029,6 +1090,38 @@ int store_cursor_each(struct store *s, const char *source,
 	if (!rc && step != SQLITE_DONE)
 		rc = store_db_error(s, "cannot read cursors");
 	sqlite3_finalize(st);
+	return rc;
+}
+
+int store_cursor_forget_if(struct store *s,
+			   bool (*match)(const char *state, size_t len, void *arg),
+			   void *arg, size_t *forgotten)
+{
+	sqlite3_stmt *st = NULL, *del = NULL;
+	int rc, step;
+
+	*forgotten = 0;
+	if ((rc = store_prepare(s, &st, "SELECT source, path, state FROM cursors")) ||
+	    (rc = store_prepare(s, &del, "DELETE FROM cursors WHERE source=? AND path=?")))
+		goto out;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!match((const char *)sqlite3_column_blob(st, 2),
+			   (size_t)sqlite3_column_bytes(st, 2), arg))
+			continue;
+		sqlite3_reset(del);
+		sqlite3_bind_value(del, 1, sqlite3_column_value(st, 0));
+		sqlite3_bind_value(del, 2, sqlite3_column_value(st, 1));
+		if (sqlite3_step(del) != SQLITE_DONE) {
+			rc = store_db_error(s, "cannot forget a cursor");
+			goto out;
+		}
+		(*forgotten)++;
+	}
+	if (step != SQLITE_DONE)
+		rc = store_db_error(s, "cannot read cursors");
+out:
+	sqlite3_finalize(st);
+	sqlite3_finalize(del);
 	return rc;
 }
 

@@ -30,6 +30,8 @@ struct store_opts {
 	const char *dir;
 	int wait_seconds;
 	const struct passphrase *pass; /* used when a checkpoint is signed */
+	const char *witness;           /* NULL, or a directory that receives a copy
+					* of every checkpoint (witness.h) */
 };
 
 /* Create a store in o->dir (mode 0700) with a fresh signing key and the
@@ -65,7 +67,11 @@ struct entry_input {
 int store_begin(struct store *s);
 int store_append(struct store *s, const struct entry_input *in,
 		 uint64_t *index_out);
-/* Sign and record the checkpoint for the new size, then commit. */
+/* Sign and record the checkpoint for the new size, then commit; then copy
+ * the checkpoint to the witness directory.  Signing is refused when the
+ * witness already holds a larger tree (entries were removed).  A failed
+ * witness write after the commit is reported as an error (the entries
+ * stay committed). */
 int store_commit(struct store *s);
 void store_rollback(struct store *s);
 
@@ -90,6 +96,12 @@ int store_cursor_each(struct store *s, const char *source,
 		      int (*fn)(const char *key, const char *state, void *arg),
 		      void *arg);
 
+/* Forget every cursor (of any source) whose state match() accepts; erasure
+ * uses it, as a cursor may remember what a collector last saw. */
+int store_cursor_forget_if(struct store *s,
+			   bool (*match)(const char *state, size_t len, void *arg),
+			   void *arg, size_t *forgotten);
+
 #define STORE_SECRET_LEN 32
 
 /*
@@ -99,6 +111,21 @@ int store_cursor_each(struct store *s, const char *source,
  * log.  Wipe `out` with OPENSSL_cleanse() after use.
  */
 int store_secret(struct store *s, uint8_t out[STORE_SECRET_LEN]);
+
+/*
+ * Erasure (STORE_WRITE, inside store_begin()/store_commit()): delete the
+ * payload bytes and salt of each entry (and its attrs where with_attrs[i],
+ * which may be NULL), marking it erased.  Leaves stay, so the tree and every
+ * checkpoint still verify; the caller appends a tombstone entry naming the
+ * indices in the same transaction ("erased", and "attrs_erased" for those
+ * whose attrs went), else verify reports tampering.  Freed bytes are zeroed.
+ */
+int store_erase(struct store *s, const uint64_t *indices, const bool *with_attrs,
+		size_t n);
+
+/* After an erasure commits: copy the write-ahead log into the database and
+ * truncate it, so no image of an erased page stays under STORE/. */
+int store_purge(struct store *s);
 
 /* --- reading --- */
 
@@ -168,7 +195,9 @@ struct verify_problem {
 struct verify_report {
 	uint64_t entries;
 	uint64_t checkpoints;
-	uint64_t erased;
+	uint64_t erased;          /* entries whose payload was erased */
+	uint64_t *erased_list;    /* their indices (malloc'd; short only on ENOMEM) */
+	size_t nerased_list;
 	uint64_t payload_bytes;
 	struct checkpoint latest;
 	struct verify_problem *problems; /* malloc'd, in discovery order */

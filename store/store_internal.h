@@ -22,6 +22,9 @@ struct store {
 	uint32_t signer_id;
 	struct merkle_acc acc;     /* tree state inside a write transaction */
 	bool in_txn;
+	char witness[PATH_MAX];    /* "" when none */
+	struct buf signed_note;    /* the checkpoint signed in this transaction */
+	struct checkpoint signed_cp;
 	/* Statements reused for every append (prepared on first use). */
 	sqlite3_stmt *put_payload;
 	sqlite3_stmt *put_entry;

@@ -48,7 +48,10 @@ static void problem(struct verify_report *r, const char *fmt, ...)
 void verify_report_free(struct verify_report *r)
 {
 	free(r->problems);
+	free(r->erased_list);
 	r->problems = NULL;
+	r->erased_list = NULL;
+	r->nerased_list = 0;
 	r->nproblems = r->cap = 0;
 }
 
@@ -98,41 +101,91 @@ static int check_note(const struct trust *t, const char *msg, size_t len,
 	return -1;
 }
 
-static bool erased_by_tombstones(json_t *erased_set, uint64_t idx)
+/* What tombstones say was erased: index -> true (payload) or "attrs"
+ * (payload and attrs). */
+struct tombstones {
+	json_t *erased;
+};
+
+static bool tombstoned(const struct tombstones *t, uint64_t idx, bool *attrs_too)
 {
 	char key[32];
+	json_t *v;
 
 	snprintf(key, sizeof(key), "%" PRIu64, idx);
-	return json_object_get(erased_set, key) != NULL;
+	v = json_object_get(t->erased, key);
+	*attrs_too = json_is_string(v);
+	return v != NULL;
 }
 
-/* Collect the indices that tombstone entries say were erased. */
-static void note_tombstone(json_t *erased_set, const char *attrs, size_t len)
+static void mark(json_t *set, json_t *list, bool attrs)
 {
-	json_t *a = json_loadb(attrs, len, 0, NULL), *list, *v;
+	json_t *v;
 	size_t i;
 
-	list = a ? json_object_get(a, "erased") : NULL;
 	json_array_foreach(list, i, v) {
 		char key[32];
 
-		if (json_is_integer(v)) {
-			snprintf(key, sizeof(key), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-			json_object_set_new(erased_set, key, json_true());
-		}
+		if (!json_is_integer(v))
+			continue;
+		snprintf(key, sizeof(key), "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		if (attrs || !json_object_get(set, key))
+			json_object_set_new(set, key, attrs ? json_string("attrs") : json_true());
 	}
-	json_decref(a);
+}
+
+/*
+ * Read every tombstone first: it comes after the entries it names.  A
+ * tombstone whose own attrs were altered fails its leaf check below, so
+ * trusting its list here cannot hide tampering.
+ */
+static int load_tombstones(struct store *s, struct tombstones *t)
+{
+	sqlite3_stmt *st = NULL;
+	int rc, step;
+
+	if (!(t->erased = json_object()))
+		return err_set(ERR_NOMEM, "out of memory");
+	if ((rc = store_prepare(s, &st, "SELECT attrs FROM entries WHERE kind='tombstone'")))
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *a = json_loadb((const char *)sqlite3_column_blob(st, 0),
+				       (size_t)sqlite3_column_bytes(st, 0), 0, NULL);
+
+		mark(t->erased, json_object_get(a, "erased"), false);
+		mark(t->erased, json_object_get(a, "attrs_erased"), true);
+		json_decref(a);
+	}
+	if (step != SQLITE_DONE)
+		rc = store_db_error(s, "cannot read");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static void note_erased(struct verify_report *r, uint64_t i)
+{
+	uint64_t *v;
+
+	r->erased++;
+	if (r->nerased_list % 64 == 0) {
+		v = realloc(r->erased_list, (r->nerased_list + 64) * sizeof(*v));
+		if (!v)
+			return; /* the count stays right; the list is for reading */
+		r->erased_list = v;
+	}
+	r->erased_list[r->nerased_list++] = i;
 }
 
 /* Compare one row with the leaf text it claims to be. */
 static void check_entry(struct verify_report *r, sqlite3_stmt *st, uint64_t i,
-			merkle_hash leaf_hash, json_t *erased_set)
+			merkle_hash leaf_hash, const struct tombstones *tomb)
 {
 	const char *leaf = (const char *)sqlite3_column_text(st, 11);
 	size_t leaf_len = (size_t)sqlite3_column_bytes(st, 11);
 	const char *attrs = (const char *)sqlite3_column_text(st, 7);
 	size_t attrs_len = (size_t)sqlite3_column_bytes(st, 7);
 	uint8_t adig[32], want_adig[32], c[32];
+	bool named, attrs_too, erased = sqlite3_column_int(st, 10) != 0;
 	struct entry e;
 	char t[3][RFC3339_LEN];
 
@@ -163,17 +216,17 @@ static void check_entry(struct verify_report *r, sqlite3_stmt *st, uint64_t i,
 	    memcmp(sqlite3_column_blob(st, 8), e.commitment, 32))
 		problem(r, "entry %" PRIu64 ": a field (kind, source, subject, times, "
 			"size or commitment) differs from its signed leaf", i);
+	named = tombstoned(tomb, i, &attrs_too);
 	sha256(adig, attrs ? attrs : "", attrs_len);
-	if (memcmp(adig, want_adig, 32))
-		problem(r, "entry %" PRIu64 ": attrs do not match the digest in its leaf", i);
-	if (!strcmp(e.kind, "tombstone"))
-		note_tombstone(erased_set, attrs, attrs_len);
+	if (memcmp(adig, want_adig, 32) && !(erased && attrs_too && attrs_len == 0))
+		problem(r, "entry %" PRIu64 ": attrs do not match the digest in its leaf%s", i,
+			attrs_len == 0 ? " (removed, and no tombstone records it)" : "");
 	if (sqlite3_column_type(st, 13) == SQLITE_NULL ||
 	    sqlite3_column_type(st, 14) == SQLITE_NULL) {
-		if (!(sqlite3_column_int(st, 10) && erased_by_tombstones(erased_set, i)))
+		if (!(erased && named))
 			problem(r, "entry %" PRIu64 ": payload is missing and no tombstone "
 				"records its erasure", i);
-		r->erased++;
+		note_erased(r, i);
 		goto out;
 	}
 	entry_commitment(c, sqlite3_column_blob(st, 14),
@@ -310,13 +363,12 @@ static int check_entries(struct store *s, struct verify_report *r,
 {
 	sqlite3_stmt *st = NULL;
 	merkle_hash *leaves = NULL, *nl;
-	json_t *erased_set = json_object();
+	struct tombstones tomb = { NULL };
 	uint64_t i = 0, cap = 0;
 	int rc, step;
 
-	if (!erased_set)
-		return err_set(ERR_NOMEM, "out of memory");
-	if ((rc = store_prepare(s, &st, "SELECT e.idx, e.kind, e.source, e.subject,"
+	if ((rc = load_tombstones(s, &tomb)) ||
+	    (rc = store_prepare(s, &st, "SELECT e.idx, e.kind, e.source, e.subject,"
 				" e.eff_from, e.eff_to, e.collected, e.attrs, e.commitment,"
 				" e.payload_size, e.erased, e.leaf, e.leaf_hash, p.data, e.salt"
 				" FROM entries e LEFT JOIN payloads p ON p.id = e.payload_id"
@@ -340,14 +392,14 @@ static int check_entries(struct store *s, struct verify_report *r,
 			}
 			leaves = nl;
 		}
-		check_entry(r, st, i, leaves[i], erased_set);
+		check_entry(r, st, i, leaves[i], &tomb);
 		i++;
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = store_db_error(s, "cannot read");
 out:
 	sqlite3_finalize(st);
-	json_decref(erased_set);
+	json_decref(tomb.erased);
 	if (rc) {
 		free(leaves);
 		return rc;

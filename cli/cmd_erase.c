@@ -1,0 +1,105 @@
+#include "cli.h"
+#include "../common/err.h"
+#include "../common/timeutil.h"
+#include "../retention/retention.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <openssl/crypto.h>
+#include <string.h>
+
+const char help_erase[] =
+	"usage: auditpack erase --subject S --reason TEXT [--dry-run]\n"
+	"\n"
+	"GDPR Art. 17 erasure of one data subject.  S is the raw value (a user id,\n"
+	"e-mail, phone number, IP address, card or account number) or the token\n"
+	"that stands for it in the store, e.g. <email:3f9a1c0b2d4e5f60>.  Every\n"
+	"entry whose payload mentions S loses its payload and salt (and its attrs\n"
+	"when they mention S too); an access-log segment is restated as a new entry\n"
+	"without the subject's lines, so the rest of the log stays as evidence.  A\n"
+	"tombstone entry records which entries went and why, the store is re-signed,\n"
+	"and the erased bytes are overwritten on disk.  The log still verifies.\n"
+	"  --reason TEXT  why (e.g. the request reference); kept for ever, so it must\n"
+	"                 not contain the subject\n"
+	"  --dry-run      show what would be erased; change nothing\n";
+
+static void print_result(const struct erase_result *r, bool dry_run)
+{
+	const char *verb = dry_run ? "would erase" : "erased";
+
+	for (size_t i = 0, k = 0; i < r->nerased; i++) {
+		printf("%s\tentry %" PRIu64 "\t", verb, r->erased[i]);
+		if (k < r->nrestated && r->restated[k].from == r->erased[i]) {
+			printf("%" PRIu64 " line%s removed, the rest restated as entry %" PRIu64
+			       "\n", r->restated[k].lines_removed,
+			       r->restated[k].lines_removed == 1 ? "" : "s", r->restated[k].to);
+			k++;
+		} else {
+			printf("payload%s\n", r->attrs_erased[i] ? " and attrs" : "");
+		}
+	}
+}
+
+int cmd_erase(int argc, char **argv, struct cli *cli)
+{
+	static const struct option opts[] = {
+		{ "subject", required_argument, NULL, 's' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ 0, 0, 0, 0 },
+	};
+	const char *subject = NULL, *reason = NULL;
+	uint8_t secret[STORE_SECRET_LEN];
+	struct erase_result r = { 0 };
+	struct store *s = NULL;
+	struct pii *pii = NULL;
+	bool dry_run = false;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': subject = optarg; break;
+		case 'r': reason = optarg; break;
+		case 'n': dry_run = true; break;
+		default: return cli_usage("erase", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage("erase", "unexpected argument '%s'", argv[optind]);
+	if (!subject || !reason || !*reason)
+		return cli_usage("erase", "--subject and --reason are required");
+	if ((rc = cli_open_store(cli, STORE_WRITE, &s)) || (rc = store_secret(s, secret)) ||
+	    (rc = pii_new(&pii, secret)) || (rc = store_begin(s)) ||
+	    (rc = erase_subject(s, pii, subject, reason, time_now(), &r)))
+		goto out;
+	for (size_t i = 0; i < r.nin_leaf; i++)
+		fprintf(stderr, "auditpack: erase: warning: entry %" PRIu64 " names the subject "
+			"in its signed leaf (source or subject field), which cannot be erased "
+			"without breaking the log\n", r.in_leaf[i]);
+	if (r.nerased == 0 && r.cursors == 0) {
+		store_rollback(s);
+		if (!cli->quiet)
+			printf("no evidence mentions the subject; nothing erased\n");
+		goto out;
+	}
+	if (dry_run) {
+		store_rollback(s);
+		print_result(&r, true);
+		goto out;
+	}
+	if ((rc = store_commit(s)) || (rc = store_purge(s)))
+		goto out;
+	if (!cli->quiet) {
+		print_result(&r, false);
+		printf("tombstone\tentry %" PRIu64 "\t%zu entr%s erased, %" PRIu64 " log line%s "
+		       "removed; checkpoint re-signed\n", r.tombstone, r.nerased,
+		       r.nerased == 1 ? "y" : "ies", r.lines_removed,
+		       r.lines_removed == 1 ? "" : "s");
+	}
+out:
+	OPENSSL_cleanse(secret, sizeof(secret));
+	pii_free(pii);
+	erase_result_free(&r);
+	store_close(s);
+	return rc ? cli_fail(rc) : EXIT_OK;
+}

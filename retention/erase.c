@@ -1,0 +1,301 @@
+#include "retention.h"
+#include "../common/buf.h"
+#include "../common/err.h"
+#include "../common/json.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_NEEDLES 16
+
+/* What to look for: the subject as given, lowercased, and as tokens. */
+struct needles {
+	char v[MAX_NEEDLES][PII_TOKEN_MAX + 256];
+	size_t n;
+};
+
+static bool is_token(const char *s)
+{
+	const char *colon = strchr(s, ':');
+	size_t len = strlen(s);
+
+	if (len < 4 || s[0] != '<' || s[len - 1] != '>' || !colon || colon == s + 1)
+		return false;
+	for (const char *p = s + 1; p < colon; p++)
+		if (!islower((unsigned char)*p))
+			return false;
+	if (s + len - 1 - (colon + 1) != 16)
+		return false;
+	for (const char *p = colon + 1; p < s + len - 1; p++)
+		if (!isxdigit((unsigned char)*p) || isupper((unsigned char)*p))
+			return false;
+	return true;
+}
+
+static void add(struct needles *nd, const char *s)
+{
+	for (size_t i = 0; i < nd->n; i++)
+		if (!strcmp(nd->v[i], s))
+			return;
+	if (nd->n < MAX_NEEDLES && strlen(s) < sizeof(nd->v[0]))
+		strcpy(nd->v[nd->n++], s);
+}
+
+static int needles_make(struct needles *nd, struct pii *pii, const char *subject)
+{
+	static const char *const types[] = { "user", "email", "phone", "ipv4", "ipv6",
+					     "card", "ssn", "aadhaar", "pan", "iban" };
+	char tok[PII_TOKEN_MAX], lower[256];
+	size_t len = strlen(subject);
+
+	nd->n = 0;
+	if (len < 4)
+		return err_set(ERR_USAGE, "the subject '%s' is too short to erase safely "
+			       "(it would match unrelated text)", subject);
+	if (len >= sizeof(lower))
+		return err_set(ERR_USAGE, "the subject is longer than %zu bytes",
+			       sizeof(lower) - 1);
+	add(nd, subject);
+	if (is_token(subject))
+		return 0;
+	for (size_t i = 0; i <= len; i++)
+		lower[i] = (char)tolower((unsigned char)subject[i]);
+	add(nd, lower);
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+		if (pii_token(pii, types[i], subject, len, tok) == 0)
+			add(nd, tok);
+	return 0;
+}
+
+static bool mentions(const struct needles *nd, const char *p, size_t len)
+{
+	for (size_t i = 0; i < nd->n; i++)
+		if (p && memmem(p, len, nd->v[i], strlen(nd->v[i])))
+			return true;
+	return false;
+}
+
+static bool cursor_mentions(const char *state, size_t len, void *arg)
+{
+	return mentions(arg, state, len);
+}
+
+struct hit {
+	uint64_t index;
+	bool attrs, restate;
+};
+
+struct scan {
+	struct store *s;
+	const struct needles *nd;
+	struct hit *v;
+	size_t n, cap;
+	struct erase_result *out;
+	struct buf payload;
+};
+
+static int push_u64(uint64_t **v, size_t *n, uint64_t x)
+{
+	uint64_t *nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (!nv)
+		return err_set(ERR_NOMEM, "out of memory");
+	*v = nv;
+	(*v)[(*n)++] = x;
+	return 0;
+}
+
+static int scan_one(const struct entry *e, void *arg)
+{
+	struct scan *sc = arg;
+	bool in_attrs, in_payload;
+	int rc;
+
+	if (e->erased || !strcmp(e->kind, "tombstone"))
+		return 0;
+	if ((mentions(sc->nd, e->subject, strlen(e->subject)) ||
+	     mentions(sc->nd, e->source, strlen(e->source))) &&
+	    (rc = push_u64(&sc->out->in_leaf, &sc->out->nin_leaf, e->index)))
+		return rc;
+	buf_reset(&sc->payload);
+	if ((rc = store_get_payload(sc->s, e->index, &sc->payload)))
+		return rc;
+	in_attrs = mentions(sc->nd, e->attrs, e->attrs_len);
+	in_payload = mentions(sc->nd, sc->payload.data, sc->payload.len);
+	if (!in_attrs && !in_payload)
+		return 0;
+	if (sc->n == sc->cap) {
+		struct hit *nv = realloc(sc->v, (sc->cap = sc->cap ? sc->cap * 2 : 16) * sizeof(*nv));
+
+		if (!nv)
+			return err_set(ERR_NOMEM, "out of memory");
+		sc->v = nv;
+	}
+	sc->v[sc->n].index = e->index;
+	sc->v[sc->n].attrs = in_attrs;
+	sc->v[sc->n].restate = !in_attrs && !strcmp(e->kind, "access-log");
+	sc->n++;
+	return 0;
+}
+
+/* The lines of `in` that do not mention the subject; counts what stayed. */
+static int keep_lines(const struct needles *nd, const struct buf *in, struct buf *kept,
+		      uint64_t *lines_kept, uint64_t *lines_removed)
+{
+	const char *p = in->data, *end = in->data + in->len, *nl;
+	int rc;
+
+	*lines_kept = *lines_removed = 0;
+	for (; p && p < end; p = nl) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		nl = nl ? nl + 1 : end;
+		if (mentions(nd, p, (size_t)(nl - p))) {
+			(*lines_removed)++;
+			continue;
+		}
+		if ((rc = buf_append(kept, p, (size_t)(nl - p))))
+			return rc;
+		(*lines_kept)++;
+	}
+	return 0;
+}
+
+/* Append the segment without the subject's lines, as a new entry. */
+static int restate(struct scan *sc, uint64_t index, struct restated *r)
+{
+	struct entry e;
+	struct buf kept = BUF_INIT, attrs = BUF_INIT;
+	struct entry_input in;
+	uint64_t lines_kept;
+	json_t *a = NULL;
+	int rc;
+
+	memset(&e, 0, sizeof(e));
+	r->from = index;
+	r->to = UINT64_MAX;
+	buf_reset(&sc->payload);
+	if ((rc = store_get_entry(sc->s, index, &e)) ||
+	    (rc = store_get_payload(sc->s, index, &sc->payload)) ||
+	    (rc = keep_lines(sc->nd, &sc->payload, &kept, &lines_kept, &r->lines_removed)))
+		goto out;
+	if (lines_kept == 0)
+		goto out; /* every line was the subject's: nothing to restate */
+	if (!(a = json_loadb(e.attrs, e.attrs_len, 0, NULL)))
+		a = json_object();
+	if (!a || json_object_set_new(a, "lines", json_integer((json_int_t)lines_kept)) ||
+	    json_object_set_new(a, "bytes", json_integer((json_int_t)kept.len)) ||
+	    json_object_set_new(a, "restates", json_integer((json_int_t)index)) ||
+	    json_object_set_new(a, "erased_lines", json_integer((json_int_t)r->lines_removed))) {
+		rc = err_set(ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = json_stable(&attrs, a)))
+		goto out;
+	memset(&in, 0, sizeof(in));
+	in.kind = e.kind;
+	in.source = e.source;
+	in.subject = e.subject;
+	in.eff_from = e.eff_from;
+	in.eff_to = e.eff_to;
+	in.collected = e.collected;
+	in.attrs = attrs.data;
+	in.attrs_len = attrs.len;
+	in.payload = kept.data;
+	in.payload_len = kept.len;
+	rc = store_append(sc->s, &in, &r->to);
+out:
+	json_decref(a);
+	buf_free(&kept);
+	buf_free(&attrs);
+	entry_free(&e);
+	return rc;
+}
+
+static json_t *u64_array(const uint64_t *v, size_t n, const bool *only)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		if (!only || only[i])
+			json_array_append_new(a, json_integer((json_int_t)v[i]));
+	return a;
+}
+
+int erase_subject(struct store *s, struct pii *pii, const char *subject,
+		  const char *reason, int64_t now, struct erase_result *out)
+{
+	struct store_filter all = { NULL, NULL, INT64_MIN };
+	struct needles nd;
+	struct scan sc = { s, &nd, NULL, 0, 0, out, BUF_INIT };
+	json_t *attrs = NULL, *restated;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = needles_make(&nd, pii, subject)))
+		return rc;
+	if (mentions(&nd, reason, strlen(reason)))
+		return err_set(ERR_USAGE, "--reason names the subject; the tombstone is kept "
+			       "for ever, so give the reason without it");
+	if ((rc = store_each(s, &all, scan_one, &sc)) ||
+	    (rc = store_cursor_forget_if(s, cursor_mentions, &nd, &out->cursors)))
+		goto out;
+	if (sc.n == 0)
+		goto out;
+	if (!(out->erased = calloc(sc.n, sizeof(*out->erased))) ||
+	    !(out->attrs_erased = calloc(sc.n, sizeof(*out->attrs_erased))) ||
+	    !(out->restated = calloc(sc.n, sizeof(*out->restated)))) {
+		rc = err_set(ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < sc.n; i++) {
+		out->erased[i] = sc.v[i].index;
+		out->attrs_erased[i] = sc.v[i].attrs;
+		out->nerased++;
+		if (sc.v[i].restate) {
+			struct restated *r = &out->restated[out->nrestated];
+
+			if ((rc = restate(&sc, sc.v[i].index, r)))
+				goto out;
+			out->lines_removed += r->lines_removed;
+			if (r->to != UINT64_MAX)
+				out->nrestated++;
+		}
+	}
+	if ((rc = store_erase(s, out->erased, out->attrs_erased, out->nerased)))
+		goto out;
+	if (!(restated = json_array()) ||
+	    !(attrs = json_pack("{s:s, s:s, s:o, s:o, s:o, s:I}", "action", "erase",
+				"reason", reason,
+				"erased", u64_array(out->erased, out->nerased, NULL),
+				"attrs_erased", u64_array(out->erased, out->nerased,
+							  out->attrs_erased),
+				"restated", restated, "lines_removed",
+				(json_int_t)out->lines_removed))) {
+		rc = err_set(ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < out->nrestated; i++)
+		json_array_append_new(restated, json_pack("{s:I, s:I, s:I}",
+			"from", (json_int_t)out->restated[i].from,
+			"to", (json_int_t)out->restated[i].to,
+			"lines_removed", (json_int_t)out->restated[i].lines_removed));
+	rc = tombstone_append(s, "erase", now, attrs, &out->tombstone);
+out:
+	json_decref(attrs);
+	free(sc.v);
+	buf_free(&sc.payload);
+	if (rc) {
+		erase_result_free(out);
+		memset(out, 0, sizeof(*out));
+	}
+	return rc;
+}
+
+void erase_result_free(struct erase_result *r)
+{
+	free(r->erased);
+	free(r->attrs_erased);
+	free(r->restated);
+	free(r->in_leaf);
+}

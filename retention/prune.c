@@ -1,0 +1,116 @@
+#include "retention.h"
+#include "../common/err.h"
+#include "../common/timeutil.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Months, not days: "six months" and "six years" are calendar periods. */
+const struct retention_rule retention_rules[] = {
+	{ "access-log", 6, "EU AI Act Art. 19(1) and Art. 26(6): logs a high-risk AI "
+	  "system generates automatically are kept for at least six months" },
+	{ "document", 72, "HIPAA 45 CFR 164.316(b)(2)(i): policies, procedures and other "
+	  "required documentation are kept for six years from creation or last effective date" },
+	{ "attestation", 72, "HIPAA 45 CFR 164.316(b)(2)(i): records of required actions "
+	  "and assessments are kept for six years" },
+};
+const size_t retention_nrules = sizeof(retention_rules) / sizeof(retention_rules[0]);
+
+struct pruner {
+	int64_t before, now;
+	struct prune_result *out;
+	const struct retention_rule *blocked_by;
+	uint64_t blocked_entry;
+	int64_t blocked_until, allowed;
+};
+
+static const struct retention_rule *rule_for(const char *kind)
+{
+	for (size_t i = 0; i < retention_nrules; i++)
+		if (!strcmp(retention_rules[i].kind, kind))
+			return &retention_rules[i];
+	return NULL;
+}
+
+static int consider(const struct entry *e, void *arg)
+{
+	struct pruner *p = arg;
+	const struct retention_rule *rule;
+	uint64_t *v;
+
+	if (e->erased || !strcmp(e->kind, "tombstone") || e->eff_to >= p->before)
+		return 0;
+	if ((rule = rule_for(e->kind))) {
+		int64_t keep_from = time_minus_months(p->now, rule->months);
+
+		if (e->eff_to >= keep_from) {
+			if (!p->blocked_by) {
+				p->blocked_by = rule;
+				p->blocked_entry = e->index;
+				p->blocked_until = e->eff_to;
+			}
+			if (keep_from < p->allowed)
+				p->allowed = keep_from;
+			return 0;
+		}
+	}
+	if (!(v = realloc(p->out->pruned, (p->out->npruned + 1) * sizeof(*v))))
+		return err_set(ERR_NOMEM, "out of memory");
+	p->out->pruned = v;
+	v[p->out->npruned++] = e->index;
+	p->out->bytes += e->payload_size;
+	return 0;
+}
+
+int prune_before(struct store *s, int64_t before, int64_t now, bool dry_run,
+		 struct prune_result *out)
+{
+	struct store_filter all = { NULL, NULL, INT64_MIN };
+	struct pruner p = { before, now, out, NULL, 0, 0, INT64_MAX };
+	char t_before[RFC3339_LEN], t_until[RFC3339_LEN], t_allowed[RFC3339_LEN];
+	json_t *attrs;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (before > now)
+		return err_set(ERR_USAGE, "--before is in the future");
+	if ((rc = store_each(s, &all, consider, &p)))
+		goto out;
+	if (p.blocked_by) {
+		time_format(t_until, p.blocked_until);
+		time_format(t_allowed, p.allowed);
+		rc = err_set(ERR_LIMIT, "refusing to prune: entry %" PRIu64 " (%s, evidence up "
+			     "to %s) must be kept under %s; the latest --before this allows "
+			     "is %s", p.blocked_entry, p.blocked_by->kind, t_until,
+			     p.blocked_by->citation, t_allowed);
+		goto out;
+	}
+	if (dry_run || out->npruned == 0)
+		goto out;
+	time_format(t_before, before);
+	if ((rc = store_erase(s, out->pruned, NULL, out->npruned)))
+		goto out;
+	if (!(attrs = json_pack("{s:s, s:s, s:s, s:o}", "action", "prune", "before", t_before,
+				"reason", "retention: evidence that ended before this time",
+				"erased", json_array()))) {
+		rc = err_set(ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < out->npruned; i++)
+		json_array_append_new(json_object_get(attrs, "erased"),
+				      json_integer((json_int_t)out->pruned[i]));
+	rc = tombstone_append(s, "prune", now, attrs, &out->tombstone);
+	json_decref(attrs);
+out:
+	if (rc) {
+		prune_result_free(out);
+		memset(out, 0, sizeof(*out));
+	}
+	return rc;
+}
+
+void prune_result_free(struct prune_result *r)
+{
+	free(r->pruned);
+}
