@@ -9,11 +9,12 @@
 #include <string.h>
 
 const char help_erase[] =
-	"usage: auditpack erase --subject S --reason TEXT [--dry-run]\n"
+	"usage: auditpack erase --subject S [--subject S...] --reason TEXT [--dry-run]\n"
 	"\n"
 	"GDPR Art. 17 erasure of one data subject.  S is the raw value (a user id,\n"
 	"e-mail, phone number, IP address, card or account number) or the token\n"
-	"that stands for it in the store, e.g. <email:3f9a1c0b2d4e5f60>.  Every\n"
+	"that stands for it in the store, e.g. <email:3f9a1c0b2d4e5f60>; repeat\n"
+	"--subject for each identifier of the same person (user id and e-mail).  Every\n"
 	"entry whose payload mentions S loses its payload and salt (and its attrs\n"
 	"when they mention S too); an access-log segment is restated as a new entry\n"
 	"without the subject's lines, so the rest of the log stays as evidence.  A\n"
@@ -48,7 +49,8 @@ int cmd_erase(int argc, char **argv, struct cli *cli)
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ 0, 0, 0, 0 },
 	};
-	const char *subject = NULL, *reason = NULL;
+	const char *subjects[10], *reason = NULL;
+	size_t nsubjects = 0;
 	uint8_t secret[STORE_SECRET_LEN];
 	struct erase_result r = { 0 };
 	struct store *s = NULL;
@@ -58,7 +60,11 @@ int cmd_erase(int argc, char **argv, struct cli *cli)
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
-		case 's': subject = optarg; break;
+		case 's':
+			if (nsubjects == sizeof(subjects) / sizeof(subjects[0]))
+				return cli_usage("erase", "at most 10 --subject");
+			subjects[nsubjects++] = optarg;
+			break;
 		case 'r': reason = optarg; break;
 		case 'n': dry_run = true; break;
 		default: return cli_usage("erase", "unknown option");
@@ -66,11 +72,11 @@ int cmd_erase(int argc, char **argv, struct cli *cli)
 	}
 	if (optind < argc)
 		return cli_usage("erase", "unexpected argument '%s'", argv[optind]);
-	if (!subject || !reason || !*reason)
+	if (!nsubjects || !reason || !*reason)
 		return cli_usage("erase", "--subject and --reason are required");
 	if ((rc = cli_open_store(cli, STORE_WRITE, &s)) || (rc = store_secret(s, secret)) ||
 	    (rc = pii_new(&pii, secret)) || (rc = store_begin(s)) ||
-	    (rc = erase_subject(s, pii, subject, reason, time_now(), &r)))
+	    (rc = erase_subject(s, pii, subjects, nsubjects, reason, time_now(), &r)))
 		goto out;
 	for (size_t i = 0; i < r.nin_leaf; i++)
 		fprintf(stderr, "auditpack: erase: warning: entry %" PRIu64 " names the subject "

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_NEEDLES 16
+#define MAX_NEEDLES 128 /* 12 per subject: raw, lowercased, 10 tokens */
 
 /* What to look for: the subject as given, lowercased, and as tokens. */
 struct needles {
@@ -42,14 +42,13 @@ static void add(struct needles *nd, const char *s)
 		strcpy(nd->v[nd->n++], s);
 }
 
-static int needles_make(struct needles *nd, struct pii *pii, const char *subject)
+static int needles_add(struct needles *nd, struct pii *pii, const char *subject)
 {
 	static const char *const types[] = { "user", "email", "phone", "ipv4", "ipv6",
 					     "card", "ssn", "aadhaar", "pan", "iban" };
 	char tok[PII_TOKEN_MAX], lower[256];
 	size_t len = strlen(subject);
 
-	nd->n = 0;
 	if (len < 4)
 		return err_set(ERR_USAGE, "the subject '%s' is too short to erase safely "
 			       "(it would match unrelated text)", subject);
@@ -222,8 +221,8 @@ static json_t *u64_array(const uint64_t *v, size_t n, const bool *only)
 	return a;
 }
 
-int erase_subject(struct store *s, struct pii *pii, const char *subject,
-		  const char *reason, int64_t now, struct erase_result *out)
+int erase_subject(struct store *s, struct pii *pii, const char *const *subjects,
+		  size_t nsubjects, const char *reason, int64_t now, struct erase_result *out)
 {
 	struct store_filter all = { NULL, NULL, INT64_MIN };
 	struct needles nd;
@@ -232,8 +231,12 @@ int erase_subject(struct store *s, struct pii *pii, const char *subject,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = needles_make(&nd, pii, subject)))
-		return rc;
+	nd.n = 0;
+	if (nsubjects == 0 || nsubjects > MAX_NEEDLES / 12)
+		return err_set(ERR_USAGE, "give 1 to %d subjects", MAX_NEEDLES / 12);
+	for (size_t i = 0; i < nsubjects; i++)
+		if ((rc = needles_add(&nd, pii, subjects[i])))
+			return rc;
 	if (mentions(&nd, reason, strlen(reason)))
 		return err_set(ERR_USAGE, "--reason names the subject; the tombstone is kept "
 			       "for ever, so give the reason without it");

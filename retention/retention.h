@@ -40,9 +40,10 @@ struct erase_result {
 };
 
 /*
- * Erase every mention of `subject`: a raw value (user id, e-mail, phone,
- * IP, card, ...; matched as written, lowercased, and as the token each PII
- * detector would have made of it) or a token "<type:16 hex>" itself.
+ * Erase every mention of one person, named by `subjects` (their user id,
+ * e-mail, phone, ...: up to 10).  Each is a raw value (matched as written,
+ * lowercased, and as the token each PII detector would have made of it) or
+ * a token "<type:16 hex>" itself.
  *  - an access-log segment loses only the lines that mention it: its
  *    payload is erased and the other lines appended as a new entry of the
  *    same source and period (attrs copied, with lines, bytes, restates and
@@ -53,10 +54,11 @@ struct erase_result {
  *    is forgotten: the next snapshot reports those keys as added.
  * Appends a tombstone (source "erase") when anything was erased.  A
  * subject shorter than 4 bytes is refused (it would match everything), as
- * is a reason that contains the subject (the tombstone is never erased).
+ * is a reason that contains a subject (the tombstone is never erased).
  */
-int erase_subject(struct store *s, struct pii *pii, const char *subject,
-		  const char *reason, int64_t now, struct erase_result *out);
+int erase_subject(struct store *s, struct pii *pii, const char *const *subjects,
+		  size_t nsubjects, const char *reason, int64_t now,
+		  struct erase_result *out);
 void erase_result_free(struct erase_result *r);
 
 /* A legal minimum: evidence of `kind` effective within `months` of now is

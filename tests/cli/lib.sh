@@ -5,7 +5,7 @@ AP=${AUDITPACK:?AUDITPACK must name the binary under test}
 AP=$(cd "$(dirname "$AP")" && pwd)/$(basename "$AP")
 TESTS=${TESTS:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
 WORK=$(mktemp -d /tmp/auditpack-cli.XXXXXX)
-trap 'rm -rf "$WORK"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$WORK"' EXIT
 export AUDITPACK_STORE="$WORK/store"
 unset AUDITPACK_KEY_PASSPHRASE
 checks=0

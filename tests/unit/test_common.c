@@ -72,6 +72,29 @@ static void test_time(void **state)
 	assert_int_not_equal(time_parse(&t, "2026-11-29T00:00:00Zjunk"), 0);
 }
 
+/* Calendar months: the retention minimums ("six months", "six years"). */
+static void test_minus_months(void **state)
+{
+	static const struct { const char *from; unsigned months; const char *want; } v[] = {
+		{ "2026-11-27T06:00:00Z", 6, "2026-05-27T06:00:00Z" },
+		{ "2026-03-15T00:00:00Z", 6, "2025-09-15T00:00:00Z" },
+		{ "2026-08-31T12:30:00Z", 6, "2026-02-28T12:30:00Z" },
+		{ "2028-08-31T00:00:00Z", 6, "2028-02-29T00:00:00Z" }, /* leap year */
+		{ "2027-06-30T00:00:00Z", 72, "2021-06-30T00:00:00Z" },
+		{ "2026-01-31T23:59:59Z", 1, "2025-12-31T23:59:59Z" },
+		{ "2026-01-01T00:00:00Z", 0, "2026-01-01T00:00:00Z" },
+	};
+	char out[RFC3339_LEN];
+	int64_t t;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		assert_int_equal(time_parse(&t, v[i].from), 0);
+		time_format(out, time_minus_months(t, v[i].months));
+		assert_string_equal(out, v[i].want);
+	}
+}
+
 static void test_duration(void **state)
 {
 	int64_t d;
@@ -115,6 +138,7 @@ int main(void)
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_minus_months),
 		cmocka_unit_test(test_buf),
 	};
 
