@@ -9,9 +9,7 @@ out=$(cd "$(dirname "$0")" && pwd)/out
 logs="$out/assess-logs"
 store="$out/assess-store"
 mkdir -p "$out"
-now() { date +%s.%N; }
-secs() { python3 -c "print(f'{$2 - $1:.3f}')"; }
-ratio() { python3 -c "print(f'{$1 / $2:.1f}')"; }
+. "$(dirname "$0")/lib.sh"
 
 if [ ! -f "$logs/.done" ]; then
 	rm -rf "$logs"

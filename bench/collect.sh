@@ -34,9 +34,7 @@ half="$out/combined-half.log"
 head -n $((N / 2)) "$log" >"$half"
 cat "$log" >/dev/null
 
-now() { date +%s.%N; }
-secs() { python3 -c "print(f'{$2 - $1:.2f}')"; }
-ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+. "$(dirname "$0")/lib.sh"
 # Peak RSS (KiB) of a command, from the kernel's accounting of the child.
 peak() { python3 -c '
 import resource, subprocess, sys

@@ -9,9 +9,7 @@ out=$(cd "$(dirname "$0")" && pwd)/out
 docs="$out/pack-docs"
 store="$out/pack-store"
 mkdir -p "$out"
-now() { date +%s.%N; }
-secs() { python3 -c "print(f'{$2 - $1:.2f}')"; }
-ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+. "$(dirname "$0")/lib.sh"
 
 if [ ! -f "$docs/.done" ]; then
 	rm -rf "$docs"

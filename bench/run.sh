@@ -8,3 +8,4 @@ AP=${1:-./auditpack}
 "$here/collect.sh" "$AP" "${COLLECT_LINES:-1000000}"
 "$here/assess.sh" "$AP"
 "$here/pack.sh" "$AP"
+"$here/erase.sh" "$AP" "${COLLECT_LINES:-1000000}"

@@ -15,9 +15,7 @@ docs="$out/docs-$N-$SIZE"
 store="$out/store"
 mkdir -p "$out"
 
-now() { date +%s.%N; }
-secs() { python3 -c "print(f'{$2 - $1:.3f}')"; }
-ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+. "$(dirname "$0")/lib.sh"
 
 if [ ! -f "$docs/.done" ]; then
 	echo "generating $N documents of $SIZE bytes in $docs ..."

@@ -138,26 +138,73 @@ static int scan_one(const struct entry *e, void *arg)
 	return 0;
 }
 
-/* The lines of `in` that do not mention the subject; counts what stayed. */
+struct span {
+	size_t start, end; /* a line, with its newline */
+};
+
+static int by_start(const void *a, const void *b)
+{
+	const struct span *x = a, *y = b;
+
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+/*
+ * The lines of `in` that do not mention the subject; counts what stayed.
+ * Each needle is searched over the whole segment (one fast memmem pass per
+ * needle rather than one call per line and needle), and the lines holding a
+ * hit are cut out.
+ */
 static int keep_lines(const struct needles *nd, const struct buf *in, struct buf *kept,
 		      uint64_t *lines_kept, uint64_t *lines_removed)
 {
-	const char *p = in->data, *end = in->data + in->len, *nl;
-	int rc;
+	const char *base = in->data, *end = in->data + in->len, *hit;
+	struct span *cut = NULL, *nv;
+	size_t ncut = 0, cap = 0, at = 0, total = 0;
+	int rc = 0;
 
 	*lines_kept = *lines_removed = 0;
-	for (; p && p < end; p = nl) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		nl = nl ? nl + 1 : end;
-		if (mentions(nd, p, (size_t)(nl - p))) {
-			(*lines_removed)++;
-			continue;
+	for (size_t i = 0; base && i < nd->n; i++) {
+		size_t nlen = strlen(nd->v[i]);
+
+		for (const char *p = base; (hit = memmem(p, (size_t)(end - p), nd->v[i], nlen));) {
+			const char *ls = hit, *le = memchr(hit, '\n', (size_t)(end - hit));
+
+			while (ls > base && ls[-1] != '\n')
+				ls--;
+			le = le ? le + 1 : end;
+			if (ncut == cap) {
+				if (!(nv = realloc(cut, (cap = cap ? cap * 2 : 64) * sizeof(*nv)))) {
+					rc = err_set(ERR_NOMEM, "out of memory");
+					goto out;
+				}
+				cut = nv;
+			}
+			cut[ncut].start = (size_t)(ls - base);
+			cut[ncut++].end = (size_t)(le - base);
+			p = le;
 		}
-		if ((rc = buf_append(kept, p, (size_t)(nl - p))))
-			return rc;
-		(*lines_kept)++;
 	}
-	return 0;
+	qsort(cut, ncut, sizeof(*cut), by_start);
+	for (size_t i = 0; i < ncut; i++) {
+		if (cut[i].start < at)
+			continue; /* the same line, hit by another needle */
+		if ((rc = buf_append(kept, base + at, cut[i].start - at)))
+			goto out;
+		(*lines_removed)++;
+		at = cut[i].end;
+	}
+	if (base && (rc = buf_append(kept, base + at, in->len - at)))
+		goto out;
+	for (const char *p = kept->data, *e = kept->data + kept->len; p && p < e; total++) {
+		const char *nl = memchr(p, '\n', (size_t)(e - p));
+
+		p = nl ? nl + 1 : e;
+	}
+	*lines_kept = total;
+out:
+	free(cut);
+	return rc;
 }
 
 /* Append the segment without the subject's lines, as a new entry. */

@@ -1,0 +1,13 @@
+# Timing helpers shared by the benchmarks (sourced).
+now() { date +%s.%N; }
+# secs T0 T1: elapsed seconds, 3 decimals.
+secs() { python3 -c "print(f'{$2 - $1:.3f}')"; }
+# ratio A B: A / B, 2 decimals.
+ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
+# time_of VAR COMMAND...: run, store the elapsed seconds in VAR.
+time_of() {
+	local var=$1 t0 t1
+	shift
+	t0=$(now); "$@"; t1=$(now)
+	printf -v "$var" '%s' "$(secs "$t0" "$t1")"
+}
