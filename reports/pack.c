@@ -316,7 +316,8 @@ static const char readme[] =
 	"     checkpoint root (RFC 9162 2.1.3.2); the leaf's payload line must equal\n"
 	"     SHA-256(\"auditpack/payload/v1\\n\" || salt || payload) and its attrs line\n"
 	"     the SHA-256 of N.attrs.json.  Entries without a payload were erased: a\n"
-	"     tombstone entry lists them.\n";
+	"     tombstone entry lists them (\"erased\"; an empty N.attrs.json only when\n"
+	"     it also lists the entry under \"attrs_erased\").\n";
 
 static int add_readme(struct packer *p, const struct report_ctx *r)
 {
