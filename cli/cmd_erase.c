@@ -83,7 +83,10 @@ int cmd_erase(int argc, char **argv, struct cli *cli)
 			"in its signed leaf (source or subject field), which cannot be erased "
 			"without breaking the log\n", r.in_leaf[i]);
 	if (r.nerased == 0 && r.cursors == 0) {
+		/* Purge anyway: an earlier erase may have been kept from it. */
 		store_rollback(s);
+		if ((rc = store_purge(s)))
+			goto out;
 		if (!cli->quiet)
 			printf("no evidence mentions the subject; nothing erased\n");
 		goto out;

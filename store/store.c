@@ -144,8 +144,10 @@ static int open_db(struct store *s, bool create)
 	/* Payloads of a few KiB would each take a whole 4 KiB page. */
 	if (create && (rc = exec(s, "PRAGMA page_size=16384", "cannot create")))
 		return rc;
+	/* secure_delete: freed cells and pages are zeroed, so a value that was
+	 * in an old cursor state or an erased payload is not left behind. */
 	if ((rc = exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-		       " PRAGMA foreign_keys=ON;", "cannot open")))
+		       " PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;", "cannot open")))
 		return rc;
 	return 0;
 }
@@ -691,9 +693,7 @@ int store_erase(struct store *s, const uint64_t *indices, const bool *with_attrs
 
 	if (!s->in_txn)
 		return err_set(ERR_USAGE, "store_erase outside a transaction");
-	/* Freed cells and pages are zeroed, not left for grep to find. */
-	if ((rc = exec(s, "PRAGMA secure_delete=ON", "cannot erase")) ||
-	    (rc = store_prepare(s, &st, "UPDATE entries SET payload_id=NULL, salt=NULL,"
+	if ((rc = store_prepare(s, &st, "UPDATE entries SET payload_id=NULL, salt=NULL,"
 				" erased=1, attrs=CASE WHEN ? THEN '' ELSE attrs END"
 				" WHERE idx=?")))
 		return rc;
@@ -720,8 +720,9 @@ int store_purge(struct store *s)
 				      &done) != SQLITE_OK)
 		return store_db_error(s, "cannot move erased pages out of the write-ahead log");
 	if (logged > 0 && done < logged)
-		return err_set(ERR_LOCKED, "a reader kept old pages in '%s/" DB_NAME "-wal'; "
-			       "run the command again when no reader is active", s->dir);
+		return err_set(ERR_LOCKED, "the change is committed, but a reader kept old "
+			       "pages in '%s/" DB_NAME "-wal'; run the command again when "
+			       "no reader is active to overwrite them", s->dir);
 	return 0;
 }
 
