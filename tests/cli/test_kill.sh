@@ -35,4 +35,40 @@ done
 ok "$tries runs killed within ${window_ms} ms: $all recorded all $n files, $none recorded none, none partial; the store verified after each"
 expect_exit 0 "a run after the kills completes" -- "$AP" collect file --name final "${files[@]}"
 expect_exit 0 "and the store verifies" -- "$AP" verify
+
+# An erase killed at random moments: the tombstone and the restated entries
+# land together with the deletions, or nothing happened.
+export AUDITPACK_STORE="$WORK/erase-store"
+"$AP" -q init --origin test.example/kill-erase || die "init"
+python3 - "$WORK/big.log" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    for i in range(60000):
+        f.write('10.0.%d.%d - u-%04d [26/Nov/2026:%02d:%02d:%02d +0000] "GET /v1/models HTTP/1.1" 200 %d "-" "x"\n'
+                % (i % 250, i % 200 + 1, i % 40, i // 3600 % 24, i // 60 % 60, i % 60, i))
+PY
+"$AP" -q collect logs --complete --format combined --name big "$WORK/big.log" || die "collect big"
+cp -r "$AUDITPACK_STORE" "$WORK/erase-pristine"
+start=$(date +%s%N)
+"$AP" -q erase --subject u-0007 --reason timing || die "timing erase failed"
+window_ms=$(( ($(date +%s%N) - start) / 1000000 + 1 ))
+done_n=0 none_n=0
+for t in $(seq 1 "${KILL_TRIES_ERASE:-10}"); do
+	rm -rf "$AUDITPACK_STORE"; cp -r "$WORK/erase-pristine" "$AUDITPACK_STORE"
+	"$AP" -q erase --subject u-0007 --reason "try $t" &
+	pid=$!
+	ms=$((RANDOM % window_ms))
+	sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	tomb=$(db "SELECT count(*) FROM entries WHERE kind = 'tombstone'")
+	erased=$(db "SELECT count(*) FROM entries WHERE erased = 1")
+	case "$tomb:$erased" in
+	0:0) none_n=$((none_n + 1)) ;;
+	1:*) [ "$erased" -gt 0 ] || die "try $t: a tombstone but nothing erased"; done_n=$((done_n + 1)) ;;
+	*) die "try $t: $tomb tombstones, $erased erased entries" ;;
+	esac
+	"$AP" verify >"$WORK/out" 2>"$WORK/err" || { cat "$WORK/err"; die "try $t: store does not verify after a killed erase"; }
+done
+ok "erase killed within ${window_ms} ms: $done_n completed, $none_n left no trace; the store verified after each"
 echo "$checks checks"
