@@ -136,3 +136,23 @@ int cli_print_json(const json_t *v)
 	putchar('\n');
 	return 0;
 }
+
+char **cli_split_commas(char *s, size_t *n)
+{
+	char **v = calloc(strlen(s) + 2, sizeof(*v));
+	char *p = s;
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	while (p && *p) {
+		char *comma = strchr(p, ',');
+
+		if (comma)
+			*comma = '\0';
+		if (*p)
+			v[(*n)++] = p;
+		p = comma ? comma + 1 : NULL;
+	}
+	return v;
+}

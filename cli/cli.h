@@ -64,6 +64,10 @@ bool cli_wants_help(int argc, char **argv);
 /* Parse a non-negative decimal index; false if it is not one. */
 bool cli_parse_index(const char *s, uint64_t *out);
 
+/* Split "a,b,c" in place into a NULL-terminated array (free() it; the
+ * strings point into s; empty items are dropped).  NULL: out of memory. */
+char **cli_split_commas(char *s, size_t *n);
+
 #define CMD(name) extern const char help_##name[]; \
 	int cmd_##name(int argc, char **argv, struct cli *cli)
 CMD(assess);
@@ -72,6 +76,7 @@ CMD(checkpoint);
 CMD(collect);
 CMD(controls);
 CMD(frameworks);
+CMD(gate);
 CMD(init);
 CMD(key);
 CMD(list);
