@@ -147,6 +147,12 @@ assert all(f["control"].startswith("iso42001:") for f in a["failing"])
 '
 ok "the decision records the frameworks actually judged"
 
+expect_exit 1 "examples/gate-policy.yaml is a valid policy (this deployment fails it)" -- \
+	"$AP" gate --policy "$TESTS/../examples/gate-policy.yaml"
+expect_out '^FAIL gdpr:Art\. 32 ' "its required controls are judged"
+! grep -q '^FAIL eu-ai-act:Art\. 73 ' "$WORK/out" || die "an excluded control failed"
+ok "its excluded controls are not"
+
 # 5. A failing check: an unregistered model serves requests.
 printf '{"ts":"2026-11-27T05:58:00Z","user":"u1","model":"credit-risk-llm","version":"7","status":200}\n' >>"$WORK/gw.jsonl"
 AUDITPACK_NOW=$T5 gw "$WORK/gw.jsonl" || die "collect the new log line"
