@@ -202,6 +202,16 @@ ok "the decision lists every failing control with status, reason and evidence"
 expect_exit 1 "-q: a failure still prints its FAIL lines" -- "$AP" -q gate --policy "$WORK/pass.yaml" --at "$T5"
 [ "$(nfail_lines)" = 3 ] && ! grep -q '^WARN ' "$WORK/out" || { cat "$WORK/out"; die "-q on a failure"; }
 ok "three FAIL lines and no WARN lines"
+# Hostile text from the evidence: control characters and markup.
+printf '{"ts":"2026-11-27T06:08:00Z","user":"u1","model":"x\\u0007\\u001b[31m</failure>&","version":"9","status":200}\n' >>"$WORK/gw.jsonl"
+AUDITPACK_NOW=2026-11-27T06:10:00Z gw "$WORK/gw.jsonl" || die "collect the hostile line"
+expect_exit 1 "a model name with control characters and markup" -- \
+	"$AP" gate --policy "$WORK/pass.yaml" --at 2026-11-27T06:10:00Z --junit "$WORK/hostile.xml"
+! grep -q "$(printf '[\001-\010\013\014\016-\037]')" "$WORK/out" "$WORK/hostile.xml" ||
+	die "a control character reached the output"
+xmllint --noout "$WORK/hostile.xml" || die "JUnit with hostile text is not well-formed"
+[ "$(nfailures "$WORK/hostile.xml")" = "$(nfail_lines)" ] || die "<failure> count != FAIL lines"
+ok "no control character on stdout or in JUnit, which stays well-formed"
 
 # 6. Bad policies: file:line:column, exit 3, nothing recorded.
 before=$(ndecisions)
