@@ -215,6 +215,7 @@ static json_t *policy_lists(const struct gate_policy *p, json_t *o)
 {
 	json_t *fws = json_array(), *req = json_array(), *fail_on = json_array();
 	json_t *exc = json_array();
+	/* &, not &&: o takes every array, so none leaks when one is NULL. */
 	bool ok = put(o, "frameworks", fws) & put(o, "required", req) &
 		  put(o, "fail_on", fail_on) & put(o, "excluded", exc);
 

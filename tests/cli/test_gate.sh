@@ -125,6 +125,8 @@ ok "the failing decision is recorded with the stale control"
 expect_exit 2 "neither --policy nor --framework" -- "$AP" gate
 expect_err "give --policy FILE or --framework" "says what is needed"
 expect_exit 2 "an unknown --framework" -- "$AP" gate --framework iso9001
+expect_exit 2 "a --release with a control character" -- "$AP" gate --framework gdpr --release "$(printf 'v1\tx')"
+expect_exit 2 "a --release that is not UTF-8" -- "$AP" gate --framework gdpr --release "$(printf 'v1\377')"
 expect_exit 1 "--framework alone: the default policy (missing evidence fails)" -- \
 	"$AP" gate --framework rbi-free-ai,rbi-free-ai --release "v1.2.3 (build 7)"
 entry=$(entry_of_summary)
