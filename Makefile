@@ -104,12 +104,14 @@ fuzz: deps
 		$(BUILD)/fuzz/$$t -max_total_time=$${FUZZ_SECONDS:-60} || exit 1; \
 	done
 
+# The tests use this tree's catalogues and checks, wherever BUILD puts the
+# binaries (an out-of-tree $(BUILD)/san/auditpack would not find them).
 test: deps-test auditpack $(UNIT_TESTS:%=$(BUILD)/tests/%)
-	$(Q)tests/run.sh $(BUILD)/tests ./auditpack
+	$(Q)AUDITPACK_DATA='$(CURDIR)' tests/run.sh $(BUILD)/tests ./auditpack
 
 check: deps-test $(BUILD)/san/auditpack $(UNIT_TESTS:%=$(BUILD)/san-tests/%)
 	$(Q)ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
-		tests/run.sh $(BUILD)/san-tests $(BUILD)/san/auditpack
+		AUDITPACK_DATA='$(CURDIR)' tests/run.sh $(BUILD)/san-tests $(BUILD)/san/auditpack
 
 demo: deps-demo auditpack
 	$(Q)examples/demo.sh ./auditpack

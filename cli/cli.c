@@ -4,6 +4,7 @@
 #include "../common/fsutil.h"
 #include "../common/timeutil.h"
 #include "../collectors/sources.h"
+#include "../store/witness.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -176,4 +177,62 @@ void cli_print_ranges(FILE *f, const uint64_t *v, size_t n)
 		if (j - i > 1)
 			fprintf(f, "-%" PRIu64, v[j - 1]);
 	}
+}
+
+char **cli_split_commas(char *s, size_t *n)
+{
+	char **v = calloc(strlen(s) + 2, sizeof(*v));
+	char *p = s;
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	while (p && *p) {
+		char *comma = strchr(p, ',');
+
+		if (comma)
+			*comma = '\0';
+		if (*p)
+			v[(*n)++] = p;
+		p = comma ? comma + 1 : NULL;
+	}
+	return v;
+}
+
+int cli_verify(struct cli *cli, struct store *s, const char *against, const char *vkey,
+	       struct verify_report *r, char *witness_used)
+{
+	struct verify_opts o = { NULL, 0, vkey };
+	struct buf note = BUF_INIT;
+	char witness[PATH_MAX];
+	bool found = false;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	*witness_used = '\0';
+	if (!against) {
+		if ((rc = cli_witness(cli, witness)))
+			return rc;
+		against = *witness ? witness : NULL;
+	}
+	if (against) {
+		if ((rc = witness_latest(against, &note, &found)) || (rc = buf_grow(&note, 0))) {
+			buf_free(&note);
+			return err_wrap(rc, "witness checkpoint");
+		}
+		o.against = found ? note.data : NULL;
+		o.against_len = note.len;
+	}
+	rc = store_verify(s, &o, r);
+	buf_free(&note);
+	if (rc)
+		return rc;
+	if (o.against)
+		snprintf(witness_used, PATH_MAX, "%s", against);
+	for (size_t i = 0; i < r->nproblems; i++)
+		fprintf(stderr, "auditpack: verify: %s\n", r->problems[i].what);
+	if (r->nproblems)
+		fprintf(stderr, "auditpack: verify: FAILED: %zu problem%s in '%s'\n",
+			r->nproblems, r->nproblems == 1 ? "" : "s", store_dir(s));
+	return 0;
 }

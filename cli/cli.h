@@ -53,6 +53,15 @@ int cli_passphrase(struct cli *cli, const struct passphrase **out);
  * paths taken from the store directory; out has PATH_MAX bytes. */
 int cli_witness(struct cli *cli, char *out);
 
+/*
+ * Verify the store (store_verify), against `against` (a checkpoint file or
+ * witness directory) or else the configured witness; print each problem and
+ * a FAILED line to stderr.  witness_used (PATH_MAX) receives the witness
+ * checked, or "".  0 when verification ran: look at r->nproblems.
+ */
+int cli_verify(struct cli *cli, struct store *s, const char *against, const char *vkey,
+	       struct verify_report *r, char *witness_used);
+
 /* Open the store read-only or for writing (locks, and loads the
  * passphrase for signing). */
 int cli_open_store(struct cli *cli, enum store_mode mode, struct store **out);
@@ -71,6 +80,10 @@ bool cli_wants_help(int argc, char **argv);
 /* Parse a non-negative decimal index; false if it is not one. */
 bool cli_parse_index(const char *s, uint64_t *out);
 
+/* Split "a,b,c" in place into a NULL-terminated array (free() it; the
+ * strings point into s; empty items are dropped).  NULL: out of memory. */
+char **cli_split_commas(char *s, size_t *n);
+
 #define CMD(name) extern const char help_##name[]; \
 	int cmd_##name(int argc, char **argv, struct cli *cli)
 CMD(assess);
@@ -80,6 +93,7 @@ CMD(collect);
 CMD(controls);
 CMD(erase);
 CMD(frameworks);
+CMD(gate);
 CMD(init);
 CMD(key);
 CMD(list);

@@ -26,27 +26,6 @@ const char help_assess[] =
 	"  --crosswalk         CSV of every check -> control mapping in every framework\n"
 	"  --checks FILE       use this check file instead of the built-in ones\n";
 
-/* Split "a,b,c" into a NULL-terminated array (strings point into s). */
-static char **split_commas(char *s, size_t *n)
-{
-	char **v = calloc(strlen(s) + 2, sizeof(*v));
-	char *p = s;
-
-	*n = 0;
-	if (!v)
-		return NULL;
-	while (p && *p) {
-		char *comma = strchr(p, ',');
-
-		if (comma)
-			*comma = '\0';
-		if (*p)
-			v[(*n)++] = p;
-		p = comma ? comma + 1 : NULL;
-	}
-	return v;
-}
-
 static void print_text(const struct assessment *a)
 {
 	char at[RFC3339_LEN];
@@ -127,7 +106,7 @@ int cmd_assess(int argc, char **argv, struct cli *cli)
 	}
 	if (optind < argc)
 		return cli_usage("assess", "unexpected argument '%s'", argv[optind]);
-	if (fwlist && !(fws = split_commas(fwlist, &nfw)))
+	if (fwlist && !(fws = cli_split_commas(fwlist, &nfw)))
 		return cli_fail(err_set(ERR_NOMEM, "out of memory"));
 	if ((rc = cli_load_catalogs(cli, &cs)) || (rc = cli_load_checks(cli, &cs, checks_file, &ks)))
 		goto out;

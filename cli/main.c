@@ -34,6 +34,7 @@ static const struct command commands[] = {
 	{ "controls", cmd_controls, NO_SETUP, help_controls, "list, show, import or export a catalogue's controls" },
 	{ "erase", cmd_erase, NO_SETUP, help_erase, "erase a data subject's personal data (GDPR Art. 17)" },
 	{ "frameworks", cmd_frameworks, NO_SETUP, help_frameworks, "list the control catalogues" },
+	{ "gate", cmd_gate, NO_SETUP, help_gate, "pre-release gate: judge a policy, record the decision, exit 0 or 1" },
 	{ "init", cmd_init, NO_SETUP, help_init, "create the store, its signing key and auditpack.yaml" },
 	{ "key", cmd_key, NO_SETUP, help_key, "show, export or rotate the signing key" },
 	{ "list", cmd_list, NEEDS_STORE, help_list, "list evidence entries" },

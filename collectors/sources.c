@@ -3,15 +3,13 @@
 #include "../common/err.h"
 #include "../common/fsutil.h"
 #include "../common/timeutil.h"
+#include "../common/yamlutil.h"
 #include "../store/entry.h"
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <yaml.h>
 
 #define CONFIG_MAX_BYTES ((size_t)1 << 20)
 
@@ -26,79 +24,9 @@ const char *source_type_name(enum source_type t)
 	return type_names[t];
 }
 
-struct parse {
-	const char *file;
-	yaml_document_t *doc;
-};
-
-static int at(const struct parse *p, const yaml_node_t *n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* An error at node n: "file:line:column: message". */
-static int at(const struct parse *p, const yaml_node_t *n, const char *fmt, ...)
+static int want_pii(const struct ydoc *p, const yaml_node_t *n, enum pii_mode *out)
 {
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	return err_set(ERR_PARSE, "%s:%zu:%zu: %s", p->file, n->start_mark.line + 1,
-		       n->start_mark.column + 1, msg);
-}
-
-static const char *scalar(const yaml_node_t *n)
-{
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-static int want_string(const struct parse *p, const yaml_node_t *n, const char *key,
-		       char **out)
-{
-	const char *s = scalar(n);
-
-	if (!s || !*s)
-		return at(p, n, "'%s' must be a non-empty string", key);
-	free(*out);
-	if (!(*out = strdup(s)))
-		return err_set(ERR_NOMEM, "out of memory");
-	return 0;
-}
-
-/* A string or a list of strings, into a NULL-terminated array. */
-static int want_list(const struct parse *p, const yaml_node_t *n, const char *key,
-		     char ***out)
-{
-	size_t cnt, i = 0;
-	char **v;
-
-	if (n->type == YAML_SCALAR_NODE) {
-		cnt = 1;
-	} else if (n->type == YAML_SEQUENCE_NODE) {
-		cnt = (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
-	} else {
-		return at(p, n, "'%s' must be a string or a list of strings", key);
-	}
-	if (cnt == 0)
-		return at(p, n, "'%s' is an empty list", key);
-	if (!(v = calloc(cnt + 1, sizeof(*v))))
-		return err_set(ERR_NOMEM, "out of memory");
-	*out = v;
-	if (n->type == YAML_SCALAR_NODE)
-		return want_string(p, n, key, &v[0]);
-	for (yaml_node_item_t *it = n->data.sequence.items.start;
-	     it < n->data.sequence.items.top; it++, i++) {
-		int rc = want_string(p, yaml_document_get_node(p->doc, *it), key, &v[i]);
-
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-static int want_pii(const struct parse *p, const yaml_node_t *n, enum pii_mode *out)
-{
-	const char *s = scalar(n);
+	const char *s = ydoc_scalar(n);
 
 	if (s && !strcmp(s, "pseudonymise"))
 		*out = PII_PSEUDONYMISE;
@@ -107,25 +35,25 @@ static int want_pii(const struct parse *p, const yaml_node_t *n, enum pii_mode *
 	else if (s && !strcmp(s, "keep"))
 		*out = PII_KEEP;
 	else
-		return at(p, n, "pii must be pseudonymise, redact or keep");
+		return ydoc_at(p, n, "pii must be pseudonymise, redact or keep");
 	return 0;
 }
 
-static int want_fields(const struct parse *p, const yaml_node_t *n, struct jsonl_fields *f)
+static int want_fields(const struct ydoc *p, const yaml_node_t *n, struct jsonl_fields *f)
 {
 	static const char *const known = "time, user, model, version, status, route, decision";
 
 	if (n->type != YAML_MAPPING_NODE)
-		return at(p, n, "'fields' must be a map like {time: ts, user: user_id}");
+		return ydoc_at(p, n, "'fields' must be a map like {time: ts, user: user_id}");
 	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start;
 	     pr < n->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = yaml_document_get_node(p->doc, pr->key);
-		yaml_node_t *v = yaml_document_get_node(p->doc, pr->value);
-		const char *key = scalar(k), *val = scalar(v);
+		yaml_node_t *k = ydoc_node(p, pr->key);
+		yaml_node_t *v = ydoc_node(p, pr->value);
+		const char *key = ydoc_scalar(k), *val = ydoc_scalar(v);
 		const char **slot = NULL;
 
 		if (!key)
-			return at(p, k, "field names must be strings");
+			return ydoc_at(p, k, "field names must be strings");
 		if (!strcmp(key, "time")) slot = &f->time;
 		else if (!strcmp(key, "user")) slot = &f->user;
 		else if (!strcmp(key, "model")) slot = &f->model;
@@ -134,9 +62,9 @@ static int want_fields(const struct parse *p, const yaml_node_t *n, struct jsonl
 		else if (!strcmp(key, "route")) slot = &f->route;
 		else if (!strcmp(key, "decision")) slot = &f->decision;
 		else
-			return at(p, k, "unknown field '%s' (known: %s)", key, known);
+			return ydoc_at(p, k, "unknown field '%s' (known: %s)", key, known);
 		if (!val || !*val)
-			return at(p, v, "field '%s' must name a JSON key", key);
+			return ydoc_at(p, v, "field '%s' must name a JSON key", key);
 		free((char *)*slot);
 		if (!(*slot = strdup(val)))
 			return err_set(ERR_NOMEM, "out of memory");
@@ -170,40 +98,41 @@ static bool key_allowed(enum source_type t, const char *key)
 	return false;
 }
 
-static int parse_source(const struct parse *p, const yaml_node_t *n, struct source *s)
+static int parse_source(const struct ydoc *p, const yaml_node_t *n, struct source *s)
 {
 	const yaml_node_t *type_node = NULL;
 	const char *type;
 	int rc;
 
 	if (n->type != YAML_MAPPING_NODE)
-		return at(p, n, "each source must be a map with name and type");
+		return ydoc_at(p, n, "each source must be a map with name and type");
 	s->line = (int)n->start_mark.line + 1;
 	s->timeout = 60;
 	/* name and type first: the other keys depend on the type. */
 	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start;
 	     pr < n->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = yaml_document_get_node(p->doc, pr->key);
-		yaml_node_t *v = yaml_document_get_node(p->doc, pr->value);
-		const char *key = scalar(k);
+		yaml_node_t *k = ydoc_node(p, pr->key);
+		yaml_node_t *v = ydoc_node(p, pr->value);
+		const char *key = ydoc_scalar(k);
 
-		if (key && !strcmp(key, "name") && (rc = want_string(p, v, "name", &s->name)))
+		if (key && !strcmp(key, "name") &&
+		    (rc = ydoc_want_string(p, v, "name", &s->name)))
 			return rc;
 		if (key && !strcmp(key, "type"))
 			type_node = v;
 	}
 	if (!s->name)
-		return at(p, n, "source has no 'name'");
+		return ydoc_at(p, n, "source has no 'name'");
 	if (!entry_field_valid(s->name) || strchr(s->name, ' '))
-		return at(p, n, "source name '%s' must be one word", s->name);
+		return ydoc_at(p, n, "source name '%s' must be one word", s->name);
 	if (!type_node)
-		return at(p, n, "source '%s' has no 'type' (access-log, model, config, "
-			  "command or document)", s->name);
-	type = scalar(type_node);
+		return ydoc_at(p, n, "source '%s' has no 'type' (access-log, model, config, "
+			       "command or document)", s->name);
+	type = ydoc_scalar(type_node);
 	for (size_t i = 0;; i++) {
 		if (i == sizeof(type_names) / sizeof(type_names[0]))
-			return at(p, type_node, "source '%s': unknown type '%s' (access-log, "
-				  "model, config, command or document)", s->name, type ? type : "?");
+			return ydoc_at(p, type_node, "source '%s': unknown type '%s' (access-log, "
+				       "model, config, command or document)", s->name, type ? type : "?");
 		if (type && !strcmp(type, type_names[i])) {
 			s->type = (enum source_type)i;
 			break;
@@ -211,45 +140,46 @@ static int parse_source(const struct parse *p, const yaml_node_t *n, struct sour
 	}
 	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start;
 	     pr < n->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = yaml_document_get_node(p->doc, pr->key);
-		yaml_node_t *v = yaml_document_get_node(p->doc, pr->value);
-		const char *key = scalar(k);
+		yaml_node_t *k = ydoc_node(p, pr->key);
+		yaml_node_t *v = ydoc_node(p, pr->value);
+		const char *key = ydoc_scalar(k);
 
 		if (!key)
-			return at(p, k, "keys must be strings");
+			return ydoc_at(p, k, "keys must be strings");
 		if (!strcmp(key, "name") || !strcmp(key, "type"))
 			continue;
 		if (!key_allowed(s->type, key))
-			return at(p, k, "source '%s': unknown key '%s' for type %s (allowed: %s)",
-				  s->name, key, type_names[s->type], allowed(s->type));
+			return ydoc_at(p, k, "source '%s': unknown key '%s' for type %s (allowed: %s)",
+				       s->name, key, type_names[s->type], allowed(s->type));
 		if (!strcmp(key, "format")) {
-			if (!scalar(v) || !logfmt_from_name(scalar(v), &s->format))
-				return at(p, v, "source '%s': format must be combined, common, "
-					  "jsonl, auditd or syslog", s->name);
+			if (!ydoc_scalar(v) || !logfmt_from_name(ydoc_scalar(v), &s->format))
+				return ydoc_at(p, v, "source '%s': format must be combined, common, "
+					       "jsonl, auditd or syslog", s->name);
 		} else if (!strcmp(key, "paths")) {
-			rc = want_list(p, v, "paths", &s->paths);
+			rc = ydoc_want_list(p, v, "paths", &s->paths);
 		} else if (!strcmp(key, "fields")) {
 			rc = want_fields(p, v, &s->fields);
 		} else if (!strcmp(key, "pii")) {
 			rc = want_pii(p, v, &s->pii);
 		} else if (!strcmp(key, "mlflow")) {
-			rc = want_string(p, v, key, &s->mlflow);
+			rc = ydoc_want_string(p, v, key, &s->mlflow);
 		} else if (!strcmp(key, "dir")) {
-			rc = want_string(p, v, key, &s->model_dir);
+			rc = ydoc_want_string(p, v, key, &s->model_dir);
 		} else if (!strcmp(key, "model")) {
-			rc = want_string(p, v, key, &s->model_name);
+			rc = ydoc_want_string(p, v, key, &s->model_name);
 		} else if (!strcmp(key, "version")) {
-			rc = want_string(p, v, key, &s->model_version);
+			rc = ydoc_want_string(p, v, key, &s->model_version);
 		} else if (!strcmp(key, "run")) {
-			rc = want_list(p, v, key, &s->run);
+			rc = ydoc_want_list(p, v, key, &s->run);
 		} else if (!strcmp(key, "timeout")) {
-			if (!scalar(v) || duration_parse(&s->timeout, scalar(v)) || s->timeout <= 0)
-				return at(p, v, "source '%s': timeout must be a duration like 30s",
-					  s->name);
+			if (!ydoc_scalar(v) || duration_parse(&s->timeout, ydoc_scalar(v)) ||
+			    s->timeout <= 0)
+				return ydoc_at(p, v, "source '%s': timeout must be a duration like 30s",
+					       s->name);
 		} else if (!strcmp(key, "kind")) {
-			rc = want_string(p, v, key, &s->kind);
+			rc = ydoc_want_string(p, v, key, &s->kind);
 		} else if (!strcmp(key, "doc-type")) {
-			rc = want_string(p, v, key, &s->doc_type);
+			rc = ydoc_want_string(p, v, key, &s->doc_type);
 		}
 		if (rc)
 			return rc;
@@ -258,41 +188,42 @@ static int parse_source(const struct parse *p, const yaml_node_t *n, struct sour
 }
 
 /* What each type cannot do without. */
-static int check_source(const struct parse *p, const yaml_node_t *n, const struct source *s)
+static int check_source(const struct ydoc *p, const yaml_node_t *n, const struct source *s)
 {
 	switch (s->type) {
 	case SOURCE_ACCESS_LOG:
 		if (!s->paths)
-			return at(p, n, "source '%s': an access-log needs 'paths'", s->name);
+			return ydoc_at(p, n, "source '%s': an access-log needs 'paths'", s->name);
 		if (s->format == LOGFMT_JSONL && !s->fields.time)
-			return at(p, n, "source '%s': a jsonl log needs 'fields' with at least "
-				  "time (e.g. {time: ts, user: user_id})", s->name);
+			return ydoc_at(p, n, "source '%s': a jsonl log needs 'fields' with at least "
+				       "time (e.g. {time: ts, user: user_id})", s->name);
 		break;
 	case SOURCE_MODEL:
 		if (!s->mlflow == !s->model_dir)
-			return at(p, n, "source '%s': a model source needs either 'mlflow' or "
-				  "'dir'", s->name);
+			return ydoc_at(p, n, "source '%s': a model source needs either 'mlflow' or "
+				       "'dir'", s->name);
 		if (s->model_dir && (!s->model_name || !s->model_version))
-			return at(p, n, "source '%s': a model 'dir' needs 'model' and 'version'",
-				  s->name);
+			return ydoc_at(p, n, "source '%s': a model 'dir' needs 'model' and 'version'",
+				       s->name);
 		break;
 	case SOURCE_CONFIG:
 	case SOURCE_DOCUMENT:
 		if (!s->paths)
-			return at(p, n, "source '%s' needs 'paths'", s->name);
+			return ydoc_at(p, n, "source '%s' needs 'paths'", s->name);
 		if (s->kind && strcmp(s->kind, "document") && strcmp(s->kind, "attestation"))
-			return at(p, n, "source '%s': kind must be document or attestation", s->name);
+			return ydoc_at(p, n, "source '%s': kind must be document or attestation",
+				       s->name);
 		break;
 	case SOURCE_COMMAND:
 		if (!s->run)
-			return at(p, n, "source '%s': a command needs 'run: [program, args...]'",
-				  s->name);
+			return ydoc_at(p, n, "source '%s': a command needs 'run: [program, args...]'",
+				       s->name);
 		break;
 	}
 	return 0;
 }
 
-static int parse_root(struct sources *out, const struct parse *p, yaml_node_t *root)
+static int parse_root(struct sources *out, const struct ydoc *p, yaml_node_t *root)
 {
 	yaml_node_t *srcs = NULL;
 	int rc;
@@ -300,67 +231,55 @@ static int parse_root(struct sources *out, const struct parse *p, yaml_node_t *r
 	if (!root)
 		return 0; /* an empty file: no sources */
 	if (root->type != YAML_MAPPING_NODE)
-		return at(p, root, "expected a map with origin, witness and sources");
+		return ydoc_at(p, root, "expected a map with origin, witness and sources");
 	for (yaml_node_pair_t *pr = root->data.mapping.pairs.start;
 	     pr < root->data.mapping.pairs.top; pr++) {
-		yaml_node_t *k = yaml_document_get_node(p->doc, pr->key);
-		yaml_node_t *v = yaml_document_get_node(p->doc, pr->value);
-		const char *key = scalar(k);
+		yaml_node_t *k = ydoc_node(p, pr->key);
+		yaml_node_t *v = ydoc_node(p, pr->value);
+		const char *key = ydoc_scalar(k);
 
 		if (key && !strcmp(key, "origin"))
-			rc = want_string(p, v, key, &out->origin);
+			rc = ydoc_want_string(p, v, key, &out->origin);
 		else if (key && !strcmp(key, "witness"))
-			rc = want_string(p, v, key, &out->witness);
+			rc = ydoc_want_string(p, v, key, &out->witness);
 		else if (key && !strcmp(key, "sources"))
 			rc = (srcs = v, 0);
 		else
-			rc = at(p, k, "unknown key '%s' (expected origin, witness, sources)",
-				key ? key : "?");
+			rc = ydoc_at(p, k, "unknown key '%s' (expected origin, witness, sources)",
+				     key ? key : "?");
 		if (rc)
 			return rc;
 	}
-	if (!srcs || (srcs->type == YAML_SCALAR_NODE && !*scalar(srcs)))
+	if (!srcs || (srcs->type == YAML_SCALAR_NODE && !*ydoc_scalar(srcs)))
 		return 0;
 	if (srcs->type != YAML_SEQUENCE_NODE)
-		return at(p, srcs, "'sources' must be a list");
+		return ydoc_at(p, srcs, "'sources' must be a list");
 	out->n = (size_t)(srcs->data.sequence.items.top - srcs->data.sequence.items.start);
 	if (out->n && !(out->v = calloc(out->n, sizeof(*out->v))))
 		return err_set(ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < out->n; i++) {
-		yaml_node_t *n = yaml_document_get_node(p->doc, srcs->data.sequence.items.start[i]);
+		yaml_node_t *n = ydoc_node(p, srcs->data.sequence.items.start[i]);
 
 		if ((rc = parse_source(p, n, &out->v[i])) || (rc = check_source(p, n, &out->v[i])))
 			return rc;
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(out->v[j].name, out->v[i].name))
-				return at(p, n, "source '%s' is defined twice (first at line %d)",
-					  out->v[i].name, out->v[j].line);
+				return ydoc_at(p, n, "source '%s' is defined twice (first at line %d)",
+					       out->v[i].name, out->v[j].line);
 	}
 	return 0;
 }
 
 int sources_parse(struct sources *out, const char *file, const char *buf, size_t len)
 {
-	struct parse p = { file, NULL };
-	yaml_parser_t parser;
-	yaml_document_t doc;
+	struct ydoc y;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if (!yaml_parser_initialize(&parser))
-		return err_set(ERR_NOMEM, "out of memory");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		rc = err_set(ERR_PARSE, "%s:%zu:%zu: %s", file, parser.problem_mark.line + 1,
-			     parser.problem_mark.column + 1,
-			     parser.problem ? parser.problem : "malformed YAML");
-		yaml_parser_delete(&parser);
+	if ((rc = ydoc_load(&y, file, buf, len, 0)))
 		return rc;
-	}
-	p.doc = &doc;
-	rc = parse_root(out, &p, yaml_document_get_root_node(&doc));
-	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
+	rc = parse_root(out, &y, ydoc_root(&y));
+	ydoc_free(&y);
 	if (rc)
 		sources_free(out);
 	return rc;

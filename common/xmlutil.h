@@ -13,6 +13,8 @@
 
 #include <libxml/tree.h>
 
+struct buf;
+
 /*
  * Read `path` (at most `cap` bytes), parse it and validate it against the
  * XSD at datadir()/`schema` (parsed once per process and kept).  On success
@@ -30,5 +32,14 @@ char *xml_attr(const xmlNode *n, const char *name);
 
 /* The element's text, runs of white space folded to one space (malloc'd). */
 char *xml_text(const xmlNode *n);
+
+/*
+ * Replace `out` with s as XML-safe UTF-8 (for a writer's text or
+ * attribute): bad sequences and characters XML 1.0 forbids become U+FFFD.
+ * With `fold`, runs of whitespace become one space and the ends are
+ * trimmed, for attributes that are one line (OSCAL strings, JUnit
+ * messages).  s may be NULL (empty).  0 or ERR_NOMEM.
+ */
+int xml_clean(struct buf *out, const char *s, bool fold);
 
 #endif

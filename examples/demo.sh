@@ -3,7 +3,8 @@
 # examples/: init a store, collect every source of auditpack.yaml (gateway and
 # nginx logs, the MLflow registry, a model directory, the gateway's
 # configuration, RBAC), keep the compliance documents, verify, assess against
-# every framework, and write and verify the audit pack.
+# every framework, write and verify the audit pack, and run the pre-release
+# gate with examples/gate-policy.yaml (the demo's findings fail it).
 # Times are pinned (AUDITPACK_NOW, --at) so the output is reproducible.
 set -eu
 AP=$(cd "$(dirname "${1:-./auditpack}")" && pwd)/$(basename "${1:-./auditpack}")
@@ -50,6 +51,13 @@ ap verify-pack "$out/audit-pack.zip" --vkey "$vkey"
 mkdir -p "$out/pack"
 (cd "$out/pack" && unzip -q -o ../audit-pack.zip)
 echo
+echo "== gate (examples/gate-policy.yaml; the demo's findings fail it: exit 1)"
+status=0
+ap gate --policy "$here/gate-policy.yaml" --at "$AUDITPACK_NOW" --release demo-1 \
+	--junit "$out/gate-junit.xml" || status=$?
+[ "$status" -eq 1 ] || { echo "demo: gate exited $status, expected 1" >&2; exit 1; }
+echo
 echo "demo store:   $store"
 echo "audit pack:   $out/audit-pack.zip"
 echo "HTML summary: $out/pack/reports/summary.html (open it in a browser)"
+echo "gate JUnit:   $out/gate-junit.xml"

@@ -332,25 +332,31 @@ int assess_run(struct assessment *out, struct store *s, const struct catalogs *c
 	struct evidence_set es = { NULL, 0 };
 	struct verify_opts vo = { NULL, 0, NULL };
 	struct verify_report vr;
+	const struct verify_report *verified = policy ? policy->verified : NULL;
+	int64_t evidence_at = policy && policy->evidence_at ? policy->evidence_at : at;
 	struct rule_ctx ctx;
 	struct buf note = BUF_INIT;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	memset(&ctx, 0, sizeof(ctx));
+	memset(&vr, 0, sizeof(vr));
 	out->at = at;
 	for (size_t i = 0; i < n; i++)
 		if (!catalogs_find(cs, frameworks[i]))
 			return err_set(ERR_USAGE, "no framework '%s' (see 'auditpack frameworks')",
 				       frameworks[i]);
-	if ((rc = store_checkpoint(s, &note, &out->cp)) || (rc = evidence_load(&es, s, at)) ||
-	    (rc = store_verify(s, &vo, &vr)))
+	if ((rc = store_checkpoint(s, &note, &out->cp)) ||
+	    (rc = evidence_load(&es, s, evidence_at)) ||
+	    (!verified && (rc = store_verify(s, &vo, &vr))))
 		goto out;
+	if (!verified)
+		verified = &vr;
 	ctx.store = s;
 	ctx.all = &es;
 	ctx.at = at;
-	ctx.store_ok = vr.nproblems == 0;
-	ctx.store_problem = vr.nproblems ? vr.problems[0].what : NULL;
+	ctx.store_ok = verified->nproblems == 0;
+	ctx.store_problem = verified->nproblems ? verified->problems[0].what : NULL;
 	out->nchecks = ks->n;
 	if (!(out->checks = calloc(ks->n + 1, sizeof(*out->checks))) ||
 	    !(out->fw = calloc((n ? n : cs->n) + 1, sizeof(*out->fw)))) {

@@ -103,6 +103,10 @@ struct assess_policy {
 	char **justification;
 	size_t nexclude;
 	int64_t max_age;          /* evidence older than this is stale; 0: none */
+	int64_t evidence_at;      /* ignore evidence collected after this (0: at),
+				   * to judge today's evidence at a later time */
+	const struct verify_report *verified; /* store_verify() already run on
+					       * this store: reuse it (NULL: verify) */
 };
 
 struct assessment {

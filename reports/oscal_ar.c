@@ -20,6 +20,7 @@
 #include "../common/err.h"
 #include "../common/hash.h"
 #include "../common/timeutil.h"
+#include "../common/xmlutil.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -84,80 +85,6 @@ static int uuid5(char out[UUID_STR], const uint8_t ns[16], const void *name, siz
 	return 0;
 }
 
-/* ---- text that is safe in XML ---- */
-
-/* One code point from UTF-8; 0xFFFD for a bad sequence.  Returns the bytes
- * consumed (at least 1; a NUL is never consumed past). */
-static size_t utf8_next(const unsigned char *p, uint32_t *cp)
-{
-	size_t n, i;
-	uint32_t v, min;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2, v = p[0] & 0x1fu, min = 0x80;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3, v = p[0] & 0x0fu, min = 0x800;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4, v = p[0] & 0x07u, min = 0x10000;
-	else {
-		*cp = 0xfffd;
-		return 1;
-	}
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80) {
-			*cp = 0xfffd;
-			return i;
-		}
-		v = v << 6 | (p[i] & 0x3fu);
-	}
-	*cp = v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) ? 0xfffd : v;
-	return n;
-}
-
-static bool xml_char(uint32_t c)
-{
-	return c == 0x9 || c == 0xa || c == 0xd || (c >= 0x20 && c <= 0xd7ff) ||
-	       (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
-}
-
-/*
- * Replace `out` with s as XML-safe UTF-8: bad sequences and characters XML
- * 1.0 forbids become U+FFFD.  With `fold`, runs of whitespace become one
- * space and the ends are trimmed, because OSCAL's string attributes are
- * one line without outer spaces.  Strings come from catalogues, checks and
- * evidence, so nothing about them is assumed.
- */
-static int clean(struct buf *out, const char *s, bool fold)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	bool space = false;
-	int rc = 0;
-
-	buf_reset(out);
-	while (*p && !rc) {
-		uint32_t c;
-		size_t n = utf8_next(p, &c);
-		bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r';
-
-		if (fold && ws) {
-			space = out->len > 0;
-		} else {
-			if (space)
-				rc = buf_append(out, " ", 1);
-			space = false;
-			if (!rc)
-				rc = c != 0xfffd && xml_char(c) ? buf_append(out, p, n) :
-								  buf_puts(out, "\xef\xbf\xbd");
-		}
-		p += n;
-	}
-	return rc ? rc : buf_append(out, "", 0);
-}
-
 /* ---- writer helpers ---- */
 
 static void check_xml(struct ar *a, int ret)
@@ -190,14 +117,14 @@ static void attr_raw(struct ar *a, const char *name, const char *value)
 /* An attribute from outside: cleaned and folded onto one line. */
 static void attr(struct ar *a, const char *name, const char *value)
 {
-	if (a->rc || (a->rc = clean(&a->tmp, value, true)))
+	if (a->rc || (a->rc = xml_clean(&a->tmp, value, true)))
 		return;
 	attr_raw(a, name, a->tmp.data);
 }
 
 static void text(struct ar *a, const char *s, bool fold)
 {
-	if (a->rc || (a->rc = clean(&a->tmp, s, fold)))
+	if (a->rc || (a->rc = xml_clean(&a->tmp, s, fold)))
 		return;
 	check_xml(a, xmlTextWriterWriteString(a->w, (const xmlChar *)a->tmp.data));
 }
@@ -238,7 +165,7 @@ static void para(struct ar *a, const char *name, const char *s)
  * (OSCAL values are never empty). */
 static void prop(struct ar *a, const char *name, const char *value)
 {
-	if (a->rc || (a->rc = clean(&a->tmp, value, true)) || !a->tmp.len)
+	if (a->rc || (a->rc = xml_clean(&a->tmp, value, true)) || !a->tmp.len)
 		return;
 	start(a, "prop");
 	attr_raw(a, "name", name);
@@ -571,7 +498,7 @@ static void write_finding(struct ar *a, const struct framework_result *fr,
 
 	start(a, "finding");
 	uuid_attr(a, "uuid", false, "finding", fr->cat->framework, c->id);
-	if (!a->rc && !(a->rc = clean(&a->msg, c->label ? c->label : c->id, true)))
+	if (!a->rc && !(a->rc = xml_clean(&a->msg, c->label ? c->label : c->id, true)))
 		a->rc = buf_printf(&a->msg, ": %s", c->title ? c->title : "");
 	if (!a->rc)
 		title(a, a->msg.data);
@@ -715,7 +642,7 @@ static void resource_catalog(struct ar *a, const struct catalog *cat)
 	title(a, cat->title ? cat->title : cat->framework);
 	prop(a, "framework", cat->framework);
 	prop(a, "catalog-version", cat->version);
-	if (!a->rc && !(a->rc = clean(&a->tmp, cat->source, true)) && a->tmp.len) {
+	if (!a->rc && !(a->rc = xml_clean(&a->tmp, cat->source, true)) && a->tmp.len) {
 		start(a, "citation");
 		elem(a, "text", cat->source);
 		end(a);

@@ -52,6 +52,37 @@ make_store() {
 	"$AP" -q collect file --kind attestation "$WORK/docs/doc6.txt" || die "collect 3 failed"
 }
 
+# A small AI deployment in a fresh store, as of $DEPLOY_T0: 24 h of gateway
+# log ($WORK/gw.jsonl: a request every 6 minutes from 7 users, all to model
+# credit-risk-llm v3) and that model's directory ($WORK/model) with its
+# digests.  At $DEPLOY_T0 its logs are fresh and attributed and the model
+# is registered; the log covers one day only (continuity and retention
+# fail) and no configuration, RBAC snapshot, document or production stage
+# is collected (those checks are missing or fail).  `gw PATH` collects more
+# of the gateway log the same way.
+DEPLOY_T0=2026-11-27T06:00:00Z
+gw() { "$AP" -q collect logs --format jsonl --name gateway --field time=ts --field user=user \
+	--field model=model --field version=version --field status=status "$@"; }
+make_deployment() { # [ORIGIN]
+	rm -rf "$AUDITPACK_STORE"
+	AUDITPACK_NOW=$DEPLOY_T0 "$AP" -q init --origin "${1:-test.example/deployment}" ||
+		die "init failed"
+	python3 - "$WORK/gw.jsonl" <<'PY'
+import json, sys
+with open(sys.argv[1], "w") as f:
+    for i in range(240):  # one request every 6 minutes for the 24 h before T0
+        f.write(json.dumps({"ts": "2026-11-%02dT%02d:%02d:00Z" % (26 + (6 + i // 10) // 24, (6 + i // 10) % 24, (i % 10) * 6),
+                            "user": "u%d" % (i % 7), "model": "credit-risk-llm", "version": "3",
+                            "status": 200}) + "\n")
+PY
+	mkdir -p "$WORK/model"
+	printf '{"model_type": "mistral", "architectures": ["MistralForCausalLM"]}\n' >"$WORK/model/config.json"
+	head -c 4096 /dev/urandom >"$WORK/model/weights.bin"
+	AUDITPACK_NOW=$DEPLOY_T0 gw "$WORK/gw.jsonl" || die "collect gateway"
+	AUDITPACK_NOW=$DEPLOY_T0 "$AP" -q collect model --dir "$WORK/model" --name credit-risk-llm \
+		--version 3 --source weights || die "collect model"
+}
+
 db() { sqlite3 "$AUDITPACK_STORE/evidence.db" "$@"; }
 
 checkpoint_of() { "$AP" checkpoint; }

@@ -3,26 +3,9 @@
 # stale; bad check files and hostile catalogues are refused
 # (issue 4, "It must show" 3, 4 and 5).
 . "$TESTS/cli/lib.sh"
-export AUDITPACK_NOW=2026-11-27T06:00:00Z
-"$AP" -q init --origin test.example/assess
-T0=2026-11-27T06:00:00Z
-
-# A small deployment: gateway log, a model directory with its digests.
-python3 - "$WORK/gw.jsonl" <<'PY'
-import json, sys
-with open(sys.argv[1], "w") as f:
-    for i in range(240):  # one request every 6 minutes for the 24 h before T0
-        f.write(json.dumps({"ts": "2026-11-%02dT%02d:%02d:00Z" % (26 + (6 + i // 10) // 24, (6 + i // 10) % 24, (i % 10) * 6),
-                            "user": "u%d" % (i % 7), "model": "credit-risk-llm", "version": "3",
-                            "status": 200}) + "\n")
-PY
-mkdir -p "$WORK/model"
-printf '{"model_type": "mistral", "architectures": ["MistralForCausalLM"]}\n' >"$WORK/model/config.json"
-head -c 4096 /dev/urandom >"$WORK/model/weights.bin"
-gw() { "$AP" -q collect logs --format jsonl --name gateway --field time=ts --field user=user \
-	--field model=model --field version=version --field status=status "$@"; }
-gw "$WORK/gw.jsonl" || die "collect gateway"
-"$AP" -q collect model --dir "$WORK/model" --name credit-risk-llm --version 3 --source weights || die "collect model"
+export AUDITPACK_NOW=$DEPLOY_T0
+make_deployment test.example/assess
+T0=$DEPLOY_T0
 
 assess() { "$AP" assess --at "$1" --json >"$WORK/a.json" || die "assess"; }
 # check_status CHECK -> the check's status; controls_of CHECK STATUS -> "fw:label" lines

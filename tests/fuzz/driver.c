@@ -23,6 +23,10 @@ static const char *const seeds[] = {
 	"\x04" "Zm9vYmFy",
 	"\x05" "2026-11-29T11:30:00.123+05:30",
 	"\x06" "15m",
+	"\x07" "frameworks: [iso27001, eu-ai-act]\nrequire: [\"hipaa:164.312(b)\", gdpr:art-32]\n"
+	"exclude:\n  - control: \"iso27001:A.7.4\"\n    justification: >\n      no premises\n"
+	"  - {control: eu-ai-act:art-5, justification: \"none\"}\n"
+	"fail-on: [fail, stale, missing, manual]\nmax-age: 7d\nwarn-before: 12h\n",
 };
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;

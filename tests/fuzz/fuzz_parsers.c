@@ -1,7 +1,9 @@
 /*
  * Fuzz target for every parser of untrusted text in store/ and common/:
  * signed notes, checkpoints, leaf texts, verifier keys, base64, times and
- * durations.  The first byte picks the parser; the rest is its input.
+ * durations; and the gate policy (YAML, checked against the built-in
+ * catalogues when they are found: run from the source tree).  The first
+ * byte picks the parser; the rest is its input.
  *
  * libFuzzer:  clang -fsanitize=fuzzer,address,undefined ... (make fuzz)
  * otherwise:  tests/fuzz/driver.c runs it on seeds and random mutations.
@@ -12,10 +14,29 @@
 
 #include "../../common/encode.h"
 #include "../../common/timeutil.h"
+#include "../../controls/catalog.h"
+#include "../../mappings/policy.h"
 #include "../../store/entry.h"
 #include "../../store/note.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* Loaded once and kept (reachable, so not a leak). */
+static struct catalogs cs;
+
+static void policy(const uint8_t *data, size_t size)
+{
+	static int loaded;
+	struct gate_policy p;
+
+	if (!loaded++) {
+		setenv("AUDITPACK_DATA", ".", 0);
+		if (catalogs_load(&cs, NULL))
+			memset(&cs, 0, sizeof(cs));
+	}
+	if (policy_parse(&p, &cs, "fuzz.yaml", (const char *)data, size) == 0)
+		policy_free(&p);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -37,7 +58,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = '\0';
-	switch (data[0] % 7) {
+	switch (data[0] % 8) {
 	case 0:
 		if (note_parse(&n, (const char *)data + 1, size - 1) == 0)
 			checkpoint_parse(&cp, n.text, n.text_len);
@@ -61,6 +82,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 6:
 		duration_parse(&t, s);
+		break;
+	case 7:
+		policy(data + 1, size - 1);
 		break;
 	}
 	free(s);

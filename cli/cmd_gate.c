@@ -1,0 +1,303 @@
+#include "cli.h"
+#include "../common/err.h"
+#include "../common/fsutil.h"
+#include "../common/json.h"
+#include "../common/timeutil.h"
+#include "../controls/catalog.h"
+#include "../mappings/checks.h"
+#include "../mappings/gate.h"
+#include "../mappings/policy.h"
+#include "../reports/junit.h"
+
+#include <getopt.h>
+#include <limits.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EM_DASH "\xe2\x80\x94"
+
+const char help_gate[] =
+	"usage: auditpack gate [--policy FILE] [--framework FW,...] [--junit FILE]\n"
+	"                      [--at TIME] [--release ID]\n"
+	"\n"
+	"Pre-release gate.  Verify the store first (a store that does not verify\n"
+	"fails the gate before anything is judged), judge every control the policy\n"
+	"puts in scope, print one FAIL line per control whose status the policy\n"
+	"fails on and one WARN line per control that would fail within warn-before,\n"
+	"record the decision as a signed gate-decision entry (carrying the policy),\n"
+	"and exit 0 when the gate passes, 1 when it fails.\n"
+	"  --policy FILE       the policy (YAML): frameworks, require, exclude (with a\n"
+	"                      justification each), fail-on, max-age, warn-before;\n"
+	"                      see examples/gate-policy.yaml\n"
+	"  --framework FW,...  judge every control of these frameworks; replaces the\n"
+	"                      policy's frameworks.  Without --policy it is required\n"
+	"                      and the defaults apply: fail-on [fail, stale, missing]\n"
+	"  --junit FILE        also write JUnit XML for CI: one testsuite per framework,\n"
+	"                      one testcase per control, a <failure> per failing control\n"
+	"  --at TIME           judge as of TIME (RFC 3339): evidence collected later is\n"
+	"                      ignored and freshness is judged then; default now\n"
+	"  --release ID        what is being released (a commit, a tag): the subject of\n"
+	"                      the decision entry\n"
+	"With -q nothing is printed when the gate passes.\n"
+	"exit status: 0 passed, 1 failed or the store does not verify, 2 usage,\n"
+	"3 error (a bad policy is named by file:line:column), 4 store locked\n";
+
+struct gate_args {
+	const char *policy;
+	char *frameworks;
+	const char *junit;
+	const char *release;
+	int64_t at;
+};
+
+/* The decision's attrs are JSON: names going into them must be UTF-8. */
+static bool is_utf8(const char *s)
+{
+	json_t *j = json_string(s);
+
+	json_decref(j);
+	return j != NULL;
+}
+
+static int parse_args(int argc, char **argv, struct gate_args *a)
+{
+	static const struct option opts[] = {
+		{ "policy", required_argument, NULL, 'p' },
+		{ "framework", required_argument, NULL, 'f' },
+		{ "junit", required_argument, NULL, 'j' },
+		{ "at", required_argument, NULL, 'a' },
+		{ "release", required_argument, NULL, 'r' },
+		{ 0, 0, 0, 0 },
+	};
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	a->at = time_now();
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'p': a->policy = optarg; break;
+		case 'f': a->frameworks = optarg; break;
+		case 'j': a->junit = optarg; break;
+		case 'r': a->release = optarg; break;
+		case 'a':
+			if (time_parse(&a->at, optarg))
+				return cli_usage("gate", "--at: %s", err_msg());
+			break;
+		default: return cli_usage("gate", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage("gate", "unexpected argument '%s'", argv[optind]);
+	if (!a->policy && !a->frameworks)
+		return cli_usage("gate", "give --policy FILE or --framework FW,...");
+	if (a->release && (!entry_field_valid(a->release) || !is_utf8(a->release)))
+		return cli_usage("gate", "--release: an id of 1 to %d bytes of UTF-8 without "
+				 "control characters", ENTRY_FIELD_MAX);
+	if (a->policy && !is_utf8(a->policy))
+		return cli_usage("gate", "--policy: the file name must be UTF-8");
+	return EXIT_OK;
+}
+
+/* The policy file, or the default one for --framework; --framework
+ * replaces a policy's frameworks. */
+static int load_policy(const struct gate_args *a, const struct catalogs *cs,
+		       struct gate_policy *out)
+{
+	char **fws = NULL;
+	size_t n = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (a->frameworks && !(fws = cli_split_commas(a->frameworks, &n)))
+		return err_set(ERR_NOMEM, "out of memory");
+	if (!a->policy)
+		rc = policy_default(out, cs, fws, n);
+	else if (!(rc = policy_load(out, cs, a->policy)) && fws)
+		rc = policy_set_frameworks(out, cs, fws, n);
+	if (!rc)
+		rc = policy_check_scope(out);
+	free(fws);
+	return rc;
+}
+
+/* Verify the store (and against its witness) before anything is judged.
+ * *bad: it did not verify (the problems are printed). */
+static int verify_first(struct cli *cli, struct store *s, struct verify_report *r, bool *bad)
+{
+	char witness[PATH_MAX];
+	int rc;
+
+	if ((rc = cli_verify(cli, s, NULL, NULL, r, witness)))
+		return rc;
+	if ((*bad = r->nproblems > 0))
+		printf("gate: FAILED: the evidence store does not verify\n");
+	return 0;
+}
+
+/* Text from evidence on a terminal: no control characters. */
+static void put_text(const char *s)
+{
+	for (; s && *s; s++)
+		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
+}
+
+static void print_line(const char *tag, const struct gate_item *it, const char *status,
+		       const char *reason)
+{
+	printf("%s %s:", tag, it->cat->framework);
+	put_text(it->now->control->label);
+	putchar(' ');
+	put_text(it->now->control->title);
+	printf(" " EM_DASH " %s", status);
+	if (reason) {
+		fputs(": ", stdout);
+		put_text(reason);
+	}
+	putchar('\n');
+}
+
+static int print_items(const struct cli *cli, const struct gate_result *g)
+{
+	struct buf w = BUF_INIT;
+	int rc = 0;
+
+	for (size_t i = 0; i < g->n; i++)
+		if (g->v[i].fails)
+			print_line("FAIL", &g->v[i], status_name(g->v[i].now->status),
+				   g->v[i].now->reason);
+	for (size_t i = 0; i < g->n && !cli->quiet && !rc; i++)
+		if (g->v[i].warns && !(rc = gate_warning_text(&w, g, &g->v[i])))
+			print_line("WARN", &g->v[i], w.data, NULL);
+	buf_free(&w);
+	return rc;
+}
+
+static int write_junit(const char *path, const struct gate_result *g)
+{
+	struct buf x = BUF_INIT;
+	int rc;
+
+	if (!(rc = report_junit(&x, g)))
+		rc = fs_write_replace(path, x.data, x.len, 0644);
+	buf_free(&x);
+	return rc ? err_wrap(rc, "--junit") : 0;
+}
+
+/* Append the gate-decision entry and commit (signs a checkpoint). */
+static int record(struct store *s, const struct gate_result *g, const char *release,
+		  uint64_t *index)
+{
+	struct buf attrs = BUF_INIT;
+	struct entry_input in;
+	json_t *a = gate_decision_attrs(g, release);
+	int rc;
+
+	if (!a || (rc = json_stable(&attrs, a))) {
+		json_decref(a);
+		return err_set(ERR_NOMEM, "out of memory");
+	}
+	json_decref(a);
+	memset(&in, 0, sizeof(in));
+	in.kind = "gate-decision";
+	in.source = "gate";
+	in.subject = release;
+	in.eff_from = in.eff_to = in.collected = time_now();
+	in.attrs = attrs.data;
+	in.attrs_len = attrs.len;
+	in.payload = g->policy->raw.data ? g->policy->raw.data : "";
+	in.payload_len = g->policy->raw.len;
+	if (!(rc = store_begin(s)) && !(rc = store_append(s, &in, index)))
+		rc = store_commit(s);
+	buf_free(&attrs);
+	return rc;
+}
+
+static const char *plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+static void print_summary(const struct gate_result *g, uint64_t index)
+{
+	static const enum status order[] = { ST_FAIL, ST_STALE, ST_MISSING, ST_MANUAL };
+	const char *sep = " (";
+
+	if (gate_passed(g)) {
+		printf("gate: passed: %zu %s in scope, %zu excluded, %zu %s; ", g->n,
+		       plural(g->n, "control", "controls"), g->nexcluded, g->nwarn,
+		       plural(g->nwarn, "warning", "warnings"));
+	} else {
+		printf("gate: FAILED: %zu of %zu %s %s the policy", g->nfail, g->n,
+		       plural(g->n, "control", "controls"), plural(g->nfail, "fails", "fail"));
+		for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+			if (g->fail_counts[order[i]]) {
+				printf("%s%" PRIu64 " %s", sep, g->fail_counts[order[i]],
+				       status_name(order[i]));
+				sep = ", ";
+			}
+		printf("); ");
+		if (g->nwarn)
+			printf("%zu %s; ", g->nwarn, plural(g->nwarn, "warning", "warnings"));
+	}
+	printf("decision recorded as entry %" PRIu64 "\n", index);
+}
+
+/* Judge, report, record: under the store's lock, on a verified store. */
+static int judge(struct cli *cli, const struct gate_args *a, const struct catalogs *cs,
+		 const struct checkset *ks, const struct gate_policy *p, struct store *s,
+		 const struct verify_report *vr)
+{
+	struct gate_result g;
+	uint64_t index;
+	int rc;
+
+	if ((rc = gate_run(&g, s, cs, ks, p, a->at, vr)))
+		return cli_fail(rc);
+	if ((!a->junit || !(rc = write_junit(a->junit, &g))) &&
+	    !(rc = record(s, &g, a->release, &index))) {
+		if (!gate_passed(&g) || !cli->quiet)
+			rc = print_items(cli, &g);
+		if (!rc && (!gate_passed(&g) || !cli->quiet))
+			print_summary(&g, index);
+	}
+	if (!rc)
+		rc = gate_passed(&g) ? EXIT_OK : EXIT_VERDICT;
+	else
+		rc = cli_fail(rc);
+	gate_free(&g);
+	return rc;
+}
+
+int cmd_gate(int argc, char **argv, struct cli *cli)
+{
+	struct gate_args a;
+	struct catalogs cs = { NULL, 0 };
+	struct checkset ks = { NULL, 0, NULL, 0 };
+	struct gate_policy p;
+	struct verify_report vr;
+	struct store *s = NULL;
+	bool bad = false;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	memset(&vr, 0, sizeof(vr));
+	if ((rc = parse_args(argc, argv, &a)))
+		return rc;
+	/* Everything that can be wrong with the input first: nothing is
+	 * locked or recorded for a bad policy. */
+	if ((rc = cli_load_catalogs(cli, &cs)) || (rc = load_policy(&a, &cs, &p)) ||
+	    (rc = cli_load_checks(cli, &cs, NULL, &ks)) ||
+	    (rc = cli_open_store(cli, STORE_WRITE, &s)) || (rc = verify_first(cli, s, &vr, &bad))) {
+		rc = cli_fail(rc);
+		goto out;
+	}
+	rc = bad ? EXIT_VERDICT : judge(cli, &a, &cs, &ks, &p, s, &vr);
+out:
+	verify_report_free(&vr);
+	store_close(s);
+	checks_free(&ks);
+	policy_free(&p);
+	catalogs_free(&cs);
+	return rc;
+}
