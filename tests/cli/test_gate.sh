@@ -297,6 +297,16 @@ for e in v:
 PY
 ok "list --kind gate-decision --json shows every decision, passes and failures, with verdict, policy_sha256, failing"
 expect_exit 0 "verify passes after the decisions" -- "$AP" verify
+last=$("$AP" list --kind gate-decision --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["index"])')
+expect_exit 0 "the next pack" -- "$AP" pack --framework iso27001 -o "$WORK/after-gate.zip"
+expect_exit 0 "verifies" -- "$AP" verify-pack "$WORK/after-gate.zip"
+unzip -p "$WORK/after-gate.zip" "evidence/$last.leaf" | grep -qx "kind gate-decision" ||
+	die "the pack lacks the last gate decision's leaf"
+unzip -p "$WORK/after-gate.zip" "evidence/$last.attrs.json" | grep -q '"policy_sha256"' ||
+	die "the pack lacks the decision's attrs"
+unzip -p "$WORK/after-gate.zip" "evidence/$last.payload" | cmp -s - <("$AP" show "$last" --payload) ||
+	die "the pack's copy of the decision's policy differs"
+ok "the last gate decision (entry $last) is in the next pack with its policy, and the pack verifies"
 
 # 8. A tampered store fails the gate before anything is judged.
 cp -r "$AUDITPACK_STORE" "$WORK/pristine"
