@@ -8,6 +8,15 @@ for i in $(seq 1 120); do
 	head -c 40000 /dev/urandom >"$WORK/many/f$i"
 done
 files=("$WORK"/many/f*)
+
+# kill_within PID MS: SIGKILL the background run PID at a random moment
+# within MS milliseconds, and reap it.
+kill_within() {
+	local pid=$1 ms=$((RANDOM % $2))
+	sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
+	kill -9 "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
 n=${#files[@]}
 # Kill at a random moment within half the time one whole run takes here, so
 # most kills land inside the run (opening, reading, appending, committing).
@@ -19,11 +28,7 @@ all=0 none=0
 RANDOM=4242
 for t in $(seq 1 "$tries"); do
 	"$AP" -q collect file --name "run$t" "${files[@]}" &
-	pid=$!
-	ms=$((RANDOM % window_ms))
-	sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
-	kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	kill_within $! "$window_ms"
 	got=$(db "SELECT count(*) FROM entries WHERE source = 'run$t'")
 	case "$got" in
 	0) none=$((none + 1)) ;;
@@ -56,11 +61,7 @@ done_n=0 none_n=0
 for t in $(seq 1 "${KILL_TRIES_ERASE:-10}"); do
 	rm -rf "$AUDITPACK_STORE"; cp -r "$WORK/erase-pristine" "$AUDITPACK_STORE"
 	"$AP" -q erase --subject u-0007 --reason "try $t" &
-	pid=$!
-	ms=$((RANDOM % window_ms))
-	sleep "$((ms / 1000)).$(printf '%03d' $((ms % 1000)))"
-	kill -9 "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	kill_within $! "$window_ms"
 	tomb=$(db "SELECT count(*) FROM entries WHERE kind = 'tombstone'")
 	erased=$(db "SELECT count(*) FROM entries WHERE erased = 1")
 	case "$tomb:$erased" in
