@@ -209,3 +209,87 @@ int xml_clean(struct buf *out, const char *s, bool fold)
 	}
 	return rc ? rc : buf_append(out, "", 0);
 }
+
+/* ---- struct xml_writer ---- */
+
+/* libxml2's writer returns -1 on failure, which is a failed allocation or
+ * write into our memory buffer. */
+static void xw_check(struct xml_writer *xw, int ret)
+{
+	if (ret < 0 && !xw->rc)
+		xw->rc = err_set(ERR_NOMEM, "cannot write the %s: libxml2 writer failed",
+				 xw->what);
+}
+
+int xw_open(struct xml_writer *xw, const char *what)
+{
+	*xw = (struct xml_writer){ .what = what };
+	if (!(xw->doc = xmlBufferCreate()) || !(xw->w = xmlNewTextWriterMemory(xw->doc, 0)))
+		return xw->rc = err_set(ERR_NOMEM, "out of memory");
+	xw_check(xw, xmlTextWriterSetIndent(xw->w, 1));
+	xw_check(xw, xmlTextWriterSetIndentString(xw->w, (const xmlChar *)"  "));
+	if (!xw->rc)
+		xw_check(xw, xmlTextWriterStartDocument(xw->w, NULL, "UTF-8", NULL));
+	return xw->rc;
+}
+
+int xw_close(struct xml_writer *xw, struct buf *out)
+{
+	int rc;
+
+	if (!xw->rc && xw->w)
+		xw_check(xw, xmlTextWriterEndDocument(xw->w));
+	xmlFreeTextWriter(xw->w); /* flushes into doc */
+	xw->w = NULL;
+	rc = xw->rc ? xw->rc : buf_append(out, xmlBufferContent(xw->doc),
+					  (size_t)xmlBufferLength(xw->doc));
+	if (!rc && (out->len == 0 || out->data[out->len - 1] != '\n'))
+		rc = buf_append(out, "\n", 1);
+	xmlBufferFree(xw->doc);
+	xw->doc = NULL;
+	buf_free(&xw->tmp);
+	return rc;
+}
+
+void xw_start(struct xml_writer *xw, const char *name)
+{
+	if (!xw->rc)
+		xw_check(xw, xmlTextWriterStartElement(xw->w, (const xmlChar *)name));
+}
+
+void xw_end(struct xml_writer *xw)
+{
+	if (!xw->rc)
+		xw_check(xw, xmlTextWriterEndElement(xw->w));
+}
+
+void xw_attr_raw(struct xml_writer *xw, const char *name, const char *value)
+{
+	if (!xw->rc)
+		xw_check(xw, xmlTextWriterWriteAttribute(xw->w, (const xmlChar *)name,
+							 (const xmlChar *)value));
+}
+
+void xw_attr(struct xml_writer *xw, const char *name, const char *value)
+{
+	if (xw->rc || (xw->rc = xml_clean(&xw->tmp, value, true)))
+		return;
+	xw_attr_raw(xw, name, xw->tmp.data);
+}
+
+static void xw_text_fold(struct xml_writer *xw, const char *s, bool fold)
+{
+	if (xw->rc || (xw->rc = xml_clean(&xw->tmp, s, fold)))
+		return;
+	xw_check(xw, xmlTextWriterWriteString(xw->w, (const xmlChar *)xw->tmp.data));
+}
+
+void xw_text(struct xml_writer *xw, const char *s)
+{
+	xw_text_fold(xw, s, false);
+}
+
+void xw_text_line(struct xml_writer *xw, const char *s)
+{
+	xw_text_fold(xw, s, true);
+}

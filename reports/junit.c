@@ -11,57 +11,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/xmlwriter.h>
-
-/* The writer carries the first error, as in oscal_ar.c. */
+/* xw carries the first error (xmlutil.h), as in oscal_ar.c. */
 struct jw {
-	xmlTextWriterPtr w;
-	int rc;
+	struct xml_writer xw;
 	const struct gate_result *g;
 	struct buf msg; /* text being composed */
-	struct buf tmp; /* cleaned text */
 };
-
-static void check_xml(struct jw *j, int ret)
-{
-	if (ret < 0 && !j->rc)
-		j->rc = err_set(ERR_NOMEM, "cannot write the JUnit report: libxml2 writer failed");
-}
-
-static void start(struct jw *j, const char *name)
-{
-	if (!j->rc)
-		check_xml(j, xmlTextWriterStartElement(j->w, (const xmlChar *)name));
-}
-
-static void end(struct jw *j)
-{
-	if (!j->rc)
-		check_xml(j, xmlTextWriterEndElement(j->w));
-}
-
-/* An attribute: one line, XML-safe. */
-static void attr(struct jw *j, const char *name, const char *value)
-{
-	if (j->rc || (j->rc = xml_clean(&j->tmp, value, true)))
-		return;
-	check_xml(j, xmlTextWriterWriteAttribute(j->w, (const xmlChar *)name,
-						 (const xmlChar *)j->tmp.data));
-}
 
 static void attr_u64(struct jw *j, const char *name, uint64_t v)
 {
 	char s[24];
 
 	snprintf(s, sizeof(s), "%" PRIu64, v);
-	attr(j, name, s);
-}
-
-static void text(struct jw *j, const char *s)
-{
-	if (j->rc || (j->rc = xml_clean(&j->tmp, s, false)))
-		return;
-	check_xml(j, xmlTextWriterWriteString(j->w, (const xmlChar *)j->tmp.data));
+	xw_attr(&j->xw, name, s);
 }
 
 /* Compose into j->msg (replacing it). */
@@ -73,23 +35,23 @@ static void msg(struct jw *j, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	if (j->rc)
+	if (j->xw.rc)
 		return;
 	va_start(ap, fmt);
 	n = vasprintf(&s, fmt, ap);
 	va_end(ap);
 	buf_reset(&j->msg);
 	if (n < 0 || buf_puts(&j->msg, s))
-		j->rc = err_set(ERR_NOMEM, "out of memory");
+		j->xw.rc = err_set(ERR_NOMEM, "out of memory");
 	free(s);
 }
 
 static void property(struct jw *j, const char *name, const char *value)
 {
-	start(j, "property");
-	attr(j, "name", name);
-	attr(j, "value", value);
-	end(j);
+	xw_start(&j->xw, "property");
+	xw_attr(&j->xw, "name", name);
+	xw_attr(&j->xw, "value", value);
+	xw_end(&j->xw);
 }
 
 static void properties(struct jw *j)
@@ -100,13 +62,13 @@ static void properties(struct jw *j)
 	time_format(at, g->at);
 	b64_encode(root, g->now.cp.root, MERKLE_HASH);
 	snprintf(size, sizeof(size), "%" PRIu64, g->now.cp.size);
-	start(j, "properties");
+	xw_start(&j->xw, "properties");
 	property(j, "at", at);
 	property(j, "policy", g->policy->file ? g->policy->file : "(default policy)");
 	property(j, "policy_sha256", g->policy_sha256);
 	property(j, "checkpoint_size", size);
 	property(j, "checkpoint_root", root);
-	end(j);
+	xw_end(&j->xw);
 }
 
 /* The failure's text: the reason, each mapped check, the evidence. */
@@ -133,9 +95,9 @@ static void failure_body(struct jw *j, const struct gate_item *it)
 	if (!rc && json_array_size(ev))
 		rc = buf_puts(&j->msg, " (auditpack show INDEX)\n");
 	json_decref(ev);
-	if (rc && !j->rc)
-		j->rc = err_set(ERR_NOMEM, "out of memory");
-	text(j, j->msg.data);
+	if (rc && !j->xw.rc)
+		j->xw.rc = err_set(ERR_NOMEM, "out of memory");
+	xw_text(&j->xw, j->msg.data);
 }
 
 static void testcase(struct jw *j, const struct gate_item *it)
@@ -143,32 +105,32 @@ static void testcase(struct jw *j, const struct gate_item *it)
 	const struct control *c = it->now->control;
 	const char *st = status_name(it->now->status);
 
-	start(j, "testcase");
-	attr(j, "classname", it->cat->framework);
+	xw_start(&j->xw, "testcase");
+	xw_attr(&j->xw, "classname", it->cat->framework);
 	msg(j, "%s %s", c->label, c->title);
-	attr(j, "name", j->msg.data);
+	xw_attr(&j->xw, "name", j->msg.data);
 	if (it->fails) {
-		start(j, "failure");
+		xw_start(&j->xw, "failure");
 		msg(j, "%s: %s", st, it->now->reason);
-		attr(j, "message", j->msg.data);
-		attr(j, "type", st);
+		xw_attr(&j->xw, "message", j->msg.data);
+		xw_attr(&j->xw, "type", st);
 		failure_body(j, it);
-		end(j);
+		xw_end(&j->xw);
 	} else if (it->now->status == ST_NA) {
-		start(j, "skipped");
+		xw_start(&j->xw, "skipped");
 		msg(j, "excluded: %s", it->now->reason);
-		attr(j, "message", j->msg.data);
-		end(j);
+		xw_attr(&j->xw, "message", j->msg.data);
+		xw_end(&j->xw);
 	}
 	if (it->warns) {
-		start(j, "system-out");
-		if (!j->rc && gate_warning_text(&j->msg, j->g, it))
-			j->rc = err_set(ERR_NOMEM, "out of memory");
-		text(j, "WARN ");
-		text(j, j->msg.data);
-		end(j);
+		xw_start(&j->xw, "system-out");
+		if (!j->xw.rc && gate_warning_text(&j->msg, j->g, it))
+			j->xw.rc = err_set(ERR_NOMEM, "out of memory");
+		xw_text(&j->xw, "WARN ");
+		xw_text(&j->xw, j->msg.data);
+		xw_end(&j->xw);
 	}
-	end(j);
+	xw_end(&j->xw);
 }
 
 /* One <testsuite> for the items [from, to) of one framework. */
@@ -181,8 +143,8 @@ static void testsuite(struct jw *j, size_t from, size_t to)
 		fails += v[i].fails;
 		skipped += v[i].now->status == ST_NA;
 	}
-	start(j, "testsuite");
-	attr(j, "name", v[from].cat->framework);
+	xw_start(&j->xw, "testsuite");
+	xw_attr(&j->xw, "name", v[from].cat->framework);
 	attr_u64(j, "tests", to - from);
 	attr_u64(j, "failures", fails);
 	attr_u64(j, "errors", 0);
@@ -190,52 +152,36 @@ static void testsuite(struct jw *j, size_t from, size_t to)
 	properties(j);
 	for (size_t i = from; i < to; i++)
 		testcase(j, &v[i]);
-	end(j);
+	xw_end(&j->xw);
 }
 
 static void write_document(struct jw *j)
 {
 	const struct gate_result *g = j->g;
 
-	check_xml(j, xmlTextWriterSetIndent(j->w, 1));
-	check_xml(j, xmlTextWriterSetIndentString(j->w, (const xmlChar *)"  "));
-	if (!j->rc)
-		check_xml(j, xmlTextWriterStartDocument(j->w, NULL, "UTF-8", NULL));
-	start(j, "testsuites");
-	attr(j, "name", "auditpack gate");
+	xw_start(&j->xw, "testsuites");
+	xw_attr(&j->xw, "name", "auditpack gate");
 	attr_u64(j, "tests", g->n);
 	attr_u64(j, "failures", g->nfail);
 	attr_u64(j, "errors", 0);
 	attr_u64(j, "skipped", g->nexcluded);
-	for (size_t i = 0, from = 0; i <= g->n && !j->rc; i++)
+	for (size_t i = 0, from = 0; i <= g->n && !j->xw.rc; i++)
 		if (i == g->n || g->v[i].cat != g->v[from].cat) {
 			if (i > from)
 				testsuite(j, from, i);
 			from = i;
 		}
-	end(j);
-	if (!j->rc)
-		check_xml(j, xmlTextWriterEndDocument(j->w));
+	xw_end(&j->xw);
 }
 
 int report_junit(struct buf *out, const struct gate_result *g)
 {
 	struct jw j = { .g = g };
-	xmlBufferPtr xb = NULL;
 	int rc;
 
-	if (!(xb = xmlBufferCreate()) || !(j.w = xmlNewTextWriterMemory(xb, 0))) {
-		rc = err_set(ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	write_document(&j);
-	xmlFreeTextWriter(j.w); /* flushes into xb */
-	rc = j.rc ? j.rc : buf_append(out, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
-	if (!rc && (out->len == 0 || out->data[out->len - 1] != '\n'))
-		rc = buf_append(out, "\n", 1);
-out:
-	xmlBufferFree(xb);
+	if (!xw_open(&j.xw, "JUnit report"))
+		write_document(&j);
+	rc = xw_close(&j.xw, out);
 	buf_free(&j.msg);
-	buf_free(&j.tmp);
 	return rc;
 }

@@ -28,7 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/xmlwriter.h>
 #include <openssl/evp.h>
 
 #define OSCAL_NS "http://csrc.nist.gov/ns/oscal/1.0"
@@ -44,14 +43,13 @@ static const uint8_t uuid_ns[16] = {
 };
 
 /* The writer carries the first error, so the document is a flat list of
- * calls, as in html.c. */
+ * calls, as in html.c.  xw.tmp is also the helpers' scratch (cleaned text,
+ * UUID names, hrefs). */
 struct ar {
-	xmlTextWriterPtr w;
-	int rc;
+	struct xml_writer xw;
 	const struct report_ctx *r;
 	struct buf base; /* "auditpack:<origin>:<root b64>:<at>" */
 	struct buf msg;  /* text being composed for an element */
-	struct buf tmp;  /* scratch of the helpers: cleaned text, UUID names */
 };
 
 /* A sorted set of entry indices. */
@@ -87,62 +85,20 @@ static int uuid5(char out[UUID_STR], const uint8_t ns[16], const void *name, siz
 
 /* ---- writer helpers ---- */
 
-static void check_xml(struct ar *a, int ret)
-{
-	if (ret < 0 && !a->rc)
-		a->rc = err_set(ERR_NOMEM, "cannot write the OSCAL assessment results: "
-				"libxml2 writer failed");
-}
-
-static void start(struct ar *a, const char *name)
-{
-	if (!a->rc)
-		check_xml(a, xmlTextWriterStartElement(a->w, (const xmlChar *)name));
-}
-
-static void end(struct ar *a)
-{
-	if (!a->rc)
-		check_xml(a, xmlTextWriterEndElement(a->w));
-}
-
-/* An attribute whose value is ours (a number, a token, a href). */
-static void attr_raw(struct ar *a, const char *name, const char *value)
-{
-	if (!a->rc)
-		check_xml(a, xmlTextWriterWriteAttribute(a->w, (const xmlChar *)name,
-							 (const xmlChar *)value));
-}
-
-/* An attribute from outside: cleaned and folded onto one line. */
-static void attr(struct ar *a, const char *name, const char *value)
-{
-	if (a->rc || (a->rc = xml_clean(&a->tmp, value, true)))
-		return;
-	attr_raw(a, name, a->tmp.data);
-}
-
-static void text(struct ar *a, const char *s, bool fold)
-{
-	if (a->rc || (a->rc = xml_clean(&a->tmp, s, fold)))
-		return;
-	check_xml(a, xmlTextWriterWriteString(a->w, (const xmlChar *)a->tmp.data));
-}
-
 /* <name>s</name> */
 static void elem(struct ar *a, const char *name, const char *s)
 {
-	start(a, name);
-	text(a, s, false);
-	end(a);
+	xw_start(&a->xw, name);
+	xw_text(&a->xw, s);
+	xw_end(&a->xw);
 }
 
 /* A title: one line. */
 static void title(struct ar *a, const char *s)
 {
-	start(a, "title");
-	text(a, s, true);
-	end(a);
+	xw_start(&a->xw, "title");
+	xw_text_line(&a->xw, s);
+	xw_end(&a->xw);
 }
 
 static void elem_time(struct ar *a, const char *name, int64_t t)
@@ -156,23 +112,22 @@ static void elem_time(struct ar *a, const char *name, int64_t t)
 /* <name><p>s</p></name>: OSCAL's multi-line markup. */
 static void para(struct ar *a, const char *name, const char *s)
 {
-	start(a, name);
+	xw_start(&a->xw, name);
 	elem(a, "p", s);
-	end(a);
+	xw_end(&a->xw);
 }
 
 /* <prop name= ns= value=/>; skipped when the value folds to nothing
  * (OSCAL values are never empty). */
 static void prop(struct ar *a, const char *name, const char *value)
 {
-	if (a->rc || (a->rc = xml_clean(&a->tmp, value, true)) || !a->tmp.len)
+	if (a->xw.rc || (a->xw.rc = xml_clean(&a->xw.tmp, value, true)) || !a->xw.tmp.len)
 		return;
-	start(a, "prop");
-	attr_raw(a, "name", name);
-	attr_raw(a, "ns", AP_NS);
-	check_xml(a, xmlTextWriterWriteAttribute(a->w, (const xmlChar *)"value",
-						 (const xmlChar *)a->tmp.data));
-	end(a);
+	xw_start(&a->xw, "prop");
+	xw_attr_raw(&a->xw, "name", name);
+	xw_attr_raw(&a->xw, "ns", AP_NS);
+	xw_attr_raw(&a->xw, "value", a->xw.tmp.data);
+	xw_end(&a->xw);
 }
 
 static void prop_u64(struct ar *a, const char *name, uint64_t v)
@@ -192,15 +147,15 @@ static void uuid_attr(struct ar *a, const char *name, bool ref, const char *kind
 {
 	char u[UUID_STR + 1];
 
-	if (a->rc)
+	if (a->xw.rc)
 		return;
-	buf_reset(&a->tmp);
-	if ((a->rc = buf_printf(&a->tmp, "%s:%s%s%s%s%s", a->base.data, kind, fw ? ":" : "",
-				fw ? fw : "", id ? ":" : "", id ? id : "")) ||
-	    (a->rc = uuid5(u + 1, uuid_ns, a->tmp.data, a->tmp.len)))
+	buf_reset(&a->xw.tmp);
+	if ((a->xw.rc = buf_printf(&a->xw.tmp, "%s:%s%s%s%s%s", a->base.data, kind,
+				   fw ? ":" : "", fw ? fw : "", id ? ":" : "", id ? id : "")) ||
+	    (a->xw.rc = uuid5(u + 1, uuid_ns, a->xw.tmp.data, a->xw.tmp.len)))
 		return;
 	u[0] = '#';
-	attr_raw(a, name, ref ? u : u + 1);
+	xw_attr_raw(&a->xw, name, ref ? u : u + 1);
 }
 
 static void uuid_attr_u64(struct ar *a, const char *name, const char *kind, const char *fw,
@@ -295,10 +250,10 @@ static void write_metadata(struct ar *a)
 
 	b64_encode(root, cp->root, MERKLE_HASH);
 	time_format(at, a->r->a->at);
-	start(a, "metadata");
+	xw_start(&a->xw, "metadata");
 	buf_reset(&a->msg);
-	if (!a->rc && !(a->rc = buf_printf(&a->msg, "auditpack assessment results: %s",
-					   ctx_origin(a->r))))
+	if (!a->xw.rc && !(a->xw.rc = buf_printf(&a->msg, "auditpack assessment results: %s",
+						 ctx_origin(a->r))))
 		title(a, a->msg.data);
 	elem(a, "last-modified", at);
 	elem(a, "version", at);
@@ -307,40 +262,40 @@ static void write_metadata(struct ar *a)
 	prop_u64(a, "checkpoint-size", cp->size);
 	prop(a, "checkpoint-root", root);
 	prop(a, "tool-version", a->r->tool_version);
-	end(a);
+	xw_end(&a->xw);
 }
 
 static void write_import_ap(struct ar *a)
 {
-	start(a, "import-ap");
+	xw_start(&a->xw, "import-ap");
 	uuid_attr(a, "href", true, "resource", NULL, "checks");
 	para(a, "remarks", "auditpack has no separate OSCAL assessment plan: the plan is "
 	     "its check files (mappings/ in this pack), which say what evidence each check "
 	     "reads, the rule it applies, how fresh the evidence must be and which controls "
 	     "it supports; the back-matter resource this import points at lists them.");
-	end(a);
+	xw_end(&a->xw);
 }
 
 /* ---- one result per framework ---- */
 
 static void write_reviewed(struct ar *a, const struct framework_result *fr)
 {
-	start(a, "reviewed-controls");
-	start(a, "control-selection");
-	if (!a->rc) {
+	xw_start(&a->xw, "reviewed-controls");
+	xw_start(&a->xw, "control-selection");
+	if (!a->xw.rc) {
 		buf_reset(&a->msg);
-		a->rc = buf_printf(&a->msg, "Every control of the %s catalogue in scope of "
-				   "this assessment.", fr->cat->framework);
+		a->xw.rc = buf_printf(&a->msg, "Every control of the %s catalogue in scope of "
+				      "this assessment.", fr->cat->framework);
 	}
-	if (!a->rc)
+	if (!a->xw.rc)
 		para(a, "description", a->msg.data);
-	for (size_t i = 0; i < fr->n && !a->rc; i++) {
-		start(a, "include-control");
-		attr(a, "control-id", fr->v[i].control->id);
-		end(a);
+	for (size_t i = 0; i < fr->n && !a->xw.rc; i++) {
+		xw_start(&a->xw, "include-control");
+		xw_attr(&a->xw, "control-id", fr->v[i].control->id);
+		xw_end(&a->xw);
 	}
-	end(a);
-	end(a);
+	xw_end(&a->xw);
+	xw_end(&a->xw);
 }
 
 static const char *method_for(const char *kind)
@@ -355,8 +310,8 @@ static void evidence_file(struct ar *a, uint64_t n, const char *ext, const char 
 	char href[64];
 
 	snprintf(href, sizeof(href), "../evidence/%" PRIu64 ".%s", n, ext);
-	start(a, "relevant-evidence");
-	attr_raw(a, "href", href);
+	xw_start(&a->xw, "relevant-evidence");
+	xw_attr_raw(&a->xw, "href", href);
 	para(a, "description", desc);
 }
 
@@ -372,16 +327,16 @@ static void evidence_files(struct ar *a, const struct pack_entry *pe)
 			      "pseudonymised), with its SHA-256.");
 		prop(a, "sha256", hex);
 		prop_u64(a, "size", pe->payload_size);
-		end(a);
+		xw_end(&a->xw);
 	}
 	hex_encode(hex, pe->commitment, SHA256_LEN);
 	evidence_file(a, n, "leaf", "The leaf the log signed; it commits to the payload "
 		      "as SHA-256(\"auditpack/payload/v1\\n\" || salt || payload).");
 	prop(a, "commitment", hex);
-	end(a);
+	xw_end(&a->xw);
 	evidence_file(a, n, "proof", "Inclusion proof of the leaf against the pack's "
 		      "checkpoint (C2SP tlog-proof).");
-	end(a);
+	xw_end(&a->xw);
 }
 
 static void entry_description(struct ar *a, uint64_t n, const struct pack_entry *pe)
@@ -389,26 +344,27 @@ static void entry_description(struct ar *a, uint64_t n, const struct pack_entry 
 	const struct evidence *e = pe ? pe->e : NULL;
 	char from[RFC3339_LEN], to[RFC3339_LEN], got[RFC3339_LEN];
 
-	if (a->rc)
+	if (a->xw.rc)
 		return;
 	buf_reset(&a->msg);
 	if (!e) {
-		a->rc = buf_printf(&a->msg, "Evidence entry #%" PRIu64 " is cited by a check "
-				   "but is not in this pack (outside the period it covers).", n);
+		a->xw.rc = buf_printf(&a->msg, "Evidence entry #%" PRIu64 " is cited by a "
+				      "check but is not in this pack (outside the period it "
+				      "covers).", n);
 	} else {
 		bool about = e->subject && *e->subject && strcmp(e->subject, "-");
 
 		time_format(from, e->eff_from);
 		time_format(to, e->eff_to);
 		time_format(got, e->collected);
-		a->rc = buf_printf(&a->msg, "Evidence entry #%" PRIu64 " of the log %s: %s from "
-				   "%s%s%s, effective %s to %s, collected %s.%s", n,
-				   ctx_origin(a->r), e->kind, e->source ? e->source : "-",
-				   about ? " about " : "", about ? e->subject : "", from, to, got,
-				   e->erased ? " Its payload has been erased; the leaf and its "
-				   "inclusion proof remain." : "");
+		a->xw.rc = buf_printf(&a->msg, "Evidence entry #%" PRIu64 " of the log %s: "
+				      "%s from %s%s%s, effective %s to %s, collected %s.%s", n,
+				      ctx_origin(a->r), e->kind, e->source ? e->source : "-",
+				      about ? " about " : "", about ? e->subject : "", from, to,
+				      got, e->erased ? " Its payload has been erased; the leaf "
+				      "and its inclusion proof remain." : "");
 	}
-	if (!a->rc)
+	if (!a->xw.rc)
 		para(a, "description", a->msg.data);
 }
 
@@ -416,12 +372,12 @@ static void write_observation(struct ar *a, const struct framework_result *fr, u
 {
 	const struct pack_entry *pe = report_entry_find(a->r, n);
 	const struct evidence *e = pe ? pe->e : NULL;
-	start(a, "observation");
+	xw_start(&a->xw, "observation");
 	uuid_attr_u64(a, "uuid", "observation", fr->cat->framework, n);
-	if (!a->rc) {
+	if (!a->xw.rc) {
 		buf_reset(&a->msg);
-		a->rc = buf_printf(&a->msg, "Evidence entry #%" PRIu64 "%s%s%s", n,
-				   e ? " (" : "", e ? e->kind : "", e ? ")" : "");
+		a->xw.rc = buf_printf(&a->msg, "Evidence entry #%" PRIu64 "%s%s%s", n,
+				      e ? " (" : "", e ? e->kind : "", e ? ")" : "");
 	}
 	title(a, a->msg.data);
 	entry_description(a, n, pe);
@@ -433,7 +389,7 @@ static void write_observation(struct ar *a, const struct framework_result *fr, u
 	if (e)
 		evidence_files(a, pe);
 	elem_time(a, "collected", e ? e->collected : a->r->a->at);
-	end(a);
+	xw_end(&a->xw);
 }
 
 static void related_observations(struct ar *a, const struct framework_result *fr,
@@ -441,12 +397,12 @@ static void related_observations(struct ar *a, const struct framework_result *fr
 {
 	struct idx x = { 0 };
 
-	if (!a->rc && !(a->rc = idx_control(&x, a->r->a, cr)))
+	if (!a->xw.rc && !(a->xw.rc = idx_control(&x, a->r->a, cr)))
 		idx_finish(&x);
-	for (size_t i = 0; i < x.n && !a->rc; i++) {
-		start(a, "related-observation");
+	for (size_t i = 0; i < x.n && !a->xw.rc; i++) {
+		xw_start(&a->xw, "related-observation");
 		uuid_attr_u64(a, "observation-uuid", "observation", fr->cat->framework, x.v[i]);
-		end(a);
+		xw_end(&a->xw);
 	}
 	free(x.v);
 }
@@ -456,17 +412,17 @@ static void check_remarks(struct ar *a, const struct control_result *cr)
 {
 	if (!cr->nchecks)
 		return;
-	start(a, "remarks");
-	for (size_t k = 0; k < cr->nchecks && !a->rc; k++) {
+	xw_start(&a->xw, "remarks");
+	for (size_t k = 0; k < cr->nchecks && !a->xw.rc; k++) {
 		const struct check_result *res = &a->r->a->checks[cr->checks[k]];
 
 		buf_reset(&a->msg);
-		if (!(a->rc = buf_printf(&a->msg, "Check %s (%s): %s", res->check->id,
-					 status_name(res->status),
-					 res->detail ? res->detail : "")))
+		if (!(a->xw.rc = buf_printf(&a->msg, "Check %s (%s): %s", res->check->id,
+					    status_name(res->status),
+					    res->detail ? res->detail : "")))
 			elem(a, "p", a->msg.data);
 	}
-	end(a);
+	xw_end(&a->xw);
 }
 
 static void write_target(struct ar *a, const struct control_result *cr)
@@ -476,19 +432,19 @@ static void write_target(struct ar *a, const struct control_result *cr)
 		[ST_MISSING] = "other", [ST_MANUAL] = "other", [ST_NA] = "other",
 	};
 
-	start(a, "target");
-	attr_raw(a, "type", "objective-id");
-	attr(a, "target-id", cr->control->id);
-	start(a, "status");
-	attr_raw(a, "state", cr->status == ST_PASS ? "satisfied" : "not-satisfied");
-	attr_raw(a, "reason", cr->status < ST_COUNT ? reasons[cr->status] : "other");
-	end(a);
+	xw_start(&a->xw, "target");
+	xw_attr_raw(&a->xw, "type", "objective-id");
+	xw_attr(&a->xw, "target-id", cr->control->id);
+	xw_start(&a->xw, "status");
+	xw_attr_raw(&a->xw, "state", cr->status == ST_PASS ? "satisfied" : "not-satisfied");
+	xw_attr_raw(&a->xw, "reason", cr->status < ST_COUNT ? reasons[cr->status] : "other");
+	xw_end(&a->xw);
 	if (cr->status == ST_NA) {
-		start(a, "implementation-status");
-		attr_raw(a, "state", "not-applicable");
-		end(a);
+		xw_start(&a->xw, "implementation-status");
+		xw_attr_raw(&a->xw, "state", "not-applicable");
+		xw_end(&a->xw);
 	}
-	end(a);
+	xw_end(&a->xw);
 }
 
 static void write_finding(struct ar *a, const struct framework_result *fr,
@@ -496,41 +452,42 @@ static void write_finding(struct ar *a, const struct framework_result *fr,
 {
 	const struct control *c = cr->control;
 
-	start(a, "finding");
+	xw_start(&a->xw, "finding");
 	uuid_attr(a, "uuid", false, "finding", fr->cat->framework, c->id);
-	if (!a->rc && !(a->rc = xml_clean(&a->msg, c->label ? c->label : c->id, true)))
-		a->rc = buf_printf(&a->msg, ": %s", c->title ? c->title : "");
-	if (!a->rc)
+	if (!a->xw.rc && !(a->xw.rc = xml_clean(&a->msg, c->label ? c->label : c->id, true)))
+		a->xw.rc = buf_printf(&a->msg, ": %s", c->title ? c->title : "");
+	if (!a->xw.rc)
 		title(a, a->msg.data);
 	para(a, "description", cr->reason && *cr->reason ? cr->reason : status_name(cr->status));
 	prop(a, "status", status_name(cr->status));
 	prop(a, "framework", fr->cat->framework);
 	prop(a, "label", c->label);
-	for (size_t k = 0; k < cr->nchecks && !a->rc; k++)
+	for (size_t k = 0; k < cr->nchecks && !a->xw.rc; k++)
 		prop(a, "check", a->r->a->checks[cr->checks[k]].check->id);
 	write_target(a, cr);
 	related_observations(a, fr, cr);
 	check_remarks(a, cr);
-	end(a);
+	xw_end(&a->xw);
 }
 
 static void result_description(struct ar *a, const struct framework_result *fr)
 {
 	const struct checkpoint *cp = ctx_checkpoint(a->r);
 
-	if (a->rc)
+	if (a->xw.rc)
 		return;
 	buf_reset(&a->msg);
-	a->rc = buf_printf(&a->msg, "Automated assessment by auditpack of %zu controls of "
-			   "%s (%s) against the evidence in the log %s, cut at checkpoint %"
-			   PRIu64 ".", fr->n, fr->cat->title ? fr->cat->title : fr->cat->framework,
-			   fr->cat->framework, ctx_origin(a->r), cp->size);
-	for (int s = 0; s < ST_COUNT && !a->rc; s++)
-		a->rc = buf_printf(&a->msg, "%s %" PRIu64 " %s", s ? "," : " Controls:",
-				   fr->counts[s], status_name((enum status)s));
-	if (!a->rc)
-		a->rc = buf_puts(&a->msg, ".");
-	if (!a->rc)
+	a->xw.rc = buf_printf(&a->msg, "Automated assessment by auditpack of %zu controls of "
+			      "%s (%s) against the evidence in the log %s, cut at checkpoint %"
+			      PRIu64 ".", fr->n,
+			      fr->cat->title ? fr->cat->title : fr->cat->framework,
+			      fr->cat->framework, ctx_origin(a->r), cp->size);
+	for (int s = 0; s < ST_COUNT && !a->xw.rc; s++)
+		a->xw.rc = buf_printf(&a->msg, "%s %" PRIu64 " %s", s ? "," : " Controls:",
+				      fr->counts[s], status_name((enum status)s));
+	if (!a->xw.rc)
+		a->xw.rc = buf_puts(&a->msg, ".");
+	if (!a->xw.rc)
 		para(a, "description", a->msg.data);
 }
 
@@ -538,28 +495,28 @@ static void result_props(struct ar *a, const struct framework_result *fr)
 {
 	prop(a, "framework", fr->cat->framework);
 	prop(a, "catalog-version", fr->cat->version);
-	for (int s = 0; s < ST_COUNT && !a->rc; s++) {
+	for (int s = 0; s < ST_COUNT && !a->xw.rc; s++) {
 		buf_reset(&a->msg);
-		if (!(a->rc = buf_printf(&a->msg, "%" PRIu64, fr->counts[s]))) {
-			start(a, "prop");
-			attr_raw(a, "name", "controls");
-			attr_raw(a, "ns", AP_NS);
-			attr_raw(a, "class", status_name((enum status)s));
-			attr_raw(a, "value", a->msg.data);
-			end(a);
+		if (!(a->xw.rc = buf_printf(&a->msg, "%" PRIu64, fr->counts[s]))) {
+			xw_start(&a->xw, "prop");
+			xw_attr_raw(&a->xw, "name", "controls");
+			xw_attr_raw(&a->xw, "ns", AP_NS);
+			xw_attr_raw(&a->xw, "class", status_name((enum status)s));
+			xw_attr_raw(&a->xw, "value", a->msg.data);
+			xw_end(&a->xw);
 		}
 	}
-	start(a, "link");
+	xw_start(&a->xw, "link");
 	uuid_attr(a, "href", true, "resource", "catalog", fr->cat->framework);
-	attr_raw(a, "rel", "reference");
-	end(a);
+	xw_attr_raw(&a->xw, "rel", "reference");
+	xw_end(&a->xw);
 }
 
 static void write_result(struct ar *a, const struct framework_result *fr)
 {
 	struct idx x = { 0 };
 
-	start(a, "result");
+	xw_start(&a->xw, "result");
 	uuid_attr(a, "uuid", false, "result", fr->cat->framework, NULL);
 	title(a, fr->cat->title ? fr->cat->title : fr->cat->framework);
 	result_description(a, fr);
@@ -567,18 +524,18 @@ static void write_result(struct ar *a, const struct framework_result *fr)
 	elem_time(a, "end", a->r->a->at);
 	result_props(a, fr);
 	write_reviewed(a, fr);
-	if (!a->rc)
-		a->rc = idx_framework(&x, a->r->a, fr);
-	for (size_t i = 0; i < x.n && !a->rc; i++)
+	if (!a->xw.rc)
+		a->xw.rc = idx_framework(&x, a->r->a, fr);
+	for (size_t i = 0; i < x.n && !a->xw.rc; i++)
 		write_observation(a, fr, x.v[i]);
 	free(x.v);
-	for (size_t i = 0; i < fr->n && !a->rc; i++)
+	for (size_t i = 0; i < fr->n && !a->xw.rc; i++)
 		write_finding(a, fr, &fr->v[i]);
 	para(a, "remarks", "A finding is satisfied only when auditpack's status for the "
 	     "control is pass. The exact status (pass, fail, stale, missing, manual, "
 	     "not-applicable) is the finding's prop \"status\" in the namespace "
 	     AP_NS "; its reason is the description.");
-	end(a);
+	xw_end(&a->xw);
 }
 
 /* ---- back-matter ---- */
@@ -600,15 +557,16 @@ static int uri_segment(struct buf *out, const char *s)
 static void rlink_start(struct ar *a, const char *prefix, const char *name,
 			const char *suffix, const char *media)
 {
-	if (a->rc)
+	if (a->xw.rc)
 		return;
-	buf_reset(&a->tmp);
-	if ((a->rc = buf_puts(&a->tmp, prefix)) || (a->rc = uri_segment(&a->tmp, name)) ||
-	    (a->rc = buf_puts(&a->tmp, suffix)))
+	buf_reset(&a->xw.tmp);
+	if ((a->xw.rc = buf_puts(&a->xw.tmp, prefix)) ||
+	    (a->xw.rc = uri_segment(&a->xw.tmp, name)) ||
+	    (a->xw.rc = buf_puts(&a->xw.tmp, suffix)))
 		return;
-	start(a, "rlink");
-	attr_raw(a, "href", a->tmp.data);
-	attr_raw(a, "media-type", media);
+	xw_start(&a->xw, "rlink");
+	xw_attr_raw(&a->xw, "href", a->xw.tmp.data);
+	xw_attr_raw(&a->xw, "media-type", media);
 }
 
 static const char *base_name(const char *path)
@@ -622,34 +580,34 @@ static void resource_checks(struct ar *a)
 {
 	const struct checkset *ks = a->r->ks;
 
-	start(a, "resource");
+	xw_start(&a->xw, "resource");
 	uuid_attr(a, "uuid", false, "resource", NULL, "checks");
 	title(a, "auditpack checks (mappings/*.xml)");
 	para(a, "description", "The assessment plan: auditpack's check files, each naming "
 	     "the evidence a check reads, its rule, its freshness and the controls it "
 	     "supports in every framework.");
-	for (size_t i = 0; ks && i < ks->nfiles && !a->rc; i++) {
+	for (size_t i = 0; ks && i < ks->nfiles && !a->xw.rc; i++) {
 		rlink_start(a, "../mappings/", base_name(ks->files[i]), "", "application/xml");
-		end(a);
+		xw_end(&a->xw);
 	}
-	end(a);
+	xw_end(&a->xw);
 }
 
 static void resource_catalog(struct ar *a, const struct catalog *cat)
 {
-	start(a, "resource");
+	xw_start(&a->xw, "resource");
 	uuid_attr(a, "uuid", false, "resource", "catalog", cat->framework);
 	title(a, cat->title ? cat->title : cat->framework);
 	prop(a, "framework", cat->framework);
 	prop(a, "catalog-version", cat->version);
-	if (!a->rc && !(a->rc = xml_clean(&a->tmp, cat->source, true)) && a->tmp.len) {
-		start(a, "citation");
+	if (!a->xw.rc && !(a->xw.rc = xml_clean(&a->xw.tmp, cat->source, true)) && a->xw.tmp.len) {
+		xw_start(&a->xw, "citation");
 		elem(a, "text", cat->source);
-		end(a);
+		xw_end(&a->xw);
 	}
 	rlink_start(a, "../catalogs/", cat->framework, ".xml", "application/xml");
-	end(a);
-	end(a);
+	xw_end(&a->xw);
+	xw_end(&a->xw);
 }
 
 static void resource_checkpoint(struct ar *a)
@@ -658,31 +616,31 @@ static void resource_checkpoint(struct ar *a)
 	uint8_t md[SHA256_LEN];
 	char hex[HEX_LEN(SHA256_LEN)];
 
-	start(a, "resource");
+	xw_start(&a->xw, "resource");
 	uuid_attr(a, "uuid", false, "resource", NULL, "checkpoint");
 	title(a, "Signed checkpoint");
 	para(a, "description", "The signed tree head (C2SP tlog-checkpoint) the pack is cut "
 	     "at; every evidence entry's inclusion proof leads to its root.");
 	rlink_start(a, "../", "checkpoint", "", "text/plain");
-	if (note && !a->rc && !(a->rc = sha256(md, note, strlen(note)))) {
+	if (note && !a->xw.rc && !(a->xw.rc = sha256(md, note, strlen(note)))) {
 		hex_encode(hex, md, SHA256_LEN);
-		start(a, "hash");
-		attr_raw(a, "algorithm", "SHA-256");
-		text(a, hex, false);
-		end(a);
+		xw_start(&a->xw, "hash");
+		xw_attr_raw(&a->xw, "algorithm", "SHA-256");
+		xw_text(&a->xw, hex);
+		xw_end(&a->xw);
 	}
-	end(a);
-	end(a);
+	xw_end(&a->xw);
+	xw_end(&a->xw);
 }
 
 static void write_back_matter(struct ar *a)
 {
-	start(a, "back-matter");
+	xw_start(&a->xw, "back-matter");
 	resource_checks(a);
-	for (size_t f = 0; f < a->r->a->nfw && !a->rc; f++)
+	for (size_t f = 0; f < a->r->a->nfw && !a->xw.rc; f++)
 		resource_catalog(a, a->r->a->fw[f].cat);
 	resource_checkpoint(a);
-	end(a);
+	xw_end(&a->xw);
 }
 
 /* ---- the document ---- */
@@ -703,10 +661,10 @@ static void document_uuid(struct ar *a)
 	struct buf fws = BUF_INIT, period = BUF_INIT;
 	const struct assessment *as = a->r->a;
 
-	for (size_t f = 0; f < as->nfw && !a->rc; f++)
-		a->rc = buf_printf(&fws, "%s%s", f ? "," : "", as->fw[f].cat->framework);
-	if (!a->rc)
-		a->rc = buf_printf(&period, "%" PRId64 "/%" PRId64, a->r->from, a->r->to);
+	for (size_t f = 0; f < as->nfw && !a->xw.rc; f++)
+		a->xw.rc = buf_printf(&fws, "%s%s", f ? "," : "", as->fw[f].cat->framework);
+	if (!a->xw.rc)
+		a->xw.rc = buf_printf(&period, "%" PRId64 "/%" PRId64, a->r->from, a->r->to);
 	uuid_attr(a, "uuid", false, "assessment-results", fws.data ? fws.data : "",
 		  period.data);
 	buf_free(&fws);
@@ -715,27 +673,20 @@ static void document_uuid(struct ar *a)
 
 static void write_document(struct ar *a)
 {
-	check_xml(a, xmlTextWriterSetIndent(a->w, 1));
-	check_xml(a, xmlTextWriterSetIndentString(a->w, (const xmlChar *)"  "));
-	if (!a->rc)
-		check_xml(a, xmlTextWriterStartDocument(a->w, NULL, "UTF-8", NULL));
-	start(a, "assessment-results");
-	attr_raw(a, "xmlns", OSCAL_NS);
+	xw_start(&a->xw, "assessment-results");
+	xw_attr_raw(&a->xw, "xmlns", OSCAL_NS);
 	document_uuid(a);
 	write_metadata(a);
 	write_import_ap(a);
-	for (size_t f = 0; f < a->r->a->nfw && !a->rc; f++)
+	for (size_t f = 0; f < a->r->a->nfw && !a->xw.rc; f++)
 		write_result(a, &a->r->a->fw[f]);
 	write_back_matter(a);
-	end(a);
-	if (!a->rc)
-		check_xml(a, xmlTextWriterEndDocument(a->w));
+	xw_end(&a->xw);
 }
 
 int report_oscal_ar(struct buf *out, const struct report_ctx *r)
 {
 	struct ar a = { .r = r };
-	xmlBufferPtr xb = NULL;
 	int rc;
 
 	if (!r || !r->a)
@@ -744,20 +695,11 @@ int report_oscal_ar(struct buf *out, const struct report_ctx *r)
 		return err_set(ERR_USAGE, "assessment results: no framework assessed");
 	if ((rc = make_base(&a)))
 		goto out;
-	if (!(xb = xmlBufferCreate()) || !(a.w = xmlNewTextWriterMemory(xb, 0))) {
-		rc = err_set(ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	write_document(&a);
-	xmlFreeTextWriter(a.w); /* flushes into xb */
-	a.w = NULL;
-	rc = a.rc ? a.rc : buf_append(out, xmlBufferContent(xb), (size_t)xmlBufferLength(xb));
-	if (!rc && (out->len == 0 || out->data[out->len - 1] != '\n'))
-		rc = buf_append(out, "\n", 1);
+	if (!xw_open(&a.xw, "OSCAL assessment results"))
+		write_document(&a);
+	rc = xw_close(&a.xw, out);
 out:
-	xmlBufferFree(xb);
 	buf_free(&a.base);
 	buf_free(&a.msg);
-	buf_free(&a.tmp);
 	return rc;
 }
