@@ -66,7 +66,7 @@ expect_out '^gate: passed: 36 controls in scope, 8 excluded, 1 warning; decision
 expect_out '^WARN hipaa:164\.312\(a\)\(2\)\(i\) Unique user identification — goes stale by 2026-11-29T06:00:00Z: requests-attributed: ' \
 	"warn-before names a control that goes stale within it, and when"
 xmllint --noout "$WORK/pass.xml" || die "JUnit of a pass is not well-formed"
-grep -q '<testsuites name="auditpack gate" tests="36" failures="0" errors="0" skipped="8">' "$WORK/pass.xml" ||
+grep -q '<testsuites name="auditpack gate" tests="36" failures="0" errors="0">' "$WORK/pass.xml" ||
 	die "testsuites totals"
 [ "$(grep -c '<testsuite ' "$WORK/pass.xml")" = 4 ] || die "one testsuite per framework in scope"
 [ "$(grep -c '<testcase ' "$WORK/pass.xml")" = 36 ] || die "one testcase per control in scope"
