@@ -43,19 +43,19 @@ echo "== assess, as of $AUDITPACK_NOW"
 ap assess --at "$AUDITPACK_NOW"
 ap assess --at "$AUDITPACK_NOW" --json >"$out/assessment.json"
 echo
-echo "== audit pack"
+echo "== gate (examples/gate-policy.yaml; the demo's findings fail it: exit 1)"
+status=0
+ap gate --policy "$here/gate-policy.yaml" --at "$AUDITPACK_NOW" --release demo-1 \
+	--junit "$out/gate-junit.xml" || status=$?
+[ "$status" -eq 1 ] || { echo "demo: gate exited $status, expected 1" >&2; exit 1; }
+echo
+echo "== audit pack (with the gate's decision in it)"
 ap pack --framework eu-ai-act,gdpr,hipaa,iso27001,iso42001,rbi,rbi-free-ai,sebi-cscrf \
 	--at "$AUDITPACK_NOW" -o "$out/audit-pack.zip"
 vkey=$(ap key show | awk '$2 == "active" {print $3}')
 ap verify-pack "$out/audit-pack.zip" --vkey "$vkey"
 mkdir -p "$out/pack"
 (cd "$out/pack" && unzip -q -o ../audit-pack.zip)
-echo
-echo "== gate (examples/gate-policy.yaml; the demo's findings fail it: exit 1)"
-status=0
-ap gate --policy "$here/gate-policy.yaml" --at "$AUDITPACK_NOW" --release demo-1 \
-	--junit "$out/gate-junit.xml" || status=$?
-[ "$status" -eq 1 ] || { echo "demo: gate exited $status, expected 1" >&2; exit 1; }
 echo
 echo "demo store:   $store"
 echo "audit pack:   $out/audit-pack.zip"

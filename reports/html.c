@@ -355,7 +355,8 @@ static void nav_bar(struct html *h)
 		esc(h, h->r->a->fw[f].cat->framework);
 		put(h, "</a>");
 	}
-	put(h, "<a href=\"#conflicts\">Conflicts</a><a href=\"#verify\">How to verify</a></nav>\n");
+	put(h, "<a href=\"#conflicts\">Conflicts</a><a href=\"#record\">Decisions</a>"
+	    "<a href=\"#verify\">How to verify</a></nav>\n");
 }
 
 static void page_header(struct html *h)
@@ -751,6 +752,85 @@ static void conflicts_section(struct html *h)
 	put(h, "</section>\n");
 }
 
+static const char *attr_str(const struct evidence *e, const char *key)
+{
+	return json_string_value(json_object_get(e->attrs, key));
+}
+
+static void decision_row(struct html *h, const struct pack_entry *pe)
+{
+	const struct evidence *e = pe->e;
+	const char *verdict = attr_str(e, "verdict"), *sha = attr_str(e, "policy_sha256");
+	size_t nfail = json_array_size(json_object_get(e->attrs, "failing"));
+
+	put(h, "<tr><td>");
+	evidence_link(h, e->index);
+	put(h, "</td><td>");
+	time_text(h, e->collected);
+	put(h, "</td><td>");
+	esc(h, attr_str(e, "release") ? attr_str(e, "release") : "—");
+	put(h, "</td><td>");
+	badge(h, verdict && !strcmp(verdict, "pass") ? ST_PASS : ST_FAIL, true);
+	putf(h, "</td><td class=\"num\">%zu</td><td><code>", nfail);
+	esc(h, sha ? sha : "?");
+	put(h, "</code></td></tr>\n");
+}
+
+static void tombstone_row(struct html *h, const struct pack_entry *pe)
+{
+	const struct evidence *e = pe->e;
+	const json_t *erased = json_object_get(e->attrs, "erased"), *v;
+	size_t i;
+
+	put(h, "<tr><td>");
+	evidence_link(h, e->index);
+	put(h, "</td><td>");
+	time_text(h, e->collected);
+	put(h, "</td><td>");
+	esc(h, attr_str(e, "action") ? attr_str(e, "action") : "?");
+	put(h, "</td><td>");
+	esc(h, attr_str(e, "reason") ? attr_str(e, "reason") : "");
+	put(h, "</td><td>");
+	json_array_foreach(erased, i, v)
+		putf(h, "%s#%" JSON_INTEGER_FORMAT, i ? ", " : "", json_integer_value(v));
+	put(h, "</td></tr>\n");
+}
+
+/* Release decisions (gate) and erasures (tombstones): the records of what
+ * people and pipelines decided about the evidence. */
+static void record_section(struct html *h)
+{
+	size_t ndec = 0, ntomb = 0;
+
+	for (size_t i = 0; i < h->r->nentries; i++) {
+		ndec += !strcmp(h->r->entries[i].e->kind, "gate-decision");
+		ntomb += !strcmp(h->r->entries[i].e->kind, "tombstone");
+	}
+	put(h, "<section id=\"record\">\n<h2>Release decisions and erasures</h2>\n");
+	if (!ndec)
+		put(h, "<p>No release gate decision is in this pack.</p>\n");
+	else
+		put(h, "<table>\n<thead><tr><th>Entry</th><th>Decided</th><th>Release</th>"
+		    "<th>Verdict</th><th class=\"num\">Failing controls</th><th>Policy SHA-256 "
+		    "(the entry's payload)</th></tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < h->r->nentries; i++)
+		if (!strcmp(h->r->entries[i].e->kind, "gate-decision"))
+			decision_row(h, &h->r->entries[i]);
+	if (ndec)
+		put(h, "</tbody></table>\n");
+	if (!ntomb)
+		put(h, "<p>No evidence in this pack has been erased or pruned.</p>\n");
+	else
+		put(h, "<table>\n<thead><tr><th>Entry</th><th>Recorded</th><th>Action</th>"
+		    "<th>Reason</th><th>Payloads removed</th></tr></thead>\n<tbody>\n");
+	for (size_t i = 0; i < h->r->nentries; i++)
+		if (!strcmp(h->r->entries[i].e->kind, "tombstone"))
+			tombstone_row(h, &h->r->entries[i]);
+	if (ntomb)
+		put(h, "</tbody></table>\n");
+	put(h, "</section>\n");
+}
+
 static void verify_by_hand(struct html *h)
 {
 	putf(h, "<li><b>By hand</b>, with <code>sha256sum</code>, <code>openssl</code> and "
@@ -815,6 +895,7 @@ int report_html(struct buf *out, const struct report_ctx *r)
 	for (size_t f = 0; f < r->a->nfw; f++)
 		framework_section(&h, &r->a->fw[f]);
 	conflicts_section(&h);
+	record_section(&h);
 	verify_section(&h);
 	page_footer(&h);
 	return h.rc;

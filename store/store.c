@@ -1098,31 +1098,39 @@ int store_cursor_forget_if(struct store *s,
 			   bool (*match)(const char *state, size_t len, void *arg),
 			   void *arg, size_t *forgotten)
 {
-	sqlite3_stmt *st = NULL, *del = NULL;
+	sqlite3_stmt *st = NULL;
+	struct buf keys = BUF_INIT; /* "source\0path\0" of each match */
 	int rc, step;
 
 	*forgotten = 0;
-	if ((rc = store_prepare(s, &st, "SELECT source, path, state FROM cursors")) ||
-	    (rc = store_prepare(s, &del, "DELETE FROM cursors WHERE source=? AND path=?")))
-		goto out;
+	if ((rc = store_prepare(s, &st, "SELECT source, path, state FROM cursors")))
+		return rc;
+	/* Found first, deleted after: rows deleted under a running SELECT may be
+	 * skipped by it. */
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!match((const char *)sqlite3_column_blob(st, 2),
-			   (size_t)sqlite3_column_bytes(st, 2), arg))
-			continue;
-		sqlite3_reset(del);
-		sqlite3_bind_value(del, 1, sqlite3_column_value(st, 0));
-		sqlite3_bind_value(del, 2, sqlite3_column_value(st, 1));
-		if (sqlite3_step(del) != SQLITE_DONE) {
-			rc = store_db_error(s, "cannot forget a cursor");
+		const char *src = (const char *)sqlite3_column_text(st, 0);
+		const char *path = (const char *)sqlite3_column_text(st, 1);
+
+		if (match((const char *)sqlite3_column_blob(st, 2),
+			  (size_t)sqlite3_column_bytes(st, 2), arg) &&
+		    ((rc = buf_append(&keys, src, strlen(src) + 1)) ||
+		     (rc = buf_append(&keys, path, strlen(path) + 1))))
 			goto out;
-		}
-		(*forgotten)++;
 	}
-	if (step != SQLITE_DONE)
+	if (step != SQLITE_DONE) {
 		rc = store_db_error(s, "cannot read cursors");
+		goto out;
+	}
+	for (const char *k = keys.data; k && k < keys.data + keys.len; (*forgotten)++) {
+		const char *path = k + strlen(k) + 1;
+
+		if ((rc = store_cursor_delete(s, k, path)))
+			goto out;
+		k = path + strlen(path) + 1;
+	}
 out:
 	sqlite3_finalize(st);
-	sqlite3_finalize(del);
+	buf_free(&keys);
 	return rc;
 }
 

@@ -32,8 +32,8 @@ struct fixture {
 	size_t map_pass[1], map_fail[2];
 	struct control_result cr[3];
 	struct framework_result fw;
-	struct evidence ev[3];
-	struct pack_entry entries[3];
+	struct evidence ev[5];
+	struct pack_entry entries[5];
 	struct assessment a;
 	struct report_ctx r;
 };
@@ -111,6 +111,23 @@ static void build_evidence(struct fixture *f)
 		f->entries[i].e = &f->ev[i];
 	}
 	f->ev[2].erased = true;
+	/* A release decision and the erasure that removed entry 2. */
+	f->ev[3].index = 3;
+	snprintf(f->ev[3].kind, sizeof(f->ev[3].kind), "gate-decision");
+	f->ev[3].source = "gate";
+	f->ev[3].subject = "rel-<1>";
+	f->ev[3].collected = 1795759200;
+	f->ev[3].attrs = json_pack("{s:s, s:s, s:[{s:s}], s:s}", "verdict", "fail",
+				   "release", "rel-<1>", "failing", "control", "demo:C.2",
+				   "policy_sha256", "5f3c0ffee5f3c0ffee");
+	f->ev[4].index = 4;
+	snprintf(f->ev[4].kind, sizeof(f->ev[4].kind), "tombstone");
+	f->ev[4].source = "erase";
+	f->ev[4].subject = "-";
+	f->ev[4].attrs = json_pack("{s:s, s:s, s:[i]}", "action", "erase",
+				   "reason", "DSR <7> & co", "erased", 2);
+	for (int i = 3; i < 5; i++)
+		f->entries[i].e = &f->ev[i];
 }
 
 static int setup(void **state)
@@ -138,11 +155,12 @@ static int setup(void **state)
 	f->r.cp = &f->a.cp;
 	f->r.vkey = "unit.example/log+01234567+AQID";
 	f->r.entries = f->entries;
-	f->r.nentries = 3;
+	f->r.nentries = 5;
 	f->r.from = INT64_MIN;
 	f->r.to = INT64_MAX;
 	f->r.tool_version = "0.1.0";
-	if (!f->results[0].evidence || !f->results[1].evidence || !f->a.conflicts)
+	if (!f->results[0].evidence || !f->results[1].evidence || !f->a.conflicts ||
+	    !f->ev[3].attrs || !f->ev[4].attrs)
 		return -1;
 	*state = f;
 	return 0;
@@ -155,6 +173,8 @@ static int teardown(void **state)
 	json_decref(f->results[0].evidence);
 	json_decref(f->results[1].evidence);
 	json_decref(f->a.conflicts);
+	json_decref(f->ev[3].attrs);
+	json_decref(f->ev[4].attrs);
 	free(f);
 	return 0;
 }
@@ -273,6 +293,24 @@ static void test_content(void **state)
 	free(html);
 }
 
+/* Release decisions and erasures are listed, with what people typed escaped. */
+static void test_record_section(void **state)
+{
+	char *html = render(*state);
+	const char *sec = strstr(html, "<section id=\"record\">");
+
+	assert_non_null(sec);
+	assert_non_null(strstr(html, "href=\"#record\""));
+	assert_non_null(strstr(sec, "href=\"../evidence/3.payload\">#3</a> gate-decision"));
+	assert_non_null(strstr(sec, "rel-&lt;1&gt;"));
+	assert_non_null(strstr(sec, "<span class=\"st sm st-fail\">fail</span>"));
+	assert_non_null(strstr(sec, "<td class=\"num\">1</td><td><code>5f3c0ffee5f3c0ffee</code>"));
+	assert_non_null(strstr(sec, "DSR &lt;7&gt; &amp; co"));
+	assert_non_null(strstr(sec, "<td>#2</td>"));
+	assert_null(strstr(html, "rel-<1>"));
+	free(html);
+}
+
 static void test_deterministic(void **state)
 {
 	struct buf a = BUF_INIT, b = BUF_INIT;
@@ -291,6 +329,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_complete_document, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_loads_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_escapes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_record_section, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_content, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
 	};
