@@ -134,3 +134,4 @@ clean:
 .DELETE_ON_ERROR:
 
 -include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(BUILD)/obj/$(MAIN:.c=.d) $(BUILD)/san/$(MAIN:.c=.d)
+-include $(UNIT_TESTS:%=$(BUILD)/tests/%.d) $(UNIT_TESTS:%=$(BUILD)/san-tests/%.d)

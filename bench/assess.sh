@@ -4,12 +4,9 @@
 # the same store; and the gate on it, as a ratio to assess (its own overhead).
 # Usage: bench/assess.sh [AUDITPACK]
 set -eu
-AP=$(realpath "${1:-./auditpack}")
-out=$(cd "$(dirname "$0")" && pwd)/out
+. "$(dirname "$0")/lib.sh"
 logs="$out/assess-logs"
 store="$out/assess-store"
-mkdir -p "$out"
-. "$(dirname "$0")/lib.sh"
 
 if [ ! -f "$logs/.done" ]; then
 	rm -rf "$logs"

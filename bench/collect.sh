@@ -5,10 +5,8 @@
 # memory of the collector at N/2 and N lines (flat = streaming).
 # Usage: bench/collect.sh [AUDITPACK] [N]
 set -eu
-AP=$(realpath "${1:-./auditpack}")
+. "$(dirname "$0")/lib.sh"
 N=${2:-1000000}
-out=$(cd "$(dirname "$0")" && pwd)/out
-mkdir -p "$out"
 log="$out/combined-$N.log"
 
 if [ ! -f "$log" ]; then
@@ -34,7 +32,6 @@ half="$out/combined-half.log"
 head -n $((N / 2)) "$log" >"$half"
 cat "$log" >/dev/null
 
-. "$(dirname "$0")/lib.sh"
 # Peak RSS (KiB) of a command, from the kernel's accounting of the child.
 peak() { python3 -c '
 import resource, subprocess, sys

@@ -5,14 +5,12 @@
 # that follows.  Checks that erase removed exactly the lines grep counts.
 # Usage: bench/erase.sh [AUDITPACK] [N]
 set -eu
-AP=$(realpath "${1:-./auditpack}")
+. "$(dirname "$0")/lib.sh"
 N=${2:-1000000}
 here=$(cd "$(dirname "$0")" && pwd)
-out=$here/out
 log="$out/combined-$N.log"
 store="$out/erase-store"
 who=u-0042
-. "$here/lib.sh"
 
 [ -f "$log" ] || "$here/collect.sh" "$AP" "$N" >/dev/null
 rm -rf "$store"

@@ -1,4 +1,11 @@
-# Timing helpers shared by the benchmarks (sourced).
+# What every benchmark shares (sourced after `set -eu`, with the script's
+# arguments still in "$@"): AP, the binary under test (argument 1, default
+# ./auditpack); out, bench/out, where inputs and stores are kept between runs;
+# and the timing helpers.
+AP=$(realpath "${1:-./auditpack}")
+out=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/out
+mkdir -p "$out"
+
 now() { date +%s.%N; }
 # secs T0 T1: elapsed seconds, 3 decimals.
 secs() { python3 -c "print(f'{$2 - $1:.3f}')"; }

@@ -4,12 +4,9 @@
 # `unzip -t` and to `openssl dgst -sha256` of its files.
 # Usage: bench/pack.sh [AUDITPACK]
 set -eu
-AP=$(realpath "${1:-./auditpack}")
-out=$(cd "$(dirname "$0")" && pwd)/out
+. "$(dirname "$0")/lib.sh"
 docs="$out/pack-docs"
 store="$out/pack-store"
-mkdir -p "$out"
-. "$(dirname "$0")/lib.sh"
 
 if [ ! -f "$docs/.done" ]; then
 	rm -rf "$docs"

@@ -7,15 +7,12 @@
 # `sha256sum` hashing the same files (the SHA-NI floor: both must at least
 # read and hash every byte, as auditpack does).
 set -eu
-AP=$(realpath "${1:-./auditpack}")
+. "$(dirname "$0")/lib.sh"
 N=${2:-100000}
 SIZE=${3:-2048}
-out=$(cd "$(dirname "$0")" && pwd)/out
 docs="$out/docs-$N-$SIZE"
 store="$out/store"
-mkdir -p "$out"
 
-. "$(dirname "$0")/lib.sh"
 
 if [ ! -f "$docs/.done" ]; then
 	echo "generating $N documents of $SIZE bytes in $docs ..."

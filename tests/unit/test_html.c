@@ -18,100 +18,29 @@
 
 #include <jansson.h>
 
-#include "../../reports/report.h"
 
 #define NASTY "<script>alert(1)</script> & \"quotes\""
 #define NASTY_ESCAPED "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"
 #define FAIL_REASON "access-log-continuity: logs have a gap of 3 days in the last 7 days"
 
-struct fixture {
-	struct control controls[3];
-	struct catalog cat;
-	struct check checks[2];
-	struct check_result results[2];
-	size_t map_pass[1], map_fail[2];
-	struct control_result cr[3];
-	struct framework_result fw;
-	struct evidence ev[5];
-	struct pack_entry entries[5];
-	struct assessment a;
-	struct report_ctx r;
-};
+#include "report_fixture.h"
 
-static void build_catalog(struct fixture *f)
+/* The shared fixture, with control groups, check titles (one hostile), a
+ * conflict, a verifier key, and a release decision and the erasure of
+ * entry 2 as entries 3 and 4. */
+static int setup(void **state)
 {
-	static const char *const ids[3] = { "c-1", "c-2", "c-3" };
-	static const char *const labels[3] = { "C.1", "C.2", "C.3" };
-	static const char *const titles[3] = { "Logging enabled", "Log continuity",
-					       "Board oversight" };
+	struct fixture *f = calloc(1, sizeof(*f));
 
-	for (int i = 0; i < 3; i++) {
-		f->controls[i].id = (char *)ids[i];
-		f->controls[i].label = (char *)labels[i];
-		f->controls[i].title = (char *)titles[i];
+	if (!f)
+		return -1;
+	fixture_build(f);
+	for (int i = 0; i < 3; i++)
 		f->controls[i].group = (char *)(i < 2 ? "Operations" : "Governance");
-	}
-	f->cat.framework = "demo";
-	f->cat.title = "Demo framework <for tests>";
-	f->cat.version = "1.0";
-	f->cat.v = f->controls;
-	f->cat.n = 3;
-}
-
-static void build_checks(struct fixture *f)
-{
-	f->checks[0].id = "logs-collected";
 	f->checks[0].title = "Logs are collected";
-	f->checks[1].id = "log-continuity";
 	f->checks[1].title = "x\" onmouseover=\"alert(2)";
-	f->results[0].check = &f->checks[0];
-	f->results[0].status = ST_PASS;
-	f->results[0].detail = "2 access-log entries";
 	f->results[0].evidence = json_pack("[i]", 0);
-	f->results[1].check = &f->checks[1];
-	f->results[1].status = ST_FAIL;
-	f->results[1].detail = NASTY;
 	f->results[1].evidence = json_pack("[i,i,i]", 1, 2, 7);
-}
-
-static void build_results(struct fixture *f)
-{
-	static const enum status st[3] = { ST_PASS, ST_FAIL, ST_MANUAL };
-	static const char *const reasons[3] = { "1 check pass", FAIL_REASON,
-		"no automated check covers this control and no attestation exists" };
-
-	f->map_pass[0] = 0;
-	f->map_fail[0] = 0;
-	f->map_fail[1] = 1;
-	for (int i = 0; i < 3; i++) {
-		f->cr[i].control = &f->controls[i];
-		f->cr[i].status = st[i];
-		f->cr[i].reason = (char *)reasons[i];
-		f->fw.counts[st[i]]++;
-	}
-	f->cr[0].checks = f->map_pass;
-	f->cr[0].nchecks = 1;
-	f->cr[1].checks = f->map_fail;
-	f->cr[1].nchecks = 2;
-	f->fw.cat = &f->cat;
-	f->fw.v = f->cr;
-	f->fw.n = 3;
-	f->fw.coverage = 1.0 / 3.0;
-}
-
-static void build_evidence(struct fixture *f)
-{
-	static const char *const kinds[3] = { "access-log", "access-log", "document" };
-
-	for (int i = 0; i < 3; i++) {
-		f->ev[i].index = (uint64_t)i;
-		snprintf(f->ev[i].kind, sizeof(f->ev[i].kind), "%s", kinds[i]);
-		f->ev[i].source = "nginx";
-		f->ev[i].subject = "gateway";
-		f->entries[i].e = &f->ev[i];
-	}
-	f->ev[2].erased = true;
-	/* A release decision and the erasure that removed entry 2. */
 	f->ev[3].index = 3;
 	snprintf(f->ev[3].kind, sizeof(f->ev[3].kind), "gate-decision");
 	f->ev[3].source = "gate";
@@ -128,73 +57,18 @@ static void build_evidence(struct fixture *f)
 				   "reason", "DSR <7> & co", "erased", 2);
 	for (int i = 3; i < 5; i++)
 		f->entries[i].e = &f->ev[i];
-}
-
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof(*f));
-
-	if (!f)
-		return -1;
-	build_catalog(f);
-	build_checks(f);
-	build_results(f);
-	build_evidence(f);
-	f->a.at = 1795759200; /* 2026-11-27T06:00:00Z */
-	f->a.cp.size = 3;
-	snprintf(f->a.cp.origin, sizeof(f->a.cp.origin), "unit.example/log");
-	f->a.checks = f->results;
-	f->a.nchecks = 2;
-	f->a.fw = &f->fw;
-	f->a.nfw = 1;
+	f->r.nentries = 5;
 	f->a.conflicts = json_pack("[{s:[s,s], s:s}]", "controls", "demo:C.2", "other:X.1",
 				   "note", "keep logs <six months> & erase personal data");
-	f->r.a = &f->a;
-	f->r.origin = "unit.example/log";
-	f->r.checkpoint_note = "unit.example/log\n3\nAAAA\n\n\xe2\x80\x94 unit.example/log abcd\n";
-	f->r.cp = &f->a.cp;
 	f->r.vkey = "unit.example/log+01234567+AQID";
-	f->r.entries = f->entries;
-	f->r.nentries = 5;
-	f->r.from = INT64_MIN;
-	f->r.to = INT64_MAX;
-	f->r.tool_version = "0.1.0";
-	if (!f->results[0].evidence || !f->results[1].evidence || !f->a.conflicts ||
-	    !f->ev[3].attrs || !f->ev[4].attrs)
-		return -1;
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	json_decref(f->results[0].evidence);
-	json_decref(f->results[1].evidence);
-	json_decref(f->a.conflicts);
-	json_decref(f->ev[3].attrs);
-	json_decref(f->ev[4].attrs);
-	free(f);
-	return 0;
+	return !f->results[0].evidence || !f->results[1].evidence || !f->a.conflicts ||
+	       !f->ev[3].attrs || !f->ev[4].attrs ? -1 : 0;
 }
 
 static char *render(const struct fixture *f)
 {
-	struct buf b = BUF_INIT;
-
-	assert_int_equal(report_html(&b, &f->r), 0);
-	assert_non_null(b.data);
-	return buf_detach(&b, NULL);
-}
-
-static size_t count(const char *hay, const char *needle)
-{
-	size_t n = 0;
-
-	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
-		n++;
-	return n;
+	return fixture_render(f, report_html);
 }
 
 static void test_complete_document(void **state)
@@ -326,12 +200,12 @@ static void test_deterministic(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_complete_document, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_loads_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_escapes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_record_section, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_content, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_complete_document, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_loads_nothing, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_escapes, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_record_section, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_content, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_deterministic, setup, fixture_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -34,162 +34,42 @@
 /* A control character, a lone continuation byte, a truncated sequence,
  * markup: none of it may break the document. */
 #define NASTY "gap \x01 at \xff line <7> & \"q\" \xe2\x82"
+#include "report_fixture.h"
+
 #define UUID_RE "^[0-9a-f]{8}-[0-9a-f]{4}-[45][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
 
-struct fixture {
-	struct control controls[3];
-	struct catalog cat;
-	struct check checks[2];
-	struct check_result results[2];
-	size_t map_pass[1], map_fail[2];
-	struct control_result cr[3];
-	struct framework_result fw;
-	struct evidence ev[3];
-	struct pack_entry entries[3];
-	struct assessment a;
-	struct report_ctx r;
-};
-
-static void build_catalog(struct fixture *f)
-{
-	static const char *const ids[3] = { "c-1", "c-2", "c-3" };
-	static const char *const labels[3] = { "C.1", "C.2\n (continuity) ", "C.3" };
-	static const char *const titles[3] = { "Logging enabled", "Log continuity",
-					       "Board oversight" };
-
-	for (int i = 0; i < 3; i++) {
-		f->controls[i].id = (char *)ids[i];
-		f->controls[i].label = (char *)labels[i];
-		f->controls[i].title = (char *)titles[i];
-	}
-	f->cat.framework = "demo";
-	f->cat.title = "Demo framework <for tests>";
-	f->cat.version = "1.0";
-	f->cat.source = "Demo Regulation (EU) 2099/1";
-	f->cat.v = f->controls;
-	f->cat.n = 3;
-}
-
-static void build_checks(struct fixture *f)
-{
-	f->checks[0].id = "logs-collected";
-	f->checks[1].id = "log-continuity";
-	f->results[0].check = &f->checks[0];
-	f->results[0].status = ST_PASS;
-	f->results[0].detail = "2 access-log entries";
-	f->results[0].evidence = json_pack("[i,i]", 0, 2);
-	f->results[1].check = &f->checks[1];
-	f->results[1].status = ST_FAIL;
-	f->results[1].detail = NASTY;
-	f->results[1].evidence = json_pack("[i,i,i,i]", 1, 0, 7, 1);
-}
-
-static void build_results(struct fixture *f)
-{
-	static const enum status st[3] = { ST_PASS, ST_FAIL, ST_MANUAL };
-	static const char *const reasons[3] = { "1 check pass", FAIL_REASON,
-		"no automated check covers this control and no attestation exists" };
-
-	f->map_pass[0] = 0;
-	f->map_fail[0] = 0;
-	f->map_fail[1] = 1;
-	for (int i = 0; i < 3; i++) {
-		f->cr[i].control = &f->controls[i];
-		f->cr[i].status = st[i];
-		f->cr[i].reason = (char *)reasons[i];
-		f->fw.counts[st[i]]++;
-	}
-	f->cr[0].checks = f->map_pass;
-	f->cr[0].nchecks = 1;
-	f->cr[1].checks = f->map_fail;
-	f->cr[1].nchecks = 2;
-	f->fw.cat = &f->cat;
-	f->fw.v = f->cr;
-	f->fw.n = 3;
-	f->fw.coverage = 1.0 / 3.0;
-}
-
-static void build_evidence(struct fixture *f)
-{
-	static const char *const kinds[3] = { "access-log", "command-output", "document" };
-
-	for (int i = 0; i < 3; i++) {
-		f->ev[i].index = (uint64_t)i;
-		snprintf(f->ev[i].kind, sizeof(f->ev[i].kind), "%s", kinds[i]);
-		f->ev[i].source = "nginx";
-		f->ev[i].subject = "gateway";
-		f->ev[i].eff_from = 1795651200 + i;   /* 2026-11-26T00:00:0iZ */
-		f->ev[i].eff_to = 1795737600;
-		f->ev[i].collected = 1795740000 + i;
-		f->entries[i].e = &f->ev[i];
-		for (int k = 0; k < 32; k++) {
-			f->entries[i].payload_sha256[k] = (uint8_t)(0xa0 + 16 * i + k);
-			f->entries[i].commitment[k] = (uint8_t)(0x10 * i + k);
-		}
-		f->entries[i].payload_size = 100 + (uint64_t)i;
-	}
-	f->ev[2].erased = true;
-	memset(f->entries[2].payload_sha256, 0, 32);
-}
-
+/* The shared fixture, with a label and a detail that need cleaning, a
+ * source for the catalogue, and times and digests on every entry. */
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	if (!f)
 		return -1;
-	build_catalog(f);
-	build_checks(f);
-	build_results(f);
-	build_evidence(f);
-	f->a.at = 1795759200; /* 2026-11-27T06:00:00Z */
-	f->a.cp.size = 3;
-	snprintf(f->a.cp.origin, sizeof(f->a.cp.origin), "unit.example/log");
-	f->a.checks = f->results;
-	f->a.nchecks = 2;
-	f->a.fw = &f->fw;
-	f->a.nfw = 1;
-	f->r.a = &f->a;
-	f->r.origin = "unit.example/log";
-	f->r.checkpoint_note = "unit.example/log\n3\nAAAA\n\n\xe2\x80\x94 unit.example/log abcd\n";
-	f->r.cp = &f->a.cp;
-	f->r.entries = f->entries;
-	f->r.nentries = 3;
-	f->r.from = INT64_MIN;
-	f->r.to = INT64_MAX;
-	f->r.tool_version = "0.1.0";
-	if (!f->results[0].evidence || !f->results[1].evidence)
-		return -1;
+	fixture_build(f);
+	f->controls[1].label = "C.2\n (continuity) ";
+	f->cat.source = "Demo Regulation (EU) 2099/1";
+	f->results[0].evidence = json_pack("[i,i]", 0, 2);
+	f->results[1].evidence = json_pack("[i,i,i,i]", 1, 0, 7, 1);
+	snprintf(f->ev[1].kind, sizeof(f->ev[1].kind), "command-output");
+	for (int i = 0; i < 3; i++) {
+		f->ev[i].eff_from = 1795651200 + i;   /* 2026-11-26T00:00:0iZ */
+		f->ev[i].eff_to = 1795737600;
+		f->ev[i].collected = 1795740000 + i;
+		for (int k = 0; k < 32; k++) {
+			f->entries[i].payload_sha256[k] = (uint8_t)(0xa0 + 16 * i + k);
+			f->entries[i].commitment[k] = (uint8_t)(0x10 * i + k);
+		}
+		f->entries[i].payload_size = 100 + (uint64_t)i;
+	}
+	memset(f->entries[2].payload_sha256, 0, 32); /* erased */
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	json_decref(f->results[0].evidence);
-	json_decref(f->results[1].evidence);
-	free(f);
-	return 0;
+	return !f->results[0].evidence || !f->results[1].evidence ? -1 : 0;
 }
 
 static char *render(const struct fixture *f)
 {
-	struct buf b = BUF_INIT;
-
-	assert_int_equal(oscal_ar_under_test(&b, &f->r), 0);
-	assert_non_null(b.data);
-	return buf_detach(&b, NULL);
-}
-
-static size_t count(const char *hay, const char *needle)
-{
-	size_t n = 0;
-
-	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
-		n++;
-	return n;
+	return fixture_render(f, oscal_ar_under_test);
 }
 
 /* The document as libxml2 reads it back from a file (NONET: nothing fetched). */
@@ -429,12 +309,12 @@ static void test_uuid5_known_answers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_schema_valid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_uuids_and_times, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_evidence, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_findings, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_framework, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_schema_valid, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_uuids_and_times, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_evidence, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_findings, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_deterministic, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_no_framework, setup, fixture_teardown),
 		cmocka_unit_test(test_uuid5_known_answers),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
