@@ -136,6 +136,10 @@ expect_exit 0 "dry run of an allowed prune" -- "$AP" prune --before 2026-11-27T0
 expect_out "would prune 2 entries .*: 9-10" "lists the old log segments"
 [ "$("$AP" checkpoint)" = "$cp_before" ] || die "--dry-run changed the store"
 ok "--dry-run changes nothing"
+expect_exit 0 "a prune with nothing before its time" -- "$AP" prune --before 2025-01-01T00:00:00Z
+expect_out "nothing to prune: 0 entries" "says so"
+[ "$("$AP" checkpoint)" = "$cp_before" ] || die "an empty prune changed the store"
+expect_exit 2 "a --before that is neither a time nor an age" -- "$AP" prune --before yesterday
 expect_exit 0 "prune logs older than six months" -- "$AP" prune --before 2026-11-27T00:00:00Z
 expect_out "pruned 2 entries" "pruned"
 expect_exit 0 "verify after pruning" -- "$AP" verify

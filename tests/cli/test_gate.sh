@@ -308,6 +308,14 @@ unzip -p "$WORK/after-gate.zip" "evidence/$last.payload" | cmp -s - <("$AP" show
 	die "the pack's copy of the decision's policy differs"
 ok "the last gate decision (entry $last) is in the next pack with its policy, and the pack verifies"
 
+# A JUnit file that cannot be written: exit 3, and no decision without it.
+before=$(ndecisions)
+expect_exit 3 "--junit into a directory that does not exist" -- \
+	"$AP" gate --framework iso27001 --junit "$WORK/no/such/dir/junit.xml"
+expect_err "--junit" "names the option"
+[ "$(ndecisions)" = "$before" ] || die "a gate whose JUnit failed recorded a decision"
+ok "no decision recorded when the JUnit report could not be written"
+
 # 8. A tampered store fails the gate before anything is judged.
 cp -r "$AUDITPACK_STORE" "$WORK/pristine"
 before=$(ndecisions)

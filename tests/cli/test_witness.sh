@@ -38,6 +38,16 @@ expect_err "witness .* holds a checkpoint of 8 entries but the store has only 7"
 ok "the refused collect left the store as it was"
 rm -rf "$AUDITPACK_STORE"; cp -r "$WORK/saved" "$AUDITPACK_STORE"
 
+# A witness copy that is not a checkpoint, or is not there: an error naming
+# the file, not a verdict either way.
+expect_exit 3 "verify --against a file that does not exist" -- "$AP" verify --against "$WORK/nope.checkpoint"
+expect_err "nope.checkpoint" "names it"
+cp "$WORK/witness/8.checkpoint" "$WORK/8.saved"
+echo "not a checkpoint" >"$WORK/witness/8.checkpoint"
+expect_exit 3 "a damaged witness copy" -- "$AP" verify
+expect_err "witness/8.checkpoint: not a signed checkpoint" "names the file"
+cp "$WORK/8.saved" "$WORK/witness/8.checkpoint"
+
 # A witness that cannot be written: the entries are committed, the command
 # says the copy failed and exits 3 (cron notices).
 chmod 500 "$WORK/witness"
