@@ -131,16 +131,15 @@ json_t *cli_entry_json(const struct entry *e, bool with_leaf)
 	json_t *o, *attrs;
 	char *b64;
 
-	time_format(from, e->eff_from);
-	time_format(to, e->eff_to);
-	time_format(coll, e->collected);
 	hex_encode(lh, e->leaf_hash, MERKLE_HASH);
 	hex_encode(ch, e->commitment, 32);
 	attrs = json_loadb(e->attrs, e->attrs_len, 0, NULL);
 	o = json_pack("{s:I, s:s, s:s, s:s, s:{s:s, s:s}, s:s, s:o}",
 		      "index", (json_int_t)e->index, "kind", e->kind,
 		      "source", e->source, "subject", e->subject,
-		      "effective", "from", from, "to", to, "collected", coll,
+		      "effective", "from", entry_time_text(from, e->eff_from),
+		      "to", entry_time_text(to, e->eff_to),
+		      "collected", entry_time_text(coll, e->collected),
 		      "attrs", attrs ? attrs : json_object());
 	if (!o)
 		return NULL;

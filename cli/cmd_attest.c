@@ -83,8 +83,12 @@ int cmd_attest(int argc, char **argv, struct cli *cli)
 	    (rc = sha256(digest, data.data ? data.data : "", data.len)))
 		goto out;
 	hex_encode(hex, digest, SHA256_LEN);
-	time_format(t0, now);
-	time_format(t1, now + valid_for);
+	/* Both times go into signed attrs: in range, or a usage error. */
+	if (!time_in_range(now) || valid_for > TIME_MAX - now ||
+	    time_format(t0, now) || time_format(t1, now + valid_for)) {
+		rc = err_set(ERR_USAGE, "--valid-for reaches past 9999-12-31T23:59:59Z");
+		goto out;
+	}
 	a = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:o, s:s?}",
 		      "framework", cat->framework, "control", ctl->id, "label", ctl->label,
 		      "by", by, "name", strrchr(file, '/') ? strrchr(file, '/') + 1 : file,

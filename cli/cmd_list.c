@@ -23,13 +23,13 @@ static int print_row(const struct entry *e, void *arg)
 	char coll[RFC3339_LEN];
 
 	(void)arg;
-	time_format(coll, e->collected);
 	if (e->erased)
 		printf("%" PRIu64 "\t%s\t%s\t%s\t%s\terased\n", e->index, e->kind,
-		       e->source, e->subject, coll);
+		       e->source, e->subject, entry_time_text(coll, e->collected));
 	else
 		printf("%" PRIu64 "\t%s\t%s\t%s\t%s\t%" PRIu64 "\n", e->index, e->kind,
-		       e->source, e->subject, coll, e->payload_size);
+		       e->source, e->subject, entry_time_text(coll, e->collected),
+		       e->payload_size);
 	return 0;
 }
 

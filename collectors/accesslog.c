@@ -282,8 +282,10 @@ static int emit_entry(struct reader *rd)
 				    json_integer((json_int_t)st->pii.n[t]));
 	for (size_t i = 0; i < st->nmalformed_kept; i++)
 		json_array_append_new(ml, json_integer((json_int_t)st->malformed_lines[i]));
-	time_format(first, st->first);
-	time_format(last, st->last);
+	/* Event times are in range (logfmt_parse); never sign a placeholder. */
+	if (st->any_time && ((rc = time_format(first, st->first)) ||
+			     (rc = time_format(last, st->last))))
+		goto out;
 	a = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:O, s:o, s:o, s:I, s:I,"
 		      " s:I, s:O, s:I, s:O, s:O, s:I}",
 		      "format", logfmt_name(rd->fmt.format), "path", rd->path,
@@ -420,12 +422,19 @@ static int do_line(struct reader *rd, const char *line, size_t len, bool nl)
 	struct log_event ev;
 	char token[PII_TOKEN_MAX] = "";
 	struct stats *st = &rd->st;
-	int rc;
+	int rc, prc;
 
 	st->lines++;
 	st->bytes += len + nl;
 	st->offset_end += len + nl;
-	if (logfmt_parse(&rd->fmt, line, len, &ev) == 0) {
+	/* A line whose time is out of range is malformed, but its user field
+	 * is known: it is pseudonymised like an event's. */
+	if ((prc = logfmt_parse(&rd->fmt, line, len, &ev)) == 0 || prc == LOGFMT_BAD_TIME) {
+		if (prc) {
+			st->malformed++;
+			if (st->nmalformed_kept < MALFORMED_KEPT)
+				st->malformed_lines[st->nmalformed_kept++] = rd->line_no;
+		}
 		if (ev.user.len) {
 			if ((rc = put_text(rd, line, ev.user.off)) ||
 			    (rc = put_user(rd, &ev, line, token)) ||
@@ -435,7 +444,7 @@ static int do_line(struct reader *rd, const char *line, size_t len, bool nl)
 		} else if ((rc = put_text(rd, line, len))) {
 			return rc;
 		}
-		if ((rc = record_event(rd, &ev, line, token)))
+		if (!prc && (rc = record_event(rd, &ev, line, token)))
 			return rc;
 	} else {
 		st->malformed++;

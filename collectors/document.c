@@ -39,14 +39,17 @@ static int build_attrs(struct buf *out, const struct document_opts *o,
 	if ((rc = sha256(digest, data->data ? data->data : "", data->len)))
 		return rc;
 	hex_encode(hex, digest, SHA256_LEN);
-	time_format(mt, mtime);
+	/* A modification time outside the documented range is not written. */
+	if (!time_in_range(mtime) || time_format(mt, mtime))
+		mt[0] = '\0';
 	if (absolute_path(abs, sizeof(abs), path))
 		return err_set(ERR_LIMIT, "path too long: '%s'", path);
 	if (!(copy = strdup(path)))
 		return err_set(ERR_NOMEM, "out of memory");
 	base = basename(copy);
-	a = json_pack("{s:s, s:s, s:I, s:s, s:s}", "name", base, "path", abs,
-		      "size", (json_int_t)data->len, "sha256", hex, "modified", mt);
+	a = json_pack("{s:s, s:s, s:I, s:s, s:o}", "name", base, "path", abs,
+		      "size", (json_int_t)data->len, "sha256", hex,
+		      "modified", *mt ? json_string(mt) : json_null());
 	free(copy);
 	if (!a)
 		return err_set(ERR_NOMEM, "out of memory");
@@ -73,7 +76,8 @@ static int collect_one(struct collect_ctx *c, const struct document_opts *o,
 	in.source = o->source;
 	in.subject = NULL;
 	/* A document speaks for itself as last modified, up to when we took it. */
-	in.eff_from = (int64_t)st.st_mtime < c->now ? (int64_t)st.st_mtime : c->now;
+	in.eff_from = time_in_range((int64_t)st.st_mtime) && (int64_t)st.st_mtime < c->now
+		      ? (int64_t)st.st_mtime : c->now;
 	in.eff_to = c->now;
 	in.collected = c->now;
 	in.attrs = attrs.data;

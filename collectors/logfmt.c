@@ -77,16 +77,50 @@ static bool span_is(const char *line, struct span sp, const char *word)
 	return sp.len == strlen(word) && !memcmp(line + sp.off, word, sp.len);
 }
 
+/* The value of exactly n decimal digits, n <= 9 (so no overflow), or -1. */
 static int digits(const char *s, size_t n)
 {
 	int v = 0;
 
+	if (n > 9)
+		return -1;
 	for (size_t i = 0; i < n; i++) {
 		if (!isdigit((unsigned char)s[i]))
 			return -1;
 		v = v * 10 + (s[i] - '0');
 	}
 	return v;
+}
+
+/* A run of decimal digits as a 64-bit count, saturating at UINT64_MAX
+ * (a response size of 2^64 bytes or more is still a size); false when
+ * empty or not all digits. */
+static bool count_u64(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+
+		if (d > 9)
+			return false;
+		v = v > (UINT64_MAX - d) / 10 ? UINT64_MAX : v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+/* Seconds as a double (an epoch time from JSON or auditd) to a time:
+ * false when not finite or outside [TIME_MIN, TIME_MAX], checked before the
+ * cast, which would be undefined behaviour beyond int64_t. */
+static bool secs_to_time(double secs, int64_t *out)
+{
+	if (!(secs >= (double)TIME_MIN && secs < (double)TIME_MAX + 1.0))
+		return false;
+	*out = (int64_t)secs;
+	return true;
 }
 
 static int month_of(const char *s)
@@ -99,9 +133,11 @@ static int month_of(const char *s)
 	return 0;
 }
 
+/* Years 0000..9999 give a time (logfmt_parse() then refuses one before
+ * TIME_MIN); impossible fields give INT64_MIN. */
 static int64_t civil_to_time(int y, int mo, int d, int h, int mi, int s)
 {
-	if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
+	if (y < 0 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 ||
 	    mi > 59 || s > 60)
 		return INT64_MIN;
 	return time_from_civil(y, (unsigned)mo, (unsigned)d, (unsigned)h,
@@ -169,6 +205,7 @@ static int parse_clf(const struct logfmt_opts *o, const char *line, size_t len,
 {
 	struct cur c = { line, len, 0 };
 	struct span host, ident, user, date, req, status, bytes, ref, ua;
+	uint64_t size;
 
 	host = token(&c);
 	skip_spaces(&c);
@@ -192,7 +229,7 @@ static int parse_clf(const struct logfmt_opts *o, const char *line, size_t len,
 	skip_spaces(&c);
 	bytes = token(&c);
 	if (status.len != 3 || digits(line + status.off, 3) < 100 || !bytes.len ||
-	    (!span_is(line, bytes, "-") && digits(line + bytes.off, bytes.len) < 0))
+	    (!span_is(line, bytes, "-") && !count_u64(line + bytes.off, bytes.len, &size)))
 		return -1;
 	if (o->format == LOGFMT_COMBINED) {
 		skip_spaces(&c);
@@ -303,13 +340,12 @@ static bool json_time(json_t *v, int64_t *out)
 		json_int_t t = json_integer_value(v);
 
 		*out = t > 100000000000LL ? t / 1000 : t; /* milliseconds */
-		return true;
+		return true; /* range-checked in logfmt_parse() */
 	}
 	if (json_is_real(v)) {
 		double t = json_real_value(v);
 
-		*out = (int64_t)(t > 1e11 ? t / 1000 : t);
-		return true;
+		return secs_to_time(t > 1e11 ? t / 1000 : t, out);
 	}
 	return false;
 }
@@ -325,8 +361,10 @@ static int parse_jsonl(const struct logfmt_opts *o, const char *line, size_t len
 	if (!json_is_object(root))
 		goto out;
 	if (f->time) {
+		/* No usable time: malformed (LOGFMT_BAD_TIME), but the user
+		 * field is still found, to be pseudonymised. */
 		if (!json_time(json_path(root, f->time), &ev->time))
-			goto out;
+			ev->time = INT64_MIN;
 		ev->has_time = true;
 	}
 	ev->is_request = true;
@@ -423,14 +461,15 @@ static int parse_auditd(const char *line, size_t len, struct log_event *ev)
 		if (i + n >= len || line[i + n] != ')' || !strchr(num, ':'))
 			return -1;
 		secs = strtod(num, &end);
-		if (end == num || *end != ':' || secs < 0)
+		if (end == num || *end != ':')
 			return -1;
+		if (!secs_to_time(secs, &ev->time))
+			ev->time = INT64_MIN; /* LOGFMT_BAD_TIME */
 		ev->serial = strtoull(end + 1, &end, 10);
 		if (*end)
 			return -1;
 		i += n + 1;
 	}
-	ev->time = (int64_t)secs;
 	ev->has_time = true;
 	for (size_t k = 0; k < sizeof(auth_types) / sizeof(auth_types[0]); k++)
 		if (span_is(line, type, auth_types[k]))
@@ -587,7 +626,7 @@ static int parse_syslog(const struct logfmt_opts *o, const char *line, size_t le
 			memcpy(ts, line + t.off, t.len);
 			ts[t.len] = '\0';
 			if (strcmp(ts, "-") && time_parse(&ev->time, ts))
-				return -1;
+				ev->time = INT64_MIN; /* LOGFMT_BAD_TIME */
 			ev->has_time = strcmp(ts, "-") != 0;
 			/* Structured data: "-" or [..][..] */
 			if (eat(&c, '-')) {
@@ -624,7 +663,8 @@ static int parse_syslog(const struct logfmt_opts *o, const char *line, size_t le
 		{
 			char yb[RFC3339_LEN];
 
-			time_format(yb, o->year_ref);
+			if (time_format(yb, o->year_ref))
+				return -1;
 			year = digits(yb, 4);
 		}
 		ev->time = civil_to_time(year, mo, d, h, mi, se);
@@ -642,8 +682,12 @@ static int parse_syslog(const struct logfmt_opts *o, const char *line, size_t le
 			return -1;
 		memcpy(ts, line + t.off, t.len);
 		ts[t.len] = '\0';
-		if (time_parse(&ev->time, ts))
-			return -1;
+		/* A stamp that is out of range: LOGFMT_BAD_TIME; no stamp: -1. */
+		if (time_parse(&ev->time, ts)) {
+			if (!isdigit((unsigned char)ts[0]))
+				return -1;
+			ev->time = INT64_MIN;
+		}
 	}
 	ev->has_time = true;
 	if (!eat(&c, ' '))
@@ -668,17 +712,29 @@ static int parse_syslog(const struct logfmt_opts *o, const char *line, size_t le
 int logfmt_parse(const struct logfmt_opts *o, const char *line, size_t len,
 		 struct log_event *ev)
 {
+	int rc = -1;
+
 	memset(ev, 0, sizeof(*ev));
 	switch (o->format) {
 	case LOGFMT_COMBINED:
 	case LOGFMT_COMMON:
-		return parse_clf(o, line, len, ev);
+		rc = parse_clf(o, line, len, ev);
+		break;
 	case LOGFMT_JSONL:
-		return parse_jsonl(o, line, len, ev);
+		rc = parse_jsonl(o, line, len, ev);
+		break;
 	case LOGFMT_AUDITD:
-		return parse_auditd(line, len, ev);
+		rc = parse_auditd(line, len, ev);
+		break;
 	case LOGFMT_SYSLOG:
-		return parse_syslog(o, line, len, ev);
+		rc = parse_syslog(o, line, len, ev);
+		break;
 	}
-	return -1;
+	/* One place for every format: a time outside the documented range is
+	 * no entry time (it could not be written into a leaf). */
+	if (rc == 0 && ev->has_time && !time_in_range(ev->time)) {
+		ev->has_time = false;
+		return LOGFMT_BAD_TIME;
+	}
+	return rc;
 }

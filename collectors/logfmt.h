@@ -63,6 +63,15 @@ struct logfmt_opts {
 	int64_t year_ref; /* RFC 3164 has no year: the latest time a line can be */
 };
 
+/*
+ * 0: an event; -1: malformed; LOGFMT_BAD_TIME: malformed because its time
+ * is unreadable or lies outside [TIME_MIN, TIME_MAX] (common/timeutil.h)
+ * while the rest of the line has the format's shape -- the other spans of
+ * ev (the user, to pseudonymise) are filled as for an event, has_time is
+ * false.  An event's time, when it has one, is always in that range.
+ */
+#define LOGFMT_BAD_TIME (-2)
+
 int logfmt_parse(const struct logfmt_opts *o, const char *line, size_t len,
 		 struct log_event *ev);
 

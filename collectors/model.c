@@ -109,7 +109,11 @@ static bool raw_ms(const json_t *v, int64_t *out)
 	} else {
 		return false;
 	}
-	*out = ms >= 0 ? ms / 1000 : -((-ms + 999) / 1000);
+	/* Before 1970 or after 9999 is no time (common/timeutil.h); checked
+	 * before negating, which overflows for LLONG_MIN. */
+	if (ms < 0 || ms / 1000 > TIME_MAX)
+		return false;
+	*out = ms / 1000;
 	return true;
 }
 
@@ -117,9 +121,8 @@ static json_t *time_json(bool known, int64_t t)
 {
 	char s[RFC3339_LEN];
 
-	if (!known)
+	if (!known || !time_in_range(t) || time_format(s, t))
 		return json_null();
-	time_format(s, t);
 	return json_string(s);
 }
 
@@ -1059,7 +1062,9 @@ static int emit_entry(const struct emit *e, const char *name, const char *versio
 	in.kind = "model-version";
 	in.source = e->source;
 	in.subject = NULL;
-	in.eff_from = eff_from < e->c->now ? eff_from : e->c->now;
+	/* An unknown or out-of-range time (no files, a file dated 1960) is
+	 * no period start: the version speaks from when it was read. */
+	in.eff_from = time_in_range(eff_from) && eff_from < e->c->now ? eff_from : e->c->now;
 	in.eff_to = e->c->now;
 	in.collected = e->c->now;
 	in.attrs = a.data;

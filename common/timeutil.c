@@ -59,19 +59,25 @@ static void civil_from_time(struct civil *c, int64_t t)
 	c->y = (int64_t)yoe + era * 400 + (c->m <= 2);
 }
 
-void time_format(char out[RFC3339_LEN], int64_t t)
+int time_format(char out[RFC3339_LEN], int64_t t)
 {
 	struct civil c;
 
-	civil_from_time(&c, t);
-	if (c.y < 0 || c.y > 9999) {
-		memcpy(out, "0000-00-00T00:00:00Z", RFC3339_LEN);
-		return;
+	/* Checked before the civil arithmetic, which would overflow near
+	 * INT64_MIN (TIME_UNKNOWN). */
+	if (t < TIME_FORMAT_MIN || t > TIME_MAX) {
+		memcpy(out, "unknown", sizeof("unknown"));
+		if (t == TIME_UNKNOWN)
+			return err_set(ERR_PARSE, "the time is unknown");
+		return err_set(ERR_PARSE, "time %lld seconds since 1970 is outside "
+			       "years 0000 to 9999", (long long)t);
 	}
+	civil_from_time(&c, t);
 	/* Bounded fields; RFC3339_LEN is exactly enough. */
 	snprintf(out, RFC3339_LEN, "%04u-%02u-%02uT%02u:%02u:%02uZ",
 		 (unsigned)c.y % 10000, c.m % 100, c.d % 100, (c.secs / 3600) % 24,
 		 c.secs / 60 % 60, c.secs % 60);
+	return 0;
 }
 
 int64_t time_minus_months(int64_t t, unsigned months)
@@ -144,7 +150,12 @@ int time_parse(int64_t *out, const char *s)
 		goto bad;
 	t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
 	    mi * 60 + (se == 60 ? 59 : se);
-	*out = t - (oh * 3600 + om * 60);
+	t -= oh * 3600 + om * 60;
+	/* What time_format cannot write back is no time: a -23:59 offset on
+	 * 9999-12-31 lands in the year 10000. */
+	if (t < TIME_FORMAT_MIN || t > TIME_MAX)
+		return err_set(ERR_PARSE, "'%s' is outside years 0000 to 9999 in UTC", s);
+	*out = t;
 	return 0;
 bad:
 	return err_set(ERR_PARSE, "'%s' is not an RFC 3339 time "

@@ -36,6 +36,13 @@ struct loader {
 	int64_t at;
 };
 
+/* How old evidence effective to t is at `at`; an unknown time (a leaf of
+ * release 0.1.0) is never fresh. */
+static int64_t age_at(int64_t at, int64_t t)
+{
+	return t == TIME_UNKNOWN ? INT64_MAX : at - t;
+}
+
 static int take(const struct entry *e, void *arg)
 {
 	struct loader *l = arg;
@@ -145,10 +152,10 @@ static int run_check(const struct rule_ctx *ctx, const struct check *k,
 	}
 	if (policy && policy->max_age && (!allowed || policy->max_age < allowed))
 		allowed = policy->max_age;
-	age = ctx->at - sel[n - 1]->eff_to;
+	age = age_at(ctx->at, sel[n - 1]->eff_to);
 	for (size_t i = 0; i < n; i++)
-		if (ctx->at - sel[i]->eff_to < age)
-			age = ctx->at - sel[i]->eff_to;
+		if (age_at(ctx->at, sel[i]->eff_to) < age)
+			age = age_at(ctx->at, sel[i]->eff_to);
 	if (allowed && age > allowed) {
 		age_text(a, sizeof(a), age);
 		age_text(b, sizeof(b), allowed);

@@ -778,6 +778,7 @@ static int changes_have_records(const struct rule_ctx *c, const struct check *k,
 
 			recorded = !strcmp(d->kind, "document") && type &&
 				   !strcmp(type, "change-record") &&
+				   sel[i]->collected != TIME_UNKNOWN &&
 				   d->collected >= sel[i]->collected - within &&
 				   d->collected <= sel[i]->collected + within;
 		}

@@ -388,7 +388,9 @@ static void write_observation(struct ar *a, const struct framework_result *fr, u
 	elem(a, "method", e ? method_for(e->kind) : "EXAMINE");
 	if (e)
 		evidence_files(a, pe);
-	elem_time(a, "collected", e ? e->collected : a->r->a->at);
+	/* OSCAL needs a time: an unknown one (release 0.1.0) says when assessed. */
+	elem_time(a, "collected", e && e->collected != TIME_UNKNOWN ? e->collected
+		  : a->r->a->at);
 	xw_end(&a->xw);
 }
 

@@ -39,7 +39,9 @@ static int consider(const struct entry *e, void *arg)
 	const struct retention_rule *rule;
 	uint64_t *v;
 
-	if (e->erased || !strcmp(e->kind, "tombstone") || e->eff_to >= p->before)
+	/* An unknown time (a leaf of release 0.1.0) is not known to be old. */
+	if (e->erased || !strcmp(e->kind, "tombstone") || e->eff_to >= p->before ||
+	    e->eff_to == TIME_UNKNOWN)
 		return 0;
 	if ((rule = rule_for(e->kind))) {
 		int64_t keep_from = time_minus_months(p->now, rule->months);

@@ -55,6 +55,23 @@ int entry_commitment(uint8_t out[32], const uint8_t *salt, size_t salt_len,
 	return sha256_parts(out, 3, p, l);
 }
 
+const char *entry_time_text(char buf[RFC3339_LEN], int64_t t)
+{
+	if (t == TIME_UNKNOWN)
+		return TIME_LEGACY_UNKNOWN;
+	time_format(buf, t);
+	return buf;
+}
+
+int entry_time_parse(int64_t *out, const char *s)
+{
+	if (!strcmp(s, TIME_LEGACY_UNKNOWN)) {
+		*out = TIME_UNKNOWN;
+		return 0;
+	}
+	return time_parse(out, s);
+}
+
 int entry_leaf_format(struct buf *out, const struct entry *e)
 {
 	char from[RFC3339_LEN], to[RFC3339_LEN], coll[RFC3339_LEN];
@@ -65,11 +82,11 @@ int entry_leaf_format(struct buf *out, const struct entry *e)
 	if (!entry_kind_valid(e->kind) || !entry_field_valid(e->source) ||
 	    !entry_field_valid(e->subject))
 		return err_set(ERR_USAGE, "entry has an invalid kind, source or subject");
+	if (time_format(from, e->eff_from) || time_format(to, e->eff_to) ||
+	    time_format(coll, e->collected))
+		return err_wrap(ERR_USAGE, "entry times must lie in years 0000 to 9999");
 	if ((rc = sha256(adig, e->attrs, e->attrs_len)))
 		return rc;
-	time_format(from, e->eff_from);
-	time_format(to, e->eff_to);
-	time_format(coll, e->collected);
 	hex_encode(ahex, adig, 32);
 	hex_encode(chex, e->commitment, 32);
 	return buf_printf(out, LEAF_MAGIC "\n"
@@ -153,11 +170,11 @@ int entry_leaf_parse(struct entry *out, uint8_t attrs_digest[32],
 	if (!(sp = strchr(line, ' ')))
 		return err_set(ERR_PARSE, "leaf line 6: effective needs two times");
 	*sp = '\0';
-	if (time_parse(&out->eff_from, line) || time_parse(&out->eff_to, sp + 1))
+	if (entry_time_parse(&out->eff_from, line) || entry_time_parse(&out->eff_to, sp + 1))
 		return err_set(ERR_PARSE, "leaf line 6: bad effective time");
 	if ((rc = next_line(&p, end, "collected", line, sizeof(line), 7)))
 		return rc;
-	if (time_parse(&out->collected, line))
+	if (entry_time_parse(&out->collected, line))
 		return err_set(ERR_PARSE, "leaf line 7: bad collected time");
 	if ((rc = next_line(&p, end, "attrs", line, sizeof(line), 8)))
 		return rc;

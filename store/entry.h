@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "../common/buf.h"
+#include "../common/timeutil.h"
 #include "merkle.h"
 
 #define ENTRY_KIND_MAX 32
@@ -45,13 +46,28 @@ struct entry {
 
 void entry_free(struct entry *e);
 
-/* Append the leaf text for e's fields to out. */
+/*
+ * The text of an entry time as its leaf holds it: RFC 3339, or
+ * TIME_LEGACY_UNKNOWN for TIME_UNKNOWN (a leaf of release 0.1.0 whose event
+ * time was out of range).  Returns buf or that constant.
+ */
+const char *entry_time_text(char buf[RFC3339_LEN], int64_t t);
+
+/* The reverse: TIME_LEGACY_UNKNOWN gives TIME_UNKNOWN, anything else goes
+ * to time_parse().  0 or ERR_PARSE. */
+int entry_time_parse(int64_t *out, const char *s);
+
+/* Append the leaf text for e's fields to out.  ERR_USAGE when a field is
+ * invalid, including a time time_format() cannot write (TIME_UNKNOWN too):
+ * no new leaf ever carries an unknown time. */
 int entry_leaf_format(struct buf *out, const struct entry *e);
 
 /*
  * Parse leaf text into the fields of `out` (not `leaf`, `attrs` or
  * `erased`); `attrs_digest` receives the committed SHA-256 of the attrs.
- * 0 or ERR_PARSE with the offending line named.
+ * A time written as TIME_LEGACY_UNKNOWN reads as TIME_UNKNOWN, so leaves
+ * of release 0.1.0 stay verifiable.  0 or ERR_PARSE with the offending line
+ * named.
  */
 int entry_leaf_parse(struct entry *out, uint8_t attrs_digest[32],
 		     const char *leaf, size_t len);

@@ -590,9 +590,10 @@ static int insert_entry(struct store *s, const struct entry *e,
 	sqlite3_stmt *st = NULL;
 	int rc;
 
-	time_format(from, e->eff_from);
-	time_format(to, e->eff_to);
-	time_format(coll, e->collected);
+	/* entry_leaf_format() checked the times; the columns repeat the leaf. */
+	if (time_format(from, e->eff_from) || time_format(to, e->eff_to) ||
+	    time_format(coll, e->collected))
+		return err_wrap(ERR_USAGE, "entry %" PRIu64, e->index);
 	if ((rc = store_prepare_cached(s, &s->put_entry, "INSERT INTO entries(idx, kind,"
 				       " source, subject, eff_from, eff_to, collected, attrs,"
 				       " commitment, payload_size, payload_id, salt, leaf, leaf_hash)"
@@ -766,9 +767,11 @@ static int row_to_entry(struct store *s, sqlite3_stmt *st, struct entry *e)
 	memset(e, 0, sizeof(*e));
 	e->index = (uint64_t)sqlite3_column_int64(st, 0);
 	snprintf(e->kind, sizeof(e->kind), "%s", (const char *)sqlite3_column_text(st, 1));
-	if (time_parse(&e->eff_from, (const char *)sqlite3_column_text(st, 4)) ||
-	    time_parse(&e->eff_to, (const char *)sqlite3_column_text(st, 5)) ||
-	    time_parse(&e->collected, (const char *)sqlite3_column_text(st, 6)))
+	/* A release 0.1.0 placeholder reads as TIME_UNKNOWN, not as an error:
+	 * such a store stays readable. */
+	if (entry_time_parse(&e->eff_from, (const char *)sqlite3_column_text(st, 4)) ||
+	    entry_time_parse(&e->eff_to, (const char *)sqlite3_column_text(st, 5)) ||
+	    entry_time_parse(&e->collected, (const char *)sqlite3_column_text(st, 6)))
 		return err_set(ERR_DB, "entry %" PRIu64 " in '%s' has a malformed time",
 			       e->index, s->dir);
 	if (sqlite3_column_bytes(st, 8) == 32)

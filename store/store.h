@@ -199,6 +199,7 @@ struct verify_report {
 	uint64_t *erased_list;    /* their indices (malloc'd; short only on ENOMEM) */
 	size_t nerased_list;
 	uint64_t payload_bytes;
+	uint64_t unknown_times;   /* entries of release 0.1.0 with an unknown time */
 	struct checkpoint latest;
 	struct verify_problem *problems; /* malloc'd, in discovery order */
 	size_t nproblems;

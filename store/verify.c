@@ -202,20 +202,20 @@ static void check_entry(struct verify_report *r, sqlite3_stmt *st, uint64_t i,
 	if (e.index != i)
 		problem(r, "entry %" PRIu64 ": its leaf says index %" PRIu64
 			" (entries moved or swapped)", i, e.index);
-	time_format(t[0], e.eff_from);
-	time_format(t[1], e.eff_to);
-	time_format(t[2], e.collected);
 	if (strcmp(e.kind, (const char *)sqlite3_column_text(st, 1)) ||
 	    strcmp(e.source, (const char *)sqlite3_column_text(st, 2)) ||
 	    strcmp(e.subject, (const char *)sqlite3_column_text(st, 3)) ||
-	    strcmp(t[0], (const char *)sqlite3_column_text(st, 4)) ||
-	    strcmp(t[1], (const char *)sqlite3_column_text(st, 5)) ||
-	    strcmp(t[2], (const char *)sqlite3_column_text(st, 6)) ||
+	    strcmp(entry_time_text(t[0], e.eff_from), (const char *)sqlite3_column_text(st, 4)) ||
+	    strcmp(entry_time_text(t[1], e.eff_to), (const char *)sqlite3_column_text(st, 5)) ||
+	    strcmp(entry_time_text(t[2], e.collected), (const char *)sqlite3_column_text(st, 6)) ||
 	    (uint64_t)sqlite3_column_int64(st, 9) != e.payload_size ||
 	    sqlite3_column_bytes(st, 8) != 32 ||
 	    memcmp(sqlite3_column_blob(st, 8), e.commitment, 32))
 		problem(r, "entry %" PRIu64 ": a field (kind, source, subject, times, "
 			"size or commitment) differs from its signed leaf", i);
+	if (e.eff_from == TIME_UNKNOWN || e.eff_to == TIME_UNKNOWN ||
+	    e.collected == TIME_UNKNOWN)
+		r->unknown_times++;
 	named = tombstoned(tomb, i, &attrs_too);
 	sha256(adig, attrs ? attrs : "", attrs_len);
 	if (memcmp(adig, want_adig, 32) && !(erased && attrs_too && attrs_len == 0))
