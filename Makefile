@@ -84,7 +84,9 @@ $(BUILD)/san-tests/%: tests/unit/%.c $(SAN_OBJS) | deps-test
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -MMD -MP -o $@ $< $(SAN_OBJS) $(PKG_LIBS) $(CMOCKA_LIBS)
 
 # Fuzz targets run as tests through a small driver; `make fuzz` uses
-# libFuzzer when clang is installed.
+# libFuzzer when clang is installed (FUZZ_SECONDS each; FUZZ_TARGETS=fuzz_x
+# picks some), seeded from tests/fuzz/corpus/<x>/; new inputs go to
+# $(BUILD)/fuzz/corpus/, crashes to $(BUILD)/fuzz/.
 $(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(OBJS) | deps-test
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ CC $<"
@@ -99,9 +101,11 @@ fuzz: deps
 	$(Q)command -v clang >/dev/null || { echo "make fuzz needs clang (apt-get install clang)"; exit 1; }
 	$(Q)mkdir -p $(BUILD)/fuzz
 	$(Q)for t in $(FUZZ_TARGETS); do \
-		clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+		clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 			$(PKG_CFLAGS) -o $(BUILD)/fuzz/$$t tests/fuzz/$$t.c $(SRCS) $(PKG_LIBS) && \
-		$(BUILD)/fuzz/$$t -max_total_time=$${FUZZ_SECONDS:-60} || exit 1; \
+		mkdir -p $(BUILD)/fuzz/corpus/$$t && \
+		$(BUILD)/fuzz/$$t -max_total_time=$${FUZZ_SECONDS:-60} -artifact_prefix=$(BUILD)/fuzz/$$t- \
+			$(BUILD)/fuzz/corpus/$$t $$(ls -d tests/fuzz/corpus/$${t#fuzz_} 2>/dev/null) || exit 1; \
 	done
 
 # The tests use this tree's catalogues and checks, wherever BUILD puts the

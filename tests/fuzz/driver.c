@@ -1,9 +1,16 @@
 /*
  * A stand-in for libFuzzer where clang is not installed: feeds the target
- * every seed below and a fixed number of deterministic random mutations of
- * them, so `make test` and `make check` (sanitizers) exercise the parsers
- * on hostile input every run.  Prints a cmocka-style summary.
+ * every seed and a fixed number of deterministic random mutations of them,
+ * so `make test` and `make check` (sanitizers) exercise the parsers on
+ * hostile input every run.  Prints a cmocka-style summary.
+ *
+ * Seeds: the ones below for fuzz_parsers, and for every target the files
+ * in tests/fuzz/corpus/<name>/ (name: the binary's without "test_fuzz_"),
+ * read from the current directory (tests/run.sh runs from the source tree).
+ * Inputs that once crashed a target are kept there as regression inputs:
+ * each runs unchanged first.
  */
+#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,31 +46,98 @@ static uint64_t next(void)
 	return rng;
 }
 
+struct seed {
+	uint8_t *data;
+	size_t len;
+};
+
+/* The files of tests/fuzz/corpus/<name>/ appended to *v (none: fine). */
+static size_t load_corpus(const char *name, struct seed **v, size_t n)
+{
+	char dir[256], path[512];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "tests/fuzz/corpus/%s", name);
+	if (!(d = opendir(dir)))
+		return n;
+	while ((de = readdir(d))) {
+		struct seed *nv;
+		FILE *f;
+		long sz;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (!(f = fopen(path, "rb")))
+			continue;
+		if (fseek(f, 0, SEEK_END) == 0 && (sz = ftell(f)) >= 0 && sz < (1 << 20) &&
+		    fseek(f, 0, SEEK_SET) == 0 && (nv = realloc(*v, (n + 1) * sizeof(**v)))) {
+			*v = nv;
+			nv[n].len = (size_t)sz;
+			if ((nv[n].data = malloc(nv[n].len + 1)) &&
+			    fread(nv[n].data, 1, nv[n].len, f) == nv[n].len)
+				n++;
+			else
+				free(nv[n].data);
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return n;
+}
+
 int main(int argc, char **argv)
 {
-	size_t nseeds = sizeof(seeds) / sizeof(seeds[0]);
+	const char *name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
 	long iterations = argc > 1 ? strtol(argv[1], NULL, 10) : 200000;
-	uint8_t buf[512];
+	struct seed *v = NULL;
+	size_t nseeds = 0, nfiles, cap = 0;
+	uint8_t *buf;
 
-	for (size_t i = 0; i < nseeds; i++) {
-		size_t len = strlen(seeds[i] + 1) + 1;
-
-		LLVMFuzzerTestOneInput((const uint8_t *)seeds[i], len);
+	if (!strncmp(name, "test_", 5))
+		name += 5;
+	if (!strncmp(name, "fuzz_", 5))
+		name += 5;
+	if (!strcmp(name, "parsers")) {
+		nseeds = sizeof(seeds) / sizeof(seeds[0]);
+		if (!(v = calloc(nseeds, sizeof(*v))))
+			return 1;
+		for (size_t i = 0; i < nseeds; i++) {
+			v[i].data = (uint8_t *)seeds[i];
+			v[i].len = strlen(seeds[i] + 1) + 1;
+		}
 	}
+	nfiles = load_corpus(name, &v, nseeds) - nseeds;
+	nseeds += nfiles;
+	if (!nseeds) {
+		fprintf(stderr, "fuzz_%s: no seeds (run from the source tree)\n", name);
+		return 1;
+	}
+	for (size_t i = 0; i < nseeds; i++) {
+		LLVMFuzzerTestOneInput(v[i].data, v[i].len);
+		if (v[i].len > cap)
+			cap = v[i].len;
+	}
+	cap += 16 * 8 + 1;
+	if (!(buf = malloc(cap)))
+		return 1;
 	for (long it = 0; it < iterations; it++) {
-		const char *seed = seeds[next() % nseeds];
-		size_t len = strlen(seed + 1) + 1, edits = 1 + next() % 8;
+		const struct seed *sd = &v[next() % nseeds];
+		size_t len = sd->len, edits = 1 + next() % 8;
 
-		memcpy(buf, seed, len);
+		memcpy(buf, sd->data, len);
 		for (size_t e = 0; e < edits; e++) {
 			size_t pos = 1 + next() % (len > 1 ? len - 1 : 1);
 
+			if (pos >= len && len)
+				pos = len - 1;
 			switch (next() % 4) {
 			case 0: buf[pos] = (uint8_t)next(); break;           /* flip a byte */
 			case 1: buf[pos] ^= (uint8_t)(1u << (next() % 8)); break;
 			case 2: len = pos; break;                            /* truncate */
 			case 3:                                              /* duplicate a run */
-				if (len + 16 < sizeof(buf)) {
+				if (len + 16 < cap && pos <= len) {
 					memmove(buf + pos + 16, buf + pos, len - pos);
 					len += 16;
 				}
@@ -72,7 +146,12 @@ int main(int argc, char **argv)
 		}
 		LLVMFuzzerTestOneInput(buf, len);
 	}
-	printf("[==========] fuzz_parsers: %zu seeds and %ld mutations run.\n", nseeds, iterations);
+	printf("[==========] fuzz_%s: %zu seeds (%zu from tests/fuzz/corpus/%s) and %ld "
+	       "mutations run.\n", name, nseeds, nfiles, name, iterations);
 	printf("[  PASSED  ] 1 test(s).\n");
+	free(buf);
+	for (size_t i = nseeds - nfiles; i < nseeds; i++)
+		free(v[i].data);
+	free(v);
 	return 0;
 }

@@ -10,6 +10,7 @@
 
 #include "../../common/buf.h"
 #include "../../common/encode.h"
+#include "../../common/err.h"
 #include "../../common/timeutil.h"
 
 static void test_base64_rfc4648_vectors(void **state)
@@ -70,6 +71,50 @@ static void test_time(void **state)
 	assert_int_not_equal(time_parse(&t, "2026-13-01T00:00:00Z"), 0);
 	assert_int_not_equal(time_parse(&t, "2026-11-29T00:00:00"), 0);
 	assert_int_not_equal(time_parse(&t, "2026-11-29T00:00:00Zjunk"), 0);
+}
+
+/* time_format never writes a placeholder: out of its range it fails (and
+ * writes "unknown", no time); time_parse refuses what it could not write
+ * back (issue 10, item 1). */
+static void test_time_range(void **state)
+{
+	char s[RFC3339_LEN];
+	int64_t t;
+
+	(void)state;
+	assert_int_equal(time_format(s, TIME_MAX), 0);
+	assert_string_equal(s, "9999-12-31T23:59:59Z");
+	assert_int_equal(time_format(s, TIME_MIN), 0);
+	assert_string_equal(s, "1970-01-01T00:00:00Z");
+	assert_int_equal(time_format(s, TIME_FORMAT_MIN), 0);
+	assert_string_equal(s, "0000-01-01T00:00:00Z");
+	assert_int_equal(time_format(s, TIME_MAX + 1), ERR_PARSE);
+	assert_string_equal(s, "unknown");
+	assert_int_equal(time_format(s, TIME_FORMAT_MIN - 1), ERR_PARSE);
+	assert_string_equal(s, "unknown");
+	assert_int_equal(time_format(s, TIME_UNKNOWN), ERR_PARSE);
+	assert_int_equal(time_format(s, INT64_MAX), ERR_PARSE);
+	assert_int_equal(time_format(s, 253402300800000LL), ERR_PARSE);
+	assert_string_equal(s, "unknown");
+
+	assert_int_equal(time_parse(&t, "9999-12-31T23:59:59Z"), 0);
+	assert_int_equal(t, TIME_MAX);
+	assert_int_equal(time_parse(&t, "9999-12-31T23:59:59+23:59"), 0);
+	assert_int_not_equal(time_parse(&t, "9999-12-31T23:59:59-23:59"), 0);
+	assert_int_not_equal(time_parse(&t, "9999-12-31T23:59:59-00:01"), 0);
+	assert_int_equal(time_parse(&t, "0000-01-01T00:00:00Z"), 0);
+	assert_int_equal(t, TIME_FORMAT_MIN);
+	assert_int_not_equal(time_parse(&t, "0000-01-01T00:00:00+00:01"), 0);
+	assert_int_not_equal(time_parse(&t, "0000-00-00T00:00:00Z"), 0);
+	assert_true(time_in_range(TIME_MIN) && time_in_range(TIME_MAX));
+	assert_false(time_in_range(TIME_MIN - 1) || time_in_range(TIME_MAX + 1) ||
+		     time_in_range(TIME_UNKNOWN));
+	/* Every time time_parse gives, time_format writes (round trip). */
+	for (int64_t x = TIME_FORMAT_MIN; x < TIME_MAX; x += 86399LL * 3659) {
+		assert_int_equal(time_format(s, x), 0);
+		assert_int_equal(time_parse(&t, s), 0);
+		assert_int_equal(t, x);
+	}
 }
 
 /* Calendar months: the retention minimums ("six months", "six years"). */
@@ -137,6 +182,7 @@ int main(void)
 		cmocka_unit_test(test_base64_rfc4648_vectors),
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_time),
+		cmocka_unit_test(test_time_range),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_minus_months),
 		cmocka_unit_test(test_buf),

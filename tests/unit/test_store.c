@@ -89,6 +89,69 @@ static size_t verify_problems(struct store *s)
 	return n;
 }
 
+/* No leaf carries a time time_format() cannot write: store_append refuses
+ * it (release 0.1.0 signed "0000-00-00T00:00:00Z"), and a leaf that
+ * already holds that placeholder parses with the time unknown. */
+static void test_out_of_range_time_refused(void **state)
+{
+	static const int64_t bad[] = { TIME_MAX + 1, TIME_UNKNOWN, INT64_MAX,
+				       TIME_FORMAT_MIN - 1, 253402300800000LL };
+	struct fixture *f = *state;
+	struct store *s = NULL;
+	struct entry e;
+	struct buf leaf = BUF_INIT;
+	uint8_t adig[32];
+	uint64_t size;
+
+	assert_int_equal(store_init(&f->o, "unit.example/log", NULL), 0);
+	assert_int_equal(store_open(&s, &f->o, STORE_WRITE), 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		for (int field = 0; field < 3; field++) {
+			struct entry_input in = { 0 };
+
+			in.kind = "document";
+			in.source = "unit";
+			in.eff_from = in.eff_to = in.collected = 1700000000;
+			*(field == 0 ? &in.eff_from : field == 1 ? &in.eff_to : &in.collected) = bad[i];
+			in.attrs = "{}";
+			in.attrs_len = 2;
+			in.payload = "x";
+			in.payload_len = 1;
+			assert_int_equal(store_begin(s), 0);
+			assert_int_equal(store_append(s, &in, NULL), ERR_USAGE);
+			store_rollback(s);
+		}
+	assert_int_equal(store_size(s, &size), 0);
+	assert_int_equal(size, 0);
+	append_docs(s, 1, "a");
+	assert_int_equal(verify_problems(s), 0);
+
+	/* A 0.1.0 leaf: the placeholder reads as TIME_UNKNOWN, and prints back
+	 * as the same text (so verify compares it with its columns). */
+	assert_int_equal(store_get_entry(s, 0, &e), 0);
+	assert_int_equal(buf_printf(&leaf, "auditpack/evidence/v1\nindex 0\nkind access-log\n"
+				    "source gw\nsubject -\neffective " TIME_LEGACY_UNKNOWN
+				    " 2026-01-01T00:00:00Z\ncollected 2026-01-02T00:00:00Z\n"
+				    "attrs sha256:%064d\npayload sha256:%064d 1\n", 0, 0), 0);
+	entry_free(&e);
+	memset(&e, 0, sizeof(e));
+	assert_int_equal(entry_leaf_parse(&e, adig, leaf.data, leaf.len), 0);
+	assert_true(e.eff_from == TIME_UNKNOWN);
+	assert_int_equal(e.eff_to, 1767225600);
+	{
+		char t[RFC3339_LEN];
+
+		assert_string_equal(entry_time_text(t, e.eff_from), TIME_LEGACY_UNKNOWN);
+		assert_string_equal(entry_time_text(t, e.eff_to), "2026-01-01T00:00:00Z");
+	}
+	/* ... but a new leaf with it cannot be formatted. */
+	buf_reset(&leaf);
+	assert_int_equal(entry_leaf_format(&leaf, &e), ERR_USAGE);
+	entry_free(&e);
+	buf_free(&leaf);
+	store_close(s);
+}
+
 static void test_append_commit_verify(void **state)
 {
 	struct fixture *f = *state;
@@ -295,6 +358,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_append_commit_verify, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_out_of_range_time_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proof_checks_against_checkpoint, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_readable_key_refused, setup, teardown),
