@@ -58,7 +58,7 @@ int cmd_verify(int argc, char **argv, struct cli *cli)
 		       "checkpoint in " : "", witness);
 	if (!cli->quiet && r.unknown_times)
 		printf("note: %" PRIu64 " entr%s an unknown time (written as "
-		       TIME_LEGACY_UNKNOWN " by release 0.1.0; see docs/operations.md)\n",
+		       TIME_LEGACY_UNKNOWN " by release 0.1.0; see docs/store-format.md)\n",
 		       r.unknown_times, r.unknown_times == 1 ? "y has" : "ies have");
 	if (!cli->quiet && r.nerased_list) {
 		printf("erased (payload removed, recorded by a tombstone): ");
