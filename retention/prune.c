@@ -90,7 +90,8 @@ int prune_before(struct store *s, int64_t before, int64_t now, bool dry_run,
 	}
 	if (dry_run || out->npruned == 0)
 		goto out;
-	time_format(t_before, before);
+	if ((rc = time_format(t_before, before)))   /* goes into the tombstone */
+		goto out;
 	if ((rc = store_erase(s, out->pruned, NULL, out->npruned)))
 		goto out;
 	if (!(attrs = json_pack("{s:s, s:s, s:s, s:o}", "action", "prune", "before", t_before,
