@@ -355,7 +355,7 @@ static int parse_jsonl(const struct logfmt_opts *o, const char *line, size_t len
 {
 	const struct jsonl_fields *f = &o->fields;
 	json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL), *v;
-	bool q;
+	bool q = false; /* raw_value() leaves it unset when it finds no value */
 	int rc = -1;
 
 	if (!json_is_object(root))
