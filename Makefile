@@ -87,12 +87,12 @@ $(BUILD)/san-tests/%: tests/unit/%.c $(SAN_OBJS) | deps-test
 # libFuzzer when clang is installed (FUZZ_SECONDS each; FUZZ_TARGETS=fuzz_x
 # picks some), seeded from tests/fuzz/corpus/<x>/; new inputs go to
 # $(BUILD)/fuzz/corpus/, crashes to $(BUILD)/fuzz/.
-$(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(OBJS) | deps-test
+$(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(wildcard tests/fuzz/*.h) $(OBJS) | deps-test
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ CC $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< tests/fuzz/driver.c $(OBJS) $(PKG_LIBS)
 
-$(BUILD)/san-tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(SAN_OBJS) | deps-test
+$(BUILD)/san-tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/driver.c $(wildcard tests/fuzz/*.h) $(SAN_OBJS) | deps-test
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ CC $< (sanitizers)"
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $< tests/fuzz/driver.c $(SAN_OBJS) $(PKG_LIBS)
