@@ -162,4 +162,29 @@ expect_out ": 3-4, 6-7$" "prune drops the old entries, not entry 5 whose age is 
 "$AP" show 5 --payload | grep -q '"ts"' || die "prune dropped the legacy entry's payload"
 ok "the legacy entry's payload is kept"
 expect_exit 0 "verify after all that" -- "$AP" verify
+# --- the same, with a store the 0.1.0 binary itself wrote ---
+# (tests/data/store-0.1.0/README says how it was made.)
+export AUDITPACK_STORE="$WORK/store-0.1.0"
+mkdir -m 0700 "$AUDITPACK_STORE" "$AUDITPACK_STORE/keys"
+sqlite3 "$AUDITPACK_STORE/evidence.db" <"$TESTS/data/store-0.1.0/evidence.sql" || die "load the 0.1.0 store"
+cp "$TESTS/data/store-0.1.0/keys/"* "$AUDITPACK_STORE/keys/"
+cp "$TESTS/data/store-0.1.0/auditpack.yaml" "$AUDITPACK_STORE/"
+chmod 0600 "$AUDITPACK_STORE/keys/"* "$AUDITPACK_STORE/auditpack.yaml"
+"$AP" show 1 | grep -q "^effective 2026-11-29T10:00:00Z 0000-00-00T00:00:00Z$" ||
+	die "the 0.1.0 fixture does not hold its placeholder leaf"
+usable_store "a store written by release 0.1.0"
+expect_exit 0 "verify the 0.1.0 store" -- "$AP" verify
+expect_out "^verified: 3 entries" "all 3 entries verified"
+expect_out "note: 1 entry has an unknown time" "entry 1's time is reported unknown"
+"$AP" show 1 --json | python3 -c '
+import json, sys
+e = json.load(sys.stdin)
+assert e["effective"] == {"from": "2026-11-29T10:00:00Z", "to": "0000-00-00T00:00:00Z"}, e["effective"]
+assert e["attrs"]["last_event"] == "0000-00-00T00:00:00Z", e["attrs"]' || die "show --json 1"
+ok "show --json gives entry 1's times and attrs as 0.1.0 wrote them"
+printf '{"ts":"2026-11-30T01:00:00Z","user":"alice","status":200}\n' >"$WORK/gw2.jsonl"
+expect_exit 0 "collect into the 0.1.0 store" -- "$AP" collect logs --name gateway --format jsonl \
+	--field time=ts --field user=user --field status=status "$WORK/gw2.jsonl"
+expect_exit 0 "verify after appending" -- "$AP" verify
+expect_out "^verified: 4 entries" "4 entries verified"
 echo "$checks checks"
