@@ -104,6 +104,14 @@ ok "combined: the users of out-of-range lines are pseudonymised too"
 cut -d' ' -f1-10 "$WORK/access.log" >"$WORK/common.log"
 collect_bad common "7 4 3" 2026-11-28T10:00:00Z 2026-11-28T10:00:03Z --format common "$WORK/common.log"
 
+# An attestation valid past 9999: release 0.1.0 signed its end as the
+# placeholder (and could not read the store again); now a usage error.
+expect_exit 2 "attest --valid-for past the year 9999" -- \
+	"$AP" attest --control gdpr:art-32 --file "$WORK/a.jsonl" --by ciso --valid-for 99999999w
+expect_err "valid-for reaches past 9999-12-31T23:59:59Z" "says why"
+[ "$("$AP" list | wc -l)" = 5 ] || die "the refused attestation left an entry"
+ok "nothing is stored"
+
 usable_store "after out-of-range times"
 expect_exit 0 "verify" -- "$AP" verify
 expect_out "^verified: 5 entries" "verify counts every entry"
