@@ -195,4 +195,16 @@ expect_exit 0 "collect into the 0.1.0 store" -- "$AP" collect logs --name gatewa
 	--field time=ts --field user=user --field status=status "$WORK/gw2.jsonl"
 expect_exit 0 "verify after appending" -- "$AP" verify
 expect_out "^verified: 4 entries" "4 entries verified"
+# --- a document whose modification time is before 1970 ---
+export AUDITPACK_STORE="$WORK/store-docs"
+"$AP" -q init --origin test.example/docs || die "init docs"
+printf 'an old policy\n' >"$WORK/old.txt"
+touch -d 1960-01-01T00:00:00Z "$WORK/old.txt" || die "touch -d 1960"
+expect_exit 0 "collect a document modified in 1960" -- "$AP" collect file "$WORK/old.txt"
+"$AP" show 0 --json | python3 -c '
+import json, sys
+e = json.load(sys.stdin)
+assert e["attrs"]["modified"] is None, e["attrs"]
+assert e["effective"]["from"] == e["collected"] == "2026-11-30T06:00:00Z", e' || die "document 1960"
+ok "its out-of-range mtime is left out: modified null, effective from when it was read"
 echo "$checks checks"
