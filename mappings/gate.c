@@ -104,7 +104,8 @@ int gate_run(struct gate_result *out, struct store *s, const struct catalogs *cs
 	if (!rc && p->warn_before) {
 		/* The same evidence, judged later: what goes stale if nothing new
 		 * is collected. */
-		out->warn_at = at + p->warn_before;
+		out->warn_at = p->warn_before > TIME_MAX - at ? TIME_MAX /* no overflow */
+			       : at + p->warn_before;
 		ap.evidence_at = at;
 		rc = assess_run(&out->later, s, cs, ks, fws, nfws, out->warn_at, &ap);
 	}
