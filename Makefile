@@ -73,15 +73,17 @@ $(BUILD)/san/auditpack: $(BUILD)/san/$(MAIN:.c=.o) $(SAN_OBJS)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 # Unit tests: one cmocka binary per module, linked against the objects.
+# WRAP_<test> adds link flags to one test (fault injection with --wrap).
+WRAP_test_store_bind = -Wl,--wrap=sqlite3_bind_blob64
 $(BUILD)/tests/%: tests/unit/%.c $(OBJS) | deps-test
 	@mkdir -p $(dir $@)
 	@echo "  TEST CC $<"
-	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(OBJS) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -o $@ $< $(OBJS) $(PKG_LIBS) $(CMOCKA_LIBS) $(WRAP_$*)
 
 $(BUILD)/san-tests/%: tests/unit/%.c $(SAN_OBJS) | deps-test
 	@mkdir -p $(dir $@)
 	@echo "  TEST CC $< (sanitizers)"
-	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -MMD -MP -o $@ $< $(SAN_OBJS) $(PKG_LIBS) $(CMOCKA_LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -MMD -MP -o $@ $< $(SAN_OBJS) $(PKG_LIBS) $(CMOCKA_LIBS) $(WRAP_$*)
 
 # Fuzz targets run as tests through a small driver; `make fuzz` uses
 # libFuzzer when clang is installed (FUZZ_SECONDS each; FUZZ_TARGETS=fuzz_x

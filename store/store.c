@@ -50,6 +50,18 @@ int store_db_error(struct store *s, const char *what)
 		       s->dir, sqlite3_errmsg(s->db));
 }
 
+/*
+ * A failed sqlite3_bind_* (a value over SQLite's length limit, no memory)
+ * leaves the parameter NULL: say so here rather than let a NOT NULL
+ * constraint, or a silently wrong row, report it later.
+ */
+int store_bind_error(struct store *s, int code)
+{
+	return err_set(code == SQLITE_TOOBIG ? ERR_LIMIT : code == SQLITE_NOMEM ? ERR_NOMEM
+		       : ERR_DB, "cannot pass a value to the store database '%s/" DB_NAME
+		       "': %s", s->dir, sqlite3_errstr(code));
+}
+
 int store_prepare(struct store *s, sqlite3_stmt **out, const char *sql)
 {
 	if (sqlite3_prepare_v2(s->db, sql, -1, out, NULL) != SQLITE_OK)
@@ -301,8 +313,10 @@ static int save_acc(struct store *s)
 	if ((rc = store_prepare(s, &st, "INSERT OR REPLACE INTO meta(key, value) "
 				"VALUES('tree', ?)")))
 		return rc;
-	sqlite3_bind_blob(st, 1, blob, (int)n, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_db_error(s, "cannot write");
+	if ((rc = sqlite3_bind_blob(st, 1, blob, (int)n, SQLITE_TRANSIENT)))
+		rc = store_bind_error(s, rc);
+	else
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_db_error(s, "cannot write");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -366,11 +380,12 @@ static int sign_checkpoint(struct store *s)
 	if ((rc = store_prepare(s, &st, "INSERT INTO checkpoints(size, key_id, note, "
 				"created) VALUES(?, ?, ?, ?)")))
 		goto out;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)cp.size);
-	sqlite3_bind_int64(st, 2, s->signer_id);
-	sqlite3_bind_text(st, 3, note.data, (int)note.len, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	if ((rc = sqlite3_bind_int64(st, 1, (sqlite3_int64)cp.size)) ||
+	    (rc = sqlite3_bind_int64(st, 2, s->signer_id)) ||
+	    (rc = sqlite3_bind_text(st, 3, note.data, (int)note.len, SQLITE_STATIC)) ||
+	    (rc = sqlite3_bind_text(st, 4, now, -1, SQLITE_STATIC)))
+		rc = store_bind_error(s, rc);
+	else if (sqlite3_step(st) != SQLITE_DONE)
 		rc = store_db_error(s, "cannot write the checkpoint");
 	else
 		rc = save_acc(s);
@@ -424,11 +439,13 @@ static int insert_key(struct store *s, EVP_PKEY *key, uint32_t *id_out)
 	    (rc = store_prepare(s, &st, "INSERT INTO keys(key_id, pub, active, created) "
 				"VALUES(?, ?, 1, ?)")))
 		return rc;
-	sqlite3_bind_int64(st, 1, *id_out);
-	sqlite3_bind_blob(st, 2, pub, NOTE_PUBKEY, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0
-		: store_db_error(s, "cannot record the new key (a key id collision?)");
+	if ((rc = sqlite3_bind_int64(st, 1, *id_out)) ||
+	    (rc = sqlite3_bind_blob(st, 2, pub, NOTE_PUBKEY, SQLITE_STATIC)) ||
+	    (rc = sqlite3_bind_text(st, 3, now, -1, SQLITE_STATIC)))
+		rc = store_bind_error(s, rc);
+	else
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0
+			: store_db_error(s, "cannot record the new key (a key id collision?)");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -505,8 +522,10 @@ int store_init(const struct store_opts *o, const char *origin,
 		if ((rc = store_prepare(s, &st, "INSERT INTO meta(key, value) "
 					"VALUES('origin', ?)")))
 			goto out;
-		sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC);
-		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_db_error(s, "cannot write");
+		if ((rc = sqlite3_bind_text(st, 1, origin, -1, SQLITE_STATIC)))
+			rc = store_bind_error(s, rc);
+		else
+			rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_db_error(s, "cannot write");
 		sqlite3_finalize(st);
 		if (rc)
 			goto out;
@@ -573,9 +592,10 @@ static int put_payload(struct store *s, const void *data, size_t len,
 				       " sha256=excluded.sha256 RETURNING id")))
 		return rc;
 	st = s->put_payload;
-	sqlite3_bind_blob(st, 1, digest, SHA256_LEN, SQLITE_STATIC);
-	sqlite3_bind_blob64(st, 2, len ? data : "", len, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW)
+	if ((rc = sqlite3_bind_blob(st, 1, digest, SHA256_LEN, SQLITE_STATIC)) ||
+	    (rc = sqlite3_bind_blob64(st, 2, len ? data : "", len, SQLITE_STATIC)))
+		rc = store_bind_error(s, rc);
+	else if (sqlite3_step(st) != SQLITE_ROW)
 		rc = store_db_error(s, "cannot write a payload");
 	else
 		*id = sqlite3_column_int64(st, 0);
@@ -600,21 +620,23 @@ static int insert_entry(struct store *s, const struct entry *e,
 				       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)")))
 		return rc;
 	st = s->put_entry;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)e->index);
-	sqlite3_bind_text(st, 2, e->kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, e->source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, e->subject, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, from, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, to, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, coll, -1, SQLITE_STATIC);
-	sqlite3_bind_text64(st, 8, e->attrs, e->attrs_len, SQLITE_STATIC, SQLITE_UTF8);
-	sqlite3_bind_blob(st, 9, e->commitment, 32, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 10, (sqlite3_int64)e->payload_size);
-	sqlite3_bind_int64(st, 11, payload_id);
-	sqlite3_bind_blob(st, 12, salt, ENTRY_SALT_LEN, SQLITE_STATIC);
-	sqlite3_bind_text64(st, 13, e->leaf, e->leaf_len, SQLITE_STATIC, SQLITE_UTF8);
-	sqlite3_bind_blob(st, 14, e->leaf_hash, MERKLE_HASH, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_db_error(s, "cannot write an entry");
+	if ((rc = sqlite3_bind_int64(st, 1, (sqlite3_int64)e->index)) ||
+	    (rc = sqlite3_bind_text(st, 2, e->kind, -1, SQLITE_STATIC)) ||
+	    (rc = sqlite3_bind_text(st, 3, e->source, -1, SQLITE_STATIC)) ||
+	    (rc = sqlite3_bind_text(st, 4, e->subject, -1, SQLITE_STATIC)) ||
+	    (rc = sqlite3_bind_text(st, 5, from, -1, SQLITE_STATIC)) ||
+	    (rc = sqlite3_bind_text(st, 6, to, -1, SQLITE_STATIC)) ||
+	    (rc = sqlite3_bind_text(st, 7, coll, -1, SQLITE_STATIC)) ||
+	    (rc = sqlite3_bind_text64(st, 8, e->attrs, e->attrs_len, SQLITE_STATIC, SQLITE_UTF8)) ||
+	    (rc = sqlite3_bind_blob(st, 9, e->commitment, 32, SQLITE_STATIC)) ||
+	    (rc = sqlite3_bind_int64(st, 10, (sqlite3_int64)e->payload_size)) ||
+	    (rc = sqlite3_bind_int64(st, 11, payload_id)) ||
+	    (rc = sqlite3_bind_blob(st, 12, salt, ENTRY_SALT_LEN, SQLITE_STATIC)) ||
+	    (rc = sqlite3_bind_text64(st, 13, e->leaf, e->leaf_len, SQLITE_STATIC, SQLITE_UTF8)) ||
+	    (rc = sqlite3_bind_blob(st, 14, e->leaf_hash, MERKLE_HASH, SQLITE_STATIC)))
+		rc = store_bind_error(s, rc);
+	else
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_db_error(s, "cannot write an entry");
 	sqlite3_reset(st);
 	return rc;
 }
@@ -700,9 +722,10 @@ int store_erase(struct store *s, const uint64_t *indices, const bool *with_attrs
 		return rc;
 	for (size_t i = 0; i < n && !rc; i++) {
 		sqlite3_reset(st);
-		sqlite3_bind_int(st, 1, with_attrs && with_attrs[i]);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)indices[i]);
-		if (sqlite3_step(st) != SQLITE_DONE)
+		if ((rc = sqlite3_bind_int(st, 1, with_attrs && with_attrs[i])) ||
+		    (rc = sqlite3_bind_int64(st, 2, (sqlite3_int64)indices[i])))
+			rc = store_bind_error(s, rc);
+		else if (sqlite3_step(st) != SQLITE_DONE)
 			rc = store_db_error(s, "cannot erase");
 		else if (sqlite3_changes(s->db) != 1)
 			rc = err_set(ERR_NOTFOUND, "no entry %" PRIu64, indices[i]);
@@ -797,7 +820,10 @@ int store_get_entry(struct store *s, uint64_t index, struct entry *out)
 
 	if ((rc = store_prepare(s, &st, "SELECT " ENTRY_COLUMNS " FROM entries WHERE idx=?")))
 		return rc;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
+	if ((rc = sqlite3_bind_int64(st, 1, (sqlite3_int64)index))) {
+		sqlite3_finalize(st);
+		return store_bind_error(s, rc);
+	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		rc = row_to_entry(s, st, out);
@@ -817,7 +843,10 @@ int store_get_payload(struct store *s, uint64_t index, struct buf *out)
 	if ((rc = store_prepare(s, &st, "SELECT p.data FROM entries e JOIN payloads p"
 				" ON p.id = e.payload_id WHERE e.idx=? AND e.erased=0")))
 		return rc;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
+	if ((rc = sqlite3_bind_int64(st, 1, (sqlite3_int64)index))) {
+		sqlite3_finalize(st);
+		return store_bind_error(s, rc);
+	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		rc = buf_append(out, sqlite3_column_blob(st, 0),
@@ -845,11 +874,12 @@ int store_each(struct store *s, const struct store_filter *f,
 				" WHERE (?1 IS NULL OR kind=?1) AND (?2 IS NULL OR source=?2)"
 				" AND (?3 = '' OR collected >= ?3) ORDER BY idx")))
 		return rc;
-	if (f->kind)
-		sqlite3_bind_text(st, 1, f->kind, -1, SQLITE_STATIC);
-	if (f->source)
-		sqlite3_bind_text(st, 2, f->source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, since, -1, SQLITE_STATIC);
+	if ((f->kind && (rc = sqlite3_bind_text(st, 1, f->kind, -1, SQLITE_STATIC))) ||
+	    (f->source && (rc = sqlite3_bind_text(st, 2, f->source, -1, SQLITE_STATIC))) ||
+	    (rc = sqlite3_bind_text(st, 3, since, -1, SQLITE_STATIC))) {
+		sqlite3_finalize(st);
+		return store_bind_error(s, rc);
+	}
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		if ((rc = row_to_entry(s, st, &e)))
 			break;
@@ -1000,7 +1030,10 @@ int store_get_salt(struct store *s, uint64_t index, uint8_t *salt, bool *present
 	*present = false;
 	if ((rc = store_prepare(s, &st, "SELECT salt FROM entries WHERE idx=?")))
 		return rc;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)index);
+	if ((rc = sqlite3_bind_int64(st, 1, (sqlite3_int64)index))) {
+		sqlite3_finalize(st);
+		return store_bind_error(s, rc);
+	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		rc = 0;
@@ -1027,8 +1060,11 @@ int store_cursor_get(struct store *s, const char *source, const char *key,
 	*found = false;
 	if ((rc = store_prepare(s, &st, "SELECT state FROM cursors WHERE source=? AND path=?")))
 		return rc;
-	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC)) ||
+	    (rc = sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC))) {
+		sqlite3_finalize(st);
+		return store_bind_error(s, rc);
+	}
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		*found = true;
@@ -1052,10 +1088,12 @@ int store_cursor_put(struct store *s, const char *source, const char *key,
 	if ((rc = store_prepare(s, &st, "INSERT OR REPLACE INTO cursors(source, path, state)"
 				" VALUES(?, ?, ?)")))
 		return rc;
-	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text64(st, 3, state, len, SQLITE_STATIC, SQLITE_UTF8);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_db_error(s, "cannot write a cursor");
+	if ((rc = sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC)) ||
+	    (rc = sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC)) ||
+	    (rc = sqlite3_bind_text64(st, 3, state, len, SQLITE_STATIC, SQLITE_UTF8)))
+		rc = store_bind_error(s, rc);
+	else
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_db_error(s, "cannot write a cursor");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -1069,9 +1107,11 @@ int store_cursor_delete(struct store *s, const char *source, const char *key)
 		return err_set(ERR_USAGE, "store_cursor_delete outside a transaction");
 	if ((rc = store_prepare(s, &st, "DELETE FROM cursors WHERE source=? AND path=?")))
 		return rc;
-	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_db_error(s, "cannot write a cursor");
+	if ((rc = sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC)) ||
+	    (rc = sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC)))
+		rc = store_bind_error(s, rc);
+	else
+		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_db_error(s, "cannot write a cursor");
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -1086,7 +1126,10 @@ int store_cursor_each(struct store *s, const char *source,
 	if ((rc = store_prepare(s, &st, "SELECT path, state FROM cursors WHERE source=?"
 				" ORDER BY path")))
 		return rc;
-	sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC))) {
+		sqlite3_finalize(st);
+		return store_bind_error(s, rc);
+	}
 	while ((step = sqlite3_step(st)) == SQLITE_ROW)
 		if ((rc = fn((const char *)sqlite3_column_text(st, 0),
 			     (const char *)sqlite3_column_text(st, 1), arg)))
@@ -1202,8 +1245,9 @@ int store_key_lookup(struct store *s, uint32_t key_id, uint8_t pub[NOTE_PUBKEY])
 
 	if ((rc = store_prepare(s, &st, "SELECT pub FROM keys WHERE key_id=?")))
 		return rc;
-	sqlite3_bind_int64(st, 1, key_id);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == NOTE_PUBKEY)
+	if ((rc = sqlite3_bind_int64(st, 1, key_id)))
+		rc = store_bind_error(s, rc);
+	else if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_bytes(st, 0) == NOTE_PUBKEY)
 		memcpy(pub, sqlite3_column_blob(st, 0), NOTE_PUBKEY);
 	else
 		rc = err_set(ERR_NOTFOUND, "no key %08" PRIx32 " in the store", key_id);

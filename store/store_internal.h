@@ -32,6 +32,9 @@ struct store {
 
 /* Report a failed SQLite call as ERR_DB with the statement's context. */
 int store_db_error(struct store *s, const char *what);
+/* The error for a failed sqlite3_bind_* returning `code` (ERR_LIMIT for a
+ * value over SQLite's length limit). */
+int store_bind_error(struct store *s, int code);
 
 /* Prepare, or fail with ERR_DB. */
 int store_prepare(struct store *s, sqlite3_stmt **out, const char *sql);
