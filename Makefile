@@ -6,11 +6,11 @@ PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
 BUILD ?= build
 
-PKGS = sqlite3 libcrypto jansson yaml-0.1 libpcre2-8 libxml-2.0 libzip
+PKGS = sqlite3 libcrypto jansson yaml-0.1 libpcre2-8 libxml-2.0 libzip zlib libzstd liblzma
 # Evaluated lazily, after mk/deps.sh has installed pkg-config and the -dev
 # packages.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
-PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS))
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lbz2 # bzip2 ships no .pc file
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wpedantic -Wshadow \

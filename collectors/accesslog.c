@@ -1,4 +1,5 @@
 #include "accesslog.h"
+#include "logfile.h"
 #include "../common/encode.h"
 #include "../common/err.h"
 #include "../common/hash.h"
@@ -37,6 +38,14 @@ struct cursor {
 	uint64_t line;          /* lines consumed before offset */
 	bool seen;              /* matched a file this run */
 	bool dirty;
+	/* A compressed generation: offset and head are in its decompressed
+	 * text; once read to the end (done) with the compressed file's size
+	 * and mtime unchanged, it is not decompressed again. */
+	enum logfile_format format;
+	bool done;
+	uint64_t csize;
+	int64_t cmtime_ns;
+	bool taken;             /* continued by a compressed generation this run */
 };
 
 struct cursors {
@@ -112,6 +121,16 @@ static int load_one(const char *key, const char *state, void *arg)
 	c->head_len = (size_t)json_integer_value(json_object_get(j, "head_len"));
 	c->offset = (uint64_t)json_integer_value(json_object_get(j, "offset"));
 	c->line = (uint64_t)json_integer_value(json_object_get(j, "line"));
+	if (json_object_get(j, "format")) {
+		const char *fmt = json_string_value(json_object_get(j, "format"));
+
+		for (int f = LOGFILE_GZIP; f <= LOGFILE_BZIP2 && fmt; f++)
+			if (!strcmp(fmt, logfile_format_name((enum logfile_format)f)))
+				c->format = (enum logfile_format)f;
+		c->done = json_is_true(json_object_get(j, "done"));
+		c->csize = (uint64_t)json_integer_value(json_object_get(j, "csize"));
+		c->cmtime_ns = (int64_t)json_integer_value(json_object_get(j, "mtime_ns"));
+	}
 	if (hex_decode(c->head, SHA256_LEN, head, strlen(head)) || c->head_len > HEAD_BYTES) {
 		json_decref(j);
 		return err_set(ERR_DB, "access-log cursor '%s' is damaged", key);
@@ -131,6 +150,14 @@ static int cursor_save(struct collect_ctx *cx, const char *source, const struct 
 	j = json_pack("{s:s, s:s, s:I, s:I, s:I}", "path", c->path, "head", head,
 		      "head_len", (json_int_t)c->head_len, "offset", (json_int_t)c->offset,
 		      "line", (json_int_t)c->line);
+	if (j && c->format != LOGFILE_PLAIN &&
+	    (json_object_set_new(j, "format", json_string(logfile_format_name(c->format))) ||
+	     json_object_set_new(j, "done", json_boolean(c->done)) ||
+	     json_object_set_new(j, "csize", json_integer((json_int_t)c->csize)) ||
+	     json_object_set_new(j, "mtime_ns", json_integer((json_int_t)c->cmtime_ns)))) {
+		json_decref(j);
+		j = NULL;
+	}
 	if (!j)
 		return err_set(ERR_NOMEM, "out of memory");
 	rc = json_stable(&b, j);
@@ -141,17 +168,39 @@ static int cursor_save(struct collect_ctx *cx, const char *source, const struct 
 	return rc;
 }
 
-/* SHA-256 of the first n bytes of fd (n <= HEAD_BYTES). */
-static int head_digest(int fd, size_t n, uint8_t out[SHA256_LEN])
-{
-	uint8_t b[HEAD_BYTES];
-	ssize_t got;
+/*
+ * A file of the run, open, with its format (plain or a compressed rotated
+ * generation, told by its magic bytes) and the first bytes of its text.
+ */
+struct file {
+	char *path;
+	int fd;
+	struct stat st;
+	enum logfile_format format;
+	uint8_t head[HEAD_BYTES];
+	size_t head_n;          /* text bytes in head: fewer when the text is shorter */
+};
 
-	got = pread(fd, b, n, 0);
-	if (got < 0 || (size_t)got != n)
-		return err_set(ERR_IO, "cannot read the start of a log: %s",
-			       got < 0 ? strerror(errno) : "short read");
-	return sha256(out, b, n);
+/* Learn the format and first text bytes of f (fd and st set). */
+static int file_probe(struct file *f, const char *path)
+{
+	int rc;
+
+	if ((rc = logfile_format_of(f->fd, path, &f->format)))
+		return rc;
+	return logfile_head(f->fd, path, f->format, f->head, HEAD_BYTES, &f->head_n);
+}
+
+/* Does f's text start with the bytes a cursor's head digest covers? */
+static bool same_start(const struct file *f, const struct cursor *cur)
+{
+	uint8_t h[SHA256_LEN];
+
+	if (f->head_n < cur->head_len)
+		return false;
+	if (cur->head_len == 0)
+		return true;
+	return sha256(h, f->head, cur->head_len) == 0 && !memcmp(h, cur->head, SHA256_LEN);
 }
 
 /* ---- per-entry statistics ---- */
@@ -262,6 +311,8 @@ struct reader {
 	struct stats st;
 	struct buf payload;
 	uint64_t line_no; /* 1-based number of the line being processed */
+	bool in_line;     /* an overlong line is being streamed */
+	enum logfile_format format; /* of the file being read */
 };
 
 static int emit_entry(struct reader *rd)
@@ -273,7 +324,7 @@ static int emit_entry(struct reader *rd)
 	struct stats *st = &rd->st;
 	int rc = 0;
 
-	if (st->lines == 0)
+	if (st->lines == 0 && rd->payload.len == 0)
 		return 0;
 	if (!(pii = json_object()) || !(ml = json_array()))
 		goto nomem;
@@ -304,6 +355,10 @@ static int emit_entry(struct reader *rd)
 		goto nomem;
 	json_object_set_new(a, "pii_mode", json_string(rd->o->pii == PII_KEEP ? "keep" :
 			    rd->o->pii == PII_REDACT ? "redact" : "pseudonymise"));
+	if (rd->in_line)
+		json_object_set_new(a, "ends_inside_line", json_true());
+	if (rd->format != LOGFILE_PLAIN)
+		json_object_set_new(a, "compression", json_string(logfile_format_name(rd->format)));
 	if ((rc = json_stable(&attrs, a)))
 		goto out;
 	memset(&in, 0, sizeof(in));
@@ -468,9 +523,19 @@ static int do_line(struct reader *rd, const char *line, size_t len, bool nl)
  */
 static int overlong_part(struct reader *rd, const char *p, size_t n)
 {
+	int rc;
+
 	rd->st.bytes += n;
 	rd->st.offset_end += n;
-	return put_text(rd, p, n);
+	rd->in_line = true;
+	if ((rc = put_text(rd, p, n)))
+		return rc;
+	/* A line longer than an entry spans entries: no payload is ever much
+	 * bigger than max_entry_bytes, whatever the line. */
+	if (rd->payload.len >= (rd->o->max_entry_bytes ? rd->o->max_entry_bytes
+						      : ACCESSLOG_ENTRY_BYTES))
+		return emit_entry(rd);
+	return 0;
 }
 
 static int overlong_end(struct reader *rd, bool nl)
@@ -480,6 +545,7 @@ static int overlong_end(struct reader *rd, bool nl)
 
 	if (nl && ((rc = buf_append(&rd->payload, "\n", 1))))
 		return rc;
+	rd->in_line = false;
 	st->bytes += nl;
 	st->offset_end += nl;
 	st->lines++;
@@ -492,35 +558,65 @@ static int overlong_end(struct reader *rd, bool nl)
 	return 0;
 }
 
+/* Refuse a chunk that is not text (see logfile_is_text). */
+static int check_text(struct reader *rd, const char *chunk, size_t n, uint64_t at)
+{
+	size_t bad;
+
+	if (logfile_is_text(chunk, n, &bad))
+		return 0;
+	return err_set(ERR_PARSE, "%s:%" PRIu64 ": not text: %zu of the %zu bytes from "
+		       "offset %" PRIu64 " are NUL or control bytes (a binary or damaged "
+		       "file?); nothing was taken from it: take it out of the paths, or "
+		       "repair it", rd->path, rd->line_no + 1, bad, n, at);
+}
+
 /*
- * Read fd from cur->offset to the last complete line (or to the end when
- * `to_eof`: a file known to be finished), in chunks.
+ * A line longer than LINE_MAX_BYTES goes to the payload in pieces.  Cut
+ * each piece after the last blank, quote or comma near its end, so that an
+ * e-mail address or other token is scrubbed whole, not in two halves.
  */
-static int read_lines(struct reader *rd, int fd, struct cursor *cur, bool to_eof)
+static size_t piece_end(const char *p, size_t n)
+{
+	for (size_t i = n; i > 0 && n - i < 4096; i--)
+		if (p[i - 1] == ' ' || p[i - 1] == '\t' || p[i - 1] == '"' || p[i - 1] == ',')
+			return i;
+	return n;
+}
+
+/*
+ * Read f's text from cur->offset to the last complete line (or to the end
+ * when `to_eof`: a file known to be finished), in chunks.  A compressed
+ * generation is finished unless its compressed stream is cut short (the
+ * compressor is still writing it).
+ */
+static int read_lines(struct reader *rd, const struct file *f, struct cursor *cur, bool to_eof)
 {
 	struct buf pend = BUF_INIT;
+	struct logfile *lf = NULL;
 	char *chunk = malloc(CHUNK);
-	uint64_t pos = cur->offset;
 	bool overlong = false;
 	int rc = 0;
 
 	if (!chunk)
 		return err_set(ERR_NOMEM, "out of memory");
 	rd->line_no = cur->line;
-	if ((rc = stats_init(&rd->st, cur->offset)))
+	rd->in_line = false;
+	rd->format = f->format;
+	if ((rc = stats_init(&rd->st, cur->offset)) ||
+	    (rc = logfile_open(&lf, f->fd, rd->path, f->format, cur->offset)))
 		goto out;
 	for (;;) {
-		ssize_t n = pread(fd, chunk, CHUNK, (off_t)pos);
-		size_t start = 0;
+		uint64_t at = logfile_offset(lf);
+		size_t n, start = 0;
 
-		if (n < 0) {
-			rc = err_set(ERR_IO, "cannot read '%s': %s", rd->path, strerror(errno));
+		if ((rc = logfile_read(lf, chunk, CHUNK, &n)))
 			goto out;
-		}
 		if (n == 0)
 			break;
-		pos += (uint64_t)n;
-		for (size_t i = 0; i < (size_t)n; i++) {
+		if ((rc = check_text(rd, chunk, n, at)))
+			goto out;
+		for (size_t i = 0; i < n; i++) {
 			if (chunk[i] != '\n')
 				continue;
 			rd->line_no++;
@@ -541,14 +637,25 @@ static int read_lines(struct reader *rd, int fd, struct cursor *cur, bool to_eof
 			}
 			start = i + 1;
 		}
-		if ((rc = buf_append(&pend, chunk + start, (size_t)n - start)))
+		if ((rc = buf_append(&pend, chunk + start, n - start)))
 			goto out;
 		if (pend.len >= LINE_MAX_BYTES) {
-			if ((rc = overlong_part(rd, pend.data, pend.len)))
+			size_t cut = piece_end(pend.data, pend.len);
+
+			if ((rc = overlong_part(rd, pend.data, cut)))
 				goto out;
 			overlong = true;
-			buf_reset(&pend);
+			memmove(pend.data, pend.data + cut, pend.len - cut);
+			pend.len -= cut;
 		}
+	}
+	if (f->format != LOGFILE_PLAIN) {
+		/* Finished, unless the compressor is still writing it. */
+		to_eof = !logfile_truncated(lf);
+		cur->done = to_eof;
+		cur->csize = (uint64_t)f->st.st_size;
+		cur->cmtime_ns = (int64_t)f->st.st_mtim.tv_sec * 1000000000 + f->st.st_mtim.tv_nsec;
+		cur->format = f->format;
 	}
 	if (overlong || (to_eof && pend.len)) {
 		rd->line_no++;
@@ -558,8 +665,10 @@ static int read_lines(struct reader *rd, int fd, struct cursor *cur, bool to_eof
 			if ((to_eof && (rc = overlong_part(rd, pend.data ? pend.data : "", pend.len))) ||
 			    (rc = overlong_end(rd, false)))
 				goto out;
-			if (!to_eof)
+			if (!to_eof) {
 				rd->line_no--;
+				rd->in_line = true;
+			}
 		} else if ((rc = do_line(rd, pend.data, pend.len, false))) {
 			goto out;
 		}
@@ -572,6 +681,7 @@ static int read_lines(struct reader *rd, int fd, struct cursor *cur, bool to_eof
 	cur->line = rd->line_no;
 	cur->dirty = true;
 out:
+	logfile_close(lf);
 	stats_free(&rd->st);
 	buf_free(&pend);
 	free(chunk);
@@ -579,44 +689,41 @@ out:
 }
 
 /* Read one file for its cursor; the cursor's head is brought up to date. */
-static int read_file(struct reader *rd, int fd, const struct stat *st,
-		     struct cursor *cur, bool to_eof)
+static int read_file(struct reader *rd, const struct file *f, struct cursor *cur,
+		     bool to_eof)
 {
+	const struct stat *st = &f->st;
+	uint64_t known;
 	int rc;
 
 	rd->path = cur->path;
 	/* RFC 3164 lines carry no year: none can be later than the file. */
 	rd->fmt.year_ref = (int64_t)st->st_mtime > rd->cx->now ? (int64_t)st->st_mtime
 								: rd->cx->now;
-	if ((uint64_t)st->st_size > cur->offset && (rc = read_lines(rd, fd, cur, to_eof)))
-		return rc;
-	if (cur->head_len < HEAD_BYTES && (uint64_t)st->st_size > cur->head_len) {
-		cur->head_len = (uint64_t)st->st_size < HEAD_BYTES ? (size_t)st->st_size
-								   : HEAD_BYTES;
-		if ((rc = head_digest(fd, cur->head_len, cur->head)))
+	if (f->format == LOGFILE_PLAIN) {
+		if ((uint64_t)st->st_size > cur->offset && (rc = read_lines(rd, f, cur, to_eof)))
+			return rc;
+		cur->format = LOGFILE_PLAIN;
+		known = (uint64_t)st->st_size;
+	} else {
+		/* A compressed generation read to its end before is left alone
+		 * while it stays the same file. */
+		if (!(cur->done && cur->format == f->format &&
+		      cur->csize == (uint64_t)st->st_size &&
+		      cur->cmtime_ns == (int64_t)st->st_mtim.tv_sec * 1000000000 +
+					st->st_mtim.tv_nsec) &&
+		    (rc = read_lines(rd, f, cur, true)))
+			return rc;
+		known = cur->offset;
+	}
+	if (cur->head_len < HEAD_BYTES && f->head_n > cur->head_len && known > cur->head_len) {
+		cur->head_len = known < f->head_n ? (size_t)known : f->head_n;
+		if ((rc = sha256(cur->head, f->head, cur->head_len)))
 			return rc;
 		cur->dirty = true;
 	}
 	return 0;
 }
-
-/* Does fd start with the bytes a cursor's head digest covers? */
-static bool same_start(int fd, const struct stat *st, const struct cursor *cur)
-{
-	uint8_t h[SHA256_LEN];
-
-	if ((uint64_t)st->st_size < cur->head_len)
-		return false;
-	if (cur->head_len == 0)
-		return true;
-	return head_digest(fd, cur->head_len, h) == 0 && !memcmp(h, cur->head, SHA256_LEN);
-}
-
-struct file {
-	char *path;
-	int fd;
-	struct stat st;
-};
 
 static bool has_glob(const char *s)
 {
@@ -647,7 +754,7 @@ static int open_files(const struct accesslog_opts *o, struct file **out, size_t 
 			break;
 		}
 		for (size_t k = 0; k < g.gl_pathc && !rc; k++) {
-			struct file f = { NULL, -1, { 0 } };
+			struct file f = { .path = NULL, .fd = -1 };
 			bool dup = false;
 
 			f.fd = open(g.gl_pathv[k], O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -660,6 +767,10 @@ static int open_files(const struct accesslog_opts *o, struct file **out, size_t 
 				rc = err_set(ERR_IO, S_ISDIR(f.st.st_mode) ?
 					     "'%s' is a directory, expected a log file" :
 					     "'%s' is not a regular file", g.gl_pathv[k]);
+				close(f.fd);
+				break;
+			}
+			if ((rc = file_probe(&f, g.gl_pathv[k]))) {
 				close(f.fd);
 				break;
 			}
@@ -790,7 +901,7 @@ static int find_copy(struct plan *p, struct cursors *cs, const struct cursor *ol
 	if (!(d = opendir(dir)))
 		return 0;
 	while ((de = readdir(d))) {
-		struct file f = { NULL, -1, { 0 } };
+		struct file f = { .path = NULL, .fd = -1 };
 		struct cursor *cp;
 		char path[PATH_MAX];
 
@@ -799,9 +910,10 @@ static int find_copy(struct plan *p, struct cursors *cs, const struct cursor *ol
 			continue;
 		if (fstat(f.fd, &f.st) < 0 || !S_ISREG(f.st.st_mode) ||
 		    ((uint64_t)f.st.st_dev == old->dev && (uint64_t)f.st.st_ino == old->ino) ||
-		    (uint64_t)f.st.st_size < old->offset ||
 		    is_continuing(p, (uint64_t)f.st.st_dev, (uint64_t)f.st.st_ino) ||
-		    !same_start(f.fd, &f.st, old)) {
+		    file_probe(&f, path) ||
+		    (f.format == LOGFILE_PLAIN && (uint64_t)f.st.st_size < old->offset) ||
+		    !same_start(&f, old)) {
 			close(f.fd);
 			continue;
 		}
@@ -817,6 +929,7 @@ static int find_copy(struct plan *p, struct cursors *cs, const struct cursor *ol
 		cp->offset = old->offset;
 		cp->line = old->line;
 		cp->seen = cp->dirty = true;
+		cp->done = false;
 		if (!(f.path = strdup(path)) || (rc = plan_add(p, &f, true, cp, true))) {
 			free(f.path);
 			close(f.fd);
@@ -844,15 +957,17 @@ static int find_renamed(struct plan *p, struct cursor *cur)
 	if (!(d = opendir(dir)))
 		return 0;
 	while ((de = readdir(d))) {
-		struct file f = { NULL, -1, { 0 } };
+		struct file f = { .path = NULL, .fd = -1 };
 
 		if ((uint64_t)de->d_ino != cur->ino ||
 		    snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= (int)sizeof(path) ||
 		    (f.fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
 			continue;
 		if (fstat(f.fd, &f.st) == 0 && S_ISREG(f.st.st_mode) &&
-		    (uint64_t)f.st.st_dev == cur->dev && (uint64_t)f.st.st_size >= cur->offset &&
-		    same_start(f.fd, &f.st, cur) && (f.path = strdup(path))) {
+		    (uint64_t)f.st.st_dev == cur->dev && !file_probe(&f, path) &&
+		    f.format == cur->format &&
+		    (f.format != LOGFILE_PLAIN || (uint64_t)f.st.st_size >= cur->offset) &&
+		    same_start(&f, cur) && (f.path = strdup(path))) {
 			cur->seen = cur->dirty = true;
 			snprintf(cur->path, sizeof(cur->path), "%s", path);
 			if ((rc = plan_add(p, &f, true, cur, false))) {
@@ -866,6 +981,52 @@ static int find_renamed(struct plan *p, struct cursor *cur)
 	}
 	closedir(d);
 	return rc;
+}
+
+/*
+ * A compressed generation with no cursor of its own: find the cursor of the
+ * file it was compressed from (the same first text bytes) and continue that
+ * cursor's offset in the decompressed text, so an unread tail is read and
+ * nothing is read twice.  While that file is still read this run (the
+ * compressor has not removed it yet) the compressed copy is left for a later
+ * run (*claimed, no task).  No match: *claimed stays false and the caller
+ * reads it from its start, once.
+ */
+static int match_compressed(struct plan *p, struct cursors *cs, struct file *f,
+			    bool *claimed)
+{
+	struct cursor *from = NULL, *cur;
+
+	for (size_t i = 0; i < cs->n; i++) {
+		struct cursor *c = &cs->v[i];
+
+		if (c->head_len == 0 || c->taken || !same_start(f, c) ||
+		    (c->dev == (uint64_t)f->st.st_dev && c->ino == (uint64_t)f->st.st_ino))
+			continue;
+		if (c->seen) {
+			*claimed = true;
+			return 0;
+		}
+		if (!from || c->offset > from->offset)
+			from = c;
+	}
+	if (!from)
+		return 0;
+	cur = cursor_find(cs, (uint64_t)f->st.st_dev, (uint64_t)f->st.st_ino);
+	if (!cur && !(cur = cursor_add(cs, (uint64_t)f->st.st_dev, (uint64_t)f->st.st_ino,
+				       f->path)))
+		return err_set(ERR_NOMEM, "out of memory");
+	from->taken = true;
+	snprintf(cur->path, sizeof(cur->path), "%s", f->path);
+	memcpy(cur->head, from->head, SHA256_LEN);
+	cur->head_len = from->head_len;
+	cur->offset = from->offset;
+	cur->line = from->line;
+	cur->format = f->format;
+	cur->done = false;
+	cur->seen = cur->dirty = true;
+	*claimed = true;
+	return plan_add(p, f, false, cur, true);
 }
 
 static int make_plan(struct plan *p, struct cursors *cs, struct file *files,
@@ -886,13 +1047,14 @@ static int make_plan(struct plan *p, struct cursors *cs, struct file *files,
 
 		if (!cur)
 			continue;
-		if ((uint64_t)f->st.st_size >= cur->offset && same_start(f->fd, &f->st, cur)) {
+		if ((f->format != LOGFILE_PLAIN || (uint64_t)f->st.st_size >= cur->offset) &&
+		    f->format == cur->format && same_start(f, cur)) {
 			cur->seen = true;
 			if (strcmp(cur->path, f->path)) {
 				snprintf(cur->path, sizeof(cur->path), "%s", f->path);
 				cur->dirty = true;
 			}
-			rc = plan_add(p, f, false, cur, complete);
+			rc = plan_add(p, f, false, cur, complete || f->format != LOGFILE_PLAIN);
 		} else {
 			mismatch[k] = true;
 		}
@@ -913,7 +1075,7 @@ static int make_plan(struct plan *p, struct cursors *cs, struct file *files,
 		struct cursor *cur;
 		uint64_t dev, ino;
 
-		if (!mismatch[k] || claimed[k])
+		if (!mismatch[k] || claimed[k] || files[k].format != LOGFILE_PLAIN)
 			continue;
 		cur = cursor_find(cs, (uint64_t)files[k].st.st_dev, (uint64_t)files[k].st.st_ino);
 		if ((rc = find_copy(p, cs, cur, &dev, &ino)) || !ino)
@@ -922,8 +1084,15 @@ static int make_plan(struct plan *p, struct cursors *cs, struct file *files,
 			if ((uint64_t)files[j].st.st_dev == dev && (uint64_t)files[j].st.st_ino == ino)
 				claimed[j] = true;
 	}
+	/* Compressed generations continue the cursor of the file they were
+	 * compressed from. */
+	for (size_t k = 0; k < nfiles && !rc; k++)
+		if (!claimed[k] && files[k].format != LOGFILE_PLAIN &&
+		    (mismatch[k] || !cursor_find(cs, (uint64_t)files[k].st.st_dev,
+						 (uint64_t)files[k].st.st_ino)))
+			rc = match_compressed(p, cs, &files[k], &claimed[k]);
 	/* What is left is read from its start: a truncated file's new content,
-	 * a reused inode, or a new file. */
+	 * a reused inode, or a new file (a compressed one read once, whole). */
 	for (size_t k = 0; k < nfiles && !rc; k++) {
 		struct file *f = &files[k];
 		struct cursor *cur;
@@ -941,7 +1110,9 @@ static int make_plan(struct plan *p, struct cursors *cs, struct file *files,
 		cur->offset = cur->line = 0;
 		cur->head_len = 0;
 		cur->seen = cur->dirty = true;
-		rc = plan_add(p, f, false, cur, complete);
+		cur->format = f->format;
+		cur->done = false;
+		rc = plan_add(p, f, false, cur, complete || f->format != LOGFILE_PLAIN);
 	}
 	if (!rc && p->n > 1)
 		qsort(p->v, p->n, sizeof(*p->v), task_by_mtime);
@@ -983,8 +1154,7 @@ int accesslog_collect(struct collect_ctx *c, struct pii *pii,
 	    (rc = make_plan(&plan, &cs, files, nfiles, o->complete)))
 		goto out;
 	for (size_t i = 0; i < plan.n && !rc; i++)
-		rc = read_file(&rd, plan.v[i].f.fd, &plan.v[i].f.st, plan.v[i].cur,
-			       plan.v[i].to_eof);
+		rc = read_file(&rd, &plan.v[i].f, plan.v[i].cur, plan.v[i].to_eof);
 	for (size_t i = 0; i < cs.n && !rc; i++) {
 		if (!cs.v[i].seen)
 			rc = store_cursor_delete(c->store, o->source, cs.v[i].key);

@@ -3,8 +3,8 @@
 # Usage: mk/deps.sh build|test|demo
 set -eu
 
-build="gcc make pkg-config libsqlite3-dev libssl-dev libxml2-dev libzip-dev libjansson-dev libyaml-dev libpcre2-dev"
-test="libcmocka-dev openssl python3 sqlite3 libxml2-utils zip unzip chromium"
+build="gcc make pkg-config libsqlite3-dev libssl-dev libxml2-dev libzip-dev libjansson-dev libyaml-dev libpcre2-dev zlib1g-dev libzstd-dev liblzma-dev libbz2-dev"
+test="libcmocka-dev openssl python3 sqlite3 libxml2-utils zip unzip chromium logrotate gzip zstd xz-utils bzip2 time"
 demo="openssl sqlite3 unzip"
 
 case "${1:-build}" in
