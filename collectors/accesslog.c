@@ -558,17 +558,22 @@ static int overlong_end(struct reader *rd, bool nl)
 	return 0;
 }
 
-/* Refuse a chunk that is not text (see logfile_is_text). */
+/* Refuse a chunk that is not text (see logfile_is_text), naming the line
+ * of its first binary byte. */
 static int check_text(struct reader *rd, const char *chunk, size_t n, uint64_t at)
 {
-	size_t bad;
+	uint64_t line = rd->line_no + 1;
+	size_t bad, first = 0;
 
 	if (logfile_is_text(chunk, n, &bad))
 		return 0;
-	return err_set(ERR_PARSE, "%s:%" PRIu64 ": not text: %zu of the %zu bytes from "
-		       "offset %" PRIu64 " are NUL or control bytes (a binary or damaged "
-		       "file?); nothing was taken from it: take it out of the paths, or "
-		       "repair it", rd->path, rd->line_no + 1, bad, n, at);
+	while (first < n && logfile_is_text(chunk + first, 1, NULL))
+		line += chunk[first++] == '\n';
+	return err_set(ERR_PARSE, "%s:%" PRIu64 ": not text: %zu of the %zu bytes read from "
+		       "offset %" PRIu64 " are NUL or control bytes, the first at offset %"
+		       PRIu64 " (a binary or damaged file?); nothing was taken from it: take "
+		       "it out of the paths, or repair it", rd->path, line, bad, n, at,
+		       at + first);
 }
 
 /*
