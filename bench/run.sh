@@ -9,3 +9,4 @@ AP=${1:-./auditpack}
 "$here/assess.sh" "$AP"
 "$here/pack.sh" "$AP"
 "$here/erase.sh" "$AP" "${COLLECT_LINES:-1000000}"
+"$here/hugeline.sh" "$AP" "${HUGELINE_MIB:-1024}"

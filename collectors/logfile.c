@@ -25,6 +25,7 @@ struct logfile {
 	bool in_eof, done, truncated, started;
 	z_stream gz;
 	ZSTD_DCtx *zs;
+	size_t zs_ret;          /* of the last call that moved: 0 at a frame's end */
 	ZSTD_inBuffer zin;
 	lzma_stream xz;
 	bz_stream bz;
@@ -164,8 +165,8 @@ static int zs_step(struct logfile *lf, uint8_t *out, size_t cap, size_t *got)
 	int rc;
 
 	while (o.pos == 0 && !lf->done) {
+		size_t r, in_before;
 		bool refilled;
-		size_t r;
 
 		if ((rc = fill(lf, lf->zin.size - lf->zin.pos, &refilled)))
 			return rc;
@@ -174,12 +175,15 @@ static int zs_step(struct logfile *lf, uint8_t *out, size_t cap, size_t *got)
 			lf->zin.size = lf->in_len;
 			lf->zin.pos = 0;
 		}
+		in_before = lf->zin.pos;
 		r = ZSTD_decompressStream(lf->zs, &o, &lf->zin);
 		if (ZSTD_isError(r))
 			return corrupt(lf, ZSTD_getErrorName(r));
+		if (o.pos || lf->zin.pos != in_before)
+			lf->zs_ret = r;
 		if (o.pos == 0 && lf->in_eof && lf->zin.pos == lf->zin.size) {
 			lf->done = true;
-			lf->truncated = r != 0;
+			lf->truncated = lf->zs_ret != 0;
 		}
 	}
 	*got = o.pos;
