@@ -86,8 +86,8 @@ static struct cursor *cursor_add(struct cursors *cs, uint64_t dev, uint64_t ino,
 
 /*
  * Plans hold pointers into the cursor array, so it must not move while a
- * run is planned: make room for every file of the run (and a copy of each)
- * before planning starts.
+ * run is planned: make room for every file of the run (and a copy of each),
+ * and a compressed copy of each tracked file, before planning starts.
  */
 static int cursors_reserve(struct cursors *cs, size_t extra)
 {
@@ -1034,6 +1034,72 @@ static int match_compressed(struct plan *p, struct cursors *cs, struct file *f,
 	return plan_add(p, f, false, cur, true);
 }
 
+static bool in_files(const struct file *files, size_t n, const struct stat *st)
+{
+	for (size_t k = 0; k < n; k++)
+		if (files[k].st.st_dev == st->st_dev && files[k].st.st_ino == st->st_ino)
+			return true;
+	return false;
+}
+
+/*
+ * A tracked file gone from its directory, with no compressed generation in
+ * the paths continuing it: `compress` without `delaycompress` and paths
+ * without the glob.  Its compressed copy beside it (same first text bytes)
+ * supplies the unread tail, once.
+ */
+static int find_compressed(struct plan *p, struct cursors *cs, struct cursor *old,
+			   const struct file *files, size_t nfiles)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	struct dirent *de;
+	int rc = 0;
+	DIR *d;
+
+	dir_of(dir, sizeof(dir), old->path);
+	if (!(d = opendir(dir)))
+		return 0;
+	while ((de = readdir(d)) && !rc) {
+		struct file f = { .path = NULL, .fd = -1 };
+		struct cursor *cur;
+
+		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= (int)sizeof(path) ||
+		    (f.fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+			continue;
+		if (fstat(f.fd, &f.st) < 0 || !S_ISREG(f.st.st_mode) ||
+		    in_files(files, nfiles, &f.st) ||
+		    is_continuing(p, (uint64_t)f.st.st_dev, (uint64_t)f.st.st_ino) ||
+		    logfile_format_of(f.fd, path, &f.format) || f.format == LOGFILE_PLAIN ||
+		    file_probe(&f, path) || !same_start(&f, old)) {
+			close(f.fd);
+			continue;
+		}
+		cur = cursor_find(cs, (uint64_t)f.st.st_dev, (uint64_t)f.st.st_ino);
+		if ((!cur && !(cur = cursor_add(cs, (uint64_t)f.st.st_dev, (uint64_t)f.st.st_ino,
+						path))) || !(f.path = strdup(path))) {
+			close(f.fd);
+			rc = err_set(ERR_NOMEM, "out of memory");
+			break;
+		}
+		old->taken = true;
+		snprintf(cur->path, sizeof(cur->path), "%s", path);
+		memcpy(cur->head, old->head, SHA256_LEN);
+		cur->head_len = old->head_len;
+		cur->offset = old->offset;
+		cur->line = old->line;
+		cur->format = f.format;
+		cur->done = false;
+		cur->seen = cur->dirty = true;
+		if ((rc = plan_add(p, &f, true, cur, true))) {
+			free(f.path);
+			close(f.fd);
+		}
+		break;
+	}
+	closedir(d);
+	return rc;
+}
+
 static int make_plan(struct plan *p, struct cursors *cs, struct file *files,
 		     size_t nfiles, bool complete)
 {
@@ -1096,6 +1162,9 @@ static int make_plan(struct plan *p, struct cursors *cs, struct file *files,
 		    (mismatch[k] || !cursor_find(cs, (uint64_t)files[k].st.st_dev,
 						 (uint64_t)files[k].st.st_ino)))
 			rc = match_compressed(p, cs, &files[k], &claimed[k]);
+	for (size_t i = 0, n = cs->n; i < n && !rc; i++)
+		if (!cs->v[i].seen && !cs->v[i].taken && cs->v[i].head_len)
+			rc = find_compressed(p, cs, &cs->v[i], files, nfiles);
 	/* What is left is read from its start: a truncated file's new content,
 	 * a reused inode, or a new file (a compressed one read once, whole). */
 	for (size_t k = 0; k < nfiles && !rc; k++) {
@@ -1155,7 +1224,7 @@ int accesslog_collect(struct collect_ctx *c, struct pii *pii,
 	rd.r = r;
 	if ((rc = store_cursor_each(c->store, o->source, load_one, &cs)) ||
 	    (rc = open_files(o, &files, &nfiles)) ||
-	    (rc = cursors_reserve(&cs, 2 * nfiles + 1)) ||
+	    (rc = cursors_reserve(&cs, 2 * nfiles + cs.n + 1)) ||
 	    (rc = make_plan(&plan, &cs, files, nfiles, o->complete)))
 		goto out;
 	for (size_t i = 0; i < plan.n && !rc; i++)

@@ -122,6 +122,34 @@ rotate_case xz "    compresscmd /usr/bin/xz
 rotate_case bz2 "    compresscmd /usr/bin/bzip2
     compressext .bz2"
 
+# compress without delaycompress and the path without the glob: the file
+# is compressed away at rotation; its unread tail is found in the .gz beside
+# it, once.  (Two rotations between runs would lose the generation in
+# between: that is what the glob is for.)
+mkdir -p "$WORK/nodelay/log"
+cat >"$WORK/nodelay/lr.conf" <<EOF
+$WORK/nodelay/log/access.log {
+    rotate 5
+    compress
+    create 0640
+}
+EOF
+cat >>"$AUDITPACK_STORE/auditpack.yaml" <<EOF
+  - name: nodelay
+    type: access-log
+    format: combined
+    paths: ["$WORK/nodelay/log/access.log"]
+EOF
+for k in 0 1 2; do
+	write_lines "$WORK/nodelay/log/access.log" $((1 + k * 200)) $((100 + k * 200))
+	expect_exit 0 "nodelay: collect $k" -- "$AP" collect nodelay
+	write_lines "$WORK/nodelay/log/access.log" $((101 + k * 200)) $((200 + k * 200))
+	logrotate -s "$WORK/nodelay/lr.state" -f "$WORK/nodelay/lr.conf" || die "nodelay: logrotate"
+done
+expect_exit 0 "nodelay: last collect" -- "$AP" collect nodelay
+check_store nodelay 600
+ok "nodelay: tails compressed away outside the paths are read from the .gz, each line once"
+
 # A compressed generation nobody saw before (a new source over old logs) is
 # read whole, once; a copy of it under another name is not read again.
 mkdir -p "$WORK/old"
