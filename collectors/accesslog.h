@@ -11,9 +11,16 @@
  *    found again in its directory) and its tail read before the new file;
  *  - copy-truncate: the file shrank under its inode; the unread tail is
  *    read from the copy (same first bytes) and the copy is marked read;
- *  - a reused inode with different first bytes is a new file.
- * One entry per file per run, split at max_entry_bytes; payload = the lines
- * as stored (user ids tokenised and PII scrubbed per the source's mode).
+ *  - a reused inode with different first bytes is a new file;
+ *  - a compressed generation (gzip, zstd, xz, bzip2: logfile.h) is read
+ *    decompressed; it continues the cursor of the file whose first 4 KiB of
+ *    text it starts with (the unread tail of a file compressed away between
+ *    runs), or is read once from its start, and is then remembered by
+ *    inode, compressed size and mtime.
+ * Input that is not text (logfile_is_text) is an ERR_PARSE naming file:line.
+ * One entry per file per run, split at max_entry_bytes, also inside a line
+ * longer than that; payload = the lines as stored (user ids tokenised and
+ * PII scrubbed per the source's mode).
  */
 #ifndef AUDITPACK_ACCESSLOG_H
 #define AUDITPACK_ACCESSLOG_H
