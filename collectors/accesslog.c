@@ -712,8 +712,9 @@ static int read_file(struct reader *rd, const struct file *f, struct cursor *cur
 		known = (uint64_t)st->st_size;
 	} else {
 		/* A compressed generation read to its end before is left alone
-		 * while it stays the same file. */
-		if (!(cur->done && cur->format == f->format &&
+		 * while it stays the same file (and its cursor was not taken
+		 * back to the start). */
+		if (!(cur->done && cur->offset > 0 && cur->format == f->format &&
 		      cur->csize == (uint64_t)st->st_size &&
 		      cur->cmtime_ns == (int64_t)st->st_mtim.tv_sec * 1000000000 +
 					st->st_mtim.tv_nsec) &&
