@@ -73,8 +73,10 @@ int logfile_head(int fd, const char *path, enum logfile_format f, void *buf,
  * LOGFILE_BINARY_SHARE is NUL or another control byte that text does not
  * use (all of C0 and DEL except tab, newline, vertical tab, form feed,
  * carriage return and escape).  UTF-8 and other 8-bit encodings are text.
+ * Random bytes (compressed or encrypted data of a format not read here) are
+ * about one in ten such bytes: far over the line.
  */
-#define LOGFILE_BINARY_SHARE 10
+#define LOGFILE_BINARY_SHARE 32
 bool logfile_is_text(const void *buf, size_t len, size_t *nbinary);
 
 #endif

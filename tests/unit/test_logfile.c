@@ -257,11 +257,23 @@ static void test_is_text(void **state)
 	memcpy(b, "\t\r\n\f\v\x1b[31m\xc3\xa9", 12);
 	assert_true(logfile_is_text(b, sizeof(b), &bad));
 	assert_int_equal(bad, 0);
-	/* a few stray control bytes: still text; one in ten: not */
-	memset(b, 1, 100);
+	/* a few stray control bytes: still text; more than one in 32: not */
+	memset(b, 1, 31);
 	assert_true(logfile_is_text(b, sizeof(b), NULL));
-	memset(b, 1, 101);
+	memset(b, 1, 32);
 	assert_false(logfile_is_text(b, sizeof(b), NULL));
+	/* random bytes (an lz4 or encrypted file): not text, even a little */
+	{
+		uint64_t rng = 88172645463325252ULL;
+
+		for (int k = 0; k < 20; k++) {
+			for (size_t i = 0; i < 512; i++) {
+				rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+				b[i] = (char)(rng >> 24);
+			}
+			assert_false(logfile_is_text(b, 512, NULL));
+		}
+	}
 }
 
 int main(void)
