@@ -28,6 +28,13 @@
 
 /* ---- cursors ---- */
 
+/* Where a cursor stood when the run loaded it. */
+struct cursor_state {
+	uint8_t head[SHA256_LEN];
+	size_t head_len;
+	uint64_t offset, line;
+};
+
 struct cursor {
 	char key[64];           /* "<dev>:<ino>" */
 	char path[PATH_MAX];
@@ -46,6 +53,12 @@ struct cursor {
 	uint64_t csize;
 	int64_t cmtime_ns;
 	bool taken;             /* continued by a compressed generation this run */
+	/* What rotation matching compares and continues: the cursor as loaded,
+	 * whatever the run has done to it since (an inode number reused by
+	 * another file gives that file the cursor). */
+	bool loaded;
+	struct cursor_state was;
+	bool alive;             /* the file it was saved for is read this run */
 };
 
 struct cursors {
@@ -135,6 +148,11 @@ static int load_one(const char *key, const char *state, void *arg)
 		json_decref(j);
 		return err_set(ERR_DB, "access-log cursor '%s' is damaged", key);
 	}
+	c->loaded = true;
+	memcpy(c->was.head, c->head, SHA256_LEN);
+	c->was.head_len = c->head_len;
+	c->was.offset = c->offset;
+	c->was.line = c->line;
 	json_decref(j);
 	return 0;
 }
@@ -191,16 +209,35 @@ static int file_probe(struct file *f, const char *path)
 	return logfile_head(f->fd, path, f->format, f->head, HEAD_BYTES, &f->head_n);
 }
 
-/* Does f's text start with the bytes a cursor's head digest covers? */
-static bool same_start(const struct file *f, const struct cursor *cur)
+/* Does f's text start with the head_len bytes whose digest is head? */
+static bool same_head(const struct file *f, const uint8_t head[SHA256_LEN], size_t head_len)
 {
 	uint8_t h[SHA256_LEN];
 
-	if (f->head_n < cur->head_len)
+	if (f->head_n < head_len)
 		return false;
-	if (cur->head_len == 0)
+	if (head_len == 0)
 		return true;
-	return sha256(h, f->head, cur->head_len) == 0 && !memcmp(h, cur->head, SHA256_LEN);
+	return sha256(h, f->head, head_len) == 0 && !memcmp(h, head, SHA256_LEN);
+}
+
+/* Does f's text start with the bytes a cursor's head digest covers? */
+static bool same_start(const struct file *f, const struct cursor *cur)
+{
+	return same_head(f, cur->head, cur->head_len);
+}
+
+/* cur now reads the file at path from where `from` stood. */
+static void cursor_continue(struct cursor *cur, const struct cursor_state *from,
+			    const char *path)
+{
+	snprintf(cur->path, sizeof(cur->path), "%s", path);
+	memcpy(cur->head, from->head, SHA256_LEN);
+	cur->head_len = from->head_len;
+	cur->offset = from->offset;
+	cur->line = from->line;
+	cur->done = false;
+	cur->seen = cur->dirty = true;
 }
 
 /* ---- per-entry statistics ---- */
@@ -894,7 +931,7 @@ static bool is_continuing(const struct plan *p, uint64_t dev, uint64_t ino)
  * any stale cursor the copy's inode had).  *claimed receives the copy's
  * inode so the run does not read it again.
  */
-static int find_copy(struct plan *p, struct cursors *cs, const struct cursor *old,
+static int find_copy(struct plan *p, struct cursors *cs, struct cursor *old,
 		     uint64_t *claimed_dev, uint64_t *claimed_ino)
 {
 	char dir[PATH_MAX];
@@ -903,6 +940,8 @@ static int find_copy(struct plan *p, struct cursors *cs, const struct cursor *ol
 	int rc = 0;
 
 	*claimed_ino = 0;
+	if (!old->loaded)
+		return 0;
 	dir_of(dir, sizeof(dir), old->path);
 	if (!(d = opendir(dir)))
 		return 0;
@@ -918,8 +957,8 @@ static int find_copy(struct plan *p, struct cursors *cs, const struct cursor *ol
 		    ((uint64_t)f.st.st_dev == old->dev && (uint64_t)f.st.st_ino == old->ino) ||
 		    is_continuing(p, (uint64_t)f.st.st_dev, (uint64_t)f.st.st_ino) ||
 		    file_probe(&f, path) ||
-		    (f.format == LOGFILE_PLAIN && (uint64_t)f.st.st_size < old->offset) ||
-		    !same_start(&f, old)) {
+		    (f.format == LOGFILE_PLAIN && (uint64_t)f.st.st_size < old->was.offset) ||
+		    !same_head(&f, old->was.head, old->was.head_len)) {
 			close(f.fd);
 			continue;
 		}
@@ -929,13 +968,8 @@ static int find_copy(struct plan *p, struct cursors *cs, const struct cursor *ol
 			rc = err_set(ERR_NOMEM, "out of memory");
 			break;
 		}
-		snprintf(cp->path, sizeof(cp->path), "%s", path);
-		memcpy(cp->head, old->head, SHA256_LEN);
-		cp->head_len = old->head_len;
-		cp->offset = old->offset;
-		cp->line = old->line;
-		cp->seen = cp->dirty = true;
-		cp->done = false;
+		cursor_continue(cp, &old->was, path);
+		old->taken = true;
 		if (!(f.path = strdup(path)) || (rc = plan_add(p, &f, true, cp, true))) {
 			free(f.path);
 			close(f.fd);
@@ -974,7 +1008,7 @@ static int find_renamed(struct plan *p, struct cursor *cur)
 		    f.format == cur->format &&
 		    (f.format != LOGFILE_PLAIN || (uint64_t)f.st.st_size >= cur->offset) &&
 		    same_start(&f, cur) && (f.path = strdup(path))) {
-			cur->seen = cur->dirty = true;
+			cur->seen = cur->dirty = cur->alive = true;
 			snprintf(cur->path, sizeof(cur->path), "%s", path);
 			if ((rc = plan_add(p, &f, true, cur, false))) {
 				free(f.path);
@@ -994,9 +1028,9 @@ static int find_renamed(struct plan *p, struct cursor *cur)
  * file it was compressed from (the same first text bytes) and continue that
  * cursor's offset in the decompressed text, so an unread tail is read and
  * nothing is read twice.  While that file is still read this run (the
- * compressor has not removed it yet) the compressed copy is left for a later
- * run (*claimed, no task).  No match: *claimed stays false and the caller
- * reads it from its start, once.
+ * compressor has not removed it yet), or another copy continues it, the
+ * compressed copy is left for a later run (*claimed, no task).  No match:
+ * *claimed stays false and the caller reads it from its start, once.
  */
 static int match_compressed(struct plan *p, struct cursors *cs, struct file *f,
 			    bool *claimed)
@@ -1006,14 +1040,18 @@ static int match_compressed(struct plan *p, struct cursors *cs, struct file *f,
 	for (size_t i = 0; i < cs->n; i++) {
 		struct cursor *c = &cs->v[i];
 
-		if (c->head_len == 0 || c->taken || !same_start(f, c) ||
-		    (c->dev == (uint64_t)f->st.st_dev && c->ino == (uint64_t)f->st.st_ino))
+		/* (The cursor at f's own inode too: a file deleted, its inode
+		 * number reused for its compressed copy.) */
+		if (!c->loaded || c->was.head_len == 0 ||
+		    !same_head(f, c->was.head, c->was.head_len))
 			continue;
-		if (c->seen) {
+		/* That file is read this run, itself or through another copy:
+		 * f holds nothing more. */
+		if (c->alive || c->taken) {
 			*claimed = true;
 			return 0;
 		}
-		if (!from || c->offset > from->offset)
+		if (!from || c->was.offset > from->was.offset)
 			from = c;
 	}
 	if (!from)
@@ -1023,14 +1061,8 @@ static int match_compressed(struct plan *p, struct cursors *cs, struct file *f,
 				       f->path)))
 		return err_set(ERR_NOMEM, "out of memory");
 	from->taken = true;
-	snprintf(cur->path, sizeof(cur->path), "%s", f->path);
-	memcpy(cur->head, from->head, SHA256_LEN);
-	cur->head_len = from->head_len;
-	cur->offset = from->offset;
-	cur->line = from->line;
+	cursor_continue(cur, &from->was, f->path);
 	cur->format = f->format;
-	cur->done = false;
-	cur->seen = cur->dirty = true;
 	*claimed = true;
 	return plan_add(p, f, false, cur, true);
 }
@@ -1071,7 +1103,7 @@ static int find_compressed(struct plan *p, struct cursors *cs, struct cursor *ol
 		    in_files(files, nfiles, &f.st) ||
 		    is_continuing(p, (uint64_t)f.st.st_dev, (uint64_t)f.st.st_ino) ||
 		    logfile_format_of(f.fd, path, &f.format) || f.format == LOGFILE_PLAIN ||
-		    file_probe(&f, path) || !same_start(&f, old)) {
+		    file_probe(&f, path) || !same_head(&f, old->was.head, old->was.head_len)) {
 			close(f.fd);
 			continue;
 		}
@@ -1083,14 +1115,8 @@ static int find_compressed(struct plan *p, struct cursors *cs, struct cursor *ol
 			break;
 		}
 		old->taken = true;
-		snprintf(cur->path, sizeof(cur->path), "%s", path);
-		memcpy(cur->head, old->head, SHA256_LEN);
-		cur->head_len = old->head_len;
-		cur->offset = old->offset;
-		cur->line = old->line;
+		cursor_continue(cur, &old->was, path);
 		cur->format = f.format;
-		cur->done = false;
-		cur->seen = cur->dirty = true;
 		if ((rc = plan_add(p, &f, true, cur, true))) {
 			free(f.path);
 			close(f.fd);
@@ -1121,7 +1147,7 @@ static int make_plan(struct plan *p, struct cursors *cs, struct file *files,
 			continue;
 		if ((f->format != LOGFILE_PLAIN || (uint64_t)f->st.st_size >= cur->offset) &&
 		    f->format == cur->format && same_start(f, cur)) {
-			cur->seen = true;
+			cur->seen = cur->alive = true;
 			if (strcmp(cur->path, f->path)) {
 				snprintf(cur->path, sizeof(cur->path), "%s", f->path);
 				cur->dirty = true;
@@ -1164,7 +1190,7 @@ static int make_plan(struct plan *p, struct cursors *cs, struct file *files,
 						 (uint64_t)files[k].st.st_ino)))
 			rc = match_compressed(p, cs, &files[k], &claimed[k]);
 	for (size_t i = 0, n = cs->n; i < n && !rc; i++)
-		if (!cs->v[i].seen && !cs->v[i].taken && cs->v[i].head_len)
+		if (cs->v[i].loaded && !cs->v[i].alive && !cs->v[i].taken && cs->v[i].was.head_len)
 			rc = find_compressed(p, cs, &cs->v[i], files, nfiles);
 	/* What is left is read from its start: a truncated file's new content,
 	 * a reused inode, or a new file (a compressed one read once, whole). */

@@ -150,6 +150,50 @@ expect_exit 0 "nodelay: last collect" -- "$AP" collect nodelay
 check_store nodelay 600
 ok "nodelay: tails compressed away outside the paths are read from the .gz, each line once"
 
+# copytruncate + compress: the copy is compressed before the next run; the
+# unread tail of the truncated file is read from the .gz.
+mkdir -p "$WORK/ct/log"
+cat >"$WORK/ct/lr.conf" <<EOF
+$WORK/ct/log/access.log {
+    rotate 5
+    copytruncate
+    compress
+}
+EOF
+for k in 0 1 2; do
+	write_lines "$WORK/ct/log/access.log" $((1 + k * 200)) $((100 + k * 200))
+	expect_exit 0 "copytruncate: collect $k" -- \
+		"$AP" collect logs --format combined --name ct "$WORK/ct/log/access.log*"
+	write_lines "$WORK/ct/log/access.log" $((101 + k * 200)) $((200 + k * 200))
+	logrotate -s "$WORK/ct/lr.state" -f "$WORK/ct/lr.conf" || die "copytruncate: logrotate"
+done
+expect_exit 0 "copytruncate: last collect" -- \
+	"$AP" collect logs --format combined --name ct "$WORK/ct/log/access.log*"
+check_store ct 600
+ok "copytruncate + compress: each line once"
+
+# Inode numbers are reused at once (ext4): a tracked file deleted, and the
+# compressed copy of another tracked file made after, on its inode.  Each
+# compressed copy continues its own file's cursor, whichever inode it got.
+for order in wx xw; do
+	d="$WORK/reuse-$order"
+	mkdir -p "$d"
+	write_lines "$d/${order:0:1}.log" 1 100
+	write_lines "$d/${order:1:1}.log" 101 200
+	expect_exit 0 "inode reuse ($order): collect" -- \
+		"$AP" collect logs --format combined --name "reuse$order" "$d/*"
+	write_lines "$d/w.log" 201 210
+	write_lines "$d/x.log" 211 220
+	gzip -c "$d/x.log" >"$d/x.log.1.gz"
+	cp "$d/w.log" "$WORK/w.saved"
+	rm "$d/w.log" "$d/x.log"
+	gzip -c "$WORK/w.saved" >"$d/a.log.1.gz"
+	expect_exit 0 "inode reuse ($order): collect" -- \
+		"$AP" collect logs --format combined --name "reuse$order" "$d/*"
+	check_store "reuse$order" 220
+done
+ok "inode numbers reused by compressed copies: each line once"
+
 # A compressed generation nobody saw before (a new source over old logs) is
 # read whole, once; a copy of it under another name is not read again.
 mkdir -p "$WORK/old"
