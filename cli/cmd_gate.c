@@ -252,7 +252,9 @@ static int judge(struct cli *cli, const struct gate_args *a, const struct catalo
 	uint64_t index;
 	int rc;
 
-	if ((rc = gate_run(&g, s, cs, ks, p, a->at, vr)))
+	rc = gate_run(&g, s, cs, ks, p, a->at, vr);
+	store_read_end(s); /* begun before verify_first(); recording writes */
+	if (rc)
 		return cli_fail(rc);
 	if ((!a->junit || !(rc = write_junit(a->junit, &g))) &&
 	    !(rc = record(s, &g, a->release, &index))) {
@@ -288,7 +290,8 @@ int cmd_gate(int argc, char **argv, struct cli *cli)
 	 * locked or recorded for a bad policy. */
 	if ((rc = cli_load_catalogs(cli, &cs)) || (rc = load_policy(&a, &cs, &p)) ||
 	    (rc = cli_load_checks(cli, &cs, NULL, &ks)) ||
-	    (rc = cli_open_store(cli, STORE_WRITE, &s)) || (rc = verify_first(cli, s, &vr, &bad))) {
+	    (rc = cli_open_store(cli, STORE_WRITE, &s)) || (rc = store_read_begin(s)) ||
+	    (rc = verify_first(cli, s, &vr, &bad))) {
 		rc = cli_fail(rc);
 		goto out;
 	}

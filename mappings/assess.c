@@ -353,6 +353,10 @@ int assess_run(struct assessment *out, struct store *s, const struct catalogs *c
 		if (!catalogs_find(cs, frameworks[i]))
 			return err_set(ERR_USAGE, "no framework '%s' (see 'auditpack frameworks')",
 				       frameworks[i]);
+	/* The checkpoint, the evidence and the verification from one snapshot
+	 * (store.h), whatever a concurrent collect commits. */
+	if ((rc = store_read_begin(s)))
+		return rc;
 	if ((rc = store_checkpoint(s, &note, &out->cp)) ||
 	    (rc = evidence_load(&es, s, evidence_at)) ||
 	    (!verified && (rc = store_verify(s, &vo, &vr))))
@@ -382,6 +386,7 @@ int assess_run(struct assessment *out, struct store *s, const struct catalogs *c
 out_vr:
 	verify_report_free(&vr);
 out:
+	store_read_end(s);
 	evidence_free(&es);
 	buf_free(&note);
 	if (rc)

@@ -498,8 +498,14 @@ int pack_build(struct store *s, const struct catalogs *cs, const struct checkset
 	memset(&r, 0, sizeof(r));
 	p.s = s;
 	p.o = o;
-	if (!(p.erased = json_array()))
+	/* One snapshot for everything the pack says about the store: the
+	 * checkpoint, the assessment, the entries and their proofs. */
+	if ((rc = store_read_begin(s)))
+		return rc;
+	if (!(p.erased = json_array())) {
+		store_read_end(s);
 		return err_set(ERR_NOMEM, "out of memory");
+	}
 	if ((rc = assess_run(&a, s, cs, ks, o->frameworks, o->nframeworks, o->at, NULL)) ||
 	    (rc = evidence_load(&p.ev, s, o->at)) || (rc = store_checkpoint(s, &note, &cp)) ||
 	    (rc = select_evidence(&p)) || (rc = add_keys(&p, &vkey)))
@@ -533,6 +539,7 @@ int pack_build(struct store *s, const struct catalogs *cs, const struct checkset
 			stats->bytes += p.files.v[i].data.len;
 	}
 out:
+	store_read_end(s);
 	files_free(&p.files);
 	evidence_free(&p.ev);
 	free(p.entries);

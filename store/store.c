@@ -239,6 +239,10 @@ void store_close(struct store *s)
 		return;
 	if (s->in_txn)
 		store_rollback(s);
+	if (s->read_depth) {
+		s->read_depth = 1;
+		store_read_end(s);
+	}
 	sqlite3_finalize(s->put_payload);
 	sqlite3_finalize(s->put_entry);
 	sqlite3_close_v2(s->db);
@@ -561,6 +565,8 @@ int store_begin(struct store *s)
 
 	if (s->mode != STORE_WRITE)
 		return err_set(ERR_USAGE, "store opened read-only");
+	if (s->read_depth)
+		return err_set(ERR_USAGE, "store_begin inside a read snapshot");
 	if ((rc = exec(s, "BEGIN IMMEDIATE", "cannot start a transaction")))
 		return rc;
 	s->in_txn = true;
@@ -751,6 +757,34 @@ int store_purge(struct store *s)
 }
 
 /* --- reading --- */
+
+int store_read_begin(struct store *s)
+{
+	if (s->in_txn || s->read_depth++ > 0)
+		return 0;
+	/* BEGIN alone defers the snapshot to the first read; the SELECT takes
+	 * it now, so everything read after this returns is from one moment. */
+	if (sqlite3_exec(s->db, "BEGIN; SELECT 1 FROM meta LIMIT 1", NULL, NULL, NULL) !=
+	    SQLITE_OK) {
+		int rc = store_db_error(s, "cannot start reading");
+
+		if (!sqlite3_get_autocommit(s->db))
+			sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		s->read_depth = 0;
+		return rc;
+	}
+	return 0;
+}
+
+void store_read_end(struct store *s)
+{
+	if (!s->read_depth || --s->read_depth > 0)
+		return;
+	/* Nothing was written: ending a read transaction cannot lose data. */
+	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK &&
+	    !sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
 
 int store_size(struct store *s, uint64_t *out)
 {
@@ -989,6 +1023,10 @@ int store_proofs(struct store *s, const uint64_t *indices, size_t n,
 	uint64_t count;
 	int rc;
 
+	/* The checkpoint and the leaves from one snapshot: a collect committing
+	 * between the two reads cannot pair a proof with the wrong tree. */
+	if ((rc = store_read_begin(s)))
+		return rc;
 	if ((rc = store_checkpoint(s, &note, &cp)) || (rc = store_leaf_hashes(s, &leaves, &count)))
 		goto out;
 	if (count < cp.size) {
@@ -1004,6 +1042,7 @@ int store_proofs(struct store *s, const uint64_t *indices, size_t n,
 			rc = fn(indices[i], &one, arg);
 	}
 out:
+	store_read_end(s);
 	merkle_tree_free(&t);
 	free(leaves);
 	buf_free(&note);

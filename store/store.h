@@ -129,6 +129,30 @@ int store_purge(struct store *s);
 
 /* --- reading --- */
 
+/*
+ * Read snapshots.  Between store_read_begin() and store_read_end() every
+ * read through `s` (store_size, store_checkpoint, store_each, store_get_*,
+ * store_proof(s), store_keys, store_verify, ...) sees the store as it was
+ * when store_read_begin() returned: one SQLite read transaction (WAL), so
+ * the latest checkpoint, the tree size, the leaves, payloads, salts and
+ * proofs all agree even while another process commits a collect.  Commits
+ * made meanwhile become visible after store_read_end().
+ *
+ * Pairs nest: only the outermost pair opens and closes the transaction, so
+ * a function that needs consistency (store_proofs, store_verify) wraps its
+ * own reads and still joins a caller's snapshot.  Inside a write
+ * transaction (store_begin() .. store_commit()) they do nothing: the writer
+ * already reads one consistent view, its own.  store_begin() is refused
+ * while a snapshot is open (end it first).  store_read_end() without an
+ * open snapshot does nothing; store_close() ends one left open.
+ *
+ * Keep snapshots short-lived (one command): while one is open the
+ * write-ahead log cannot be checkpointed past it, and store_purge() (after
+ * an erasure) reports that a reader kept old pages.
+ */
+int store_read_begin(struct store *s);
+void store_read_end(struct store *s);
+
 int store_get_entry(struct store *s, uint64_t index, struct entry *out);
 /* The stored payload bytes (fails for erased entries). */
 int store_get_payload(struct store *s, uint64_t index, struct buf *out);

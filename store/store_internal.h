@@ -22,6 +22,7 @@ struct store {
 	uint32_t signer_id;
 	struct merkle_acc acc;     /* tree state inside a write transaction */
 	bool in_txn;
+	unsigned read_depth;       /* store_read_begin() nesting; 0: no snapshot */
 	char witness[PATH_MAX];    /* "" when none */
 	struct buf signed_note;    /* the checkpoint signed in this transaction */
 	struct checkpoint signed_cp;

@@ -449,8 +449,8 @@ int store_verify(struct store *s, const struct verify_opts *o,
 		t.pinned = true;
 	}
 	/* One read transaction: a concurrent collect cannot shift the view. */
-	if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		return store_db_error(s, "cannot read");
+	if ((rc = store_read_begin(s)))
+		return rc;
 	if ((rc = db_integrity(s, r)) || (rc = check_entries(s, r, &leaves, &n)) ||
 	    (rc = load_checkpoints(s, &t, r, &cps, &ncp)) ||
 	    (rc = check_tree(r, (const merkle_hash *)leaves, n, cps, ncp)))
@@ -466,7 +466,7 @@ int store_verify(struct store *s, const struct verify_opts *o,
 	if (o->against)
 		rc = check_against(r, &t, o, (const merkle_hash *)leaves, n);
 out:
-	sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+	store_read_end(s);
 	free(cps);
 	free(leaves);
 	if (rc)
