@@ -214,6 +214,54 @@ static void test_rollback_leaves_nothing(void **state)
 	buf_free(&after);
 }
 
+/* A reader inside store_read_begin() .. store_read_end() sees one moment:
+ * a writer's commit on another connection is invisible until the end. */
+static void test_read_snapshot(void **state)
+{
+	struct fixture *f = *state;
+	struct store *w = NULL, *r = NULL;
+	struct checkpoint cp, cp2;
+	struct buf note = BUF_INIT, proof = BUF_INIT;
+	uint64_t size;
+
+	assert_int_equal(store_init(&f->o, "unit.example/log", NULL), 0);
+	assert_int_equal(store_open(&w, &f->o, STORE_WRITE), 0);
+	assert_int_equal(store_open(&r, &f->o, STORE_READ), 0);
+	append_docs(w, 3, "a");
+	assert_int_equal(store_read_begin(r), 0);
+	assert_int_equal(store_read_begin(r), 0); /* nests */
+	assert_int_equal(store_size(r, &size), 0);
+	assert_int_equal(size, 3);
+	append_docs(w, 2, "b");
+	store_read_end(r); /* inner: still the same snapshot */
+	assert_int_equal(store_size(r, &size), 0);
+	assert_int_equal(size, 3);
+	assert_int_equal(store_checkpoint(r, &note, &cp), 0);
+	assert_int_equal(cp.size, 3);
+	assert_int_equal(store_proof(r, 2, &proof), 0);
+	assert_non_null(strstr(proof.data, note.data)); /* against that checkpoint */
+	assert_int_equal(store_proof(r, 3, &proof), ERR_NOTFOUND);
+	assert_int_equal(verify_problems(r), 0);
+	store_read_end(r);
+	store_read_end(r); /* unbalanced: does nothing */
+	assert_int_equal(store_size(r, &size), 0);
+	assert_int_equal(size, 5);
+	buf_reset(&note);
+	assert_int_equal(store_checkpoint(r, &note, &cp2), 0);
+	assert_int_equal(cp2.size, 5);
+	/* A writer cannot start appending inside a snapshot of its own. */
+	assert_int_equal(store_read_begin(w), 0);
+	assert_int_equal(store_begin(w), ERR_USAGE);
+	store_read_end(w);
+	append_docs(w, 1, "c");
+	/* Closing with a snapshot open ends it. */
+	assert_int_equal(store_read_begin(r), 0);
+	store_close(r);
+	store_close(w);
+	buf_free(&note);
+	buf_free(&proof);
+}
+
 /* Parse our own tlog-proof text and check it with the RFC 9162 verifier. */
 static void test_proof_checks_against_checkpoint(void **state)
 {
@@ -360,6 +408,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_append_commit_verify, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_out_of_range_time_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_snapshot, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_proof_checks_against_checkpoint, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group_readable_key_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_passphrases, setup, teardown),
