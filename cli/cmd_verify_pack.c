@@ -57,9 +57,12 @@ int cmd_verify_pack(int argc, char **argv, struct cli *cli)
 	if (!r.pinned)
 		fprintf(stderr, "auditpack: verify-pack: no key pinned: used the key shipped in "
 			"the pack, %s; check it against the key you were given\n", r.key_fingerprint);
+	if (r.dropped)
+		fprintf(stderr, "auditpack: verify-pack: %zu more problem%s not listed\n",
+			r.dropped, r.dropped == 1 ? "" : "s");
 	if (r.n) {
-		fprintf(stderr, "auditpack: verify-pack: FAILED: %zu problem%s in '%s'\n", r.n,
-			r.n == 1 ? "" : "s", argv[optind]);
+		fprintf(stderr, "auditpack: verify-pack: FAILED: %zu problem%s in '%s'\n",
+			r.n + r.dropped, r.n + r.dropped == 1 ? "" : "s", argv[optind]);
 		pack_report_free(&r);
 		return EXIT_VERDICT;
 	}

@@ -10,8 +10,9 @@
  * frameworks and `at`: sorted names, fixed timestamps and modes, stable
  * JSON.
  *
- * pack_verify() checks a pack without the store: names and sizes (no
- * absolute or `..` names, no decompression bombs), the DSSE signature,
+ * pack_verify() checks a pack without the store, in bounded memory: names
+ * and sizes (no absolute or `..` names, no name twice, no decompression
+ * bombs), the DSSE signature,
  * every digest, no file missing or extra, the checkpoint signature, each
  * entry's inclusion proof and payload commitment, and tombstones for every
  * erased entry.
@@ -33,6 +34,14 @@
 #define PACK_MAX_TOTAL ((uint64_t)8 << 30)
 #define PACK_MAX_FILES 1000000
 #define PACK_MAX_RATIO 200 /* uncompressed / compressed, for files over 1 MiB */
+/* What verify-pack holds in memory to parse (every other file, payloads
+ * included, is streamed through SHA-256): the manifest, a tombstone's
+ * attrs, and each checkpoint, key, leaf, proof and salt.  A file over its
+ * cap, by declared size or by the bytes it decompresses to, is refused
+ * unread; pack_build refuses to write a manifest over its cap. */
+#define PACK_MAX_MANIFEST ((uint64_t)64 << 20)
+#define PACK_MAX_TOMBSTONE ((uint64_t)64 << 20)
+#define PACK_MAX_SMALL ((uint64_t)1 << 20)
 
 struct pack_opts {
 	char *const *frameworks;
@@ -57,8 +66,9 @@ struct pack_problem {
 };
 
 struct pack_report {
-	struct pack_problem *v;
+	struct pack_problem *v;    /* the first 1000 problems */
 	size_t n, cap;
+	size_t dropped;            /* problems found beyond those */
 	size_t files, entries, erased;
 	uint64_t *erased_list;     /* the erased entries, ascending (malloc'd) */
 	size_t nerased_list;

@@ -1,5 +1,12 @@
 /*
  * pack_verify.c - check an audit pack with nothing but the pack and a key.
+ *
+ * Memory stays bounded whatever the pack declares: the central directory
+ * goes into a hash table of names (duplicates, missing and extra files in
+ * O(1) each), every file is streamed through SHA-256 in PACK_READ_CHUNK
+ * pieces (a payload through its salted commitment at the same time), and
+ * only what must be parsed is held, under the caps of pack.h, checked
+ * against both the declared size and the bytes actually read.
  */
 #include "pack.h"
 #include "../common/encode.h"
@@ -19,6 +26,9 @@
 #include <openssl/pem.h>
 #include <zip.h>
 
+#define PACK_READ_CHUNK ((size_t)64 << 10)
+#define MAX_PROBLEMS 1000
+
 static void problem(struct pack_report *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
@@ -27,11 +37,17 @@ static void problem(struct pack_report *r, const char *fmt, ...)
 	struct pack_problem *v;
 	va_list ap;
 
+	if (r->n >= MAX_PROBLEMS) {
+		r->dropped++;
+		return;
+	}
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 16;
 
-		if (!(v = realloc(r->v, cap * sizeof(*v))))
+		if (!(v = realloc(r->v, cap * sizeof(*v)))) {
+			r->dropped++;
 			return;
+		}
 		r->v = v;
 		r->cap = cap;
 	}
@@ -46,10 +62,12 @@ static void note_erased(struct pack_report *r, uint64_t index)
 	uint64_t *v;
 
 	r->erased++;
-	if (!(v = realloc(r->erased_list, (r->nerased_list + 1) * sizeof(*v))))
-		return; /* the count stays right; the list is for reading */
-	r->erased_list = v;
-	v[r->nerased_list++] = index;
+	if (r->nerased_list % 64 == 0) {
+		if (!(v = realloc(r->erased_list, (r->nerased_list + 64) * sizeof(*v))))
+			return; /* the count stays right; the list is for reading */
+		r->erased_list = v;
+	}
+	r->erased_list[r->nerased_list++] = index;
 }
 
 static int by_value(const void *a, const void *b)
@@ -67,34 +85,127 @@ void pack_report_free(struct pack_report *r)
 	r->nerased_list = 0;
 	r->v = NULL;
 	r->n = r->cap = 0;
+	r->dropped = 0;
 }
+
+/* ---- a set of entry indices (sorted once filled) ---- */
+
+struct u64set {
+	uint64_t *v;
+	size_t n, cap;
+};
+
+static int u64set_add(struct u64set *s, uint64_t x)
+{
+	uint64_t *v;
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+
+		if (!(v = realloc(s->v, cap * sizeof(*v))))
+			return err_set(ERR_NOMEM, "out of memory");
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = x;
+	return 0;
+}
+
+static void u64set_sort(struct u64set *s)
+{
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof(*s->v), by_value);
+}
+
+static bool u64set_has(const struct u64set *s, uint64_t x)
+{
+	return s->n && bsearch(&x, s->v, s->n, sizeof(*s->v), by_value) != NULL;
+}
+
+/* Add every integer of a JSON array. */
+static int u64set_add_json(struct u64set *s, json_t *list)
+{
+	json_t *v;
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(list, i, v)
+		if (json_is_integer(v) && json_integer_value(v) >= 0 &&
+		    (rc = u64set_add(s, (uint64_t)json_integer_value(v))))
+			break;
+	return rc;
+}
+
+/* ---- the pack: its directory as a hash table of names ---- */
 
 struct member {
 	char *name;
-	struct buf data;
-	bool listed;
+	zip_uint64_t index;       /* in the zip */
+	uint64_t size;            /* declared, uncompressed */
+	uint8_t digest[SHA256_LEN];
+	bool refused;             /* over a limit: never read (a problem says why) */
+	bool read;                /* read to the end: digest is valid */
+	bool failed;              /* reading failed (a problem says why) */
+	bool listed;              /* named in the manifest */
+};
+
+/* An erased entry, decided once every tombstone in the pack is known. */
+struct pending {
+	uint64_t index;
+	bool attrs;               /* false: payload or salt missing; true: empty attrs */
 };
 
 struct pack {
+	zip_t *za;
 	struct member *v;
 	size_t n;
+	uint32_t *slots;          /* 1 + index into v, 0 when empty */
+	size_t nslots;            /* a power of two, at least twice n */
+	char *chunk;              /* PACK_READ_CHUNK bytes */
+	struct u64set tomb_erased, tomb_attrs, manifest_erased;
+	struct pending *pend;
+	size_t npend, cappend;
 };
 
-static struct member *member(struct pack *p, const char *name)
+static uint64_t name_hash(const char *s)
 {
-	for (size_t i = 0; i < p->n; i++)
-		if (!strcmp(p->v[i].name, name))
-			return &p->v[i];
-	return NULL;
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+/* The slot holding `name`, or the empty slot where it would go. */
+static uint32_t *slot_of(const struct pack *p, const char *name)
+{
+	size_t mask = p->nslots - 1, i = (size_t)name_hash(name) & mask;
+
+	while (p->slots[i] && strcmp(p->v[p->slots[i] - 1].name, name))
+		i = (i + 1) & mask;
+	return &p->slots[i];
+}
+
+static struct member *member(const struct pack *p, const char *name)
+{
+	uint32_t *sl = slot_of(p, name);
+
+	return *sl ? &p->v[*sl - 1] : NULL;
 }
 
 static void pack_free(struct pack *p)
 {
-	for (size_t i = 0; i < p->n; i++) {
+	for (size_t i = 0; i < p->n; i++)
 		free(p->v[i].name);
-		buf_free(&p->v[i].data);
-	}
 	free(p->v);
+	free(p->slots);
+	free(p->chunk);
+	free(p->tomb_erased.v);
+	free(p->tomb_attrs.v);
+	free(p->manifest_erased.v);
+	free(p->pend);
+	if (p->za)
+		zip_discard(p->za); /* opened read-only: nothing to write */
 }
 
 static bool safe_name(const char *n)
@@ -110,91 +221,155 @@ static bool safe_name(const char *n)
 	return true;
 }
 
-/* Read one member, never more than its declared size (a bomb stops here). */
-static int read_member(zip_t *za, zip_uint64_t i, const zip_stat_t *zs, struct buf *out)
+/* Refused before anything is decompressed: over a size limit, or a
+ * compression ratio only a decompression bomb has. */
+static bool over_limits(const zip_stat_t *zs, uint64_t *total)
 {
-	zip_file_t *zf = zip_fopen_index(za, i, 0);
-	zip_int64_t n;
-	char extra;
-	int rc;
+	return zs->size > PACK_MAX_FILE || (*total += zs->size) > PACK_MAX_TOTAL ||
+	       ((zs->valid & ZIP_STAT_COMP_SIZE) && zs->size > ((zip_uint64_t)1 << 20) &&
+		zs->size / (zs->comp_size ? zs->comp_size : 1) > PACK_MAX_RATIO);
+}
 
-	if (!zf)
-		return err_set(ERR_PARSE, "cannot open '%s' in the pack: %s", zs->name,
-			       zip_strerror(za));
-	if ((rc = buf_grow(out, (size_t)zs->size))) {
-		zip_fclose(zf);
-		return rc;
-	}
-	n = zip_fread(zf, out->data, zs->size);
-	if (n < 0 || (zip_uint64_t)n != zs->size || zip_fread(zf, &extra, 1) != 0) {
-		zip_fclose(zf);
-		return err_set(ERR_PARSE, "'%s' in the pack does not decompress to its stated "
-			       "size", zs->name);
-	}
-	out->len = (size_t)n;
-	out->data[out->len] = '\0';
-	zip_fclose(zf);
+static int open_zip(struct pack *p, const char *path)
+{
+	int zerr;
+
+	p->za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+	/* libzip refuses a directory naming one file twice; open it without the
+	 * consistency check so that the duplicate can be named (and the pack
+	 * fails verification) rather than called "damaged". */
+	if (!p->za && zerr == ZIP_ER_EXISTS)
+		p->za = zip_open(path, ZIP_RDONLY, &zerr);
+	if (!p->za)
+		return err_set(ERR_IO, "cannot open pack '%s' (libzip error %d: not a zip, or "
+			       "damaged)", path, zerr);
 	return 0;
 }
 
-static int load(struct pack *p, const char *path, struct pack_report *r)
+static int load_directory(struct pack *p, const char *path, struct pack_report *r)
 {
-	zip_t *za;
 	zip_int64_t n;
 	uint64_t total = 0;
-	int zerr, rc = 0;
 
-	if (!(za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr)))
-		return err_set(ERR_IO, "cannot open pack '%s' (libzip error %d: not a zip, or "
-			       "damaged)", path, zerr);
-	n = zip_get_num_entries(za, 0);
-	if (n < 0 || n > PACK_MAX_FILES) {
-		zip_close(za);
-		return err_set(ERR_PARSE, "pack '%s' has too many files", path);
-	}
-	if (!(p->v = calloc((size_t)n + 1, sizeof(*p->v)))) {
-		zip_close(za);
+	if ((n = zip_get_num_entries(p->za, 0)) < 0 || n > PACK_MAX_FILES)
+		return err_set(ERR_LIMIT, "pack '%s' has more than %d files", path,
+			       PACK_MAX_FILES);
+	for (p->nslots = 16; p->nslots < 2 * (size_t)n; p->nslots *= 2)
+		;
+	if (!(p->v = calloc((size_t)n + 1, sizeof(*p->v))) ||
+	    !(p->slots = calloc(p->nslots, sizeof(*p->slots))) ||
+	    !(p->chunk = malloc(PACK_READ_CHUNK)))
 		return err_set(ERR_NOMEM, "out of memory");
-	}
-	for (zip_int64_t i = 0; i < n && !rc; i++) {
+	for (zip_int64_t i = 0; i < n; i++) {
+		struct member *m = &p->v[p->n];
+		uint32_t *sl;
 		zip_stat_t zs;
 
-		if (zip_stat_index(za, (zip_uint64_t)i, 0, &zs) < 0 ||
-		    !(zs.valid & ZIP_STAT_NAME) || !(zs.valid & ZIP_STAT_SIZE)) {
-			rc = err_set(ERR_PARSE, "pack '%s': unreadable directory entry", path);
-			break;
-		}
+		if (zip_stat_index(p->za, (zip_uint64_t)i, 0, &zs) < 0 ||
+		    !(zs.valid & ZIP_STAT_NAME) || !(zs.valid & ZIP_STAT_SIZE))
+			return err_set(ERR_PARSE, "pack '%s': unreadable directory entry %" PRId64,
+				       path, (int64_t)i);
 		if (!safe_name(zs.name)) {
-			problem(r, "file name '%s' is absolute or escapes the pack: refused", zs.name);
+			problem(r, "file name '%.200s' is absolute or escapes the pack: refused",
+				zs.name);
 			continue;
 		}
-		if (zs.size > PACK_MAX_FILE || (total += zs.size) > PACK_MAX_TOTAL ||
-		    ((zs.valid & ZIP_STAT_COMP_SIZE) && zs.size > ((zip_uint64_t)1 << 20) &&
-		     zs.size / (zs.comp_size ? zs.comp_size : 1) > PACK_MAX_RATIO)) {
-			problem(r, "'%s' claims %" PRIu64 " bytes from %" PRIu64 " compressed: a "
-				"decompression bomb or over the size limit; not read", zs.name,
-				(uint64_t)zs.size, (uint64_t)zs.comp_size);
-			continue;
-		}
-		if (member(p, zs.name)) {
+		if (*(sl = slot_of(p, zs.name))) {
 			problem(r, "'%s' appears twice in the pack", zs.name);
 			continue;
 		}
-		if (!(p->v[p->n].name = strdup(zs.name))) {
-			rc = err_set(ERR_NOMEM, "out of memory");
-			break;
+		if (!(m->name = strdup(zs.name)))
+			return err_set(ERR_NOMEM, "out of memory");
+		m->index = (zip_uint64_t)i;
+		m->size = zs.size;
+		if (over_limits(&zs, &total)) {
+			problem(r, "'%s' claims %" PRIu64 " bytes from %" PRIu64 " compressed: a "
+				"decompression bomb or over the size limit; not read", zs.name,
+				(uint64_t)zs.size, (uint64_t)zs.comp_size);
+			m->refused = true;
 		}
-		if ((rc = read_member(za, (zip_uint64_t)i, &zs, &p->v[p->n].data))) {
-			problem(r, "%s", err_msg());
-			free(p->v[p->n].name);
-			buf_free(&p->v[p->n].data);
-			rc = 0;
-			continue;
-		}
-		p->n++;
+		*sl = (uint32_t)(++p->n);
 	}
-	zip_close(za);
-	return rc;
+	r->files = p->n;
+	return 0;
+}
+
+/*
+ * Read m from start to end, never past its declared size, into m->digest;
+ * `also` (or NULL) hashes the same bytes, `keep` (or NULL) receives them
+ * when m is at most `cap` bytes.  False when m could not be read whole (a
+ * problem says why).  A member read once is not read again unless its
+ * bytes are wanted.
+ */
+static bool read_member(struct pack *p, struct member *m, struct sha256_ctx *also,
+			struct buf *keep, uint64_t cap, const char *what,
+			struct pack_report *r)
+{
+	struct sha256_ctx *ctx = NULL;
+	zip_file_t *zf = NULL;
+	uint64_t total = 0;
+	zip_int64_t got = 0;
+
+	if (m->refused || m->failed)
+		return false;
+	if (m->read && !also && !keep)
+		return true;
+	if (keep && m->size > cap) {
+		problem(r, "%s is %" PRIu64 " bytes, over the %" PRIu64 "-byte limit for %s; "
+			"not read", m->name, m->size, cap, what);
+		m->failed = true;
+		return false;
+	}
+	if (sha256_new(&ctx)) {
+		problem(r, "cannot read '%s': %s", m->name, err_msg());
+		goto fail;
+	}
+	if (!(zf = zip_fopen_index(p->za, m->index, 0))) {
+		problem(r, "cannot open '%s' in the pack: %s", m->name, zip_strerror(p->za));
+		goto fail;
+	}
+	while ((got = zip_fread(zf, p->chunk, PACK_READ_CHUNK)) > 0) {
+		if ((total += (uint64_t)got) > m->size)
+			break;
+		if (sha256_update(ctx, p->chunk, (size_t)got) ||
+		    (also && sha256_update(also, p->chunk, (size_t)got)) ||
+		    (keep && buf_append(keep, p->chunk, (size_t)got))) {
+			problem(r, "cannot read '%s': %s", m->name, err_msg());
+			goto fail;
+		}
+	}
+	if (got < 0) {
+		problem(r, "cannot read '%s' in the pack: %s", m->name, zip_file_strerror(zf));
+		goto fail;
+	}
+	if (total != m->size) {
+		problem(r, "'%s' in the pack does not decompress to its stated size (%" PRIu64
+			" bytes)", m->name, m->size);
+		goto fail;
+	}
+	zip_fclose(zf);
+	sha256_final(ctx, m->digest);
+	m->read = true;
+	return true;
+fail:
+	if (zf)
+		zip_fclose(zf);
+	sha256_free(ctx);
+	m->failed = true;
+	if (keep)
+		buf_reset(keep);
+	return false;
+}
+
+/* The bytes of a file that must be parsed, under `cap`; false (with a
+ * problem, or none when absent) otherwise. */
+static bool read_small(struct pack *p, const char *name, uint64_t cap, const char *what,
+		       struct buf *out, struct pack_report *r)
+{
+	struct member *m = member(p, name);
+
+	buf_reset(out);
+	return m && read_member(p, m, NULL, out, cap, what, r) && !buf_grow(out, 0);
 }
 
 /* ---- the key ---- */
@@ -253,18 +428,21 @@ static bool ed25519_ok(const uint8_t pub[NOTE_PUBKEY], const void *msg, size_t l
 static json_t *check_manifest(struct pack *p, const struct trust *t, struct pack_report *r)
 {
 	struct member *m = member(p, "manifest.dsse.json");
-	json_t *env, *st = NULL, *sig;
+	json_t *env = NULL, *st = NULL, *sig;
 	const char *b64, *type, *sig64;
 	uint8_t *body = NULL, sigb[NOTE_SIG + 4];
 	size_t blen = 0, slen;
-	struct buf pae = BUF_INIT;
+	struct buf text = BUF_INIT, pae = BUF_INIT;
 
 	if (!m) {
 		problem(r, "manifest.dsse.json is missing");
 		return NULL;
 	}
 	m->listed = true;
-	env = json_loadb(m->data.data ? m->data.data : "", m->data.len, 0, NULL);
+	if (!read_small(p, m->name, PACK_MAX_MANIFEST, "the manifest", &text, r))
+		return NULL;
+	env = json_loadb(text.data, text.len, 0, NULL);
+	buf_free(&text);
 	b64 = json_string_value(json_object_get(env, "payload"));
 	type = json_string_value(json_object_get(env, "payloadType"));
 	sig = json_array_get(json_object_get(env, "signatures"), 0);
@@ -282,6 +460,9 @@ static json_t *check_manifest(struct pack *p, const struct trust *t, struct pack
 	if (!ed25519_ok(t->pub, pae.data, pae.len, sigb, slen))
 		problem(r, "the manifest's signature does not verify with the %s key",
 			r->pinned ? "pinned" : "shipped");
+	buf_free(&pae);
+	json_decref(env); /* the statement is all that is needed from here */
+	env = NULL;
 	st = json_loadb((const char *)body, blen, 0, NULL);
 	if (!st || strcmp(json_string_value(json_object_get(st, "predicateType")) ?
 			  json_string_value(json_object_get(st, "predicateType")) : "",
@@ -297,59 +478,75 @@ out:
 	return st;
 }
 
-static void check_subjects(struct pack *p, json_t *st, struct pack_report *r)
+/* Mark what the manifest lists; name what it lists that is not there. */
+static void list_subjects(struct pack *p, json_t *st, struct pack_report *r)
 {
-	json_t *subjects = json_object_get(st, "subject"), *s;
+	json_t *s;
 	size_t i;
 
-	json_array_foreach(subjects, i, s) {
+	json_array_foreach(json_object_get(st, "subject"), i, s) {
+		const char *name = json_string_value(json_object_get(s, "name"));
+		struct member *m = name ? member(p, name) : NULL;
+
+		if (m)
+			m->listed = true;
+		else if (name)
+			problem(r, "%s is listed in the manifest but missing from the pack", name);
+	}
+}
+
+/* Every listed file's digest against the manifest (read now if no check
+ * has read it yet); every file the manifest does not list. */
+static void check_subjects(struct pack *p, json_t *st, struct pack_report *r)
+{
+	json_t *s;
+	size_t i;
+
+	json_array_foreach(json_object_get(st, "subject"), i, s) {
 		const char *name = json_string_value(json_object_get(s, "name"));
 		const char *want = json_string_value(json_object_get(json_object_get(s, "digest"), "sha256"));
 		struct member *m = name ? member(p, name) : NULL;
-		uint8_t d[SHA256_LEN];
 		char hex[HEX_LEN(SHA256_LEN)];
 
 		if (!name || !want) {
 			problem(r, "the manifest lists a subject without a name or digest");
 			continue;
 		}
-		if (!m) {
-			problem(r, "%s is listed in the manifest but missing from the pack", name);
-			continue;
-		}
-		m->listed = true;
-		sha256(d, m->data.data ? m->data.data : "", m->data.len);
-		hex_encode(hex, d, SHA256_LEN);
+		if (!m || !read_member(p, m, NULL, NULL, 0, NULL, r))
+			continue; /* named already: missing, refused or unreadable */
+		hex_encode(hex, m->digest, SHA256_LEN);
 		if (strcmp(hex, want))
 			problem(r, "%s does not match its digest in the manifest (changed)", name);
 	}
 	for (size_t k = 0; k < p->n; k++)
 		if (!p->v[k].listed)
 			problem(r, "%s is in the pack but not in the manifest (added)", p->v[k].name);
-	r->files = p->n;
 }
 
 static bool check_checkpoint(struct pack *p, const struct trust *t, const char *origin,
 			     struct checkpoint *cp, struct pack_report *r)
 {
-	struct member *m = member(p, "checkpoint");
+	struct buf text = BUF_INIT;
 	struct note n;
+	bool ok = false;
 
-	if (!m || note_parse(&n, m->data.data ? m->data.data : "", m->data.len) ||
-	    checkpoint_parse(cp, n.text, n.text_len)) {
+	if (!read_small(p, "checkpoint", PACK_MAX_SMALL, "a checkpoint", &text, r) ||
+	    note_parse(&n, text.data, text.len) || checkpoint_parse(cp, n.text, n.text_len)) {
 		problem(r, "the checkpoint is missing or malformed");
-		return false;
+		goto out;
 	}
 	if (strcmp(cp->origin, origin))
 		problem(r, "the checkpoint is for '%s', the manifest for '%s'", cp->origin, origin);
-	for (size_t i = 0; i < n.nsigs; i++)
-		if (note_sig_verify(&n, &n.sigs[i], t->pub)) {
-			r->checkpoint_size = cp->size;
-			return true;
-		}
-	problem(r, "the checkpoint's signature does not verify with the %s key",
-		r->pinned ? "pinned" : "shipped");
-	return false;
+	for (size_t i = 0; i < n.nsigs && !ok; i++)
+		ok = note_sig_verify(&n, &n.sigs[i], t->pub);
+	if (ok)
+		r->checkpoint_size = cp->size;
+	else
+		problem(r, "the checkpoint's signature does not verify with the %s key",
+			r->pinned ? "pinned" : "shipped");
+out:
+	buf_free(&text);
+	return ok;
 }
 
 /* Parse a tlog-proof and check the leaf against the checkpoint. */
@@ -375,143 +572,222 @@ static bool proof_ok(const struct buf *proof, uint64_t index, const merkle_hash 
 	return merkle_verify_inclusion(leaf, index, cp->size, (const merkle_hash *)hashes, n, cp->root);
 }
 
-static bool erased_listed(json_t *st, uint64_t index)
+static int add_pending(struct pack *p, uint64_t index, bool attrs)
 {
-	json_t *v, *erased = json_object_get(json_object_get(st, "predicate"), "erased");
-	size_t i;
+	struct pending *v;
 
-	json_array_foreach(erased, i, v)
-		if ((uint64_t)json_integer_value(v) == index)
-			return true;
-	return false;
-}
+	if (p->npend == p->cappend) {
+		size_t cap = p->cappend ? p->cappend * 2 : 64;
 
-/* Does a tombstone entry in the pack name `index` in its list `which`
- * ("erased": the payload went; "attrs_erased": the attrs too)? */
-static bool tombstone_names(struct pack *p, uint64_t index, const char *which)
-{
-	char leafname[64];
-
-	for (size_t i = 0; i < p->n; i++) {
-		const char *n = p->v[i].name;
-		size_t len = strlen(n);
-		struct member *leaf;
-		json_t *a, *v;
-		size_t k;
-		bool found = false;
-
-		if (strncmp(n, "evidence/", 9) || len < 21 || strcmp(n + len - 11, ".attrs.json"))
-			continue;
-		snprintf(leafname, sizeof(leafname), "%.*s.leaf", (int)(len - 11), n);
-		if (!(leaf = member(p, leafname)) || !leaf->data.data ||
-		    !strstr(leaf->data.data, "\nkind tombstone\n"))
-			continue;
-		a = json_loadb(p->v[i].data.data ? p->v[i].data.data : "", p->v[i].data.len, 0, NULL);
-		json_array_foreach(json_object_get(a, which), k, v)
-			found |= (uint64_t)json_integer_value(v) == index;
-		json_decref(a);
-		if (found)
-			return true;
+		if (!(v = realloc(p->pend, cap * sizeof(*v))))
+			return err_set(ERR_NOMEM, "out of memory");
+		p->pend = v;
+		p->cappend = cap;
 	}
-	return false;
+	p->pend[p->npend].index = index;
+	p->pend[p->npend++].attrs = attrs;
+	return 0;
 }
 
-static void check_entry(struct pack *p, json_t *st, const struct checkpoint *cp,
-			const char *leafname, struct pack_report *r)
+/* A tombstone's lists ("erased": the payload went; "attrs_erased": the
+ * attrs too), for the erased entries decided at the end. */
+static int read_tombstone(struct pack *p, struct member *attrs, struct pack_report *r)
 {
-	char name[128];
-	uint64_t index = strtoull(leafname + 9, NULL, 10);
-	struct member *leaf = member(p, leafname), *attrs, *payload, *salt, *proof;
+	struct buf text = BUF_INIT;
+	json_t *a;
+	int rc = 0;
+
+	if (!read_member(p, attrs, NULL, &text, PACK_MAX_TOMBSTONE, "a tombstone's attrs", r))
+		return 0;
+	if ((a = json_loadb(text.data ? text.data : "", text.len, 0, NULL)) &&
+	    !(rc = u64set_add_json(&p->tomb_erased, json_object_get(a, "erased"))))
+		rc = u64set_add_json(&p->tomb_attrs, json_object_get(a, "attrs_erased"));
+	json_decref(a);
+	buf_free(&text);
+	return rc;
+}
+
+static struct member *sibling(struct pack *p, uint64_t index, const char *suffix)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "evidence/%" PRIu64 ".%s", index, suffix);
+	return member(p, name);
+}
+
+/* The payload through SHA-256 and, with its salt, through its commitment. */
+static void check_payload(struct pack *p, const struct entry *e, struct member *payload,
+			  const struct buf *salt, struct pack_report *r)
+{
+	static const char domain[] = ENTRY_PAYLOAD_DOMAIN;
+	struct sha256_ctx *c = NULL;
+	uint8_t s[ENTRY_SALT_LEN], commit[SHA256_LEN];
+	bool ok = false;
+
+	if (!hex_decode(s, sizeof(s), salt->data ? salt->data : "", salt->len) &&
+	    !sha256_new(&c) && !sha256_update(c, domain, sizeof(domain) - 1) &&
+	    !sha256_update(c, s, sizeof(s)) && read_member(p, payload, c, NULL, 0, NULL, r)) {
+		ok = !sha256_final(c, commit) && !memcmp(commit, e->commitment, SHA256_LEN) &&
+		     payload->size == e->payload_size;
+		c = NULL;
+	}
+	sha256_free(c);
+	if (!ok)
+		problem(r, "entry %" PRIu64 ": payload does not match its commitment", e->index);
+}
+
+static int check_entry(struct pack *p, const struct checkpoint *cp, struct member *leaf,
+		       struct pack_report *r)
+{
+	uint64_t index = strtoull(leaf->name + 9, NULL, 10);
+	struct member *attrs, *payload;
+	struct buf text = BUF_INIT, proof = BUF_INIT, salt = BUF_INIT;
 	struct entry e;
-	uint8_t adig[32], want_adig[32], c[32], s[ENTRY_SALT_LEN];
+	uint8_t want_adig[32];
 	merkle_hash lh;
+	int rc = 0;
 
 	memset(&e, 0, sizeof(e));
 	r->entries++;
-	merkle_leaf_hash(lh, leaf->data.data ? leaf->data.data : "", leaf->data.len);
-	if (entry_leaf_parse(&e, want_adig, leaf->data.data ? leaf->data.data : "", leaf->data.len) ||
+	if (!read_member(p, leaf, NULL, &text, PACK_MAX_SMALL, "a leaf", r) ||
+	    buf_grow(&text, 0) || entry_leaf_parse(&e, want_adig, text.data, text.len) ||
 	    e.index != index) {
 		problem(r, "entry %" PRIu64 ": its leaf is malformed or names another index", index);
 		goto out;
 	}
-	snprintf(name, sizeof(name), "evidence/%" PRIu64 ".proof", index);
-	if (!(proof = member(p, name)) || !proof_ok(&proof->data, index, lh, cp))
+	merkle_leaf_hash(lh, text.data, text.len);
+	if (!sibling(p, index, "proof") ||
+	    !read_small(p, sibling(p, index, "proof")->name, PACK_MAX_SMALL, "a proof", &proof, r) ||
+	    !proof_ok(&proof, index, lh, cp))
 		problem(r, "entry %" PRIu64 ": its inclusion proof does not reach the checkpoint", index);
-	snprintf(name, sizeof(name), "evidence/%" PRIu64 ".attrs.json", index);
-	attrs = member(p, name);
-	if (!attrs || (sha256(adig, attrs->data.data ? attrs->data.data : "", attrs->data.len),
-		       memcmp(adig, want_adig, 32))) {
-		if (!attrs || attrs->data.len || !erased_listed(st, index) ||
-		    !tombstone_names(p, index, "attrs_erased"))
+	attrs = sibling(p, index, "attrs.json");
+	if (attrs && !strcmp(e.kind, "tombstone") && (rc = read_tombstone(p, attrs, r)))
+		goto out;
+	if (!attrs || !read_member(p, attrs, NULL, NULL, 0, NULL, r) ||
+	    memcmp(attrs->digest, want_adig, 32)) {
+		/* Empty attrs are fine once a tombstone says they were erased. */
+		if (attrs && attrs->read && attrs->size == 0)
+			rc = add_pending(p, index, true);
+		else
 			problem(r, "entry %" PRIu64 ": attrs do not match the digest in its leaf",
 				index);
 	}
-	snprintf(name, sizeof(name), "evidence/%" PRIu64 ".payload", index);
-	payload = member(p, name);
-	snprintf(name, sizeof(name), "evidence/%" PRIu64 ".salt", index);
-	salt = member(p, name);
-	if (!payload || !salt) {
-		if (erased_listed(st, index) && tombstone_names(p, index, "erased"))
-			note_erased(r, index);
-		else
-			problem(r, "entry %" PRIu64 ": payload is missing and no tombstone in the "
-				"pack records its erasure", index);
+	payload = sibling(p, index, "payload");
+	if (rc || !payload || !sibling(p, index, "salt")) {
+		if (!rc)
+			rc = add_pending(p, index, false);
 		goto out;
 	}
-	if (hex_decode(s, sizeof(s), salt->data.data ? salt->data.data : "", salt->data.len) ||
-	    entry_commitment(c, s, sizeof(s), payload->data.data ? payload->data.data : "",
-			     payload->data.len) ||
-	    memcmp(c, e.commitment, 32) || payload->data.len != e.payload_size)
+	if (!read_small(p, sibling(p, index, "salt")->name, PACK_MAX_SMALL, "a salt", &salt, r))
 		problem(r, "entry %" PRIu64 ": payload does not match its commitment", index);
+	else
+		check_payload(p, &e, payload, &salt, r);
 out:
 	entry_free(&e);
+	buf_free(&text);
+	buf_free(&proof);
+	buf_free(&salt);
+	return rc;
+}
+
+/* Entries without a payload or with empty attrs pass only when the
+ * manifest lists them as erased and a tombstone in the pack names them. */
+static void check_erased(struct pack *p, struct pack_report *r)
+{
+	u64set_sort(&p->tomb_erased);
+	u64set_sort(&p->tomb_attrs);
+	u64set_sort(&p->manifest_erased);
+	for (size_t i = 0; i < p->npend; i++) {
+		uint64_t idx = p->pend[i].index;
+		bool listed = u64set_has(&p->manifest_erased, idx);
+
+		if (p->pend[i].attrs) {
+			if (!listed || !u64set_has(&p->tomb_attrs, idx))
+				problem(r, "entry %" PRIu64 ": attrs do not match the digest in "
+					"its leaf", idx);
+		} else if (listed && u64set_has(&p->tomb_erased, idx)) {
+			note_erased(r, idx);
+		} else {
+			problem(r, "entry %" PRIu64 ": payload is missing and no tombstone in the "
+				"pack records its erasure", idx);
+		}
+	}
+}
+
+static bool is_leaf_name(const char *n)
+{
+	size_t len = strlen(n);
+
+	return !strncmp(n, "evidence/", 9) && len > 14 && !strcmp(n + len - 5, ".leaf");
+}
+
+static int check_entries(struct pack *p, json_t *st, const struct checkpoint *cp,
+			 struct pack_report *r)
+{
+	int rc = u64set_add_json(&p->manifest_erased,
+				 json_object_get(json_object_get(st, "predicate"), "erased"));
+
+	for (size_t i = 0; i < p->n && !rc; i++)
+		if (is_leaf_name(p->v[i].name))
+			rc = check_entry(p, cp, &p->v[i], r);
+	if (!rc)
+		check_erased(p, r);
+	return rc;
+}
+
+static int load_trust(struct pack *p, const char *pubkey_pem, const char *vkey,
+		      struct trust *t, struct pack_report *r)
+{
+	char name[NOTE_MAX_NAME];
+	struct buf pem = BUF_INIT;
+	uint32_t id;
+	int rc;
+
+	if (vkey) {
+		if ((rc = note_vkey_parse(vkey, name, &id, t->pub)))
+			return rc;
+		r->pinned = t->have = true;
+		return 0;
+	}
+	if (pubkey_pem) {
+		if ((rc = pem_public(t->pub, pubkey_pem, strlen(pubkey_pem))))
+			return rc;
+		r->pinned = t->have = true;
+		return 0;
+	}
+	if (!read_small(p, "keys/signing-key.pem", PACK_MAX_SMALL, "a key", &pem, r) ||
+	    pem_public(t->pub, pem.data, pem.len))
+		problem(r, "no key given and none usable in the pack (keys/signing-key.pem)");
+	else
+		t->have = true;
+	buf_free(&pem);
+	return 0;
 }
 
 int pack_verify(const char *path, const char *pubkey_pem, const char *vkey,
 		struct pack_report *r)
 {
-	struct pack p = { NULL, 0 };
+	struct pack p;
 	struct trust t = { { 0 }, false };
 	struct checkpoint cp;
-	char name[NOTE_MAX_NAME];
 	const char *origin;
 	json_t *st = NULL;
-	uint32_t id;
 	int rc;
 
 	memset(r, 0, sizeof(*r));
-	if ((rc = load(&p, path, r)))
+	memset(&p, 0, sizeof(p));
+	if ((rc = open_zip(&p, path)) || (rc = load_directory(&p, path, r)) ||
+	    (rc = load_trust(&p, pubkey_pem, vkey, &t, r)) || !t.have)
 		goto out;
-	if (vkey) {
-		if ((rc = note_vkey_parse(vkey, name, &id, t.pub)))
-			goto out;
-		r->pinned = true;
-	} else if (pubkey_pem) {
-		if ((rc = pem_public(t.pub, pubkey_pem, strlen(pubkey_pem))))
-			goto out;
-		r->pinned = true;
-	} else {
-		struct member *k = member(&p, "keys/signing-key.pem");
-
-		if (!k || pem_public(t.pub, k->data.data, k->data.len)) {
-			problem(r, "no key given and none usable in the pack (keys/signing-key.pem)");
-			goto out;
-		}
-	}
 	if (!(st = check_manifest(&p, &t, r)))
 		goto out;
 	origin = json_string_value(json_object_get(json_object_get(st, "predicate"), "origin"));
 	fingerprint(r, origin ? origin : "", t.pub);
-	check_subjects(&p, st, r);
-	if (!check_checkpoint(&p, &t, origin ? origin : "", &cp, r))
+	list_subjects(&p, st, r);
+	if (check_checkpoint(&p, &t, origin ? origin : "", &cp, r) &&
+	    (rc = check_entries(&p, st, &cp, r)))
 		goto out;
-	for (size_t i = 0; i < p.n; i++) {
-		size_t len = strlen(p.v[i].name);
-
-		if (!strncmp(p.v[i].name, "evidence/", 9) && len > 14 &&
-		    !strcmp(p.v[i].name + len - 5, ".leaf"))
-			check_entry(&p, st, &cp, p.v[i].name, r);
-	}
+	check_subjects(&p, st, r);
 out:
 	if (r->nerased_list)
 		qsort(r->erased_list, r->nerased_list, sizeof(*r->erased_list), by_value);

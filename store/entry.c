@@ -10,7 +10,7 @@
 #include <string.h>
 
 #define LEAF_MAGIC "auditpack/evidence/v1"
-#define PAYLOAD_DOMAIN "auditpack/payload/v1\n"
+#define PAYLOAD_DOMAIN ENTRY_PAYLOAD_DOMAIN
 
 static const char *const kinds[] = {
 	"access-log", "model-version", "config-snapshot", "command-output",

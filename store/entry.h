@@ -72,6 +72,10 @@ int entry_leaf_format(struct buf *out, const struct entry *e);
 int entry_leaf_parse(struct entry *out, uint8_t attrs_digest[32],
 		     const char *leaf, size_t len);
 
+/* The domain prefix of a payload commitment C (hash it, then the salt,
+ * then the payload, to compute C in pieces). */
+#define ENTRY_PAYLOAD_DOMAIN "auditpack/payload/v1\n"
+
 /* C for a payload and its salt. */
 int entry_commitment(uint8_t out[32], const uint8_t *salt, size_t salt_len,
 		     const void *payload, size_t len);
