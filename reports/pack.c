@@ -420,6 +420,12 @@ static int add_manifest(struct packer *p, const struct report_ctx *r, int64_t fr
 			PACK_PAYLOAD_TYPE, "signatures", "keyid", kid, "sig", sig64);
 	if (!env || (rc = json_stable(&out, env)) || (rc = buf_puts(&out, "\n")))
 		goto out;
+	if (out.len > PACK_MAX_MANIFEST) {
+		rc = err_set(ERR_LIMIT, "the pack would hold %zu files, a manifest of %zu bytes: "
+			     "over the %" PRIu64 "-byte limit of verify-pack; cut it into periods "
+			     "with --from and --to", p->files.n, out.len, PACK_MAX_MANIFEST);
+		goto out;
+	}
 	rc = add_file(&p->files, "manifest.dsse.json", &out);
 out:
 	if (!st && !rc)
