@@ -121,7 +121,7 @@ static int do_import(struct cli *cli, const char *path, const char *id)
 		goto out;
 	}
 	/* The framework id travels with the file, so a rename cannot lose it. */
-	if ((rc = fs_read_file(&b, path, (size_t)64 << 20, NULL)) ||
+	if ((rc = fs_read_file(&b, path, CATALOG_MAX_BYTES, NULL)) ||
 	    (rc = fs_write_new(dest, b.data, b.len, 0644)))
 		goto out;
 	if (!cli->quiet)

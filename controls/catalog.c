@@ -15,7 +15,6 @@
 
 #define OSCAL_NS "http://csrc.nist.gov/ns/oscal/1.0"
 #define AUDITPACK_NS "https://auditpack.dev/ns/oscal"
-#define CATALOG_MAX_BYTES ((size_t)64 << 20)
 #define CATALOG_SCHEMA "controls/schema/oscal_catalog_schema.xsd"
 
 static bool is(const xmlNode *n, const char *name)
@@ -37,12 +36,49 @@ struct walk {
 	size_t cap;
 };
 
+/* A string read from the catalogue against its limit (NULL: out of memory,
+ * reported by the caller). */
+static int limit(const struct catalog *cat, const xmlNode *n, const char *s, size_t max,
+		 const char *what)
+{
+	size_t len = s ? strlen(s) : 0;
+
+	if (len <= max)
+		return 0;
+	return err_set(ERR_LIMIT, "%s:%ld: %s is %zu bytes, over the catalogue limit of %zu "
+		       "(see docs/configuration.md, \"Catalogue limits\")", cat->path,
+		       n ? xmlGetLineNo(n) : 0L, what, len, max);
+}
+
+/* Every string of a control against its limit. */
+static int control_limits(const struct catalog *cat, const xmlNode *n, const struct control *c)
+{
+	int rc;
+
+	if ((rc = limit(cat, n, c->id, CATALOG_MAX_ID, "a control id")) ||
+	    (rc = limit(cat, n, c->label, CATALOG_MAX_ID, "a control label")) ||
+	    (rc = limit(cat, n, c->title, CATALOG_MAX_TITLE, "a control title")) ||
+	    (rc = limit(cat, n, c->summary, CATALOG_MAX_PROSE, "a control statement")) ||
+	    (rc = limit(cat, n, c->source, CATALOG_MAX_VALUE, "a control link")))
+		return rc;
+	if (json_object_size(c->props) > CATALOG_MAX_PROPS)
+		return err_set(ERR_LIMIT, "%s:%ld: control '%s' has %zu props, over the "
+			       "catalogue limit of %d (see docs/configuration.md, \"Catalogue "
+			       "limits\")", cat->path, xmlGetLineNo(n), c->id,
+			       json_object_size(c->props), CATALOG_MAX_PROPS);
+	return 0;
+}
+
 static int add_control(struct walk *w, const xmlNode *n, const char *group,
 		       const char *group_id, const char *parent)
 {
 	struct control *c;
 	const xmlNode *t;
 
+	if (w->cat->n == CATALOG_MAX_CONTROLS)
+		return err_set(ERR_LIMIT, "%s:%ld: more than %d controls, the catalogue limit "
+			       "(see docs/configuration.md, \"Catalogue limits\")", w->cat->path,
+			       xmlGetLineNo(n), CATALOG_MAX_CONTROLS);
 	if (w->cat->n == w->cap) {
 		size_t cap = w->cap ? w->cap * 2 : 128;
 
@@ -65,7 +101,14 @@ static int add_control(struct walk *w, const xmlNode *n, const char *group,
 	for (const xmlNode *k = n->children; k; k = k->next) {
 		if (is(k, "prop")) {
 			char *name = xml_attr(k, "name"), *value = xml_attr(k, "value");
+			int rc;
 
+			if ((rc = limit(w->cat, k, name, CATALOG_MAX_VALUE, "a prop name")) ||
+			    (rc = limit(w->cat, k, value, CATALOG_MAX_VALUE, "a prop value"))) {
+				free(name);
+				free(value);
+				return rc;
+			}
 			if (name && value && !strcmp(name, "label") && !c->label) {
 				c->label = value;
 				value = NULL;
@@ -94,7 +137,7 @@ static int add_control(struct walk *w, const xmlNode *n, const char *group,
 	}
 	if (!c->label && !(c->label = strdup(c->id)))
 		return err_set(ERR_NOMEM, "out of memory");
-	return 0;
+	return control_limits(w->cat, n, c);
 }
 
 static int walk_controls(struct walk *w, const xmlNode *n, const char *group,
@@ -107,7 +150,10 @@ static int walk_controls(struct walk *w, const xmlNode *n, const char *group,
 			const xmlNode *t = child(c, "title");
 			char *title = t ? xml_text(t) : NULL, *id = xml_attr(c, "id");
 
-			rc = walk_controls(w, c, title ? title : group, id ? id : group_id, NULL);
+			if (!(rc = limit(w->cat, c, title, CATALOG_MAX_TITLE, "a group title")) &&
+			    !(rc = limit(w->cat, c, id, CATALOG_MAX_ID, "a group id")))
+				rc = walk_controls(w, c, title ? title : group, id ? id : group_id,
+						   NULL);
 			free(title);
 			free(id);
 		} else if (is(c, "control")) {
@@ -165,6 +211,7 @@ static char *id_from_path(const char *path)
 static int read_metadata(struct catalog *c, const xmlNode *root, const char *framework)
 {
 	const xmlNode *md = child(root, "metadata"), *t;
+	int rc;
 
 	if (!md)
 		return err_set(ERR_PARSE, "%s: catalog has no metadata", c->path);
@@ -188,10 +235,45 @@ static int read_metadata(struct catalog *c, const xmlNode *root, const char *fra
 		c->framework = framework ? strdup(framework) : id_from_path(c->path);
 	if (!c->title || !c->version || !c->framework)
 		return err_set(ERR_NOMEM, "out of memory");
+	if ((rc = limit(c, child(md, "title"), c->title, CATALOG_MAX_TITLE, "the catalogue title")) ||
+	    (rc = limit(c, child(md, "version"), c->version, CATALOG_MAX_TITLE,
+			"the catalogue version")) ||
+	    (rc = limit(c, md, c->source, CATALOG_MAX_VALUE, "the catalogue link")))
+		return rc;
 	if (!framework_id_valid(c->framework))
 		return err_set(ERR_PARSE, "%s: framework id '%s' must be lowercase letters, "
 			       "digits and '-'", c->path, c->framework);
 	return 0;
+}
+
+static int by_id_then_line(const void *a, const void *b)
+{
+	const struct control *x = *(const struct control *const *)a;
+	const struct control *y = *(const struct control *const *)b;
+	int c = strcmp(x->id, y->id);
+
+	return c ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Sorted, so that a catalogue of many controls costs n log n, not n^2. */
+static int check_unique_ids(const struct catalog *cat)
+{
+	const struct control **v;
+	int rc = 0;
+
+	if (cat->n < 2)
+		return 0;
+	if (!(v = calloc(cat->n, sizeof(*v))))
+		return err_set(ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < cat->n; i++)
+		v[i] = &cat->v[i];
+	qsort(v, cat->n, sizeof(*v), by_id_then_line);
+	for (size_t i = 1; i < cat->n && !rc; i++)
+		if (!strcmp(v[i]->id, v[i - 1]->id))
+			rc = err_set(ERR_PARSE, "%s:%d: duplicate control id '%s' (first at line "
+				     "%d)", cat->path, v[i]->line, v[i]->id, v[i - 1]->line);
+	free(v);
+	return rc;
 }
 
 int catalog_load(struct catalog *out, const char *path, const char *framework)
@@ -204,8 +286,11 @@ int catalog_load(struct catalog *out, const char *path, const char *framework)
 	memset(out, 0, sizeof(*out));
 	if (!(out->path = strdup(path)))
 		return err_set(ERR_NOMEM, "out of memory");
-	if ((rc = xml_load_valid(&doc, path, CATALOG_MAX_BYTES, CATALOG_SCHEMA, "OSCAL catalog")))
+	if ((rc = xml_load_valid(&doc, path, CATALOG_MAX_BYTES, CATALOG_SCHEMA, "OSCAL catalog"))) {
+		if (rc == ERR_LIMIT)
+			err_wrap(rc, "catalogue file size");
 		goto out;
+	}
 	root = xmlDocGetRootElement(doc);
 	if (!root || !is(root, "catalog")) {
 		rc = err_set(ERR_PARSE, "%s: not an OSCAL catalog", path);
@@ -214,14 +299,7 @@ int catalog_load(struct catalog *out, const char *path, const char *framework)
 	if ((rc = read_metadata(out, root, framework)) ||
 	    (rc = walk_controls(&w, root, NULL, NULL, NULL)))
 		goto out;
-	for (size_t i = 0; i < out->n; i++)
-		for (size_t j = 0; j < i; j++)
-			if (!strcmp(out->v[i].id, out->v[j].id)) {
-				rc = err_set(ERR_PARSE, "%s:%d: duplicate control id '%s' "
-					     "(first at line %d)", path, out->v[i].line,
-					     out->v[i].id, out->v[j].line);
-				goto out;
-			}
+	rc = check_unique_ids(out);
 out:
 	xmlFreeDoc(doc);
 	if (rc)

@@ -38,10 +38,26 @@ struct catalog {
 };
 
 /*
+ * Size limits of a catalogue, built-in or imported (docs/configuration.md,
+ * "Catalogue limits").  Every command loads every catalogue, so none may be
+ * costly to hold: catalog_load() refuses one over a limit with ERR_LIMIT,
+ * naming the file (and line) and the limit.  The largest public catalogue,
+ * NIST SP 800-53 rev. 5 (2 MB, 1 189 controls), is well inside them.
+ */
+#define CATALOG_MAX_BYTES ((size_t)16 << 20)   /* the file */
+#define CATALOG_MAX_CONTROLS 10000             /* controls and enhancements */
+#define CATALOG_MAX_TITLE 1024                 /* a catalogue, group or control title,
+						* a version (bytes) */
+#define CATALOG_MAX_ID 256                     /* an id or a label */
+#define CATALOG_MAX_PROSE ((size_t)64 << 10)   /* a control's statement text */
+#define CATALOG_MAX_PROPS 256                  /* props of one control */
+#define CATALOG_MAX_VALUE 4096                 /* a prop's name or value, a link */
+
+/*
  * Load and validate a catalogue.  The framework id is the catalogue's
  * framework-id prop (https://auditpack.dev/ns/oscal), else `framework` when
  * not NULL, else derived from the file name.  Duplicate control ids are an
- * error (file:line).
+ * error (file:line), as is a catalogue over a limit above.
  */
 int catalog_load(struct catalog *out, const char *path, const char *framework);
 void catalog_free(struct catalog *c);
