@@ -10,3 +10,4 @@ AP=${1:-./auditpack}
 "$here/pack.sh" "$AP"
 "$here/erase.sh" "$AP" "${COLLECT_LINES:-1000000}"
 "$here/hugeline.sh" "$AP" "${HUGELINE_MIB:-1024}"
+"$here/pack_verify.sh" "$AP"
