@@ -147,6 +147,10 @@ struct member {
 	bool read;                /* read to the end: digest is valid */
 	bool failed;              /* reading failed (a problem says why) */
 	bool listed;              /* named in the manifest */
+	bool wanted;              /* the manifest gives a digest: want */
+	bool want_bad;            /* ... that is not 64 lowercase hex digits, or
+				   * two subjects name it with different ones */
+	uint8_t want[SHA256_LEN];
 };
 
 /* An erased entry, decided once every tombstone in the pack is known. */
@@ -425,14 +429,314 @@ static bool ed25519_ok(const uint8_t pub[NOTE_PUBKEY], const void *msg, size_t l
 
 /* ---- checks ---- */
 
+/*
+ * The statement's subject list, read in place.  A pack lists every file in
+ * its manifest, hundreds of thousands of small objects that as a JSON tree
+ * would take about a kilobyte each; the subject array is scanned instead,
+ * each name looked up in the pack and its digest kept beside the file.
+ * Every other member of the statement is small and parsed by jansson.
+ */
+struct scan {
+	const char *p, *end;
+	struct buf a, b;         /* a subject's name and digest */
+	struct buf skip;         /* what \u escapes decode to in skipped strings */
+};
+
+#define SCAN_MAX_DEPTH 64
+
+static void scan_ws(struct scan *s)
+{
+	while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' || *s->p == '\r' || *s->p == '\t'))
+		s->p++;
+}
+
+static bool scan_lit(struct scan *s, char c)
+{
+	scan_ws(s);
+	if (s->p < s->end && *s->p == c) {
+		s->p++;
+		return true;
+	}
+	return false;
+}
+
+static bool scan_peek(struct scan *s, char c)
+{
+	scan_ws(s);
+	return s->p < s->end && *s->p == c;
+}
+
+static int hex4(const char *p)
+{
+	int v = 0;
+
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+
+		v = v << 4 | (c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+			      c >= 'A' && c <= 'F' ? c - 'A' + 10 : -256);
+		if (v < 0)
+			return -1;
+	}
+	return v;
+}
+
+static bool put_utf8(struct buf *out, unsigned long cp)
+{
+	char u[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6);
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12);
+		u[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		n = 3;
+	} else {
+		u[0] = (char)(0xf0 | cp >> 18);
+		u[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+		u[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		n = 4;
+	}
+	return !buf_append(out, u, n);
+}
+
+/* A \u escape (s->p after the 'u'), surrogate pairs joined. */
+static bool scan_unicode(struct scan *s, struct buf *out)
+{
+	int hi, lo;
+
+	if (s->end - s->p < 4 || (hi = hex4(s->p)) < 0)
+		return false;
+	s->p += 4;
+	if (hi >= 0xdc00 && hi <= 0xdfff)
+		return false;
+	if (hi < 0xd800 || hi > 0xdbff)
+		return put_utf8(out, (unsigned long)hi);
+	if (s->end - s->p < 6 || s->p[0] != '\\' || s->p[1] != 'u' ||
+	    (lo = hex4(s->p + 2)) < 0xdc00 || lo > 0xdfff)
+		return false;
+	s->p += 6;
+	return put_utf8(out, 0x10000 + (((unsigned long)hi - 0xd800) << 10) +
+			((unsigned long)lo - 0xdc00));
+}
+
+/* A JSON string, decoded into out (NUL-terminated); out may be NULL to skip. */
+static bool scan_string(struct scan *s, struct buf *out)
+{
+	static const char esc[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
+
+	if (out)
+		buf_reset(out);
+	if (!scan_lit(s, '"'))
+		return false;
+	for (;;) {
+		const char *run = s->p, *e;
+
+		while (s->p < s->end && *s->p != '"' && *s->p != '\\' && (unsigned char)*s->p >= 0x20)
+			s->p++;
+		if (out && buf_append(out, run, (size_t)(s->p - run)))
+			return false;
+		if (s->p >= s->end || (unsigned char)*s->p < 0x20)
+			return false;
+		if (*s->p++ == '"')
+			return !out || !buf_grow(out, 0);
+		if (s->p >= s->end)
+			return false;
+		if (*s->p == 'u') {
+			s->p++;
+			if (!scan_unicode(s, out ? out : &s->skip))
+				return false;
+			continue;
+		}
+		for (e = esc; *e && *e != *s->p; e += 2)
+			;
+		if (!*e || (out && buf_append(out, e + 1, 1)))
+			return false;
+		s->p++;
+	}
+}
+
+/* Step over one value of any kind. */
+static bool scan_skip(struct scan *s, int depth)
+{
+	scan_ws(s);
+	if (s->p >= s->end || depth > SCAN_MAX_DEPTH)
+		return false;
+	if (*s->p == '"') {
+		buf_reset(&s->skip);
+		return scan_string(s, NULL);
+	}
+	if (*s->p == '{' || *s->p == '[') {
+		char close = *s->p++ == '{' ? '}' : ']';
+
+		if (scan_lit(s, close))
+			return true;
+		do {
+			if (close == '}' && (!scan_string(s, NULL) || !scan_lit(s, ':')))
+				return false;
+			if (!scan_skip(s, depth + 1))
+				return false;
+		} while (scan_lit(s, ','));
+		return scan_lit(s, close);
+	}
+	if (!strchr("-0123456789tfn", *s->p))
+		return false;
+	while (s->p < s->end && strchr("+-.0123456789eEtruefalsn", *s->p))
+		s->p++;
+	return true;
+}
+
+/* One subject: mark its file listed and keep the digest it should have. */
+static void subject(struct pack *p, const char *name, const char *want, struct pack_report *r)
+{
+	uint8_t d[SHA256_LEN];
+	struct member *m;
+	bool bad;
+
+	if (!name || !want) {
+		problem(r, "the manifest lists a subject without a name or digest");
+		return;
+	}
+	if (!(m = member(p, name))) {
+		problem(r, "%s is listed in the manifest but missing from the pack", name);
+		return;
+	}
+	bad = strlen(want) != 2 * SHA256_LEN || strspn(want, "0123456789abcdef") != 2 * SHA256_LEN ||
+	      hex_decode(d, sizeof(d), want, strlen(want));
+	m->want_bad |= bad || (m->wanted && memcmp(m->want, d, SHA256_LEN));
+	if (!bad)
+		memcpy(m->want, d, SHA256_LEN);
+	m->listed = m->wanted = true;
+}
+
+/* {"sha256": "...", ...}: *want when there is a sha256 string. */
+static bool scan_digest(struct scan *s, struct buf *key, bool *want)
+{
+	if (!scan_lit(s, '{'))
+		return false;
+	if (scan_lit(s, '}'))
+		return true;
+	do {
+		if (!scan_string(s, key) || !scan_lit(s, ':'))
+			return false;
+		if (!strcmp(key->data, "sha256") && scan_peek(s, '"')) {
+			if (!(*want = scan_string(s, &s->b)))
+				return false;
+		} else if (!scan_skip(s, 2)) {
+			return false;
+		}
+	} while (scan_lit(s, ','));
+	return scan_lit(s, '}');
+}
+
+/* {"name": "...", "digest": {"sha256": "..."}, ...} */
+static bool scan_subject(struct scan *s, struct pack *p, struct pack_report *r)
+{
+	struct buf key = BUF_INIT;
+	bool name = false, want = false, ok = false;
+
+	if (!scan_lit(s, '{'))
+		return false;
+	if (!scan_lit(s, '}')) {
+		do {
+			if (!scan_string(s, &key) || !scan_lit(s, ':'))
+				goto out;
+			if (!strcmp(key.data, "name") && scan_peek(s, '"')) {
+				if (!(name = scan_string(s, &s->a)))
+					goto out;
+			} else if (!strcmp(key.data, "digest") && scan_peek(s, '{')) {
+				if (!scan_digest(s, &key, &want))
+					goto out;
+			} else if (!scan_skip(s, 1)) {
+				goto out;
+			}
+		} while (scan_lit(s, ','));
+		if (!scan_lit(s, '}'))
+			goto out;
+	}
+	subject(p, name ? s->a.data : NULL, want ? s->b.data : NULL, r);
+	ok = true;
+out:
+	buf_free(&key);
+	return ok;
+}
+
+/* The statement, its subjects applied to the pack, the rest as JSON
+ * (NULL when it is not a JSON object). */
+static json_t *scan_statement(struct pack *p, const char *body, size_t len,
+			      struct pack_report *r)
+{
+	struct scan s = { body, body + len, BUF_INIT, BUF_INIT, BUF_INIT };
+	struct buf key = BUF_INIT;
+	json_t *st = json_object(), *v;
+	bool ok = false;
+
+	if (!st || !scan_lit(&s, '{'))
+		goto out;
+	if (!scan_lit(&s, '}')) {
+		do {
+			const char *start;
+
+			if (!scan_string(&s, &key) || !scan_lit(&s, ':'))
+				goto out;
+			if (!strcmp(key.data, "subject")) {
+				if (!scan_lit(&s, '['))
+					goto out;
+				if (scan_lit(&s, ']'))
+					continue;
+				do {
+					if (!scan_subject(&s, p, r))
+						goto out;
+				} while (scan_lit(&s, ','));
+				if (!scan_lit(&s, ']'))
+					goto out;
+				continue;
+			}
+			scan_ws(&s);
+			start = s.p;
+			if (!scan_skip(&s, 0) ||
+			    !(v = json_loadb(start, (size_t)(s.p - start), JSON_DECODE_ANY, NULL)) ||
+			    json_object_set_new(st, key.data, v))
+				goto out;
+		} while (scan_lit(&s, ','));
+		if (!scan_lit(&s, '}'))
+			goto out;
+	}
+	scan_ws(&s);
+	ok = s.p == s.end;
+out:
+	buf_free(&key);
+	buf_free(&s.a);
+	buf_free(&s.b);
+	buf_free(&s.skip);
+	if (!ok) {
+		json_decref(st);
+		st = NULL;
+	}
+	return st;
+}
+
+/* Room before the decoded statement for the PAE header, so that the signed
+ * message is built in place rather than copied. */
+#define PAE_ROOM (64 + sizeof(PACK_PAYLOAD_TYPE))
+
 static json_t *check_manifest(struct pack *p, const struct trust *t, struct pack_report *r)
 {
 	struct member *m = member(p, "manifest.dsse.json");
 	json_t *env = NULL, *st = NULL, *sig;
 	const char *b64, *type, *sig64;
-	uint8_t *body = NULL, sigb[NOTE_SIG + 4];
-	size_t blen = 0, slen;
-	struct buf text = BUF_INIT, pae = BUF_INIT;
+	uint8_t *room = NULL, *body, sigb[NOTE_SIG + 4];
+	char head[PAE_ROOM];
+	size_t blen = 0, slen, hlen;
+	struct buf text = BUF_INIT;
 
 	if (!m) {
 		problem(r, "manifest.dsse.json is missing");
@@ -448,22 +752,21 @@ static json_t *check_manifest(struct pack *p, const struct trust *t, struct pack
 	sig = json_array_get(json_object_get(env, "signatures"), 0);
 	sig64 = json_string_value(json_object_get(sig, "sig"));
 	if (!b64 || !type || !sig64 || strcmp(type, PACK_PAYLOAD_TYPE) ||
-	    !(body = malloc(strlen(b64) + 1)) ||
-	    b64_decode(body, strlen(b64), &blen, b64, strlen(b64)) ||
+	    !(room = malloc(PAE_ROOM + strlen(b64) + 1)) ||
+	    b64_decode(room + PAE_ROOM, strlen(b64), &blen, b64, strlen(b64)) ||
 	    b64_decode(sigb, sizeof(sigb), &slen, sig64, strlen(sig64))) {
 		problem(r, "manifest.dsse.json is not a DSSE envelope of an in-toto statement");
 		goto out;
 	}
-	if (buf_printf(&pae, "DSSEv1 %zu %s %zu ", strlen(type), type, blen) ||
-	    buf_append(&pae, body, blen))
-		goto out;
-	if (!ed25519_ok(t->pub, pae.data, pae.len, sigb, slen))
+	body = room + PAE_ROOM;
+	hlen = (size_t)snprintf(head, sizeof(head), "DSSEv1 %zu %s %zu ", strlen(type), type, blen);
+	memcpy(body - hlen, head, hlen);
+	if (!ed25519_ok(t->pub, body - hlen, hlen + blen, sigb, slen))
 		problem(r, "the manifest's signature does not verify with the %s key",
 			r->pinned ? "pinned" : "shipped");
-	buf_free(&pae);
 	json_decref(env); /* the statement is all that is needed from here */
 	env = NULL;
-	st = json_loadb((const char *)body, blen, 0, NULL);
+	st = scan_statement(p, (const char *)body, blen, r);
 	if (!st || strcmp(json_string_value(json_object_get(st, "predicateType")) ?
 			  json_string_value(json_object_get(st, "predicateType")) : "",
 			  PACK_PREDICATE_TYPE)) {
@@ -473,54 +776,23 @@ static json_t *check_manifest(struct pack *p, const struct trust *t, struct pack
 	}
 out:
 	json_decref(env);
-	free(body);
-	buf_free(&pae);
+	free(room);
 	return st;
-}
-
-/* Mark what the manifest lists; name what it lists that is not there. */
-static void list_subjects(struct pack *p, json_t *st, struct pack_report *r)
-{
-	json_t *s;
-	size_t i;
-
-	json_array_foreach(json_object_get(st, "subject"), i, s) {
-		const char *name = json_string_value(json_object_get(s, "name"));
-		struct member *m = name ? member(p, name) : NULL;
-
-		if (m)
-			m->listed = true;
-		else if (name)
-			problem(r, "%s is listed in the manifest but missing from the pack", name);
-	}
 }
 
 /* Every listed file's digest against the manifest (read now if no check
  * has read it yet); every file the manifest does not list. */
-static void check_subjects(struct pack *p, json_t *st, struct pack_report *r)
+static void check_subjects(struct pack *p, struct pack_report *r)
 {
-	json_t *s;
-	size_t i;
+	for (size_t k = 0; k < p->n; k++) {
+		struct member *m = &p->v[k];
 
-	json_array_foreach(json_object_get(st, "subject"), i, s) {
-		const char *name = json_string_value(json_object_get(s, "name"));
-		const char *want = json_string_value(json_object_get(json_object_get(s, "digest"), "sha256"));
-		struct member *m = name ? member(p, name) : NULL;
-		char hex[HEX_LEN(SHA256_LEN)];
-
-		if (!name || !want) {
-			problem(r, "the manifest lists a subject without a name or digest");
-			continue;
-		}
-		if (!m || !read_member(p, m, NULL, NULL, 0, NULL, r))
-			continue; /* named already: missing, refused or unreadable */
-		hex_encode(hex, m->digest, SHA256_LEN);
-		if (strcmp(hex, want))
-			problem(r, "%s does not match its digest in the manifest (changed)", name);
+		if (!m->listed)
+			problem(r, "%s is in the pack but not in the manifest (added)", m->name);
+		else if (m->wanted && read_member(p, m, NULL, NULL, 0, NULL, r) &&
+			 (m->want_bad || memcmp(m->digest, m->want, SHA256_LEN)))
+			problem(r, "%s does not match its digest in the manifest (changed)", m->name);
 	}
-	for (size_t k = 0; k < p->n; k++)
-		if (!p->v[k].listed)
-			problem(r, "%s is in the pack but not in the manifest (added)", p->v[k].name);
 }
 
 static bool check_checkpoint(struct pack *p, const struct trust *t, const char *origin,
@@ -783,11 +1055,10 @@ int pack_verify(const char *path, const char *pubkey_pem, const char *vkey,
 		goto out;
 	origin = json_string_value(json_object_get(json_object_get(st, "predicate"), "origin"));
 	fingerprint(r, origin ? origin : "", t.pub);
-	list_subjects(&p, st, r);
 	if (check_checkpoint(&p, &t, origin ? origin : "", &cp, r) &&
 	    (rc = check_entries(&p, st, &cp, r)))
 		goto out;
-	check_subjects(&p, st, r);
+	check_subjects(&p, r);
 out:
 	if (r->nerased_list)
 		qsort(r->erased_list, r->nerased_list, sizeof(*r->erased_list), by_value);
