@@ -324,7 +324,8 @@ static bool read_member(struct pack *p, struct member *m, struct sha256_ctx *als
 		m->failed = true;
 		return false;
 	}
-	if (sha256_new(&ctx)) {
+	/* Room for the declared size at once: no copies while it grows. */
+	if (sha256_new(&ctx) || (keep && buf_grow(keep, (size_t)m->size))) {
 		problem(r, "cannot read '%s': %s", m->name, err_msg());
 		goto fail;
 	}
@@ -724,6 +725,113 @@ out:
 	return st;
 }
 
+/* The DSSE envelope's fields, read in place: the payload is most of the
+ * manifest and is decoded straight from the file's bytes. */
+struct envelope {
+	const char *payload;      /* base64, as in the file (or in `unescaped`) */
+	size_t payload_len;
+	struct buf unescaped, type, sig;
+};
+
+/* A string value: where it is, decoded into `out` only if it has escapes. */
+static bool scan_span(struct scan *s, struct buf *out, const char **at, size_t *len)
+{
+	const char *start;
+
+	scan_ws(s);
+	start = s->p;
+	if (!scan_string(s, NULL))
+		return false;
+	*at = start + 1;
+	*len = (size_t)(s->p - start - 2);
+	if (!memchr(*at, '\\', *len))
+		return true;
+	s->p = start;
+	if (!scan_string(s, out))
+		return false;
+	*at = out->data;
+	*len = out->len;
+	return true;
+}
+
+/* signatures: [{"sig": "...", ...}, ...]: the first one's sig. */
+static bool scan_signatures(struct scan *s, struct buf *key, struct envelope *e)
+{
+	bool first = true;
+
+	if (!scan_lit(s, '['))
+		return false;
+	if (scan_lit(s, ']'))
+		return true;
+	do {
+		if (!first || !scan_peek(s, '{')) {
+			if (!scan_skip(s, 1))
+				return false;
+			continue;
+		}
+		first = false;
+		s->p++;
+		if (scan_lit(s, '}'))
+			continue;
+		do {
+			if (!scan_string(s, key) || !scan_lit(s, ':'))
+				return false;
+			if (!strcmp(key->data, "sig") && scan_peek(s, '"')) {
+				if (!scan_string(s, &e->sig))
+					return false;
+			} else if (!scan_skip(s, 2)) {
+				return false;
+			}
+		} while (scan_lit(s, ','));
+		if (!scan_lit(s, '}'))
+			return false;
+	} while (scan_lit(s, ','));
+	return scan_lit(s, ']');
+}
+
+static bool scan_envelope(const char *text, size_t len, struct envelope *e)
+{
+	struct scan s = { text, text + len, BUF_INIT, BUF_INIT, BUF_INIT };
+	struct buf key = BUF_INIT;
+	bool ok = false;
+
+	if (!scan_lit(&s, '{'))
+		goto out;
+	if (!scan_lit(&s, '}')) {
+		do {
+			if (!scan_string(&s, &key) || !scan_lit(&s, ':'))
+				goto out;
+			if (!strcmp(key.data, "payload") && scan_peek(&s, '"')) {
+				if (!scan_span(&s, &e->unescaped, &e->payload, &e->payload_len))
+					goto out;
+			} else if (!strcmp(key.data, "payloadType") && scan_peek(&s, '"')) {
+				if (!scan_string(&s, &e->type))
+					goto out;
+			} else if (!strcmp(key.data, "signatures") && scan_peek(&s, '[')) {
+				if (!scan_signatures(&s, &key, e))
+					goto out;
+			} else if (!scan_skip(&s, 0)) {
+				goto out;
+			}
+		} while (scan_lit(&s, ','));
+		if (!scan_lit(&s, '}'))
+			goto out;
+	}
+	scan_ws(&s);
+	ok = s.p == s.end && e->payload && e->type.data && e->sig.data;
+out:
+	buf_free(&key);
+	buf_free(&s.skip);
+	return ok;
+}
+
+static void envelope_free(struct envelope *e)
+{
+	buf_free(&e->unescaped);
+	buf_free(&e->type);
+	buf_free(&e->sig);
+}
+
 /* Room before the decoded statement for the PAE header, so that the signed
  * message is built in place rather than copied. */
 #define PAE_ROOM (64 + sizeof(PACK_PAYLOAD_TYPE))
@@ -731,13 +839,14 @@ out:
 static json_t *check_manifest(struct pack *p, const struct trust *t, struct pack_report *r)
 {
 	struct member *m = member(p, "manifest.dsse.json");
-	json_t *env = NULL, *st = NULL, *sig;
-	const char *b64, *type, *sig64;
+	struct envelope e;
+	json_t *st = NULL;
 	uint8_t *room = NULL, *body, sigb[NOTE_SIG + 4];
 	char head[PAE_ROOM];
 	size_t blen = 0, slen, hlen;
 	struct buf text = BUF_INIT;
 
+	memset(&e, 0, sizeof(e));
 	if (!m) {
 		problem(r, "manifest.dsse.json is missing");
 		return NULL;
@@ -745,27 +854,22 @@ static json_t *check_manifest(struct pack *p, const struct trust *t, struct pack
 	m->listed = true;
 	if (!read_small(p, m->name, PACK_MAX_MANIFEST, "the manifest", &text, r))
 		return NULL;
-	env = json_loadb(text.data, text.len, 0, NULL);
-	buf_free(&text);
-	b64 = json_string_value(json_object_get(env, "payload"));
-	type = json_string_value(json_object_get(env, "payloadType"));
-	sig = json_array_get(json_object_get(env, "signatures"), 0);
-	sig64 = json_string_value(json_object_get(sig, "sig"));
-	if (!b64 || !type || !sig64 || strcmp(type, PACK_PAYLOAD_TYPE) ||
-	    !(room = malloc(PAE_ROOM + strlen(b64) + 1)) ||
-	    b64_decode(room + PAE_ROOM, strlen(b64), &blen, b64, strlen(b64)) ||
-	    b64_decode(sigb, sizeof(sigb), &slen, sig64, strlen(sig64))) {
+	if (!scan_envelope(text.data, text.len, &e) || strcmp(e.type.data, PACK_PAYLOAD_TYPE) ||
+	    !(room = malloc(PAE_ROOM + e.payload_len / 4 * 3 + 3)) ||
+	    b64_decode(room + PAE_ROOM, e.payload_len / 4 * 3 + 3, &blen, e.payload, e.payload_len) ||
+	    b64_decode(sigb, sizeof(sigb), &slen, e.sig.data, e.sig.len)) {
 		problem(r, "manifest.dsse.json is not a DSSE envelope of an in-toto statement");
 		goto out;
 	}
+	buf_free(&text); /* the statement is all that is needed from here */
+	envelope_free(&e);
 	body = room + PAE_ROOM;
-	hlen = (size_t)snprintf(head, sizeof(head), "DSSEv1 %zu %s %zu ", strlen(type), type, blen);
+	hlen = (size_t)snprintf(head, sizeof(head), "DSSEv1 %zu %s %zu ",
+				strlen(PACK_PAYLOAD_TYPE), PACK_PAYLOAD_TYPE, blen);
 	memcpy(body - hlen, head, hlen);
 	if (!ed25519_ok(t->pub, body - hlen, hlen + blen, sigb, slen))
 		problem(r, "the manifest's signature does not verify with the %s key",
 			r->pinned ? "pinned" : "shipped");
-	json_decref(env); /* the statement is all that is needed from here */
-	env = NULL;
 	st = scan_statement(p, (const char *)body, blen, r);
 	if (!st || strcmp(json_string_value(json_object_get(st, "predicateType")) ?
 			  json_string_value(json_object_get(st, "predicateType")) : "",
@@ -775,7 +879,8 @@ static json_t *check_manifest(struct pack *p, const struct trust *t, struct pack
 		st = NULL;
 	}
 out:
-	json_decref(env);
+	buf_free(&text);
+	envelope_free(&e);
 	free(room);
 	return st;
 }
