@@ -25,7 +25,7 @@ const char help_collect[] =
 	"       auditpack collect model (--mlflow DB_OR_DIR | --dir PATH --name N --version V)\n"
 	"                              [--source S] [--pii MODE]\n"
 	"       auditpack collect config [--name N] PATH...\n"
-	"       auditpack collect cmd --name N [--timeout DUR] -- PROG ARGS...\n"
+	"       auditpack collect cmd --name N [--type T] [--timeout DUR] -- PROG ARGS...\n"
 	"       auditpack collect file [--kind document|attestation] [--type T] [--name N]\n"
 	"                              [--files-from LIST] PATH...\n"
 	"\n"
@@ -48,7 +48,9 @@ const char help_collect[] =
 	"config configuration files or trees (JSON, YAML, INI, .env): normalised,\n"
 	"       secrets replaced by keyed hashes, changes against the last snapshot\n"
 	"cmd    run PROG with ARGS (no shell) and keep stdout, stderr, exit status and\n"
-	"       duration; --timeout (default 60s) kills it when exceeded.\n"
+	"       duration; --timeout (default 60s) kills it when exceeded.  --type says\n"
+	"       what the output is (rbac: kubectl get clusterroles,roles,... -o json);\n"
+	"       only typed output feeds the checks that ask for that type.\n"
 	"file   keep documents (policies, DPIAs, model cards, red-team reports) whole:\n"
 	"       one entry per file.  --type is a label checks can ask for (dpia,\n"
 	"       red-team-report, model-card, policy); --files-from reads paths from a\n"
@@ -393,9 +395,10 @@ static int collect_cmd(int argc, char **argv, struct cli *cli)
 	static const struct option opts[] = {
 		{ "name", required_argument, NULL, 'n' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "type", required_argument, NULL, 'y' },
 		{ 0, 0, 0, 0 },
 	};
-	struct command_opts o = { NULL, NULL, 60, 0 };
+	struct command_opts o = { NULL, NULL, 60, 0, NULL };
 	struct collect_result res = { 0 };
 	struct run run;
 	int c, rc;
@@ -403,6 +406,12 @@ static int collect_cmd(int argc, char **argv, struct cli *cli)
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n': o.source = optarg; break;
+		case 'y':
+			if (!command_type_valid(optarg))
+				return cli_usage("collect", "--type: '%s' is not one lower-case word "
+						 "(e.g. rbac)", optarg);
+			o.type = optarg;
+			break;
 		case 't':
 			if (duration_parse(&o.timeout, optarg) || o.timeout <= 0)
 				return cli_usage("collect", "--timeout: %s", err_msg());
@@ -442,7 +451,7 @@ static int run_source(struct run *run, const struct source *s, struct collect_re
 		return accesslog_collect(&run->ctx, run->ctx.pii, &o, res);
 	}
 	case SOURCE_COMMAND: {
-		struct command_opts o = { s->name, s->run, s->timeout, 0 };
+		struct command_opts o = { s->name, s->run, s->timeout, 0, s->output_type };
 
 		return command_collect(&run->ctx, run->ctx.pii, &o, res);
 	}

@@ -142,6 +142,16 @@ static int run(const struct command_opts *o, struct outcome *res)
 	return 0;
 }
 
+bool command_type_valid(const char *t)
+{
+	if (!t || !*t || strlen(t) > 64)
+		return false;
+	for (const char *p = t; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+			return false;
+	return true;
+}
+
 /* Output as a JSON string when it is UTF-8 text, else base64. */
 static void put_output(json_t *obj, const char *name, const struct buf *b)
 {
@@ -212,6 +222,8 @@ int command_collect(struct collect_ctx *c, struct pii *pii,
 		json_object_set_new(a, "stdout_json", json_boolean(parsed != NULL));
 		json_decref(parsed);
 	}
+	if (o->type)
+		json_object_set_new(a, "type", json_string(o->type));
 	if ((rc = json_stable(&payload, p)) || (rc = json_stable(&attrs, a)))
 		goto out;
 	memset(&in, 0, sizeof(in));

@@ -9,6 +9,7 @@
 #ifndef AUDITPACK_COMMAND_H
 #define AUDITPACK_COMMAND_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,7 +23,12 @@ struct command_opts {
 	char *const *argv;   /* NULL-terminated */
 	int64_t timeout;     /* seconds */
 	size_t max_output;   /* per stream; 0: COMMAND_OUTPUT_MAX */
+	const char *type;    /* what stdout is (e.g. "rbac"), kept as attrs.type
+			      * so checks that ask for it read it; NULL: untyped */
 };
+
+/* Is `t` a usable output type label (lower-case word: letters, digits, -)? */
+bool command_type_valid(const char *t);
 
 int command_collect(struct collect_ctx *c, struct pii *pii,
 		    const struct command_opts *o, struct collect_result *r);

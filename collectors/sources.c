@@ -1,4 +1,5 @@
 #include "sources.h"
+#include "command.h"
 #include "../common/buf.h"
 #include "../common/err.h"
 #include "../common/fsutil.h"
@@ -79,7 +80,7 @@ static const char *allowed(enum source_type t)
 	case SOURCE_ACCESS_LOG: return "format, paths, fields, pii";
 	case SOURCE_MODEL: return "mlflow, dir, model, version, pii";
 	case SOURCE_CONFIG: return "paths";
-	case SOURCE_COMMAND: return "run, timeout";
+	case SOURCE_COMMAND: return "run, timeout, output-type";
 	case SOURCE_DOCUMENT: return "paths, kind, doc-type";
 	}
 	return "";
@@ -176,6 +177,11 @@ static int parse_source(const struct ydoc *p, const yaml_node_t *n, struct sourc
 			    s->timeout <= 0)
 				return ydoc_at(p, v, "source '%s': timeout must be a duration like 30s",
 					       s->name);
+		} else if (!strcmp(key, "output-type")) {
+			if (!ydoc_scalar(v) || !command_type_valid(ydoc_scalar(v)))
+				return ydoc_at(p, v, "source '%s': output-type must be one lower-case "
+					       "word such as rbac", s->name);
+			rc = ydoc_want_string(p, v, key, &s->output_type);
 		} else if (!strcmp(key, "kind")) {
 			rc = ydoc_want_string(p, v, key, &s->kind);
 		} else if (!strcmp(key, "doc-type")) {
@@ -322,6 +328,7 @@ void sources_free(struct sources *s)
 		free(x->model_version);
 		free(x->kind);
 		free(x->doc_type);
+		free(x->output_type);
 		for (size_t k = 0; k < sizeof(f) / sizeof(f[0]); k++)
 			free((char *)*f[k]);
 	}

@@ -33,6 +33,7 @@ struct source {
 	char *model_name, *model_version;
 	char **run;            /* command: argv, NULL-terminated */
 	int64_t timeout;       /* command: seconds */
+	char *output_type;     /* command: what the output is ("rbac"), or NULL */
 	char *kind, *doc_type; /* document */
 };
 

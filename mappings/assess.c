@@ -122,13 +122,46 @@ static void age_text(char *out, size_t cap, int64_t secs)
 		snprintf(out, cap, "%" PRId64 " min", secs / 60);
 }
 
+/* Is sel[i] the newest of its source among sel? */
+static bool newest_of_source(const struct evidence **sel, size_t n, size_t i)
+{
+	for (size_t j = i + 1; j < n; j++)
+		if (!strcmp(sel[j]->source, sel[i]->source))
+			return false;
+	return true;
+}
+
+/*
+ * Fail closed: the rule sees only usable evidence; the newest entry of a
+ * source that is not usable fails the check on its own, whatever the rule
+ * makes of older entries.  Returns how many entries of sel are usable
+ * (moved to the front of `use`); `bad` gets the first newest-unusable one.
+ */
+static size_t split_usable(const struct evidence **sel, size_t n, const struct evidence **use,
+			   const struct evidence **bad, char *why, size_t cap)
+{
+	size_t nu = 0;
+	char w[256];
+
+	*bad = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (evidence_usable(sel[i], w, sizeof(w)))
+			use[nu++] = sel[i];
+		else if (!*bad && newest_of_source(sel, n, i)) {
+			*bad = sel[i];
+			snprintf(why, cap, "%s", w);
+		}
+	}
+	return nu;
+}
+
 static int run_check(const struct rule_ctx *ctx, const struct check *k,
 		     const struct assess_policy *policy, struct check_result *r)
 {
-	const struct evidence **sel = NULL;
+	const struct evidence **sel = NULL, **use, *bad;
 	int64_t allowed = k->freshness, age;
-	size_t n = 0;
-	char a[32], b[32];
+	size_t n = 0, nu;
+	char a[32], b[32], why[256] = "";
 	int rc = 0;
 
 	r->check = k;
@@ -136,8 +169,9 @@ static int run_check(const struct rule_ctx *ctx, const struct check *k,
 		return err_set(ERR_NOMEM, "out of memory");
 	if (!strcmp(k->kind, "store"))
 		return rule_apply(ctx, k, NULL, 0, r);
-	if (!(sel = calloc(ctx->all->n + 1, sizeof(*sel))))
+	if (!(sel = calloc(2 * (ctx->all->n + 1), sizeof(*sel))))
 		return err_set(ERR_NOMEM, "out of memory");
+	use = sel + ctx->all->n + 1;
 	for (size_t i = 0; i < ctx->all->n; i++)
 		if (selected(k, &ctx->all->v[i]))
 			sel[n++] = &ctx->all->v[i];
@@ -150,23 +184,41 @@ static int run_check(const struct rule_ctx *ctx, const struct check *k,
 			r->detail = NULL;
 		goto out;
 	}
+	nu = split_usable(sel, n, use, &bad, why, sizeof(why));
+	if (bad)
+		json_array_append_new(r->evidence, json_integer((json_int_t)bad->index));
+	if (nu == 0) {
+		r->status = ST_FAIL;
+		if (asprintf(&r->detail, "no usable %s evidence: the newest from source %s "
+			     "(entry %" PRIu64 ") cannot be relied on: %s", k->kind, bad->source,
+			     bad->index, why) < 0)
+			r->detail = NULL;
+		goto out;
+	}
 	if (policy && policy->max_age && (!allowed || policy->max_age < allowed))
 		allowed = policy->max_age;
-	age = age_at(ctx->at, sel[n - 1]->eff_to);
-	for (size_t i = 0; i < n; i++)
-		if (age_at(ctx->at, sel[i]->eff_to) < age)
-			age = age_at(ctx->at, sel[i]->eff_to);
+	age = age_at(ctx->at, use[nu - 1]->eff_to);
+	for (size_t i = 0; i < nu; i++)
+		if (age_at(ctx->at, use[i]->eff_to) < age)
+			age = age_at(ctx->at, use[i]->eff_to);
 	if (allowed && age > allowed) {
 		age_text(a, sizeof(a), age);
 		age_text(b, sizeof(b), allowed);
-		json_array_append_new(r->evidence, json_integer((json_int_t)sel[n - 1]->index));
+		json_array_append_new(r->evidence, json_integer((json_int_t)use[nu - 1]->index));
 		r->status = ST_STALE;
 		if (asprintf(&r->detail, "the newest %s evidence%s%s is %s old; the check allows %s",
 			     k->kind, k->type ? " of type " : "", k->type ? k->type : "", a, b) < 0)
 			r->detail = NULL;
 		goto out;
 	}
-	rc = rule_apply(ctx, k, sel, n, r);
+	rc = rule_apply(ctx, k, use, nu, r);
+	if (!rc && bad && r->status == ST_PASS) {
+		free(r->detail);
+		r->status = ST_FAIL;
+		if (asprintf(&r->detail, "the newest %s evidence from source %s (entry %" PRIu64
+			     ") cannot be relied on: %s", k->kind, bad->source, bad->index, why) < 0)
+			r->detail = NULL;
+	}
 out:
 	free(sel);
 	return rc;

@@ -73,6 +73,14 @@ struct rule_ctx {
 };
 
 /*
+ * Fail closed: is `e` evidence a rule may rely on?  Its attrs read, carry
+ * what its kind always has, and command output exited 0, was not cut and
+ * (when typed) is JSON.  When not, `why` (may be NULL) says why, for the
+ * finding.
+ */
+bool evidence_usable(const struct evidence *e, char *why, size_t cap);
+
+/*
  * Apply a check's rule to `sel`, the evidence of its kind (fresh or not;
  * the engine has already decided missing and stale).  Sets status (pass or
  * fail), detail and evidence.

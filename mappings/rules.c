@@ -90,6 +90,9 @@ static bool recent(const struct rule_ctx *c, const struct evidence *e, int64_t w
 	return e->eff_to >= c->at - window;
 }
 
+static json_t *rbac_list(const struct rule_ctx *c, const struct evidence *e, char *why,
+			 size_t cap);
+
 /* ---- rules ---- */
 
 static int evidence_fresh(const struct rule_ctx *c, const struct check *k,
@@ -98,10 +101,22 @@ static int evidence_fresh(const struct rule_ctx *c, const struct check *k,
 	const struct evidence *e = sel[n - 1];
 	char when[RFC3339_LEN];
 
-	(void)c;
 	(void)k;
 	time_format(when, e->eff_to);
 	ref(r, e);
+	if (!strcmp(e->kind, "command-output") &&
+	    !strcmp(json_string_value(json_object_get(e->attrs, "type")) ?
+		    json_string_value(json_object_get(e->attrs, "type")) : "", "rbac")) {
+		char why[256];
+		json_t *doc = rbac_list(c, e, why, sizeof(why));
+
+		if (!doc) {
+			set(r, ST_FAIL, "the newest RBAC snapshot (entry %" PRIu64 ", %s) cannot be "
+			    "used: %s", e->index, e->source, why);
+			return 0;
+		}
+		json_decref(doc);
+	}
 	set(r, ST_PASS, "%zu %s entr%s; the newest (entry %" PRIu64 ", %s) covers up to %s",
 	    n, e->kind, n == 1 ? "y" : "ies", e->index, e->source, when);
 	return 0;
@@ -663,95 +678,121 @@ static int no_plaintext_secrets(const struct rule_ctx *c, const struct check *k,
 	return 0;
 }
 
-/* Wildcards in a Kubernetes RBAC list (kubectl get ... -o json). */
-static int rbac_wildcards(json_t *doc, char *first, size_t cap)
+/* Does a rule of a Role/ClusterRole grant '*' in verbs, resources or apiGroups?
+ * `what` gets the first field that does. */
+static bool role_wildcard(json_t *role, const char **what)
 {
-	json_t *items = json_object_get(doc, "items"), *it;
-	size_t i;
-	int bad = 0;
+	static const char *const fields[] = { "verbs", "resources", "apiGroups" };
+	json_t *rule, *x;
+	size_t j, q;
 
-	if (!items && json_is_object(doc))
-		items = json_pack("[O]", doc);
-	else
-		json_incref(items);
-	json_array_foreach(items, i, it) {
-		const char *name = json_string_value(json_object_get(json_object_get(it, "metadata"), "name"));
-		json_t *rules = json_object_get(it, "rules"), *rule, *ref = json_object_get(it, "roleRef");
-		json_t *subjects = json_object_get(it, "subjects"), *sub;
-		size_t j, s;
+	json_array_foreach(json_object_get(role, "rules"), j, rule)
+		for (size_t f = 0; f < 3; f++)
+			json_array_foreach(json_object_get(rule, fields[f]), q, x)
+				if (json_is_string(x) && !strcmp(json_string_value(x), "*")) {
+					*what = fields[f];
+					return true;
+				}
+	return false;
+}
 
-		json_array_foreach(rules, j, rule) {
-			const char *fields[] = { "verbs", "resources", "apiGroups" };
+/*
+ * The stdout of an rbac command entry as a Kubernetes List document, or NULL
+ * with `why` saying what is wrong (payload unreadable, not JSON, not a List).
+ */
+static json_t *rbac_list(const struct rule_ctx *c, const struct evidence *e, char *why,
+			 size_t cap)
+{
+	struct buf p = BUF_INIT;
+	json_t *payload = NULL, *doc = NULL;
+	const char *kind;
 
-			for (size_t f = 0; f < 3; f++) {
-				json_t *arr = json_object_get(rule, fields[f]), *x;
-				size_t q;
-
-				json_array_foreach(arr, q, x)
-					if (json_is_string(x) && !strcmp(json_string_value(x), "*") && !bad++)
-						snprintf(first, cap, "role %s grants %s '*'",
-							 name ? name : "?", fields[f]);
-			}
-		}
-		const char *role = json_string_value(json_object_get(ref, "name"));
-
-		if (role && !strcmp(role, "cluster-admin"))
-			json_array_foreach(subjects, s, sub) {
-				const char *sn = json_string_value(json_object_get(sub, "name"));
-
-				if (sn && strncmp(sn, "system:", 7) && !bad++)
-					snprintf(first, cap, "binding %s gives cluster-admin to %s",
-						 name ? name : "?", sn);
-			}
+	if (e->erased || store_get_payload(c->store, e->index, &p)) {
+		snprintf(why, cap, "its payload cannot be read%s", e->erased ? " (erased)" : "");
+		goto out;
 	}
-	json_decref(items);
-	return bad;
+	payload = json_loadb(p.data ? p.data : "", p.len, 0, NULL);
+	if (!json_is_string(json_object_get(payload, "stdout"))) {
+		snprintf(why, cap, "its payload holds no text output");
+		goto out;
+	}
+	doc = json_loads(json_string_value(json_object_get(payload, "stdout")), 0, NULL);
+	kind = json_string_value(json_object_get(doc, "kind"));
+	if (!doc)
+		snprintf(why, cap, "its output is not JSON");
+	else if (!kind || strlen(kind) < 4 || strcmp(kind + strlen(kind) - 4, "List") ||
+		 !json_is_array(json_object_get(doc, "items"))) {
+		snprintf(why, cap, "its output is not a Kubernetes List (kubectl get ... -o json)");
+		json_decref(doc);
+		doc = NULL;
+	}
+out:
+	json_decref(payload);
+	buf_free(&p);
+	return doc;
+}
+
+static bool is_role(json_t *item)
+{
+	const char *kind = json_string_value(json_object_get(item, "kind"));
+
+	return kind && (!strcmp(kind, "Role") || !strcmp(kind, "ClusterRole"));
 }
 
 static int no_wildcard_grants(const struct rule_ctx *c, const struct check *k,
 			      const struct evidence **sel, size_t n, struct check_result *r)
 {
-	char first[512] = "";
-	int bad = 0;
+	char first[512] = "", why[256];
+	size_t bad = 0, roles = 0;
 
 	(void)k;
-	for (size_t i = 0; i < n && !bad; i++) {
-		struct buf p = BUF_INIT;
-		json_t *payload, *doc = NULL;
+	for (size_t i = 0; i < n; i++) {
+		json_t *doc, *it;
+		size_t j;
 
 		if (!latest_of_source(sel, n, i))
 			continue;
 		ref(r, sel[i]);
-		if (!strcmp(sel[i]->kind, "command-output")) {
-			if (store_get_payload(c->store, sel[i]->index, &p))
-				continue;
-			payload = json_loadb(p.data ? p.data : "", p.len, 0, NULL);
-			if (json_is_string(json_object_get(payload, "stdout")))
-				doc = json_loads(json_string_value(json_object_get(payload, "stdout")),
-						 0, NULL);
-			json_decref(payload);
-			buf_free(&p);
-			if (doc)
-				bad += rbac_wildcards(doc, first, sizeof(first));
-			json_decref(doc);
-		} else {
+		if (strcmp(sel[i]->kind, "command-output")) {
 			json_t *values = json_object_get(sel[i]->attrs, "values"), *v;
 			const char *full;
 
 			json_object_foreach(values, full, v)
 				if (json_is_string(v) && !strcmp(json_string_value(v), "*") &&
 				    (strstr(full, "verbs") || strstr(full, "resources")) && !bad++)
-					snprintf(first, sizeof(first), "%s grants '*' (%s)", full,
-						 sel[i]->source);
+					snprintf(first, sizeof(first), "%s grants '*' (%s, entry %"
+						 PRIu64 ")", full, sel[i]->source, sel[i]->index);
+			roles++;
+			continue;
 		}
-		if (bad)
-			snprintf(first + strlen(first), sizeof(first) - strlen(first),
-				 " (entry %" PRIu64 ")", sel[i]->index);
+		if (!(doc = rbac_list(c, sel[i], why, sizeof(why)))) {
+			if (!bad++)
+				snprintf(first, sizeof(first), "the RBAC snapshot from %s (entry %"
+					 PRIu64 ") cannot be used: %s", sel[i]->source,
+					 sel[i]->index, why);
+			continue;
+		}
+		json_array_foreach(json_object_get(doc, "items"), j, it) {
+			const char *name = json_string_value(json_object_get(json_object_get(it, "metadata"), "name"));
+			const char *what = NULL;
+
+			if (!is_role(it))
+				continue; /* bindings grant roles; the roles are judged */
+			roles++;
+			if (role_wildcard(it, &what) && !bad++)
+				snprintf(first, sizeof(first), "role %s grants %s '*' (%s, entry %"
+					 PRIu64 ")", name ? name : "?", what, sel[i]->source,
+					 sel[i]->index);
+		}
+		json_decref(doc);
 	}
 	if (bad)
 		set(r, ST_FAIL, "%s", first);
+	else if (!roles)
+		set(r, ST_FAIL, "the latest access-control snapshots hold no Role or ClusterRole");
 	else
-		set(r, ST_PASS, "no wildcard grant in the latest access-control snapshots");
+		set(r, ST_PASS, "no wildcard grant in %zu roles of the latest access-control "
+		    "snapshots", roles);
 	return 0;
 }
 
@@ -851,4 +892,58 @@ int rule_apply(const struct rule_ctx *ctx, const struct check *k,
 		if (!strcmp(rules[i].name, k->rule))
 			return rules[i].fn(ctx, k, sel, nsel, res);
 	return err_set(ERR_USAGE, "unknown rule '%s'", k->rule);
+}
+
+static bool unusable(char *why, size_t cap, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static bool unusable(char *why, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why && cap) {
+		va_start(ap, fmt);
+		vsnprintf(why, cap, fmt, ap);
+		va_end(ap);
+	}
+	return false;
+}
+
+bool evidence_usable(const struct evidence *e, char *why, size_t cap)
+{
+	json_t *a = e->attrs, *st;
+
+	if (!json_is_object(a) || !json_object_size(a))
+		return unusable(why, cap, "its attrs are missing or are not JSON");
+	if (!strcmp(e->kind, "access-log")) {
+		if (!json_is_integer(json_object_get(a, "parsed")) ||
+		    !json_is_integer(json_object_get(a, "lines")))
+			return unusable(why, cap, "its attrs lack the line counts a log collection writes");
+	} else if (!strcmp(e->kind, "model-version")) {
+		if (!json_is_string(json_object_get(a, "name")))
+			return unusable(why, cap, "its attrs name no model");
+	} else if (!strcmp(e->kind, "config-snapshot")) {
+		if (!json_is_object(json_object_get(a, "values")))
+			return unusable(why, cap, "its attrs hold no configuration values");
+	} else if (!strcmp(e->kind, "document") || !strcmp(e->kind, "attestation")) {
+		if (!json_is_string(json_object_get(a, "sha256")) &&
+		    !json_is_string(json_object_get(a, "framework")))
+			return unusable(why, cap, "its attrs carry no document digest");
+	} else if (!strcmp(e->kind, "command-output")) {
+		st = json_object_get(a, "exit_status");
+		if (json_is_true(json_object_get(a, "timed_out")))
+			return unusable(why, cap, "the command timed out");
+		if (!json_is_integer(st))
+			return unusable(why, cap, "the command did not exit normally");
+		if (json_integer_value(st) != 0)
+			return unusable(why, cap, "the command exited with status %" JSON_INTEGER_FORMAT,
+					json_integer_value(st));
+		if (json_is_true(json_object_get(a, "stdout_truncated")))
+			return unusable(why, cap, "its output was cut at the size limit");
+		if (json_is_string(json_object_get(a, "type")) &&
+		    !strcmp(json_string_value(json_object_get(a, "type")), "rbac") &&
+		    !json_is_true(json_object_get(a, "stdout_json")))
+			return unusable(why, cap, "its output is not JSON");
+	}
+	return true;
 }
