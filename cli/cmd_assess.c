@@ -26,6 +26,33 @@ const char help_assess[] =
 	"  --crosswalk         CSV of every check -> control mapping in every framework\n"
 	"  --checks FILE       use this check file instead of the built-in ones\n";
 
+#define TEXT_FINDINGS 40
+
+/* Every finding, one line each; a long list is cut with a pointer to the rest. */
+static void print_findings(const struct assessment *a)
+{
+	size_t total = 0, shown = 0;
+
+	for (size_t i = 0; i < a->nchecks; i++)
+		if (check_in_scope(a, a->checks[i].check))
+			total += a->checks[i].nfindings;
+	if (!total)
+		return;
+	printf("\n%zu finding%s:\n", total, total == 1 ? "" : "s");
+	for (size_t i = 0; i < a->nchecks; i++) {
+		const struct check_result *r = &a->checks[i];
+
+		if (!check_in_scope(a, r->check))
+			continue;
+		for (size_t j = 0; j < r->nfindings && shown < TEXT_FINDINGS; j++, shown++)
+			printf("  %-7s %s  %s: %s\n", status_name((enum status)r->findings[j].status),
+			       r->findings[j].id, r->check->id, r->findings[j].subject);
+	}
+	if (shown < total)
+		printf("  ... and %zu more findings, listed in full by 'auditpack assess --json' "
+		       "(top-level \"findings\") or --findings-jsonl\n", total - shown);
+}
+
 static void print_text(const struct assessment *a)
 {
 	char at[RFC3339_LEN];
@@ -49,6 +76,7 @@ static void print_text(const struct assessment *a)
 				       cr->control->label, cr->reason);
 		}
 	}
+	print_findings(a);
 	for (size_t i = 0; i < json_array_size(a->conflicts); i++)
 		printf("\nconflict: %s\n", json_string_value(json_object_get(
 			json_array_get(a->conflicts, i), "note")));

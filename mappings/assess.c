@@ -137,31 +137,51 @@ static bool newest_of_source(const struct evidence **sel, size_t n, size_t i)
  * makes of older entries.  Returns how many entries of sel are usable
  * (moved to the front of `use`); `bad` gets the first newest-unusable one.
  */
-static size_t split_usable(const struct evidence **sel, size_t n, const struct evidence **use,
-			   const struct evidence **bad, char *why, size_t cap)
+static size_t split_usable(const struct evidence **sel, size_t n, const struct evidence **use)
 {
 	size_t nu = 0;
-	char w[256];
 
-	*bad = NULL;
-	for (size_t i = 0; i < n; i++) {
-		if (evidence_usable(sel[i], w, sizeof(w)))
+	for (size_t i = 0; i < n; i++)
+		if (evidence_usable(sel[i], NULL, 0))
 			use[nu++] = sel[i];
-		else if (!*bad && newest_of_source(sel, n, i)) {
-			*bad = sel[i];
-			snprintf(why, cap, "%s", w);
-		}
-	}
 	return nu;
+}
+
+/* "document evidence of type dpia from source docs" */
+static void evidence_subject(char *out, size_t cap, const struct check *k)
+{
+	snprintf(out, cap, "%s evidence%s%s%s%s", k->kind, k->type ? " of type " : "",
+		 k->type ? k->type : "", k->source ? " from source " : "",
+		 k->source ? k->source : "");
+}
+
+/* A finding for the newest entry of each source that cannot be used. */
+static int unusable_findings(const struct check *k, const struct evidence **sel, size_t n,
+			     struct check_result *r)
+{
+	char why[256], subject[300];
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!newest_of_source(sel, n, i) || evidence_usable(sel[i], why, sizeof(why)))
+			continue;
+		snprintf(subject, sizeof(subject), "%s from source %s", k->kind, sel[i]->source);
+		if ((rc = finding_add(r, ST_FAIL, subject, "the newest %s evidence from source %s "
+				      "(entry %" PRIu64 ") cannot be relied on: %s", k->kind,
+				      sel[i]->source, sel[i]->index, why)))
+			return rc;
+		finding_ref(r, sel[i]->index);
+	}
+	return 0;
 }
 
 static int run_check(const struct rule_ctx *ctx, const struct check *k,
 		     const struct assess_policy *policy, struct check_result *r)
 {
-	const struct evidence **sel = NULL, **use, *bad;
+	const struct evidence **sel = NULL, **use;
 	int64_t allowed = k->freshness, age;
 	size_t n = 0, nu;
-	char a[32], b[32], why[256] = "";
+	char a[32], b[32], subject[300];
 	int rc = 0;
 
 	r->check = k;
@@ -175,24 +195,14 @@ static int run_check(const struct rule_ctx *ctx, const struct check *k,
 	for (size_t i = 0; i < ctx->all->n; i++)
 		if (selected(k, &ctx->all->v[i]))
 			sel[n++] = &ctx->all->v[i];
+	evidence_subject(subject, sizeof(subject), k);
 	if (n == 0) {
-		r->status = ST_MISSING;
-		if (asprintf(&r->detail, "no %s evidence%s%s%s%s%s", k->kind,
-			     k->type ? " of type " : "", k->type ? k->type : "",
-			     k->source ? " from source " : "", k->source ? k->source : "",
-			     " has been collected") < 0)
-			r->detail = NULL;
+		rc = finding_add(r, ST_MISSING, subject, "no %s has been collected", subject);
 		goto out;
 	}
-	nu = split_usable(sel, n, use, &bad, why, sizeof(why));
-	if (bad)
-		json_array_append_new(r->evidence, json_integer((json_int_t)bad->index));
+	nu = split_usable(sel, n, use);
 	if (nu == 0) {
-		r->status = ST_FAIL;
-		if (asprintf(&r->detail, "no usable %s evidence: the newest from source %s "
-			     "(entry %" PRIu64 ") cannot be relied on: %s", k->kind, bad->source,
-			     bad->index, why) < 0)
-			r->detail = NULL;
+		rc = unusable_findings(k, sel, n, r);
 		goto out;
 	}
 	if (policy && policy->max_age && (!allowed || policy->max_age < allowed))
@@ -204,22 +214,18 @@ static int run_check(const struct rule_ctx *ctx, const struct check *k,
 	if (allowed && age > allowed) {
 		age_text(a, sizeof(a), age);
 		age_text(b, sizeof(b), allowed);
-		json_array_append_new(r->evidence, json_integer((json_int_t)use[nu - 1]->index));
-		r->status = ST_STALE;
-		if (asprintf(&r->detail, "the newest %s evidence%s%s is %s old; the check allows %s",
-			     k->kind, k->type ? " of type " : "", k->type ? k->type : "", a, b) < 0)
-			r->detail = NULL;
+		if (!(rc = finding_add(r, ST_STALE, subject, "the newest %s is %s old; the check "
+				       "allows %s", subject, a, b)))
+			finding_ref(r, use[nu - 1]->index);
 		goto out;
 	}
-	rc = rule_apply(ctx, k, use, nu, r);
-	if (!rc && bad && r->status == ST_PASS) {
-		free(r->detail);
-		r->status = ST_FAIL;
-		if (asprintf(&r->detail, "the newest %s evidence from source %s (entry %" PRIu64
-			     ") cannot be relied on: %s", k->kind, bad->source, bad->index, why) < 0)
-			r->detail = NULL;
-	}
+	/* Fail closed: the rule sees only usable evidence, and the newest entry
+	 * of a source that is not usable is a finding whatever the rule says. */
+	if (!(rc = rule_apply(ctx, k, use, nu, r)))
+		rc = unusable_findings(k, sel, n, r);
 out:
+	if (!rc)
+		rc = findings_finish(r);
 	free(sel);
 	return rc;
 }
@@ -449,6 +455,7 @@ out:
 void assess_free(struct assessment *a)
 {
 	for (size_t i = 0; a->checks && i < a->nchecks; i++) {
+		findings_free(&a->checks[i]);
 		free(a->checks[i].detail);
 		json_decref(a->checks[i].evidence);
 	}
@@ -491,9 +498,13 @@ json_t *assess_json(const struct assessment *a)
 			for (size_t k = 0; k < cr->nchecks; k++) {
 				const struct check_result *r = &a->checks[cr->checks[k]];
 
-				json_array_append_new(checks, json_pack("{s:s, s:s, s:s?, s:O}",
+				json_t *ids = json_array();
+
+				for (size_t x = 0; x < r->nfindings; x++)
+					json_array_append_new(ids, json_string(r->findings[x].id));
+				json_array_append_new(checks, json_pack("{s:s, s:s, s:s?, s:O, s:o}",
 					"id", r->check->id, "status", status_name(r->status),
-					"detail", r->detail, "evidence", r->evidence));
+					"detail", r->detail, "evidence", r->evidence, "findings", ids));
 			}
 			json_array_append_new(controls, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:O}",
 				"id", cr->control->id, "label", cr->control->label,
@@ -505,5 +516,6 @@ json_t *assess_json(const struct assessment *a)
 			"coverage", fr->coverage, "controls", controls));
 	}
 	json_object_set(doc, "conflicts", a->conflicts);
+	json_object_set_new(doc, "findings", findings_json(a));
 	return doc;
 }

@@ -22,6 +22,7 @@
 #include "../controls/catalog.h"
 #include "../store/store.h"
 #include "checks.h"
+#include "findings.h"
 
 enum status {
 	ST_PASS,
@@ -61,6 +62,9 @@ struct check_result {
 	enum status status;
 	char *detail;
 	json_t *evidence; /* array of entry indices */
+	struct finding *findings; /* one per thing at fault (findings.h) */
+	size_t nfindings;
+	size_t last;      /* the finding finding_ref() adds to */
 };
 
 /* Context a rule runs in (rules.c). */
@@ -83,7 +87,8 @@ bool evidence_usable(const struct evidence *e, char *why, size_t cap);
 /*
  * Apply a check's rule to `sel`, the evidence of its kind (fresh or not;
  * the engine has already decided missing and stale).  Sets status (pass or
- * fail), detail and evidence.
+ * fail), detail and evidence, and adds a finding (finding_add) for each
+ * thing at fault.
  */
 int rule_apply(const struct rule_ctx *ctx, const struct check *k,
 	       const struct evidence **sel, size_t nsel, struct check_result *res);

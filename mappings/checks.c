@@ -73,6 +73,8 @@ static int read_check(struct check *k, const xmlNode *n, const struct catalogs *
 	for (const xmlNode *c = n->children; c; c = c->next) {
 		if (is(c, "title")) {
 			k->title = content(c);
+		} else if (is(c, "remediation")) {
+			k->remediation = content(c);
 		} else if (is(c, "evidence")) {
 			k->kind = xml_attr(c, "kind");
 			k->source = xml_attr(c, "source");
@@ -204,6 +206,7 @@ void checks_free(struct checkset *ks)
 
 		free(k->id);
 		free(k->title);
+		free(k->remediation);
 		free(k->kind);
 		free(k->source);
 		free(k->type);

@@ -26,6 +26,7 @@ struct check_map {
 struct check {
 	char *id;
 	char *title;
+	char *remediation; /* what to do when it fails (NULL: none given) */
 	char *file;
 	int line;
 	char *kind;      /* evidence kind, or "store" */

@@ -39,6 +39,16 @@ static void ref(struct check_result *r, const struct evidence *e)
 		json_array_append_new(r->evidence, json_integer((json_int_t)e->index));
 }
 
+/* Every entry the check looked at is evidence of its (last) finding. */
+static void ref_all(struct check_result *r)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(r->evidence, i, v)
+		finding_ref(r, (uint64_t)json_integer_value(v));
+}
+
 /* "3 days", "5 h", "40 min" */
 static void human_age(char *out, size_t cap, int64_t secs)
 {
@@ -95,30 +105,46 @@ static json_t *rbac_list(const struct rule_ctx *c, const struct evidence *e, cha
 
 /* ---- rules ---- */
 
+static bool is_rbac(const struct evidence *e)
+{
+	const char *t = json_string_value(json_object_get(e->attrs, "type"));
+
+	return !strcmp(e->kind, "command-output") && t && !strcmp(t, "rbac");
+}
+
+/* The newest of each source among sel? */
+static bool latest_of_source(const struct evidence **sel, size_t n, size_t i);
+
 static int evidence_fresh(const struct rule_ctx *c, const struct check *k,
 			  const struct evidence **sel, size_t n, struct check_result *r)
 {
 	const struct evidence *e = sel[n - 1];
-	char when[RFC3339_LEN];
+	char when[RFC3339_LEN], why[256], subject[300];
+	int rc;
 
 	(void)k;
 	time_format(when, e->eff_to);
 	ref(r, e);
-	if (!strcmp(e->kind, "command-output") &&
-	    !strcmp(json_string_value(json_object_get(e->attrs, "type")) ?
-		    json_string_value(json_object_get(e->attrs, "type")) : "", "rbac")) {
-		char why[256];
-		json_t *doc = rbac_list(c, e, why, sizeof(why));
+	/* An RBAC snapshot counts only when its output is a Kubernetes List. */
+	for (size_t i = 0; i < n; i++) {
+		json_t *doc;
 
-		if (!doc) {
-			set(r, ST_FAIL, "the newest RBAC snapshot (entry %" PRIu64 ", %s) cannot be "
-			    "used: %s", e->index, e->source, why);
-			return 0;
+		if (!is_rbac(sel[i]) || !latest_of_source(sel, n, i))
+			continue;
+		if ((doc = rbac_list(c, sel[i], why, sizeof(why)))) {
+			json_decref(doc);
+			continue;
 		}
-		json_decref(doc);
+		snprintf(subject, sizeof(subject), "RBAC snapshot %s", sel[i]->source);
+		if ((rc = finding_add(r, ST_FAIL, subject, "the newest RBAC snapshot from %s "
+				      "(entry %" PRIu64 ") cannot be used: %s", sel[i]->source,
+				      sel[i]->index, why)))
+			return rc;
+		finding_ref(r, sel[i]->index);
 	}
-	set(r, ST_PASS, "%zu %s entr%s; the newest (entry %" PRIu64 ", %s) covers up to %s",
-	    n, e->kind, n == 1 ? "y" : "ies", e->index, e->source, when);
+	if (!r->nfindings)
+		set(r, ST_PASS, "%zu %s entr%s; the newest (entry %" PRIu64 ", %s) covers up to %s",
+		    n, e->kind, n == 1 ? "y" : "ies", e->index, e->source, when);
 	return 0;
 }
 
@@ -180,10 +206,14 @@ static int log_continuity(const struct rule_ctx *c, const struct check *k,
 	human_age(a, sizeof(a), max_gap);
 	time_format(f, wfrom);
 	time_format(t, wto);
-	if (worst > max_gap)
-		set(r, ST_FAIL, "logs have a gap of %s from %s to %s in the last %" PRId64
-		    " days; the check allows %s", g, f, t, window / 86400, a);
-	else
+	if (worst > max_gap) {
+		int rc = finding_add(r, ST_FAIL, "access logs", "logs have a gap of %s from %s to "
+				     "%s in the last %" PRId64 " days; the check allows %s", g, f,
+				     t, window / 86400, a);
+
+		ref_all(r);
+		return rc;
+	} else
 		set(r, ST_PASS, "logs cover the last %" PRId64 " days; the largest gap is %s "
 		    "(allowed %s)", window / 86400, g, a);
 	return 0;
@@ -201,63 +231,95 @@ static int log_retention(const struct rule_ctx *c, const struct check *k,
 			oldest = t;
 			o = sel[i];
 		}
-	if (!o) {
-		set(r, ST_FAIL, "no retained log has any event in it");
-		return 0;
-	}
+	if (!o)
+		return finding_add(r, ST_FAIL, "access logs", "no retained log has any event in it");
 	ref(r, o);
 	time_format(when, oldest);
-	if (c->at - oldest >= need)
+	if (c->at - oldest < need) {
+		int rc = finding_add(r, ST_FAIL, "access logs", "the oldest retained log (entry %"
+				     PRIu64 ") starts %s, only %" PRId64 " days back; %" PRId64
+				     " days of logs must be kept", o->index, when,
+				     (c->at - oldest) / 86400, need / 86400);
+
+		finding_ref(r, o->index);
+		return rc;
+	}
 		set(r, ST_PASS, "the oldest retained log (entry %" PRIu64 ") starts %s, %" PRId64
 		    " days back; at least %" PRId64 " required", o->index, when,
 		    (c->at - oldest) / 86400, need / 86400);
-	else
-		set(r, ST_FAIL, "the oldest retained log (entry %" PRIu64 ") starts %s, only %"
-		    PRId64 " days back; %" PRId64 " days of logs must be kept", o->index, when,
-		    (c->at - oldest) / 86400, need / 86400);
 	return 0;
+}
+
+static bool first_of_source(const struct evidence **sel, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (!strcmp(sel[j]->source, sel[i]->source))
+			return false;
+	return true;
 }
 
 static int no_raw_pii(const struct rule_ctx *c, const struct check *k,
 		      const struct evidence **sel, size_t n, struct check_result *r)
 {
-	uint64_t raw = 0, entries = 0;
-	const struct evidence *first = NULL;
-	char what[256] = "";
+	int64_t window = k->freshness ? k->freshness : 86400;
+	uint64_t entries = 0;
+	int rc;
 
+	/* One finding per log source that stores raw values. */
 	for (size_t i = 0; i < n; i++) {
-		const char *mode = json_string_value(json_object_get(sel[i]->attrs, "pii_mode"));
-		json_t *pii = json_object_get(sel[i]->attrs, "pii"), *v;
-		const char *type;
-		uint64_t here = 0;
+		uint64_t raw = 0;
+		char what[256] = "", subject[300];
+		json_t *idx = json_array();
 
-		if (!recent(c, sel[i], k->freshness ? k->freshness : 86400) || sel[i]->erased)
-			continue;
-		entries++;
-		if (!mode || strcmp(mode, "keep"))
-			continue;
-		json_object_foreach(pii, type, v)
-			if (json_integer_value(v) > 0 && strcmp(type, "secret")) {
-				here += (uint64_t)json_integer_value(v);
-				if (!first && strlen(what) < 200) {
-					size_t l = strlen(what);
+		if (!idx)
+			return err_set(ERR_NOMEM, "out of memory");
+		for (size_t j = i; first_of_source(sel, i) && j < n; j++) {
+			const struct evidence *e = sel[j];
+			const char *mode = json_string_value(json_object_get(e->attrs, "pii_mode"));
+			json_t *v;
+			const char *type;
+			uint64_t here = 0;
 
-					snprintf(what + l, sizeof(what) - l, "%s%" JSON_INTEGER_FORMAT " %s",
-						 l ? ", " : "", json_integer_value(v), type);
+			if (strcmp(e->source, sel[i]->source) || !recent(c, e, window) || e->erased)
+				continue;
+			entries++;
+			if (!mode || strcmp(mode, "keep"))
+				continue;
+			json_object_foreach(json_object_get(e->attrs, "pii"), type, v)
+				if (json_integer_value(v) > 0 && strcmp(type, "secret")) {
+					here += (uint64_t)json_integer_value(v);
+					if (!raw && strlen(what) < 200) {
+						size_t l = strlen(what);
+
+						snprintf(what + l, sizeof(what) - l, "%s%" JSON_INTEGER_FORMAT
+							 " %s", l ? ", " : "", json_integer_value(v), type);
+					}
 				}
+			if (here) {
+				raw += here;
+				json_array_append_new(idx, json_integer((json_int_t)e->index));
 			}
-		if (here) {
-			raw += here;
-			ref(r, sel[i]);
-			if (!first)
-				first = sel[i];
 		}
+		if (raw) {
+			size_t q;
+			json_t *x;
+
+			snprintf(subject, sizeof(subject), "log source %s", sel[i]->source);
+			rc = finding_add(r, ST_FAIL, subject, "%" PRIu64 " raw personal data values "
+					 "are stored in logs of source %s (first entry %"
+					 JSON_INTEGER_FORMAT ": %s) because the source keeps raw "
+					 "values (pii: keep)", raw, sel[i]->source,
+					 json_integer_value(json_array_get(idx, 0)), what);
+			json_array_foreach(idx, q, x)
+				finding_ref(r, (uint64_t)json_integer_value(x));
+			if (rc) {
+				json_decref(idx);
+				return rc;
+			}
+		}
+		json_decref(idx);
 	}
-	if (raw)
-		set(r, ST_FAIL, "%" PRIu64 " raw personal data values are stored in logs "
-		    "(first: entry %" PRIu64 " from %s: %s) because the source keeps raw "
-		    "values (pii: keep)", raw, first->index, first->source, what);
-	else
+	if (!r->nfindings)
 		set(r, ST_PASS, "%" PRIu64 " log entries checked; personal data is pseudonymised "
 		    "or redacted before storage", entries);
 	return 0;
@@ -267,22 +329,47 @@ static int requests_attributed(const struct rule_ctx *c, const struct check *k,
 			       const struct evidence **sel, size_t n, struct check_result *r)
 {
 	int64_t allowed = param_int(k, "max-unattributed", 0);
+	int64_t window = k->freshness ? k->freshness : 86400;
 	uint64_t un = 0, lines = 0;
+	int rc;
 
 	for (size_t i = 0; i < n; i++) {
-		if (!recent(c, sel[i], k->freshness ? k->freshness : 86400))
+		if (!recent(c, sel[i], window))
 			continue;
 		un += (uint64_t)attr_int(sel[i], "unattributed");
 		lines += (uint64_t)attr_int(sel[i], "parsed");
 		if (attr_int(sel[i], "unattributed"))
 			ref(r, sel[i]);
 	}
-	if ((int64_t)un > allowed)
-		set(r, ST_FAIL, "%" PRIu64 " of %" PRIu64 " served requests name no user; the "
-		    "check allows %" PRId64, un, lines, allowed);
-	else
+	if ((int64_t)un <= allowed) {
 		set(r, ST_PASS, "every one of %" PRIu64 " logged requests names a user (%" PRIu64
 		    " unattributed, %" PRId64 " allowed)", lines, un, allowed);
+		return 0;
+	}
+	/* Over the limit: one finding per source with unattributed requests. */
+	for (size_t i = 0; i < n; i++) {
+		uint64_t sun = 0, slines = 0;
+		char subject[300];
+
+		if (!first_of_source(sel, i))
+			continue;
+		for (size_t j = i; j < n; j++)
+			if (!strcmp(sel[j]->source, sel[i]->source) && recent(c, sel[j], window)) {
+				sun += (uint64_t)attr_int(sel[j], "unattributed");
+				slines += (uint64_t)attr_int(sel[j], "parsed");
+			}
+		if (!sun)
+			continue;
+		snprintf(subject, sizeof(subject), "log source %s", sel[i]->source);
+		if ((rc = finding_add(r, ST_FAIL, subject, "%" PRIu64 " of %" PRIu64 " requests "
+				      "logged by %s name no user; the check allows %" PRId64
+				      " in all", sun, slines, sel[i]->source, allowed)))
+			return rc;
+		for (size_t j = i; j < n; j++)
+			if (!strcmp(sel[j]->source, sel[i]->source) && recent(c, sel[j], window) &&
+			    attr_int(sel[j], "unattributed"))
+				finding_ref(r, sel[j]->index);
+	}
 	return 0;
 }
 
@@ -305,19 +392,23 @@ static int auth_failures_monitored(const struct rule_ctx *c, const struct check 
 			to = t;
 		ref(r, sel[i]);
 	}
-	if (!with) {
-		set(r, ST_FAIL, "no recent log records authentication outcomes");
-		return 0;
-	}
+	if (!with)
+		return finding_add(r, ST_FAIL, "authentication logs", "no recent log records "
+				   "authentication outcomes");
 	{
 		double days = to > from ? (double)(to - from) / 86400.0 : 1.0;
 		double rate = (double)fails / (days < 1.0 ? 1.0 : days);
 
-		if (rate > (double)per_day)
-			set(r, ST_FAIL, "%" PRIu64 " failed authentications, %.0f a day, above the "
-			    "%" PRId64 " a day that warrants investigation", fails, rate, per_day);
-		else
-			set(r, ST_PASS, "failed authentications are logged: %" PRIu64 " in %" PRIu64
+		if (rate > (double)per_day) {
+			int rc = finding_add(r, ST_FAIL, "authentication failures", "%" PRIu64
+					     " failed authentications, %.0f a day, above the %"
+					     PRId64 " a day that warrants investigation", fails,
+					     rate, per_day);
+
+			ref_all(r);
+			return rc;
+		}
+		set(r, ST_PASS, "failed authentications are logged: %" PRIu64 " in %" PRIu64
 			    " entries, %.0f a day (threshold %" PRId64 ")", fails, with, rate, per_day);
 	}
 	return 0;
@@ -366,15 +457,15 @@ static int models_registered(const struct rule_ctx *c, const struct check *k,
 	bool digests = req && !strcmp(req, "yes");
 	json_t *seen = json_object(), *v;
 	const char *key;
-	size_t bad = 0, total = 0;
-	char first[512] = "";
+	size_t total = 0;
+	int rc = 0;
 
 	(void)sel;
 	(void)n;
 	if (!seen)
 		return err_set(ERR_NOMEM, "out of memory");
 	/* The check's own evidence is the registry; the models in service come
-	 * from the access logs of the last day. */
+	 * from the access logs of the last day: model -> {n, entries}. */
 	for (size_t i = 0; i < c->all->n; i++) {
 		const struct evidence *e = &c->all->v[i];
 		json_t *models = json_object_get(e->attrs, "models");
@@ -384,16 +475,24 @@ static int models_registered(const struct rule_ctx *c, const struct check *k,
 		json_object_foreach(models, key, v) {
 			json_t *old = json_object_get(seen, key);
 
-			json_object_set_new(seen, key, json_integer(json_integer_value(v) +
-								    (old ? json_integer_value(old) : 0)));
+			if (!old) {
+				old = json_pack("{s:I, s:[]}", "n", (json_int_t)0, "e");
+				json_object_set_new(seen, key, old);
+			}
+			json_object_set_new(old, "n", json_integer(json_integer_value(v) +
+					    json_integer_value(json_object_get(old, "n"))));
+			json_array_append_new(json_object_get(old, "e"),
+					      json_integer((json_int_t)e->index));
 		}
 		if (json_object_size(models))
 			ref(r, e);
 	}
 	json_object_foreach(seen, key, v) {
-		char name[256], *colon;
+		char name[256], subject[300], *colon;
 		const struct evidence *reg;
 		const char *why = NULL;
+		size_t q;
+		json_t *x;
 
 		snprintf(name, sizeof(name), "%s", key);
 		colon = strrchr(name, ':');
@@ -407,15 +506,23 @@ static int models_registered(const struct rule_ctx *c, const struct check *k,
 			why = "is registered without artifact digests";
 		if (reg)
 			ref(r, reg);
-		if (why && !bad++)
-			snprintf(first, sizeof(first), "model %s%s%s served %" JSON_INTEGER_FORMAT
-				 " requests but %s", name, colon ? " v" : "", colon ? colon : "",
-				 json_integer_value(v), why);
+		if (!why)
+			continue;
+		snprintf(subject, sizeof(subject), "model %s%s%s", name, colon ? " v" : "",
+			 colon ? colon : "");
+		if ((rc = finding_add(r, ST_FAIL, subject, "%s served %" JSON_INTEGER_FORMAT
+				      " requests but %s", subject,
+				      json_integer_value(json_object_get(v, "n")), why)))
+			break;
+		json_array_foreach(json_object_get(v, "e"), q, x)
+			finding_ref(r, (uint64_t)json_integer_value(x));
+		if (reg)
+			finding_ref(r, reg->index);
 	}
 	json_decref(seen);
-	if (bad)
-		set(r, ST_FAIL, "%s%s", first, bad > 1 ? " (and others)" : "");
-	else if (!total)
+	if (rc || r->nfindings)
+		return rc;
+	if (!total)
 		set(r, ST_PASS, "no model traffic in the recent logs");
 	else
 		set(r, ST_PASS, "all %zu models serving in the logs are registered%s", total,
@@ -450,8 +557,7 @@ static int production_models_governed(const struct rule_ctx *c, const struct che
 				      struct check_result *r)
 {
 	const char *stages = check_param(k, "stages"), *require = check_param(k, "require");
-	size_t prod = 0, bad = 0;
-	char first[512] = "";
+	size_t prod = 0;
 
 	(void)c;
 	if (!stages)
@@ -498,19 +604,27 @@ static int production_models_governed(const struct rule_ctx *c, const struct che
 					 "%s%s", *missing ? ", " : "", key);
 			p = comma ? comma + 1 : NULL;
 		}
-		if (*missing && !bad++) {
+		if (*missing) {
 			json_t *ver = json_object_get(e->attrs, "version");
-			char *vs = json_dumps(ver, JSON_ENCODE_ANY);
+			char vs[64], subject[400];
+			int rc;
 
-			snprintf(first, sizeof(first), "production model %s v%s lacks %s (entry %"
-				 PRIu64 ")", name ? name : "?", vs ? vs : "?", missing, e->index);
-			free(vs);
+			if (json_is_integer(ver))
+				snprintf(vs, sizeof(vs), "%" JSON_INTEGER_FORMAT, json_integer_value(ver));
+			else
+				snprintf(vs, sizeof(vs), "%s", json_is_string(ver) ? json_string_value(ver) : "?");
+			snprintf(subject, sizeof(subject), "model %s v%s", name ? name : "?", vs);
+			if ((rc = finding_add(r, ST_FAIL, subject, "production %s lacks %s (entry %"
+					      PRIu64 ")", subject, missing, e->index)))
+				return rc;
+			finding_ref(r, e->index);
 		}
 	}
-	if (bad)
-		set(r, ST_FAIL, "%s%s", first, bad > 1 ? " (and others)" : "");
-	else if (!prod)
-		set(r, ST_FAIL, "no model version is in production (%s) in the registry", stages);
+	if (r->nfindings)
+		return 0;
+	if (!prod)
+		return finding_add(r, ST_FAIL, "production models", "no model version is in "
+				   "production (%s) in the registry", stages);
 	else
 		set(r, ST_PASS, "%zu production model version%s carr%s %s", prod,
 		    prod == 1 ? "" : "s", prod == 1 ? "ies" : "y", require);
@@ -593,19 +707,30 @@ static bool compare(const char *op, const char *have, const char *want)
 	return false;
 }
 
+/* "gw.yaml:upstream.api_key" -> "gw.yaml: upstream.api_key" */
+static void key_subject(char *out, size_t cap, const char *full)
+{
+	const char *colon = strrchr(full, ':');
+
+	if (colon)
+		snprintf(out, cap, "%.*s: %s", (int)(colon - full), full, colon + 1);
+	else
+		snprintf(out, cap, "%s", full);
+}
+
 static int config_value(const struct rule_ctx *c, const struct check *k,
 			const struct evidence **sel, size_t n, struct check_result *r)
 {
 	const char *key = check_param(k, "key"), *op = check_param(k, "op"),
 		   *want = check_param(k, "value");
-	size_t found = 0, bad = 0;
-	char first[512] = "", good[256] = "";
+	size_t found = 0;
+	char good[256] = "", subject[600];
+	int rc;
 
 	(void)c;
-	if (!key || !op) {
-		set(r, ST_FAIL, "check '%s' needs params key and op", k->id);
-		return 0;
-	}
+	if (!key || !op)
+		return finding_add(r, ST_FAIL, "check parameters", "check '%s' needs params key "
+				   "and op", k->id);
 	for (size_t i = 0; i < n; i++) {
 		json_t *values = json_object_get(sel[i]->attrs, "values"), *v;
 		const char *full;
@@ -628,30 +753,34 @@ static int config_value(const struct rule_ctx *c, const struct check *k,
 			found++;
 			ref(r, sel[i]);
 			if (!compare(op, have, want)) {
-				if (!bad++)
-					snprintf(first, sizeof(first), "%s is '%s' in %s (entry %" PRIu64
-						 "); the check wants %s %s", full, have, sel[i]->source,
-						 sel[i]->index, op, want ? want : "");
+				key_subject(subject, sizeof(subject), full);
+				if ((rc = finding_add(r, ST_FAIL, subject, "%s is '%s' in %s (entry %"
+						      PRIu64 "); the check wants %s %s", full, have,
+						      sel[i]->source, sel[i]->index, op,
+						      want ? want : "")))
+					return rc;
+				finding_ref(r, sel[i]->index);
 			} else if (!*good) {
 				snprintf(good, sizeof(good), "%s = '%s'", full, have);
 			}
 		}
 	}
-	if (bad)
-		set(r, ST_FAIL, "%s", first);
-	else if (!found)
-		set(r, ST_FAIL, "no configuration snapshot sets %s", key);
-	else
-		set(r, ST_PASS, "%s (%zu setting%s checked: %s %s)", good, found,
-		    found == 1 ? "" : "s", op, want ? want : "");
+	if (r->nfindings)
+		return 0;
+	if (!found) {
+		snprintf(subject, sizeof(subject), "setting %s", key);
+		return finding_add(r, ST_FAIL, subject, "no configuration snapshot sets %s", key);
+	}
+	set(r, ST_PASS, "%s (%zu setting%s checked: %s %s)", good, found,
+	    found == 1 ? "" : "s", op, want ? want : "");
 	return 0;
 }
 
 static int no_plaintext_secrets(const struct rule_ctx *c, const struct check *k,
 				const struct evidence **sel, size_t n, struct check_result *r)
 {
-	size_t bad = 0;
-	char first[512] = "";
+	char subject[600];
+	int rc;
 
 	(void)c;
 	(void)k;
@@ -664,16 +793,18 @@ static int no_plaintext_secrets(const struct rule_ctx *c, const struct check *k,
 		ref(r, sel[i]);
 		/* The collector replaced each plaintext secret it found with a keyed
 		 * hash: the file holds the secret itself, not a reference to a vault. */
-		json_object_foreach(values, full, v)
-			if (json_is_string(v) && !strncmp(json_string_value(v), "<secret:", 8) &&
-			    !bad++)
-				snprintf(first, sizeof(first), "%s holds a secret in plain text "
-					 "(source %s, entry %" PRIu64 ")", full, sel[i]->source,
-					 sel[i]->index);
+		json_object_foreach(values, full, v) {
+			if (!json_is_string(v) || strncmp(json_string_value(v), "<secret:", 8))
+				continue;
+			key_subject(subject, sizeof(subject), full);
+			if ((rc = finding_add(r, ST_FAIL, subject, "%s holds a secret in plain text "
+					      "(source %s, entry %" PRIu64 ")", subject,
+					      sel[i]->source, sel[i]->index)))
+				return rc;
+			finding_ref(r, sel[i]->index);
+		}
 	}
-	if (bad)
-		set(r, ST_FAIL, "%s%s", first, bad > 1 ? " (and others)" : "");
-	else
+	if (!r->nfindings)
 		set(r, ST_PASS, "no plaintext secret in the latest configuration snapshots");
 	return 0;
 }
@@ -739,60 +870,92 @@ static bool is_role(json_t *item)
 	return kind && (!strcmp(kind, "Role") || !strcmp(kind, "ClusterRole"));
 }
 
+/* "role ml-platform-ops" (ClusterRole), "role ai-prod/deployer" (Role). */
+static void role_subject(char *out, size_t cap, json_t *item)
+{
+	json_t *md = json_object_get(item, "metadata");
+	const char *name = json_string_value(json_object_get(md, "name"));
+	const char *ns = json_string_value(json_object_get(md, "namespace"));
+	const char *kind = json_string_value(json_object_get(item, "kind"));
+
+	if (ns && kind && !strcmp(kind, "Role"))
+		snprintf(out, cap, "role %s/%s", ns, name ? name : "?");
+	else
+		snprintf(out, cap, "role %s", name ? name : "?");
+}
+
+static int rbac_roles(const struct rule_ctx *c, const struct evidence *e,
+		      struct check_result *r, size_t *roles)
+{
+	char why[256], subject[600];
+	json_t *doc, *it;
+	size_t j;
+	int rc = 0;
+
+	if (!(doc = rbac_list(c, e, why, sizeof(why)))) {
+		snprintf(subject, sizeof(subject), "RBAC snapshot %s", e->source);
+		rc = finding_add(r, ST_FAIL, subject, "the RBAC snapshot from %s (entry %" PRIu64
+				 ") cannot be used: %s", e->source, e->index, why);
+		finding_ref(r, e->index);
+		return rc;
+	}
+	json_array_foreach(json_object_get(doc, "items"), j, it) {
+		const char *what = NULL;
+
+		if (!is_role(it))
+			continue; /* bindings grant roles; the roles are judged */
+		(*roles)++;
+		if (!role_wildcard(it, &what))
+			continue;
+		role_subject(subject, sizeof(subject), it);
+		if ((rc = finding_add(r, ST_FAIL, subject, "%s grants %s '*' (%s, entry %" PRIu64
+				      ")", subject, what, e->source, e->index)))
+			break;
+		finding_ref(r, e->index);
+	}
+	json_decref(doc);
+	return rc;
+}
+
 static int no_wildcard_grants(const struct rule_ctx *c, const struct check *k,
 			      const struct evidence **sel, size_t n, struct check_result *r)
 {
-	char first[512] = "", why[256];
-	size_t bad = 0, roles = 0;
+	char subject[600];
+	size_t roles = 0;
+	int rc;
 
 	(void)k;
 	for (size_t i = 0; i < n; i++) {
-		json_t *doc, *it;
-		size_t j;
+		json_t *v;
+		const char *full;
 
 		if (!latest_of_source(sel, n, i))
 			continue;
 		ref(r, sel[i]);
-		if (strcmp(sel[i]->kind, "command-output")) {
-			json_t *values = json_object_get(sel[i]->attrs, "values"), *v;
-			const char *full;
-
-			json_object_foreach(values, full, v)
-				if (json_is_string(v) && !strcmp(json_string_value(v), "*") &&
-				    (strstr(full, "verbs") || strstr(full, "resources")) && !bad++)
-					snprintf(first, sizeof(first), "%s grants '*' (%s, entry %"
-						 PRIu64 ")", full, sel[i]->source, sel[i]->index);
-			roles++;
+		if (!strcmp(sel[i]->kind, "command-output")) {
+			if ((rc = rbac_roles(c, sel[i], r, &roles)))
+				return rc;
 			continue;
 		}
-		if (!(doc = rbac_list(c, sel[i], why, sizeof(why)))) {
-			if (!bad++)
-				snprintf(first, sizeof(first), "the RBAC snapshot from %s (entry %"
-					 PRIu64 ") cannot be used: %s", sel[i]->source,
-					 sel[i]->index, why);
-			continue;
+		roles++;
+		json_object_foreach(json_object_get(sel[i]->attrs, "values"), full, v) {
+			if (!json_is_string(v) || strcmp(json_string_value(v), "*") ||
+			    (!strstr(full, "verbs") && !strstr(full, "resources")))
+				continue;
+			key_subject(subject, sizeof(subject), full);
+			if ((rc = finding_add(r, ST_FAIL, subject, "%s grants '*' (%s, entry %" PRIu64
+					      ")", full, sel[i]->source, sel[i]->index)))
+				return rc;
+			finding_ref(r, sel[i]->index);
 		}
-		json_array_foreach(json_object_get(doc, "items"), j, it) {
-			const char *name = json_string_value(json_object_get(json_object_get(it, "metadata"), "name"));
-			const char *what = NULL;
-
-			if (!is_role(it))
-				continue; /* bindings grant roles; the roles are judged */
-			roles++;
-			if (role_wildcard(it, &what) && !bad++)
-				snprintf(first, sizeof(first), "role %s grants %s '*' (%s, entry %"
-					 PRIu64 ")", name ? name : "?", what, sel[i]->source,
-					 sel[i]->index);
-		}
-		json_decref(doc);
 	}
-	if (bad)
-		set(r, ST_FAIL, "%s", first);
-	else if (!roles)
-		set(r, ST_FAIL, "the latest access-control snapshots hold no Role or ClusterRole");
-	else
-		set(r, ST_PASS, "no wildcard grant in %zu roles of the latest access-control "
-		    "snapshots", roles);
+	if (r->nfindings)
+		return 0;
+	if (!roles)
+		return finding_add(r, ST_FAIL, "RBAC roles", "the latest access-control snapshots "
+				   "hold no Role or ClusterRole");
+	set(r, ST_PASS, "no wildcard grant in %zu roles of the latest access-control snapshots",
+	    roles);
 	return 0;
 }
 
@@ -800,8 +963,7 @@ static int changes_have_records(const struct rule_ctx *c, const struct check *k,
 				const struct evidence **sel, size_t n, struct check_result *r)
 {
 	int64_t within = param_dur(k, "within", 7 * 86400);
-	size_t changes = 0, bad = 0;
-	char first[512] = "";
+	size_t changes = 0;
 
 	for (size_t i = 0; i < n; i++) {
 		size_t nchanged = json_array_size(json_object_get(sel[i]->attrs, "changed")) +
@@ -823,19 +985,25 @@ static int changes_have_records(const struct rule_ctx *c, const struct check *k,
 				   d->collected >= sel[i]->collected - within &&
 				   d->collected <= sel[i]->collected + within;
 		}
-		if (!recorded && !bad++) {
-			char when[RFC3339_LEN];
+		if (!recorded) {
+			char when[RFC3339_LEN], subject[300];
+			const char *tree = json_string_value(json_object_get(sel[i]->attrs, "tree_sha256"));
+			int rc;
 
+			/* The change is named by what it changed to, not by when. */
 			time_format(when, sel[i]->collected);
-			snprintf(first, sizeof(first), "configuration %s changed %zu key%s at %s "
-				 "(entry %" PRIu64 ") with no change record within %" PRId64 " days",
-				 sel[i]->source, nchanged, nchanged == 1 ? "" : "s", when,
-				 sel[i]->index, within / 86400);
+			snprintf(subject, sizeof(subject), "configuration %s change to %.12s",
+				 sel[i]->source, tree ? tree : when);
+			if ((rc = finding_add(r, ST_FAIL, subject, "configuration %s changed %zu "
+					      "key%s at %s (entry %" PRIu64 ") with no change record "
+					      "within %" PRId64 " days", sel[i]->source, nchanged,
+					      nchanged == 1 ? "" : "s", when, sel[i]->index,
+					      within / 86400)))
+				return rc;
+			finding_ref(r, sel[i]->index);
 		}
 	}
-	if (bad)
-		set(r, ST_FAIL, "%s%s", first, bad > 1 ? " (and other changes)" : "");
-	else
+	if (!r->nfindings)
 		set(r, ST_PASS, "%zu configuration change%s, each with a change record", changes,
 		    changes == 1 ? "" : "s");
 	return 0;
@@ -851,8 +1019,8 @@ static int store_verified(const struct rule_ctx *c, const struct check *k,
 		set(r, ST_PASS, "the evidence store verifies: every leaf, payload and signed "
 		    "checkpoint");
 	else
-		set(r, ST_FAIL, "the evidence store does not verify: %s",
-		    c->store_problem ? c->store_problem : "?");
+		return finding_add(r, ST_FAIL, "evidence store", "the evidence store does not "
+				   "verify: %s", c->store_problem ? c->store_problem : "?");
 	return 0;
 }
 
@@ -888,9 +1056,11 @@ int rule_known(const char *name)
 int rule_apply(const struct rule_ctx *ctx, const struct check *k,
 	       const struct evidence **sel, size_t nsel, struct check_result *res)
 {
+	int rc;
+
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		if (!strcmp(rules[i].name, k->rule))
-			return rules[i].fn(ctx, k, sel, nsel, res);
+			return (rc = rules[i].fn(ctx, k, sel, nsel, res)) ? rc : findings_finish(res);
 	return err_set(ERR_USAGE, "unknown rule '%s'", k->rule);
 }
 

@@ -70,4 +70,88 @@ sed -i 's/output-type: rbac/output-type: RBAC!/' "$AUDITPACK_STORE/auditpack.yam
 expect_exit 3 "a bad output-type" -- "$AP" collect rbac
 expect_err 'auditpack.yaml:[0-9]+:[0-9]+.*output-type' "names the line of the bad output-type"
 
+# ---- 2. every violation its own finding, with a stable id
+make_deployment test.example/findings
+cat >"$WORK/gw2.jsonl" <<'LOG'
+{"ts": "2026-11-27T01:00:00Z", "user": "u1", "model": "fraud-screen", "version": "2", "status": 200}
+{"ts": "2026-11-27T02:00:00Z", "user": "u2", "model": "shadow-chat", "version": "1", "status": 200}
+{"ts": "2026-11-27T03:00:00Z", "user": "u2", "model": "shadow-chat", "version": "1", "status": 200}
+LOG
+AUDITPACK_NOW=$DEPLOY_T0 gw "$WORK/gw2.jsonl" || die "collect second log"
+mkdir -p "$WORK/cfg"
+cat >"$WORK/cfg/gw.yaml" <<'YAML'
+upstream:
+  url: https://llm.internal.example
+  api_key: sk-live-9f8e7d6c5b4a39281716151413121110
+database:
+  password: "Xk9#mPq2$vL7wZ4r"
+tls:
+  min_version: TLSv1.2
+YAML
+(cd "$WORK/cfg" && AUDITPACK_NOW=$DEPLOY_T0 "$AP" -q collect config --name gateway-config gw.yaml) ||
+	die "collect config"
+rbac_doc() { # ROLE-WITH-WILDCARD... : a List with those wildcard roles and one read-only role
+	python3 - "$@" <<'PY'
+import json, sys
+items = [{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRole",
+          "metadata": {"name": "gateway-reader"},
+          "rules": [{"apiGroups": [""], "resources": ["configmaps"], "verbs": ["get", "list"]}]}]
+for n in sys.argv[1:]:
+    items.append({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "Role",
+                  "metadata": {"name": n, "namespace": "ai-prod"},
+                  "rules": [{"apiGroups": ["apps"], "resources": ["*"], "verbs": ["get"]}]
+                  if n.startswith("deploy") else
+                  [{"apiGroups": ["*"], "resources": ["pods"], "verbs": ["*"]}]})
+items.append({"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "RoleBinding",
+              "metadata": {"name": "b", "namespace": "ai-prod"},
+              "roleRef": {"kind": "Role", "name": "x"}, "subjects": [{"kind": "User", "name": "a"}]})
+print(json.dumps({"apiVersion": "v1", "kind": "List", "items": items}))
+PY
+}
+rbac_doc ml-platform-ops deployer >"$WORK/rbac.json"
+AUDITPACK_NOW=$DEPLOY_T0 "$AP" -q collect cmd --name rbac --type rbac -- cat "$WORK/rbac.json" ||
+	die "collect rbac"
+"$AP" assess --json --at $DEPLOY_T0 >"$WORK/run1.json" || die "assess 1"
+"$AP" assess --json --at 2026-11-27T07:00:00Z >"$WORK/run2.json" || die "assess 2"
+python3 - "$WORK/run1.json" "$WORK/run2.json" <<'PY' || die "findings"
+import json, sys
+a, b = (json.load(open(f)) for f in sys.argv[1:3])
+F = {f["subject"]: f for f in a["findings"]}
+def fail(check, subject):
+    f = F.get(subject) or [F[s] for s in F if s.endswith("/" + subject)][0]
+    assert f and f["check"] == check and f["status"] == "fail", (subject, f)
+    assert subject in f["message"] and f["remediation"] and f["evidence"], f
+    return f
+m1 = fail("models-registered", "model fraud-screen v2")
+fail("models-registered", "model shadow-chat v1")
+assert "model credit-risk-llm v3" not in F
+fws = {c.split(":")[0] for c in m1["controls"]}
+assert len(fws) >= 3, m1["controls"]
+fail("rbac-no-wildcard", "role ai-prod/ml-platform-ops")
+fail("rbac-no-wildcard", "role ai-prod/deployer")
+assert not [s for s in F if "gateway-reader" in s]
+fail("no-plaintext-secrets", "gw.yaml: upstream.api_key")
+fail("no-plaintext-secrets", "gw.yaml: database.password")
+# ids: stable across runs, derived from check and subject only
+ids = lambda d: sorted((f["id"], f["check"], f["subject"]) for f in d["findings"])
+assert ids(a) == ids(b), set(ids(a)) ^ set(ids(b))
+assert len({f["id"] for f in a["findings"]}) == len(a["findings"])
+# each check lists its findings' ids; no text says "and others"
+for fw in a["frameworks"]:
+    for c in fw["controls"]:
+        for k in c["checks"]:
+            assert all(i in {f["id"] for f in a["findings"]} for i in k["findings"])
+            if k["status"] == "pass":
+                assert not k["findings"], k
+            elif k["status"] in ("fail", "stale", "missing"):
+                assert k["findings"], k
+assert "and others" not in json.dumps(a)
+ck = [k for fw in a["frameworks"] for c in fw["controls"] for k in c["checks"]
+      if k["id"] == "rbac-no-wildcard"][0]
+assert len(ck["findings"]) == 2, ck
+PY
+ok "two unregistered models, two wildcard roles, two secrets: each its own finding; stable ids"
+"$AP" assess --at $DEPLOY_T0 >"$WORK/out" || die "assess text"
+expect_out "fail +[0-9a-f]{16} +models-registered: model shadow-chat v1" "text output lists findings"
+
 echo "1..$checks"

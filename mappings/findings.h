@@ -1,0 +1,73 @@
+/*
+ * findings.h - what a check found at fault, one finding per thing: a model
+ * version, a role, a configuration file and key, a log source, a missing
+ * document type.
+ *
+ * A finding's id is stable: the first 16 hex digits of
+ * SHA-256(check id || "\n" || subject), never derived from times or entry
+ * numbers, so the same violation has the same id in every assessment and
+ * `diff` can tell new, resolved and persisting ones apart.
+ */
+#ifndef AUDITPACK_FINDINGS_H
+#define AUDITPACK_FINDINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#define FINDING_ID_LEN 16
+
+struct check_result;
+struct check;
+struct assessment;
+
+struct finding {
+	char id[FINDING_ID_LEN + 1];
+	int status;        /* enum status: ST_FAIL, ST_STALE or ST_MISSING */
+	char *subject;     /* short human text: "model credit-risk v9" */
+	char *message;     /* what is wrong, in a sentence */
+	json_t *evidence;  /* array of entry indexes */
+};
+
+/* The stable id of (check, subject) into out (FINDING_ID_LEN + 1 bytes). */
+void finding_id(char *out, const char *check, const char *subject);
+
+/*
+ * Add a finding to r (status st, subject, message from fmt) and make it
+ * the one finding_ref() adds evidence to.  A second finding with the same
+ * subject is merged into the first (worst status, first message).  The
+ * check's status becomes the worst of its findings.  0 or ERR_NOMEM.
+ */
+int finding_add(struct check_result *r, int st, const char *subject, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Note entry `index` as evidence of the last finding added (and of r). */
+void finding_ref(struct check_result *r, uint64_t index);
+
+/*
+ * After a rule ran: when r has findings, its detail names them all (one
+ * finding: its message; several: "N findings: subject: message; ...").
+ * 0 or ERR_NOMEM.
+ */
+int findings_finish(struct check_result *r);
+
+void findings_free(struct check_result *r);
+
+/* "fw:label" of every control of the assessed frameworks a check maps to. */
+json_t *finding_controls(const struct assessment *a, const struct check *k);
+
+/* The `assess --json` shape of one finding (id, check, status, subject,
+ * message, remediation, evidence, controls). */
+json_t *finding_json(const struct assessment *a, const struct check_result *r,
+		     const struct finding *f);
+
+/* Every finding of checks that touch the assessed frameworks, in check
+ * order: the top-level `findings` of `assess --json`. */
+json_t *findings_json(const struct assessment *a);
+
+/* Does any check of a touch a control of the assessed frameworks? */
+bool check_in_scope(const struct assessment *a, const struct check *k);
+
+#endif
