@@ -1015,6 +1015,9 @@ static int store_verified(const struct rule_ctx *c, const struct check *k,
 	(void)k;
 	(void)sel;
 	(void)n;
+	if (c->store_ok && !c->all->n)
+		return finding_add(r, ST_MISSING, "evidence store", "the evidence store holds no "
+				   "evidence yet");
 	if (c->store_ok)
 		set(r, ST_PASS, "the evidence store verifies: every leaf, payload and signed "
 		    "checkpoint");
