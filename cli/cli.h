@@ -91,6 +91,7 @@ CMD(attest);
 CMD(checkpoint);
 CMD(collect);
 CMD(controls);
+CMD(diff);
 CMD(erase);
 CMD(frameworks);
 CMD(gate);

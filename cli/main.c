@@ -32,6 +32,7 @@ static const struct command commands[] = {
 	{ "checkpoint", cmd_checkpoint, NEEDS_STORE, help_checkpoint, "print the latest signed checkpoint" },
 	{ "collect", cmd_collect, NO_SETUP, help_collect, "collect evidence into the store" },
 	{ "controls", cmd_controls, NO_SETUP, help_controls, "list, show, import or export a catalogue's controls" },
+	{ "diff", cmd_diff, NO_SETUP, help_diff, "compare two assessments: new, resolved and persisting findings" },
 	{ "erase", cmd_erase, NO_SETUP, help_erase, "erase a data subject's personal data (GDPR Art. 17)" },
 	{ "frameworks", cmd_frameworks, NO_SETUP, help_frameworks, "list the control catalogues" },
 	{ "gate", cmd_gate, NO_SETUP, help_gate, "pre-release gate: judge a policy, record the decision, exit 0 or 1" },

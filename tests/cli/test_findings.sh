@@ -154,4 +154,37 @@ ok "two unregistered models, two wildcard roles, two secrets: each its own findi
 "$AP" assess --at $DEPLOY_T0 >"$WORK/out" || die "assess text"
 expect_out "fail +[0-9a-f]{16} +models-registered: model shadow-chat v1" "text output lists findings"
 
+# ---- 3. over time: fix one role, collect again, diff
+rbac_doc deployer >"$WORK/rbac.json"
+AUDITPACK_NOW=2026-11-27T06:30:00Z "$AP" -q collect cmd --name rbac --type rbac -- cat "$WORK/rbac.json" ||
+	die "collect fixed rbac"
+"$AP" assess --json --at 2026-11-27T07:00:00Z >"$WORK/run3.json" || die "assess 3"
+expect_exit 0 "diff with nothing new" -- "$AP" diff --json "$WORK/run1.json" "$WORK/run3.json"
+python3 - "$WORK/out" <<'PY' || die "diff json"
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert set(d) == {"new", "resolved", "persisting"}, d.keys()
+assert [f["subject"] for f in d["resolved"]] == ["role ai-prod/ml-platform-ops"], d["resolved"]
+assert not d["new"]
+subj = {f["subject"] for f in d["persisting"]}
+assert "role ai-prod/deployer" in subj and "model shadow-chat v1" in subj, subj
+assert all(f["remediation"] and f["controls"] for f in d["persisting"] if f["status"] == "fail")
+PY
+ok "the fixed role is resolved, the others persist"
+expect_exit 1 "diff the other way: a new finding" -- "$AP" diff "$WORK/run3.json" "$WORK/run1.json"
+expect_out "^new: 1" "text diff counts the new finding"
+expect_out "rbac-no-wildcard: role ai-prod/ml-platform-ops" "text diff names it"
+expect_exit 0 "diff of an assessment with itself" -- "$AP" diff "$WORK/run1.json" "$WORK/run1.json"
+expect_out "^persisting: [1-9]" "everything persists"
+AUDITPACK_NOW=2026-11-27T07:00:00Z "$AP" -q pack --framework iso27001,hipaa --at 2026-11-27T07:00:00Z \
+	-o "$WORK/p.zip" || die "pack"
+expect_exit 0 "diff an assess --json file against a pack of fewer frameworks" -- "$AP" diff "$WORK/run3.json" "$WORK/p.zip"
+expect_out "^resolved: [1-9]" "findings outside the pack's frameworks are not in it"
+expect_exit 2 "diff with one argument" -- "$AP" diff "$WORK/run1.json"
+expect_exit 3 "diff with a missing file" -- "$AP" diff "$WORK/nope.json" "$WORK/run1.json"
+expect_err "nope.json" "names the missing file"
+printf '{"at": 1' >"$WORK/bad.json"
+expect_exit 3 "diff with a broken file" -- "$AP" diff "$WORK/bad.json" "$WORK/run1.json"
+expect_err "bad.json:1" "names the broken file and line"
+
 echo "1..$checks"
