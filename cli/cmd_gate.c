@@ -157,6 +157,22 @@ static void print_line(const char *tag, const struct gate_item *it, const char *
 	putchar('\n');
 }
 
+/* Exclusions whose `expires` has passed no longer apply: say so, always. */
+static void print_expired(const struct gate_result *g)
+{
+	struct policy_expired x[64];
+	size_t n = policy_expired(g->policy, g->at, x, sizeof(x) / sizeof(x[0]));
+	char when[RFC3339_LEN];
+
+	for (size_t i = 0; i < n && i < sizeof(x) / sizeof(x[0]); i++) {
+		time_format(when, x[i].expires);
+		printf("EXPIRED exclusion of %s%s (%s:%zu) ended %s: it no longer applies "
+		       "(was: %s)\n", strchr(x[i].what, ':') ? "" : "finding ", x[i].what,
+		       g->policy->file ? g->policy->file : "policy", x[i].line, when,
+		       x[i].justification);
+	}
+}
+
 static int print_items(const struct cli *cli, const struct gate_result *g)
 {
 	struct buf w = BUF_INIT;
@@ -170,6 +186,7 @@ static int print_items(const struct cli *cli, const struct gate_result *g)
 		if (g->v[i].warns && !(rc = gate_warning_text(&w, g, &g->v[i])))
 			print_line("WARN", &g->v[i], w.data, NULL);
 	buf_free(&w);
+	print_expired(g);
 	return rc;
 }
 

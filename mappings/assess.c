@@ -230,14 +230,43 @@ out:
 	return rc;
 }
 
+/*
+ * Risk acceptance: findings a policy names (and whose acceptance has not
+ * ended) are marked; a check whose findings are all accepted passes.
+ */
+static int accept_findings(const struct assess_policy *p, int64_t at, struct check_result *r)
+{
+	size_t accepted = 0;
+
+	for (size_t i = 0; p && i < r->nfindings; i++)
+		for (size_t j = 0; j < p->naccept; j++)
+			if (!strcmp(p->accept[j].finding, r->findings[i].id) &&
+			    (!p->accept[j].expires || at <= p->accept[j].expires)) {
+				r->findings[i].accepted = p->accept[j].justification;
+				accepted++;
+				break;
+			}
+	if (!accepted || accepted < r->nfindings)
+		return 0;
+	free(r->detail);
+	r->status = ST_PASS;
+	if (asprintf(&r->detail, "every finding is accepted by the policy: %s",
+		     r->findings[0].accepted) < 0)
+		r->detail = NULL;
+	return r->detail ? 0 : err_set(ERR_NOMEM, "out of memory");
+}
+
 /* ---- controls ---- */
 
 static bool excluded(const struct assess_policy *p, const struct catalog *cat,
-		     const struct control *c, const char **why)
+		     const struct control *c, int64_t at, const char **why)
 {
 	for (size_t i = 0; p && i < p->nexclude; i++) {
 		const char *x = p->exclude[i], *colon = strchr(x, ':');
 		const struct control *want;
+
+		if (p->exclude_expires && p->exclude_expires[i] && at > p->exclude_expires[i])
+			continue; /* the exclusion has ended: judged again */
 
 		if (!colon || strncmp(x, cat->framework, (size_t)(colon - x)) ||
 		    strlen(cat->framework) != (size_t)(colon - x))
@@ -281,7 +310,7 @@ static int decide_control(struct control_result *cr, const struct assessment *a,
 	int64_t valid;
 
 	cr->evidence = json_array();
-	if (excluded(policy, cat, cr->control, &why)) {
+	if (excluded(policy, cat, cr->control, a->at, &why)) {
 		cr->status = ST_NA;
 		cr->reason = strdup(why ? why : "excluded by policy");
 		return cr->reason ? 0 : err_set(ERR_NOMEM, "out of memory");
@@ -433,7 +462,8 @@ int assess_run(struct assessment *out, struct store *s, const struct catalogs *c
 		goto out_vr;
 	}
 	for (size_t i = 0; i < ks->n && !rc; i++)
-		rc = run_check(&ctx, &ks->v[i], policy, &out->checks[i]);
+		if (!(rc = run_check(&ctx, &ks->v[i], policy, &out->checks[i])))
+			rc = accept_findings(policy, at, &out->checks[i]);
 	for (size_t i = 0; i < (n ? n : cs->n) && !rc; i++) {
 		const struct catalog *cat = n ? catalogs_find(cs, frameworks[i]) : &cs->v[i];
 

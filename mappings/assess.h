@@ -110,11 +110,25 @@ struct framework_result {
 	double coverage;
 };
 
+/* One finding accepted as a risk (a policy exclude naming `finding: ID`). */
+struct assess_accept {
+	char *finding;            /* its stable id */
+	char *justification;
+	int64_t expires;          /* after this it no longer applies; 0: never */
+	size_t line;              /* where the policy names it */
+};
+
 /* Exclusions and overrides from a gate policy (all optional). */
 struct assess_policy {
 	char **exclude;           /* "FW:ID-or-LABEL" */
 	char **justification;
 	size_t nexclude;
+	const int64_t *exclude_expires; /* per exclude, 0: never (NULL: none expire);
+					 * after it the control is judged again */
+	const struct assess_accept *accept; /* findings accepted as risk: a check
+					     * whose findings all are counts as
+					     * passing (its JSON says so) */
+	size_t naccept;
 	int64_t max_age;          /* evidence older than this is stale; 0: none */
 	int64_t evidence_at;      /* ignore evidence collected after this (0: at),
 				   * to judge today's evidence at a later time */

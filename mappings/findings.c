@@ -160,11 +160,15 @@ bool check_in_scope(const struct assessment *a, const struct check *k)
 json_t *finding_json(const struct assessment *a, const struct check_result *r,
 		     const struct finding *f)
 {
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:O, s:o}", "id", f->id,
-			 "check", r->check->id, "status", status_name((enum status)f->status),
-			 "subject", f->subject, "message", f->message,
-			 "remediation", r->check->remediation, "evidence", f->evidence,
-			 "controls", finding_controls(a, r->check));
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s?, s:O, s:o}", "id", f->id,
+			      "check", r->check->id, "status", status_name((enum status)f->status),
+			      "subject", f->subject, "message", f->message,
+			      "remediation", r->check->remediation, "evidence", f->evidence,
+			      "controls", finding_controls(a, r->check));
+
+	if (o && f->accepted)
+		json_object_set_new(o, "accepted", json_string(f->accepted));
+	return o;
 }
 
 json_t *findings_json(const struct assessment *a)

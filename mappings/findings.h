@@ -29,6 +29,8 @@ struct finding {
 	char *subject;     /* short human text: "model credit-risk v9" */
 	char *message;     /* what is wrong, in a sentence */
 	json_t *evidence;  /* array of entry indexes */
+	const char *accepted; /* policy justification when accepted as a risk
+			       * (borrowed from the policy), else NULL */
 };
 
 /* The stable id of (check, subject) into out (FINDING_ID_LEN + 1 bytes). */

@@ -16,7 +16,8 @@ enum { K_FRAMEWORKS, K_REQUIRE, K_EXCLUDE, K_FAIL_ON, K_MAX_AGE, K_WARN_BEFORE, 
 static const char *const policy_keys[K_COUNT + 1] = {
 	"frameworks", "require", "exclude", "fail-on", "max-age", "warn-before", NULL,
 };
-static const char *const exclude_keys[] = { "control", "justification", NULL };
+static const char *const exclude_keys[] = { "control", "justification", "expires", "finding",
+					    NULL };
 
 struct parse {
 	const struct ydoc *y;
@@ -189,7 +190,7 @@ static int parse_one_exclude(const struct parse *p, const yaml_node_t *m,
 	     pr < m->data.mapping.pairs.top; pr++) {
 		if (!strcmp(ydoc_scalar(ydoc_node(p->y, pr->key)), "control"))
 			ctl = ydoc_node(p->y, pr->value);
-		else
+		else if (!strcmp(ydoc_scalar(ydoc_node(p->y, pr->key)), "justification"))
 			why = ydoc_node(p->y, pr->value);
 	}
 	if (!ctl)
@@ -211,6 +212,65 @@ static int parse_one_exclude(const struct parse *p, const yaml_node_t *m,
 	return 0;
 }
 
+/* The value of `key` in mapping m, or NULL. */
+static const yaml_node_t *map_get(const struct parse *p, const yaml_node_t *m, const char *key)
+{
+	if (m->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (yaml_node_pair_t *pr = m->data.mapping.pairs.start;
+	     pr < m->data.mapping.pairs.top; pr++) {
+		const char *k = ydoc_scalar(ydoc_node(p->y, pr->key));
+
+		if (k && !strcmp(k, key))
+			return ydoc_node(p->y, pr->value);
+	}
+	return NULL;
+}
+
+/* `expires: DATE` (the end of that day, UTC) or an RFC 3339 time; 0 if absent. */
+static int parse_expires(const struct parse *p, const yaml_node_t *m, int64_t *out)
+{
+	const yaml_node_t *v = map_get(p, m, "expires");
+	const char *s = v ? ydoc_scalar(v) : NULL;
+	char day[32];
+
+	*out = 0;
+	if (!v)
+		return 0;
+	/* a plain date lasts to the end of that day (UTC) */
+	if (s && strlen(s) == 10)
+		s = snprintf(day, sizeof(day), "%sT23:59:59Z", s) < (int)sizeof(day) ? day : s;
+	if (!s || time_parse(out, s))
+		return ydoc_at(p->y, v, "'expires' must be a date (2026-12-31) or an RFC 3339 "
+			       "time");
+	return 0;
+}
+
+/* {finding: ID, justification: why, expires: DATE}: one finding accepted. */
+static int parse_one_accept(const struct parse *p, const yaml_node_t *m, struct assess_accept *a)
+{
+	const yaml_node_t *f = map_get(p, m, "finding"), *why = map_get(p, m, "justification");
+	const char *id = ydoc_scalar(f), *s = why ? ydoc_scalar(why) : NULL;
+	int rc;
+
+	a->line = m->start_mark.line + 1;
+	if (map_get(p, m, "control"))
+		return ydoc_at(p->y, m, "an exclude names either a 'control' or a 'finding', "
+			       "not both");
+	if (!id || strlen(id) != FINDING_ID_LEN ||
+	    strspn(id, "0123456789abcdef") != FINDING_ID_LEN)
+		return ydoc_at(p->y, f, "'finding' must be a finding id: %d lower-case hex "
+			       "digits (see assess --json)", FINDING_ID_LEN);
+	if (!s || is_null(why) || !s[strspn(s, " \t\r\n")])
+		return ydoc_at(p->y, why ? why : m, "the exclude of finding %s needs a non-empty "
+			       "'justification': say why the risk is accepted", id);
+	if ((rc = parse_expires(p, m, &a->expires)))
+		return rc;
+	if (!(a->finding = strdup(id)) || !(a->justification = strdup(s)))
+		return err_set(ERR_NOMEM, "out of memory");
+	return 0;
+}
+
 static int parse_exclude(const struct parse *p, const yaml_node_t *v)
 {
 	struct gate_policy *out = p->out;
@@ -222,19 +282,35 @@ static int parse_exclude(const struct parse *p, const yaml_node_t *v)
 		return rc;
 	if (!(out->exclude = calloc(n + 1, sizeof(*out->exclude))) ||
 	    !(out->exclude_ref = calloc(n + 1, sizeof(*out->exclude_ref))) ||
-	    !(out->exclude_why = calloc(n + 1, sizeof(*out->exclude_why))))
+	    !(out->exclude_why = calloc(n + 1, sizeof(*out->exclude_why))) ||
+	    !(out->exclude_expires = calloc(n + 1, sizeof(*out->exclude_expires))) ||
+	    !(out->accept = calloc(n + 1, sizeof(*out->accept))))
 		return err_set(ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < n; i++) {
 		const yaml_node_t *it = list_item(p->y, v, i);
-		struct policy_control *c = &out->exclude[out->nexclude++];
+		struct policy_control *c;
+		size_t k = out->nexclude;
 
-		if ((rc = parse_one_exclude(p, it, c)))
+		if (map_get(p, it, "finding")) {
+			if ((rc = ydoc_check_keys(p->y, it, "an exclude", exclude_keys)) ||
+			    (rc = parse_one_accept(p, it, &out->accept[out->naccept++])))
+				return rc;
+			for (size_t j = 0; j + 1 < out->naccept; j++)
+				if (!strcmp(out->accept[j].finding, out->accept[out->naccept - 1].finding))
+					return ydoc_at(p->y, it, "finding %s is excluded twice (first "
+						       "at line %zu)", out->accept[j].finding,
+						       out->accept[j].line);
+			continue;
+		}
+		c = &out->exclude[out->nexclude++];
+		if ((rc = parse_one_exclude(p, it, c)) ||
+		    (rc = parse_expires(p, it, &out->exclude_expires[k])))
 			return rc;
-		if ((dup = find_ref(out->exclude, i, c->ref)))
+		if ((dup = find_ref(out->exclude, k, c->ref)))
 			return ydoc_at(p->y, it, "%s:%s is excluded twice (first at line %zu)",
 				       c->framework, c->label, dup->line);
-		out->exclude_ref[i] = c->ref;
-		out->exclude_why[i] = c->justification;
+		out->exclude_ref[k] = c->ref;
+		out->exclude_why[k] = c->justification;
 	}
 	return 0;
 }
@@ -455,6 +531,12 @@ void policy_free(struct gate_policy *p)
 	free(p->exclude);
 	free(p->exclude_ref);
 	free(p->exclude_why);
+	free(p->exclude_expires);
+	for (size_t i = 0; i < p->naccept; i++) {
+		free(p->accept[i].finding);
+		free(p->accept[i].justification);
+	}
+	free(p->accept);
 	free(p->file);
 	buf_free(&p->raw);
 	memset(p, 0, sizeof(*p));
@@ -466,5 +548,31 @@ void policy_assess_view(const struct gate_policy *p, struct assess_policy *out)
 	out->exclude = p->exclude_ref;
 	out->justification = p->exclude_why;
 	out->nexclude = p->nexclude;
+	out->exclude_expires = p->exclude_expires;
+	out->accept = p->accept;
+	out->naccept = p->naccept;
 	out->max_age = p->max_age;
+}
+
+size_t policy_expired(const struct gate_policy *p, int64_t at, struct policy_expired *out,
+		      size_t cap)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < p->nexclude; i++)
+		if (p->exclude_expires && p->exclude_expires[i] && at > p->exclude_expires[i]) {
+			if (n < cap)
+				out[n] = (struct policy_expired){ p->exclude_ref[i],
+					p->exclude_why[i], p->exclude_expires[i], p->exclude[i].line };
+			n++;
+		}
+	for (size_t i = 0; i < p->naccept; i++)
+		if (p->accept[i].expires && at > p->accept[i].expires) {
+			if (n < cap)
+				out[n] = (struct policy_expired){ p->accept[i].finding,
+					p->accept[i].justification, p->accept[i].expires,
+					p->accept[i].line };
+			n++;
+		}
+	return n;
 }

@@ -6,7 +6,11 @@
  *   frameworks: [iso27001, eu-ai-act]   every control of these is in scope
  *   require: ["hipaa:164.312(b)"]       and these single controls (FW:LABEL or FW:ID)
  *   exclude:                            out of scope, each with a justification
- *     - {control: "iso27001:A.7.4", justification: "..."}
+ *     - {control: "iso27001:A.7.4", justification: "...", expires: 2027-03-31}
+ *     - {finding: 3f2a9c1b0d4e5f67, justification: "...", expires: 2026-12-31}
+ *                                       one finding (its stable id) accepted as
+ *                                       a risk; `expires` (a date or RFC 3339
+ *                                       time, optional) ends an exclusion
  *   fail-on: [fail, stale, missing]     the default; manual may be added
  *   max-age: 7d                         evidence older than this is stale
  *   warn-before: 2d                     warn when evidence goes stale within this
@@ -51,6 +55,9 @@ struct gate_policy {
 	size_t nexclude;
 	char **exclude_ref;             /* exclude[i].ref and .justification, */
 	char **exclude_why;             /* as struct assess_policy wants them */
+	int64_t *exclude_expires;       /* exclude[i]'s `expires` (0: none) */
+	struct assess_accept *accept;   /* exclude items naming one `finding` */
+	size_t naccept;
 	bool fail_on[ST_COUNT];
 	int64_t max_age;                /* seconds; 0: the checks' own bounds */
 	int64_t warn_before;            /* seconds; 0: no warnings */
@@ -91,6 +98,17 @@ void policy_free(struct gate_policy *p);
 
 /* The exclusions and max-age as the assessment engine takes them; `out`
  * points into p. */
+struct policy_expired {
+	const char *what;          /* "iso27001:A.7.4" or "finding 3f2a..." */
+	const char *justification;
+	int64_t expires;
+	size_t line;
+};
+/* The exclusions that have ended by `at`, in policy order, into out (at
+ * most cap); returns how many there are. */
+size_t policy_expired(const struct gate_policy *p, int64_t at, struct policy_expired *out,
+		      size_t cap);
+
 void policy_assess_view(const struct gate_policy *p, struct assess_policy *out);
 
 #endif

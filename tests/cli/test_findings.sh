@@ -187,4 +187,44 @@ printf '{"at": 1' >"$WORK/bad.json"
 expect_exit 3 "diff with a broken file" -- "$AP" diff "$WORK/bad.json" "$WORK/run1.json"
 expect_err "bad.json:1" "names the broken file and line"
 
+# ---- 4. risk acceptance that ends: exclude one finding, with expires
+id=$(python3 -c 'import json,sys; print([f["id"] for f in json.load(open(sys.argv[1]))["findings"] if f["subject"] == "role ai-prod/deployer"][0])' "$WORK/run3.json")
+cat >"$WORK/policy.yaml" <<YAML
+require: ["iso27001:A.5.15", "iso27001:A.8.2"]
+exclude:
+  - finding: $id
+    justification: "deployer needs every apps resource until OPS-12 lands"
+    expires: 2026-11-27
+YAML
+gate() { AUDITPACK_NOW=$1 "$AP" gate --policy "$WORK/policy.yaml" --at "$1"; }
+expect_exit 0 "gate with the finding accepted" -- gate 2026-11-27T07:00:00Z
+expect_exit 1 "gate after the acceptance expired" -- gate 2026-11-28T07:00:00Z
+expect_out "^EXPIRED exclusion of finding $id .*policy.yaml:3\) ended 2026-11-27T23:59:59Z" \
+	"the gate says the exclusion has ended"
+expect_out "^FAIL iso27001:A.5.15 .*role ai-prod/deployer" "and fails on the finding again"
+"$AP" assess --json --at 2026-11-27T07:00:00Z >"$WORK/a.json" || die "assess"
+cp "$WORK/policy.yaml" "$WORK/policy1.yaml"
+cat >"$WORK/policy.yaml" <<YAML
+frameworks: [rbi]
+exclude:
+  - control: "rbi:Para 19"
+    justification: "reviewed by the CISO"
+    expires: 2026-11-20T00:00:00Z
+YAML
+expect_exit 1 "gate with an expired control exclusion" -- gate 2026-11-27T07:00:00Z
+expect_out "^EXPIRED exclusion of rbi:para-19 .*policy.yaml:3\\) ended 2026-11-20T00:00:00Z" \
+	"names the expired control exclusion"
+expect_out "^FAIL rbi:Para 19 .*rbac-no-wildcard" "the control is judged again"
+sed -i 's/2026-11-20T00:00:00Z/2026-12-20T00:00:00Z/' "$WORK/policy.yaml"
+expect_exit 1 "gate before that exclusion ends" -- gate 2026-11-27T07:00:00Z
+grep -q "Para 19" "$WORK/out" && die "an excluded control is judged"
+ok "until it ends the control stays excluded"
+cp "$WORK/policy1.yaml" "$WORK/policy.yaml"
+sed -i 's/^    expires: 2026-11-27$/    expires: someday/' "$WORK/policy.yaml"
+expect_exit 3 "a bad expires" -- gate 2026-11-27T07:00:00Z
+expect_err "policy.yaml:5:[0-9]+: 'expires' must be a date" "names the line of the bad expires"
+printf 'require: ["iso27001:A.5.15"]\nexclude:\n  - {finding: xyz, justification: j}\n' >"$WORK/policy.yaml"
+expect_exit 3 "a finding that is not an id" -- gate 2026-11-27T07:00:00Z
+expect_err "policy.yaml:3:[0-9]+: 'finding' must be a finding id" "names the bad finding id"
+
 echo "1..$checks"

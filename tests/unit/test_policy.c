@@ -196,7 +196,7 @@ static const struct bad bad[] = {
 	{ "frameworks: [gdpr]\nexclude:\n  - control: gdpr:art-5\n    justification: [a]\n",
 	  "p.yaml:4:20: ", "the justification of gdpr:Art. 5 must be a non-empty string" },
 	{ "frameworks: [gdpr]\nexclude:\n  - {control: gdpr:art-5, why: x}\n", "p.yaml:3:27: ",
-	  "unknown key 'why' in an exclude (expected control, justification)" },
+	  "unknown key 'why' in an exclude (expected control, justification, expires, finding)" },
 	{ "frameworks: [gdpr]\nexclude:\n  - {control: gdpr:art-5, justification: a}\n"
 	  "  - {control: \"gdpr:Art. 5\", justification: b}\n", "p.yaml:4:5: ",
 	  "gdpr:Art. 5 is excluded twice (first at line 3)" },
