@@ -5,6 +5,7 @@
 #include "../mappings/assess.h"
 #include "../mappings/checks.h"
 #include "../reports/csv.h"
+#include "../reports/ocsf.h"
 
 #include <getopt.h>
 #include <inttypes.h>
@@ -13,7 +14,7 @@
 
 const char help_assess[] =
 	"usage: auditpack assess [--framework FW,...] [--json | --csv | --crosswalk]\n"
-	"                        [--at TIME] [--checks FILE]\n"
+	"                        [--findings-jsonl FILE|-] [--at TIME] [--checks FILE]\n"
 	"\n"
 	"Map the evidence to controls and print, per framework, the coverage and every\n"
 	"control that is not passing with the reason (fail, stale, missing; manual ones\n"
@@ -24,7 +25,11 @@ const char help_assess[] =
 	"  --json              the full result (DESIGN.md shape)\n"
 	"  --csv               framework,control,label,title,status,checks,evidence,reason\n"
 	"  --crosswalk         CSV of every check -> control mapping in every framework\n"
-	"  --checks FILE       use this check file instead of the built-in ones\n";
+	"  --checks FILE       use this check file instead of the built-in ones\n"
+	"  --findings-jsonl FILE\n"
+	"                      also write every finding as an OCSF Compliance Finding\n"
+	"                      (class 2003), one per line, to FILE (- for stdout, in\n"
+	"                      place of the report): for Splunk, Elastic, Security Lake\n";
 
 #define TEXT_FINDINGS 40
 
@@ -82,6 +87,27 @@ static void print_text(const struct assessment *a)
 			json_array_get(a->conflicts, i), "note")));
 }
 
+/* --findings-jsonl: the OCSF events to FILE, or to stdout for "-". */
+static int write_jsonl(const char *path, const struct assessment *a)
+{
+	struct buf b = BUF_INIT;
+	FILE *f;
+	int rc;
+
+	if ((rc = report_ocsf_findings(&b, a, AUDITPACK_VERSION)))
+		goto out;
+	if (!(f = cli_output(path))) {
+		rc = err_wrap(ERR_IO, "--findings-jsonl");
+		goto out;
+	}
+	if (b.len)
+		fwrite(b.data, 1, b.len, f);
+	rc = cli_output_close(f, path);
+out:
+	buf_free(&b);
+	return rc;
+}
+
 int cli_load_checks(struct cli *cli, const struct catalogs *cs, const char *file,
 		    struct checkset *out)
 {
@@ -103,10 +129,11 @@ int cmd_assess(int argc, char **argv, struct cli *cli)
 		{ "crosswalk", no_argument, NULL, 'x' },
 		{ "at", required_argument, NULL, 'a' },
 		{ "checks", required_argument, NULL, 'k' },
+		{ "findings-jsonl", required_argument, NULL, 'o' },
 		{ 0, 0, 0, 0 },
 	};
 	char *fwlist = NULL, **fws = NULL;
-	const char *checks_file = NULL;
+	const char *checks_file = NULL, *jsonl = NULL;
 	int mode = 0, c, rc;
 	int64_t at = time_now();
 	struct catalogs cs = { NULL, 0 };
@@ -129,6 +156,7 @@ int cmd_assess(int argc, char **argv, struct cli *cli)
 				return cli_usage("assess", "--at: %s", err_msg());
 			break;
 		case 'k': checks_file = optarg; break;
+		case 'o': jsonl = optarg; break;
 		default: return cli_usage("assess", "unknown option");
 		}
 	}
@@ -144,6 +172,10 @@ int cmd_assess(int argc, char **argv, struct cli *cli)
 	}
 	if ((rc = assess_run(&a, cli->store, &cs, &ks, fws, nfw, at, NULL)))
 		goto out;
+	if (jsonl) {
+		if ((rc = write_jsonl(jsonl, &a)) || !strcmp(jsonl, "-"))
+			goto out;
+	}
 	if (mode == 'j') {
 		json_t *doc = assess_json(&a);
 

@@ -1,4 +1,5 @@
 #include "pack.h"
+#include "ocsf.h"
 #include "csv.h"
 #include "report.h"
 #include "../common/encode.h"
@@ -239,6 +240,8 @@ static int add_reports(struct packer *p, const struct report_ctx *r)
 	    (rc = add_file(&p->files, "reports/crosswalk.csv", &b)) ||
 	    (rc = report_html(&b, r)) ||
 	    (rc = add_file(&p->files, "reports/summary.html", &b)) ||
+	    (rc = report_ocsf_findings(&b, r->a, r->tool_version)) ||
+	    (rc = add_file(&p->files, "reports/findings.jsonl", &b)) ||
 	    (rc = report_oscal_ar(&b, r)))
 		goto out;
 	rc = add_file(&p->files, "reports/assessment-results.xml", &b);
@@ -293,7 +296,8 @@ static const char readme[] =
 	"                       .payload (as stored, personal data pseudonymised),\n"
 	"                       .salt, .proof (inclusion proof against the checkpoint)\n"
 	"  reports/             summary.html (open in a browser), assessment.json,\n"
-	"                       controls.csv, crosswalk.csv, assessment-results.xml (OSCAL)\n"
+	"                       findings.jsonl (OCSF), controls.csv, crosswalk.csv,\n"
+	"                       assessment-results.xml (OSCAL)\n"
 	"  catalogs/, mappings/ the control catalogues and checks the assessment used\n"
 	"\n"
 	"Verify with auditpack\n"

@@ -187,6 +187,38 @@ printf '{"at": 1' >"$WORK/bad.json"
 expect_exit 3 "diff with a broken file" -- "$AP" diff "$WORK/bad.json" "$WORK/run1.json"
 expect_err "bad.json:1" "names the broken file and line"
 
+# ---- SIEM: OCSF Compliance Finding events, one per line
+expect_exit 0 "findings as OCSF JSON lines on stdout" -- "$AP" assess --at 2026-11-27T07:00:00Z \
+	--findings-jsonl -
+python3 - "$WORK/out" "$WORK/run3.json" <<'PY' || die "ocsf"
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+a = json.load(open(sys.argv[2]))
+evs = [json.loads(l) for l in lines]
+assert len(evs) == len(a["findings"]) > 0
+for e, f in zip(evs, a["findings"]):
+    assert e["class_uid"] == 2003 and e["category_uid"] == 2 and e["type_uid"] == 200301
+    assert e["activity_id"] == 1 and e["severity_id"] in (2, 3, 4) and e["status"] == "New"
+    assert e["finding_info"]["uid"] == f["id"] and e["finding_info"]["desc"] == f["message"]
+    assert e["compliance"]["control"] == f["check"]
+    assert e["compliance"]["requirements"] == f["controls"] and e["compliance"]["standards"]
+    assert e["compliance"]["status"] in ("Fail", "Warning")
+    assert e["resources"][0]["name"] == f["subject"]
+    assert e["remediation"]["desc"] == f["remediation"]
+    assert e["metadata"]["product"]["name"] == "auditpack" and e["metadata"]["product"]["vendor_name"]
+    assert e["time"] == 1795762800000
+PY
+ok "one OCSF Compliance Finding (class 2003) per finding, with the stable id"
+expect_exit 0 "findings jsonl to a file, report on stdout" -- "$AP" assess --at 2026-11-27T07:00:00Z \
+	--findings-jsonl "$WORK/f.jsonl"
+expect_out "findings:" "the text report still goes to stdout"
+[ "$(wc -l <"$WORK/f.jsonl")" -gt 0 ] || die "no lines in the file"
+ok "the file holds the events"
+expect_exit 3 "findings jsonl to an unwritable path" -- "$AP" assess --findings-jsonl "$WORK/no/such/dir/f.jsonl"
+expect_err "no/such/dir/f.jsonl" "names the path"
+unzip -p "$WORK/p.zip" reports/findings.jsonl | head -1 | grep -q '"class_uid":2003' || die "pack findings.jsonl"
+ok "the pack carries reports/findings.jsonl"
+
 # ---- 4. risk acceptance that ends: exclude one finding, with expires
 id=$(python3 -c 'import json,sys; print([f["id"] for f in json.load(open(sys.argv[1]))["findings"] if f["subject"] == "role ai-prod/deployer"][0])' "$WORK/run3.json")
 cat >"$WORK/policy.yaml" <<YAML
