@@ -123,11 +123,37 @@ static const char css[] =
 	"ol.steps li{margin:0 0 10px}\n"
 	"footer{margin-top:40px;padding-top:10px;border-top:1px solid var(--line);"
 	"color:var(--muted);font-size:12px}\n"
+	".verdict{font-size:16px;font-weight:600;margin:10px 0 14px;padding:10px 14px;"
+	"border-left:6px solid var(--c);background:var(--soft);border-radius:4px}\n"
+	".fix{margin:4px 0 6px}.fix b{color:var(--accent)}\n"
+	".ctls{margin:4px 0 8px;font-size:12px}\n"
+	"ul.findings{list-style:none;margin:0;padding:0}\n"
+	"ul.findings li{border-top:1px solid var(--line);padding:6px 0}\n"
+	"ul.findings .subj{font-weight:600;overflow-wrap:anywhere}\n"
+	"ul.findings .msg{display:block;overflow-wrap:anywhere}\n"
+	".fid{color:var(--muted);font-size:11px}\n"
+	"@media (max-width:640px){\n"
+	"main{padding:16px 12px 32px}h1{font-size:21px}\n"
+	"dl.meta{grid-template-columns:1fr;padding:10px 12px}dl.meta dt{margin-top:4px}\n"
+	"table.ctls,table.ctls tbody,table.ctls tr,table.ctls td,table.ctls th{display:block;"
+	"width:auto!important}\n"
+	"table.ctls thead{display:none}table.ctls tr{border-bottom:1px solid var(--line);"
+	"padding:4px 0}table.ctls td{border:0;padding:2px 8px}\n"
+	"table.counts{font-size:11px}table.counts td,table.counts th{padding:3px 2px}"
+	"table.counts .note{display:none}table.counts thead th.num{writing-mode:vertical-rl;"
+	"transform:rotate(180deg);text-align:left}\n"
+	"table.rec{font-size:11px}table.rec td,table.rec th{padding:3px 2px}\n"
+	".ev .e{white-space:normal}code{overflow-wrap:anywhere}\n"
+	"}\n"
 	"@media print{\n"
 	"@page{size:A4;margin:14mm 12mm}\n"
 	"body{font-size:9.5pt}main{max-width:none;padding:0}nav{display:none}\n"
 	"a{color:inherit}\n"
-	"section.fw{break-before:page}\n"
+	"section#verify{break-before:page}\n"
+	".manual{columns:4;column-gap:10px;font-size:7pt;line-height:1.25}\n"
+	".manual li{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}\n"
+	"td.ctl{width:150px}table.ctls .ev,table.ctls .detail{display:none}\n"
+	"table.ctls td{padding:3px 6px}\n"
 	"h2,h3{break-after:avoid}tr,li,.item{break-inside:avoid}\n"
 	"thead{display:table-header-group}\n"
 	".st{background:none!important;color:#000!important;border-color:#000!important}\n"
@@ -244,6 +270,8 @@ static const struct checkpoint *ctx_checkpoint(const struct report_ctx *r)
 	return r->cp ? r->cp : &r->a->cp;
 }
 
+static void verdict_line(struct html *h);
+
 /* ---- head and header ---- */
 
 static void page_head(struct html *h)
@@ -346,8 +374,8 @@ static void stats_row(struct html *h)
 
 static void nav_bar(struct html *h)
 {
-	put(h, "<nav>Contents: <a href=\"#coverage\">Coverage</a><a href=\"#attention\">"
-	    "Needs a person</a>");
+	put(h, "<nav>Contents: <a href=\"#findings\">Findings</a><a href=\"#coverage\">"
+	    "Coverage</a>");
 	for (size_t f = 0; f < h->r->a->nfw; f++) {
 		put(h, "<a href=\"#fw-");
 		anchor_part(h, h->r->a->fw[f].cat->framework);
@@ -368,6 +396,7 @@ static void page_header(struct html *h)
 	putf(h, "%zu framework%s as of ", h->r->a->nfw, h->r->a->nfw == 1 ? "" : "s");
 	time_text(h, h->r->a->at);
 	put(h, ". Every figure below can be checked against the signed evidence in this pack.</p>\n");
+	verdict_line(h);
 	meta_list(h);
 	stats_row(h);
 	nav_bar(h);
@@ -458,7 +487,7 @@ static void coverage_section(struct html *h)
 		put(h, "<p>No framework was assessed.</p>\n");
 	else
 		coverage_chart(h);
-	put(h, "<table>\n<thead><tr><th>Framework</th><th class=\"num\">Controls</th>");
+	put(h, "<table class=\"counts\">\n<thead><tr><th>Framework</th><th class=\"num\">Controls</th>");
 	for (int s = 0; s < ST_COUNT; s++)
 		putf(h, "<th class=\"num\">%s</th>", s == ST_NA ? "n/a" : status_name((enum status)s));
 	put(h, "<th class=\"num\">Coverage</th></tr></thead>\n<tbody>\n");
@@ -478,12 +507,11 @@ static void evidence_link(struct html *h, uint64_t n)
 		putf(h, "#%" PRIu64 " (not in this pack)</span> ", n);
 		return;
 	}
-	if (pe->e->erased)
-		putf(h, "#%" PRIu64 " erased", n);
-	else
-		putf(h, "<a class=\"n\" href=\"../evidence/%" PRIu64 ".payload\">#%" PRIu64 "</a>", n, n);
-	put(h, " ");
+	putf(h, "<a class=\"n\" href=\"entries/%" PRIu64 ".html\">#%" PRIu64 "%s</a> ", n, n,
+	     pe->e->erased ? " erased" : "");
 	esc(h, pe->e->kind);
+	if (!pe->e->erased)
+		putf(h, " &middot; <a href=\"../evidence/%" PRIu64 ".payload\">payload</a>", n);
 	putf(h, " &middot; <a href=\"../evidence/%" PRIu64 ".leaf\">leaf</a> &middot; "
 	     "<a href=\"../evidence/%" PRIu64 ".proof\">proof</a></span> ", n, n);
 }
@@ -510,7 +538,14 @@ static void check_item(struct html *h, const struct check_result *res)
 	esc(h, res->check->title);
 	put(h, "\">");
 	esc(h, res->check->id);
-	put(h, "</code><span class=\"detail\">");
+	put(h, "</code>");
+	if (res->nfindings && res->status != ST_PASS) {
+		put(h, " <a href=\"#k-");
+		anchor_part(h, res->check->id);
+		putf(h, "\">%zu finding%s</a></li>", res->nfindings, res->nfindings == 1 ? "" : "s");
+		return;
+	}
+	put(h, "<span class=\"detail\">");
 	esc(h, res->detail);
 	put(h, "</span>");
 	evidence_links(h, res->evidence, "evidence:");
@@ -548,81 +583,135 @@ static void check_list(struct html *h, const struct control_result *cr, bool ope
 	put(h, "</ul>");
 }
 
-/* ---- what needs a person ---- */
+/* ---- findings, grouped by check ---- */
 
 static bool needs_action(enum status s)
 {
 	return s == ST_FAIL || s == ST_STALE || s == ST_MISSING;
 }
 
-static void attention_item(struct html *h, const struct framework_result *fr,
-			   const struct control_result *cr)
+/* The control's row in its framework's table, by framework and control id. */
+static void control_chip(struct html *h, const char *fw, const struct control *c)
 {
-	putf(h, "<div class=\"item\" style=\"--c:%s\"><div class=\"head\">", fills[cr->status]);
-	badge(h, cr->status, false);
-	put(h, "<a href=\"#");
-	control_anchor(h, fr, cr);
+	put(h, "<a class=\"chip\" href=\"#c-");
+	anchor_part(h, fw);
+	put(h, "-");
+	anchor_part(h, c->id);
 	put(h, "\">");
-	esc(h, fr->cat->framework);
+	esc(h, fw);
 	put(h, " ");
-	esc(h, cr->control->label);
-	put(h, "</a> &mdash; ");
-	esc(h, cr->control->title);
-	put(h, "</div>\n<p class=\"reason\">");
-	esc(h, cr->reason);
-	put(h, "</p>");
-	check_list(h, cr, true);
-	put(h, "</div>\n");
+	esc(h, c->label);
+	put(h, "</a>");
 }
 
-static void manual_list(struct html *h, const struct framework_result *fr)
+static void finding_item(struct html *h, const struct finding *f)
 {
-	if (!fr->counts[ST_MANUAL])
-		return;
-	put(h, "<h3>");
-	esc(h, fr->cat->framework);
-	putf(h, ": %" PRIu64 " to attest</h3>\n<ul class=\"manual\">", fr->counts[ST_MANUAL]);
-	for (size_t i = 0; i < fr->n; i++) {
-		const struct control_result *cr = &fr->v[i];
-
-		if (cr->status != ST_MANUAL)
-			continue;
-		put(h, "<li><a href=\"#");
-		control_anchor(h, fr, cr);
-		put(h, "\">");
-		esc(h, cr->control->label);
-		put(h, "</a> ");
-		esc(h, cr->control->title);
-		put(h, "</li>");
+	put(h, "<li>");
+	badge(h, (enum status)f->status, true);
+	put(h, " <span class=\"subj\">");
+	esc(h, f->subject);
+	put(h, "</span> <span class=\"fid\">");
+	esc(h, f->id);
+	if (f->accepted) {
+		put(h, " &middot; accepted: ");
+		esc(h, f->accepted);
 	}
-	put(h, "</ul>\n");
+	put(h, "</span><span class=\"msg\">");
+	esc(h, f->message);
+	put(h, "</span>");
+	evidence_links(h, f->evidence, "evidence:");
+	put(h, "</li>\n");
 }
 
-static void attention_section(struct html *h)
+static void check_findings(struct html *h, const struct check_result *r)
 {
 	const struct assessment *a = h->r->a;
-	uint64_t c[ST_COUNT], all;
 
-	total_counts(a, c, &all);
-	put(h, "<section id=\"attention\">\n<h2>Needs a person</h2>\n");
-	putf(h, "<h3>Failing, stale or missing: %" PRIu64 " control%s</h3>\n<p>%" PRIu64
-	     " failing, %" PRIu64 " stale, %" PRIu64 " without evidence. Each says why, and "
-	     "which checks and evidence decided it.</p>\n",
-	     c[ST_FAIL] + c[ST_STALE] + c[ST_MISSING],
-	     c[ST_FAIL] + c[ST_STALE] + c[ST_MISSING] == 1 ? "" : "s",
-	     c[ST_FAIL], c[ST_STALE], c[ST_MISSING]);
+	putf(h, "<div class=\"item\" style=\"--c:%s\" id=\"k-", fills[r->status]);
+	anchor_part(h, r->check->id);
+	put(h, "\"><div class=\"head\">");
+	badge(h, r->status, false);
+	esc(h, r->check->title);
+	put(h, " <code>");
+	esc(h, r->check->id);
+	putf(h, "</code> &middot; %zu finding%s</div>\n", r->nfindings, r->nfindings == 1 ? "" : "s");
+	if (r->check->remediation) {
+		put(h, "<p class=\"fix\"><b>What to do:</b> ");
+		esc(h, r->check->remediation);
+		put(h, "</p>\n");
+	}
+	put(h, "<div class=\"ctls\">Affects: ");
+	for (size_t f = 0; f < a->nfw; f++)
+		for (size_t m = 0; m < r->check->nmaps; m++)
+			if (!strcmp(r->check->maps[m].framework, a->fw[f].cat->framework))
+				control_chip(h, a->fw[f].cat->framework, r->check->maps[m].control);
+	put(h, "</div>\n<ul class=\"findings\">\n");
+	for (size_t i = 0; i < r->nfindings; i++)
+		finding_item(h, &r->findings[i]);
+	put(h, "</ul></div>\n");
+}
+
+/* Open findings and the controls they touch (each control counted once). */
+static void finding_totals(const struct assessment *a, size_t *nfind, size_t *nctl)
+{
+	*nfind = *nctl = 0;
+	for (size_t i = 0; i < a->nchecks; i++)
+		if (needs_action(a->checks[i].status) && check_in_scope(a, a->checks[i].check))
+			*nfind += a->checks[i].nfindings;
 	for (size_t f = 0; f < a->nfw; f++)
 		for (size_t i = 0; i < a->fw[f].n; i++)
-			if (needs_action(a->fw[f].v[i].status))
-				attention_item(h, &a->fw[f], &a->fw[f].v[i]);
-	if (!c[ST_FAIL] && !c[ST_STALE] && !c[ST_MISSING])
+			*nctl += needs_action(a->fw[f].v[i].status);
+}
+
+static void findings_section(struct html *h)
+{
+	const struct assessment *a = h->r->a;
+	static const enum status order[] = { ST_FAIL, ST_MISSING, ST_STALE };
+	size_t nfind, nctl;
+
+	finding_totals(a, &nfind, &nctl);
+	putf(h, "<section id=\"findings\">\n<h2>Findings: %zu</h2>\n", nfind);
+	put(h, "<p class=\"note\">One per thing at fault, grouped by the check that found it, "
+	    "with what to do and every control it affects. The id stays the same in every "
+	    "assessment (<code>auditpack diff</code> compares them).</p>\n");
+	if (!nfind)
 		put(h, "<p>Nothing is failing, stale or missing.</p>\n");
-	putf(h, "<h3>Manual: %" PRIu64 " control%s</h3>\n<p>No automated check covers these and "
-	     "no valid attestation exists: a person must assess and attest each one "
-	     "(<code>auditpack attest</code>).</p>\n", c[ST_MANUAL], c[ST_MANUAL] == 1 ? "" : "s");
-	for (size_t f = 0; f < a->nfw; f++)
-		manual_list(h, &a->fw[f]);
+	for (size_t o = 0; o < sizeof(order) / sizeof(order[0]); o++)
+		for (size_t i = 0; i < a->nchecks; i++)
+			if (a->checks[i].status == order[o] && a->checks[i].nfindings &&
+			    check_in_scope(a, a->checks[i].check))
+				check_findings(h, &a->checks[i]);
 	put(h, "</section>\n");
+}
+
+/* The verdict: how many findings, how many controls they touch, and the
+ * newest release decision in the pack. */
+static void verdict_line(struct html *h)
+{
+	const struct pack_entry *gate = NULL;
+	size_t nfind, nctl;
+
+	finding_totals(h->r->a, &nfind, &nctl);
+	for (size_t i = 0; i < h->r->nentries; i++)
+		if (!strcmp(h->r->entries[i].e->kind, "gate-decision"))
+			gate = &h->r->entries[i];
+	putf(h, "<p class=\"verdict\" style=\"--c:%s\">", nfind ? fills[ST_FAIL] : fills[ST_PASS]);
+	if (nfind)
+		putf(h, "<a href=\"#findings\">%zu finding%s</a> touch%s %zu control%s", nfind,
+		     nfind == 1 ? "" : "s", nfind == 1 ? "es" : "", nctl, nctl == 1 ? "" : "s");
+	else
+		put(h, "No findings: every assessed control passes, is attested, excluded or manual");
+	if (gate) {
+		const char *v = json_string_value(json_object_get(gate->e->attrs, "verdict"));
+
+		putf(h, "; the last release gate %s (", v && !strcmp(v, "pass") ? "passed" : "FAILED");
+		time_text(h, gate->e->collected);
+		putf(h, ", <a href=\"entries/%" PRIu64 ".html\">entry %" PRIu64 "</a>)",
+		     gate->e->index, gate->e->index);
+	} else {
+		put(h, "; no release gate decision is in this pack");
+	}
+	put(h, ".</p>\n");
 }
 
 /* ---- one framework ---- */
@@ -641,6 +730,30 @@ static void group_row(struct html *h, const struct control *c, const char **grou
 	put(h, "</th></tr>\n");
 }
 
+/* A failing control's reason is its checks' findings: name the checks and
+ * link them, rather than repeat every finding in every control. */
+static void control_reason(struct html *h, const struct control_result *cr)
+{
+	const struct assessment *a = h->r->a;
+	bool any = false;
+
+	if (needs_action(cr->status))
+		for (size_t k = 0; k < cr->nchecks; k++) {
+			const struct check_result *r = &a->checks[cr->checks[k]];
+
+			if (!needs_action(r->status) || !r->nfindings)
+				continue;
+			put(h, any ? "; " : "");
+			esc(h, r->check->title);
+			put(h, " (<a href=\"#k-");
+			anchor_part(h, r->check->id);
+			putf(h, "\">%zu finding%s</a>)", r->nfindings, r->nfindings == 1 ? "" : "s");
+			any = true;
+		}
+	if (!any)
+		esc(h, cr->reason);
+}
+
 static void control_row(struct html *h, const struct framework_result *fr,
 			const struct control_result *cr)
 {
@@ -653,7 +766,7 @@ static void control_row(struct html *h, const struct framework_result *fr,
 	put(h, "</span></td><td class=\"status\">");
 	badge(h, cr->status, false);
 	put(h, "</td><td class=\"reason\">");
-	esc(h, cr->reason);
+	control_reason(h, cr);
 	put(h, "</td><td>");
 	check_list(h, cr, false);
 	put(h, "</td></tr>\n");
@@ -684,18 +797,48 @@ static void framework_head(struct html *h, const struct framework_result *fr)
 	}
 }
 
+static void manual_list(struct html *h, const struct framework_result *fr)
+{
+	if (!fr->counts[ST_MANUAL])
+		return;
+	putf(h, "<h3>Manual: %" PRIu64 " control%s to attest</h3>\n<p class=\"note\">No "
+	     "automated check covers these and no valid attestation exists: a person assesses "
+	     "and attests each (<code>auditpack attest</code>).</p>\n<ul class=\"manual\">",
+	     fr->counts[ST_MANUAL], fr->counts[ST_MANUAL] == 1 ? "" : "s");
+	for (size_t i = 0; i < fr->n; i++) {
+		const struct control_result *cr = &fr->v[i];
+
+		if (cr->status != ST_MANUAL)
+			continue;
+		put(h, "<li id=\"");
+		control_anchor(h, fr, cr);
+		put(h, "\"><b>");
+		esc(h, cr->control->label);
+		put(h, "</b> ");
+		esc(h, cr->control->title);
+		put(h, "</li>");
+	}
+	put(h, "</ul>\n");
+}
+
 static void framework_section(struct html *h, const struct framework_result *fr)
 {
 	const char *group = NULL;
 
 	framework_head(h, fr);
-	put(h, "<table>\n<thead><tr><th>Control</th><th>Status</th><th>Reason</th>"
-	    "<th>Checks and evidence</th></tr></thead>\n<tbody>\n");
+	if (fr->counts[ST_MANUAL] < fr->n)
+		put(h, "<table class=\"ctls\">\n<thead><tr><th>Control</th><th>Status</th>"
+		    "<th>Reason</th><th>Checks and evidence</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < fr->n; i++) {
+		if (fr->v[i].status == ST_MANUAL)
+			continue;
 		group_row(h, fr->v[i].control, &group);
 		control_row(h, fr, &fr->v[i]);
 	}
-	put(h, "</tbody>\n</table>\n</section>\n");
+	if (fr->counts[ST_MANUAL] < fr->n)
+		put(h, "</tbody>\n</table>\n");
+	manual_list(h, fr);
+	put(h, "</section>\n");
 }
 
 /* ---- conflicts, verification ---- */
@@ -810,7 +953,7 @@ static void record_section(struct html *h)
 	if (!ndec)
 		put(h, "<p>No release gate decision is in this pack.</p>\n");
 	else
-		put(h, "<table>\n<thead><tr><th>Entry</th><th>Decided</th><th>Release</th>"
+		put(h, "<table class=\"rec\">\n<thead><tr><th>Entry</th><th>Decided</th><th>Release</th>"
 		    "<th>Verdict</th><th class=\"num\">Failing controls</th><th>Policy SHA-256 "
 		    "(the entry's payload)</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < h->r->nentries; i++)
@@ -821,7 +964,7 @@ static void record_section(struct html *h)
 	if (!ntomb)
 		put(h, "<p>No evidence in this pack has been erased or pruned.</p>\n");
 	else
-		put(h, "<table>\n<thead><tr><th>Entry</th><th>Recorded</th><th>Action</th>"
+		put(h, "<table class=\"rec\">\n<thead><tr><th>Entry</th><th>Recorded</th><th>Action</th>"
 		    "<th>Reason</th><th>Payloads removed</th></tr></thead>\n<tbody>\n");
 	for (size_t i = 0; i < h->r->nentries; i++)
 		if (!strcmp(h->r->entries[i].e->kind, "tombstone"))
@@ -890,13 +1033,124 @@ int report_html(struct buf *out, const struct report_ctx *r)
 
 	page_head(&h);
 	page_header(&h);
+	findings_section(&h);
 	coverage_section(&h);
-	attention_section(&h);
 	for (size_t f = 0; f < r->a->nfw; f++)
 		framework_section(&h, &r->a->fw[f]);
 	conflicts_section(&h);
 	record_section(&h);
 	verify_section(&h);
 	page_footer(&h);
+	return h.rc;
+}
+
+/* ---- one page per evidence entry: reports/entries/N.html ---- */
+
+/* A file name and media type the browser can open the payload with. */
+static void payload_type(const struct evidence *e, char *name, size_t cap, const char **type)
+{
+	const char *doc = json_string_value(json_object_get(e->attrs, "name"));
+	const char *dot = doc ? strrchr(doc, '.') : NULL;
+
+	*type = "text/plain";
+	if (!strcmp(e->kind, "access-log")) {
+		snprintf(name, cap, "entry-%" PRIu64 ".log", e->index);
+	} else if ((!strcmp(e->kind, "document") || !strcmp(e->kind, "attestation")) && dot &&
+		   strlen(dot) < 8) {
+		snprintf(name, cap, "entry-%" PRIu64 "%s", e->index, dot);
+		if (!strcasecmp(dot, ".pdf"))
+			*type = "application/pdf";
+		else if (!strcasecmp(dot, ".html") || !strcasecmp(dot, ".htm"))
+			*type = "text/plain"; /* shown as text, never rendered */
+		else if (!strcasecmp(dot, ".json"))
+			*type = "application/json";
+	} else if (!strcmp(e->kind, "gate-decision")) {
+		snprintf(name, cap, "entry-%" PRIu64 "-policy.yaml", e->index);
+	} else if (!strcmp(e->kind, "document") || !strcmp(e->kind, "attestation") ||
+		   !strcmp(e->kind, "tombstone")) {
+		snprintf(name, cap, "entry-%" PRIu64 ".txt", e->index);
+	} else {
+		snprintf(name, cap, "entry-%" PRIu64 ".json", e->index);
+		*type = "application/json";
+	}
+}
+
+static void hex_dd(struct html *h, const char *what, const uint8_t *v)
+{
+	char hex[65];
+
+	hex_encode(hex, v, 32);
+	putf(h, "<dt>%s</dt><dd><code>%s</code></dd>\n", what, hex);
+}
+
+static void pre_text(struct html *h, const char *s, size_t len)
+{
+	char *copy = strndup(s ? s : "", s ? len : 0);
+
+	put(h, "<pre>");
+	if (!copy)
+		h->rc = h->rc ? h->rc : err_set(ERR_NOMEM, "out of memory");
+	else
+		esc(h, copy);
+	free(copy);
+	put(h, "</pre>\n");
+}
+
+int report_entry_html(struct buf *out, const struct report_ctx *r, const struct pack_entry *pe)
+{
+	struct html h = { out, 0, r };
+	const struct evidence *e = pe->e;
+	char name[96], *attrs = json_dumps(e->attrs, JSON_INDENT(2) | JSON_SORT_KEYS);
+	const char *type;
+	uint64_t n = e->index;
+
+	payload_type(e, name, sizeof(name), &type);
+	put(&h, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+	    "style-src 'unsafe-inline'\">\n"
+	    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+	putf(&h, "<title>Entry %" PRIu64 ": ", n);
+	esc(&h, e->kind);
+	put(&h, "</title>\n<style>\n");
+	put(&h, css);
+	putf(&h, "</style>\n</head>\n<body>\n<main>\n<header>\n<div class=\"kicker\">Evidence "
+	     "entry &middot; <a href=\"../summary.html\">back to the summary</a></div>\n"
+	     "<h1>Entry %" PRIu64 ": ", n);
+	esc(&h, e->kind);
+	put(&h, "</h1>\n<p class=\"sub\">From source <b>");
+	esc(&h, e->source);
+	put(&h, "</b> in log ");
+	esc(&h, r->origin);
+	put(&h, ".</p>\n</header>\n<dl class=\"meta\">\n<dt>Subject</dt><dd>");
+	esc(&h, e->subject);
+	put(&h, "</dd>\n<dt>Effective</dt><dd>");
+	time_text(&h, e->eff_from);
+	put(&h, " to ");
+	time_text(&h, e->eff_to);
+	put(&h, "</dd>\n<dt>Collected</dt><dd>");
+	time_text(&h, e->collected);
+	putf(&h, "</dd>\n<dt>Payload</dt><dd>%" PRIu64 " bytes", pe->payload_size);
+	if (e->erased)
+		put(&h, ", erased (a tombstone entry names it); the leaf still verifies");
+	else
+		putf(&h, ": <a href=\"../../evidence/%" PRIu64 ".payload\" type=\"%s\" "
+		     "download=\"%s\">%s</a> (%s)", n, type, name, name, type);
+	put(&h, "</dd>\n");
+	if (!e->erased)
+		hex_dd(&h, "Payload SHA-256", pe->payload_sha256);
+	hex_dd(&h, "Commitment C", pe->commitment);
+	putf(&h, "<dt>Files</dt><dd><a href=\"../../evidence/%" PRIu64 ".leaf\">leaf</a> &middot; "
+	     "<a href=\"../../evidence/%" PRIu64 ".attrs.json\">attrs.json</a> &middot; "
+	     "<a href=\"../../evidence/%" PRIu64 ".proof\">proof</a>", n, n, n);
+	put(&h, "</dd>\n</dl>\n<h2>Leaf (what the log signed)</h2>\n");
+	pre_text(&h, pe->leaf, pe->leaf_len);
+	put(&h, "<h2>Attrs (what assessments read)</h2>\n");
+	pre_text(&h, attrs, attrs ? strlen(attrs) : 0);
+	put(&h, "<h2>Inclusion proof against the pack's checkpoint</h2>\n");
+	pre_text(&h, pe->proof, pe->proof_len);
+	put(&h, "<p class=\"note\">C = SHA-256(\"auditpack/payload/v1\\n\" || salt || payload); the "
+	    "leaf commits to C and to the attrs' SHA-256; the proof ties the leaf to the signed "
+	    "checkpoint (see the summary's \"How to verify\").</p>\n</main>\n</body>\n</html>\n");
+	free(attrs);
 	return h.rc;
 }

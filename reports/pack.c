@@ -116,6 +116,8 @@ static int add_entry_files(struct packer *p, const struct evidence *e, struct pa
 	snprintf(name, sizeof(name), "evidence/%" PRIu64 ".leaf", e->index);
 	if ((rc = add_text(&p->files, name, full.leaf, full.leaf_len)))
 		goto out;
+	pe->leaf = p->files.v[p->files.n - 1].data.data;
+	pe->leaf_len = p->files.v[p->files.n - 1].data.len;
 	snprintf(name, sizeof(name), "evidence/%" PRIu64 ".attrs.json", e->index);
 	if ((rc = add_text(&p->files, name, full.attrs, full.attrs_len)))
 		goto out;
@@ -144,10 +146,27 @@ out:
 
 static int add_proof(uint64_t index, const struct buf *proof, void *arg)
 {
+	struct packer *p = arg;
 	char name[64];
+	size_t lo = 0, hi = p->nentries;
+	int rc;
 
 	snprintf(name, sizeof(name), "evidence/%" PRIu64 ".proof", index);
-	return add_text(arg, name, proof->data, proof->len);
+	if ((rc = add_text(&p->files, name, proof->data, proof->len)))
+		return rc;
+	while (lo < hi) { /* entries are in log order */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p->entries[mid].e->index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < p->nentries && p->entries[lo].e->index == index) {
+		p->entries[lo].proof = p->files.v[p->files.n - 1].data.data;
+		p->entries[lo].proof_len = p->files.v[p->files.n - 1].data.len;
+	}
+	return 0;
 }
 
 static int select_evidence(struct packer *p)
@@ -170,7 +189,7 @@ static int select_evidence(struct packer *p)
 		p->nentries++;
 	}
 	if (!rc)
-		rc = store_proofs(p->s, idx, p->nentries, add_proof, &p->files);
+		rc = store_proofs(p->s, idx, p->nentries, add_proof, p);
 	free(idx);
 	return rc;
 }
@@ -244,7 +263,15 @@ static int add_reports(struct packer *p, const struct report_ctx *r)
 	    (rc = add_file(&p->files, "reports/findings.jsonl", &b)) ||
 	    (rc = report_oscal_ar(&b, r)))
 		goto out;
-	rc = add_file(&p->files, "reports/assessment-results.xml", &b);
+	if ((rc = add_file(&p->files, "reports/assessment-results.xml", &b)))
+		goto out;
+	for (size_t i = 0; i < r->nentries && !rc; i++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "reports/entries/%" PRIu64 ".html", r->entries[i].e->index);
+		if (!(rc = report_entry_html(&b, r, &r->entries[i])))
+			rc = add_file(&p->files, name, &b);
+	}
 out:
 	buf_free(&b);
 	return rc;
@@ -297,7 +324,8 @@ static const char readme[] =
 	"                       .salt, .proof (inclusion proof against the checkpoint)\n"
 	"  reports/             summary.html (open in a browser), assessment.json,\n"
 	"                       findings.jsonl (OCSF), controls.csv, crosswalk.csv,\n"
-	"                       assessment-results.xml (OSCAL)\n"
+	"                       assessment-results.xml (OSCAL), entries/N.html (one page\n"
+	"                       per evidence entry, linked from the summary)\n"
 	"  catalogs/, mappings/ the control catalogues and checks the assessment used\n"
 	"\n"
 	"Verify with auditpack\n"

@@ -29,6 +29,9 @@ struct pack_entry {
 	uint8_t payload_sha256[32]; /* plain SHA-256 of the payload (zero when erased) */
 	uint8_t commitment[32];    /* C from the leaf */
 	uint64_t payload_size;
+	const char *leaf, *proof;  /* the pack's evidence/N.leaf and N.proof text
+				    * (borrowed; NULL when not known) */
+	size_t leaf_len, proof_len;
 };
 
 struct report_ctx {
@@ -51,6 +54,10 @@ const struct pack_entry *report_entry_find(const struct report_ctx *r, uint64_t 
 
 /* reports/summary.html: one self-contained page (html.c). */
 int report_html(struct buf *out, const struct report_ctx *r);
+
+/* reports/entries/N.html: one evidence entry (leaf, attrs, digests, proof,
+ * payload link), for the links of summary.html (html.c). */
+int report_entry_html(struct buf *out, const struct report_ctx *r, const struct pack_entry *pe);
 
 /* reports/assessment-results.xml: OSCAL 1.2 assessment-results (oscal_ar.c). */
 int report_oscal_ar(struct buf *out, const struct report_ctx *r);

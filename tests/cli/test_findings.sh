@@ -180,6 +180,38 @@ AUDITPACK_NOW=2026-11-27T07:00:00Z "$AP" -q pack --framework iso27001,hipaa --at
 	-o "$WORK/p.zip" || die "pack"
 expect_exit 0 "diff an assess --json file against a pack of fewer frameworks" -- "$AP" diff "$WORK/run3.json" "$WORK/p.zip"
 expect_out "^resolved: [1-9]" "findings outside the pack's frameworks are not in it"
+mkdir -p "$WORK/px" && (cd "$WORK/px" && unzip -q "$WORK/p.zip") || die "unzip"
+python3 - "$WORK/px" <<'PY' || die "links"
+import html.parser, os, sys
+root = sys.argv[1]
+class P(html.parser.HTMLParser):
+    def __init__(s): super().__init__(); s.links = []; s.ids = set()
+    def handle_starttag(s, tag, attrs):
+        for k, v in attrs:
+            if k in ("href", "src"): s.links.append(v)
+            if k == "id": s.ids.add(v)
+pages = ["reports/summary.html"] + ["reports/entries/" + f for f in os.listdir(root + "/reports/entries")]
+n = 0
+for page in pages:
+    p = P(); p.feed(open(os.path.join(root, page)).read())
+    for l in p.links:
+        assert ":" not in l, (page, l)
+        path, _, frag = l.partition("#")
+        if not path:
+            assert frag in p.ids, (page, l)
+            continue
+        target = os.path.normpath(os.path.join(root, os.path.dirname(page), path))
+        assert target.startswith(root) and os.path.isfile(target), (page, l)
+        n += 1
+s = open(root + "/reports/summary.html").read()
+assert 'class="verdict"' in s and 'id="findings"' in s and "What to do:" in s
+assert s.index('class="verdict"') < s.index('id="findings"') < s.index('id="coverage"')
+assert "and others" not in s
+e = open(root + "/reports/entries/5.html").read()
+assert "Inclusion proof" in e and "download=" in e and "../../evidence/5.payload" in e
+print(n)
+PY
+ok "every relative link in summary.html and the entry pages resolves to a file in the pack"
 expect_exit 2 "diff with one argument" -- "$AP" diff "$WORK/run1.json"
 expect_exit 3 "diff with a missing file" -- "$AP" diff "$WORK/nope.json" "$WORK/run1.json"
 expect_err "nope.json" "names the missing file"

@@ -117,7 +117,8 @@ static void test_loads_nothing(void **state)
 			n -= 2;
 		}
 		assert_true(n > 0);
-		assert_true(*v == '#' || !strncmp(v, "../evidence/", 12));
+		assert_true(*v == '#' || !strncmp(v, "../evidence/", 12) ||
+			    !strncmp(v, "entries/", 8));
 		assert_null(memchr(v, ':', n));
 		links++;
 	}
@@ -175,7 +176,10 @@ static void test_record_section(void **state)
 
 	assert_non_null(sec);
 	assert_non_null(strstr(html, "href=\"#record\""));
-	assert_non_null(strstr(sec, "href=\"../evidence/3.payload\">#3</a> gate-decision"));
+	assert_non_null(strstr(sec, "href=\"entries/3.html\">#3</a> gate-decision"));
+	/* the verdict line names the newest release decision */
+	assert_non_null(strstr(html, "class=\"verdict\""));
+	assert_non_null(strstr(html, "the last release gate FAILED"));
 	assert_non_null(strstr(sec, "rel-&lt;1&gt;"));
 	assert_non_null(strstr(sec, "<span class=\"st sm st-fail\">fail</span>"));
 	assert_non_null(strstr(sec, "<td class=\"num\">1</td><td><code>5f3c0ffee5f3c0ffee</code>"));
