@@ -48,6 +48,7 @@ deps:
 	$(Q)mk/deps.sh build
 deps-test:
 	$(Q)mk/deps.sh test
+	$(Q)mk/ajv.sh
 deps-demo:
 	$(Q)mk/deps.sh demo
 

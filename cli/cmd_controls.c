@@ -2,6 +2,7 @@
 #include "../common/err.h"
 #include "../common/fsutil.h"
 #include "../controls/catalog.h"
+#include "../reports/report.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -13,7 +14,7 @@ const char help_controls[] =
 	"usage: auditpack controls FW [--json]\n"
 	"       auditpack controls FW ID|LABEL [--json]\n"
 	"       auditpack controls import OSCAL.xml [--id FW]\n"
-	"       auditpack controls export FW [-o FILE]\n"
+	"       auditpack controls export FW [--json] [-o FILE]\n"
 	"\n"
 	"FW            every control of a framework, in catalogue order: id, label,\n"
 	"              title, group (--json: an array of {id, label, title, group})\n"
@@ -21,7 +22,7 @@ const char help_controls[] =
 	"import        validate any OSCAL 1.x catalog (groups and nested controls\n"
 	"              included) and add it to the store's catalogues, as FW (default:\n"
 	"              its framework-id prop, else its file name)\n"
-	"export        write a catalogue's OSCAL XML\n";
+	"export        write a catalogue's OSCAL XML (--json: OSCAL JSON)\n";
 
 static json_t *control_json(const struct control *k, bool full)
 {
@@ -134,11 +135,11 @@ out:
 	return rc ? cli_fail(rc) : EXIT_OK;
 }
 
-static int do_export(struct cli *cli, const char *fw, const char *out)
+static int do_export(struct cli *cli, const char *fw, const char *out, bool json)
 {
 	struct catalogs cs;
 	const struct catalog *cat;
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, j = BUF_INIT;
 	FILE *f = NULL;
 	int rc;
 
@@ -147,13 +148,15 @@ static int do_export(struct cli *cli, const char *fw, const char *out)
 	if (!(cat = catalogs_find(&cs, fw)))
 		rc = err_set(ERR_NOTFOUND, "no framework '%s' (see 'auditpack frameworks')", fw);
 	else if (!(rc = fs_read_file(&b, cat->path, (size_t)64 << 20, NULL)) &&
+		 !(json && (rc = report_oscal_json(&j, b.data, b.len))) &&
 		 (f = cli_output(out)) == NULL)
 		rc = ERR_IO;
 	if (f) {
-		fwrite(b.data, 1, b.len, f);
+		fwrite(json ? j.data : b.data, 1, json ? j.len : b.len, f);
 		rc = cli_output_close(f, out);
 	}
 	buf_free(&b);
+	buf_free(&j);
 	catalogs_free(&cs);
 	return rc ? cli_fail(rc) : EXIT_OK;
 }
@@ -189,8 +192,8 @@ int cmd_controls(int argc, char **argv, struct cli *cli)
 		return nargs == 2 ? do_import(cli, args[1], id)
 				  : cli_usage("controls", "controls import OSCAL.xml [--id FW]");
 	if (!strcmp(args[0], "export"))
-		return nargs == 2 ? do_export(cli, args[1], out)
-				  : cli_usage("controls", "controls export FW [-o FILE]");
+		return nargs == 2 ? do_export(cli, args[1], out, json)
+				  : cli_usage("controls", "controls export FW [--json] [-o FILE]");
 	if (nargs > 2)
 		return cli_usage("controls", "unexpected argument '%s'", args[2]);
 	if ((rc = cli_load_catalogs(cli, &cs)))

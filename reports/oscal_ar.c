@@ -449,11 +449,67 @@ static void write_target(struct ar *a, const struct control_result *cr)
 	xw_end(&a->xw);
 }
 
+/* One finding per (control, finding): what is at fault, for this control. */
+static void write_subject_finding(struct ar *a, const struct framework_result *fr,
+				  const struct control_result *cr, const struct check_result *res,
+				  const struct finding *f)
+{
+	const struct control *c = cr->control;
+	char name[256];
+
+	snprintf(name, sizeof(name), "%s:%s", c->id, f->id);
+	xw_start(&a->xw, "finding");
+	uuid_attr(a, "uuid", false, "finding", fr->cat->framework, name);
+	if (!a->xw.rc && !(a->xw.rc = xml_clean(&a->msg, c->label ? c->label : c->id, true)))
+		a->xw.rc = buf_printf(&a->msg, ": %s", f->subject);
+	if (!a->xw.rc)
+		title(a, a->msg.data);
+	para(a, "description", f->message);
+	prop(a, "status", status_name(cr->status));
+	prop(a, "framework", fr->cat->framework);
+	prop(a, "label", c->label);
+	prop(a, "check", res->check->id);
+	prop(a, "finding-id", f->id);
+	prop(a, "finding-status", status_name((enum status)f->status));
+	prop(a, "subject", f->subject);
+	write_target(a, cr);
+	for (size_t i = 0; i < json_array_size(f->evidence) && !a->xw.rc; i++) {
+		xw_start(&a->xw, "related-observation");
+		uuid_attr_u64(a, "observation-uuid", "observation", fr->cat->framework,
+			      (uint64_t)json_integer_value(json_array_get(f->evidence, i)));
+		xw_end(&a->xw);
+	}
+	if (res->check->remediation)
+		para(a, "remarks", res->check->remediation);
+	xw_end(&a->xw);
+}
+
+/* Does the control fail through checks that name what is at fault? */
+static bool has_findings(const struct assessment *as, const struct control_result *cr)
+{
+	if (cr->status != ST_FAIL && cr->status != ST_STALE && cr->status != ST_MISSING)
+		return false;
+	for (size_t k = 0; k < cr->nchecks; k++)
+		if (as->checks[cr->checks[k]].status != ST_PASS &&
+		    as->checks[cr->checks[k]].nfindings)
+			return true;
+	return false;
+}
+
 static void write_finding(struct ar *a, const struct framework_result *fr,
 			  const struct control_result *cr)
 {
 	const struct control *c = cr->control;
 
+	if (has_findings(a->r->a, cr)) {
+		for (size_t k = 0; k < cr->nchecks && !a->xw.rc; k++) {
+			const struct check_result *res = &a->r->a->checks[cr->checks[k]];
+
+			for (size_t i = 0; res->status != ST_PASS && i < res->nfindings; i++)
+				write_subject_finding(a, fr, cr, res, &res->findings[i]);
+		}
+		return;
+	}
 	xw_start(&a->xw, "finding");
 	uuid_attr(a, "uuid", false, "finding", fr->cat->framework, c->id);
 	if (!a->xw.rc && !(a->xw.rc = xml_clean(&a->msg, c->label ? c->label : c->id, true)))
@@ -699,6 +755,108 @@ int report_oscal_ar(struct buf *out, const struct report_ctx *r)
 		goto out;
 	if (!xw_open(&a.xw, "OSCAL assessment results"))
 		write_document(&a);
+	rc = xw_close(&a.xw, out);
+out:
+	buf_free(&a.base);
+	buf_free(&a.msg);
+	return rc;
+}
+
+/* ---- plan of action and milestones ---- */
+
+static bool is_open(const struct check_result *res, const struct finding *f)
+{
+	return res->status != ST_PASS && !f->accepted;
+}
+
+static void write_poam_item(struct ar *a, const struct check_result *res, const struct finding *f)
+{
+	const struct assessment *as = a->r->a;
+	char ref[512];
+
+	xw_start(&a->xw, "poam-item");
+	uuid_attr(a, "uuid", false, "poam-item", res->check->id, f->id);
+	if (!a->xw.rc && !(a->xw.rc = xml_clean(&a->msg, res->check->title, true)))
+		a->xw.rc = buf_printf(&a->msg, ": %s", f->subject);
+	if (!a->xw.rc)
+		title(a, a->msg.data);
+	para(a, "description", f->message);
+	prop(a, "finding-id", f->id);
+	prop(a, "check", res->check->id);
+	prop(a, "status", status_name((enum status)f->status));
+	prop(a, "subject", f->subject);
+	for (size_t fw = 0; fw < as->nfw && !a->xw.rc; fw++)
+		for (size_t m = 0; m < res->check->nmaps && !a->xw.rc; m++)
+			if (!strcmp(res->check->maps[m].framework, as->fw[fw].cat->framework)) {
+				snprintf(ref, sizeof(ref), "%s:%s", res->check->maps[m].framework,
+					 res->check->maps[m].control->label);
+				prop(a, "control", ref);
+			}
+	for (size_t i = 0; i < json_array_size(f->evidence) && !a->xw.rc; i++)
+		prop_u64(a, "evidence-entry", (uint64_t)json_integer_value(json_array_get(f->evidence, i)));
+	para(a, "remarks", res->check->remediation ? res->check->remediation :
+	     "No remediation is given for this check.");
+	xw_end(&a->xw);
+}
+
+static void write_poam(struct ar *a)
+{
+	const struct assessment *as = a->r->a;
+	char at[RFC3339_LEN];
+	size_t n = 0;
+
+	time_format(at, as->at);
+	xw_start(&a->xw, "plan-of-action-and-milestones");
+	xw_attr_raw(&a->xw, "xmlns", OSCAL_NS);
+	uuid_attr(a, "uuid", false, "poam", NULL, NULL);
+	xw_start(&a->xw, "metadata");
+	buf_reset(&a->msg);
+	if (!a->xw.rc && !(a->xw.rc = buf_printf(&a->msg, "auditpack plan of action and "
+						 "milestones: %s", ctx_origin(a->r))))
+		title(a, a->msg.data);
+	elem(a, "last-modified", at);
+	elem(a, "version", at);
+	elem(a, "oscal-version", OSCAL_VERSION);
+	prop(a, "origin", ctx_origin(a->r));
+	prop(a, "tool-version", a->r->tool_version);
+	xw_end(&a->xw);
+	xw_start(&a->xw, "system-id");
+	xw_attr_raw(&a->xw, "identifier-type", AP_NS);
+	xw_text(&a->xw, ctx_origin(a->r));
+	xw_end(&a->xw);
+	for (size_t i = 0; i < as->nchecks && !a->xw.rc; i++) {
+		const struct check_result *res = &as->checks[i];
+
+		if (!check_in_scope(as, res->check))
+			continue;
+		for (size_t j = 0; j < res->nfindings && !a->xw.rc; j++)
+			if (is_open(res, &res->findings[j])) {
+				write_poam_item(a, res, &res->findings[j]);
+				n++;
+			}
+	}
+	if (!n) { /* the schema wants at least one item */
+		xw_start(&a->xw, "poam-item");
+		uuid_attr(a, "uuid", false, "poam-item", NULL, "none");
+		title(a, "No open findings");
+		para(a, "description", "The assessment found nothing to remediate.");
+		prop(a, "status", "none");
+		xw_end(&a->xw);
+	}
+	xw_end(&a->xw);
+}
+
+int report_oscal_poam(struct buf *out, const struct report_ctx *r)
+{
+	struct ar a = { .r = r };
+	int rc;
+
+	if (!r || !r->a)
+		return err_set(ERR_USAGE, "plan of action: no assessment");
+	if ((rc = make_base(&a)))
+		goto out;
+	if (!xw_open(&a.xw, "OSCAL plan of action and milestones"))
+		write_poam(&a);
 	rc = xw_close(&a.xw, out);
 out:
 	buf_free(&a.base);

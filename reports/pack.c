@@ -244,7 +244,7 @@ static int index_csv(struct packer *p, const struct assessment *a)
 
 static int add_reports(struct packer *p, const struct report_ctx *r)
 {
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, j = BUF_INIT;
 	json_t *doc;
 	int rc;
 
@@ -263,7 +263,12 @@ static int add_reports(struct packer *p, const struct report_ctx *r)
 	    (rc = add_file(&p->files, "reports/findings.jsonl", &b)) ||
 	    (rc = report_oscal_ar(&b, r)))
 		goto out;
-	if ((rc = add_file(&p->files, "reports/assessment-results.xml", &b)))
+	if ((rc = report_oscal_json(&j, b.data, b.len)) ||
+	    (rc = add_file(&p->files, "reports/assessment-results.xml", &b)) ||
+	    (rc = add_file(&p->files, "reports/assessment-results.json", &j)) ||
+	    (rc = report_oscal_poam(&b, r)) || (rc = report_oscal_json(&j, b.data, b.len)) ||
+	    (rc = add_file(&p->files, "reports/poam.xml", &b)) ||
+	    (rc = add_file(&p->files, "reports/poam.json", &j)))
 		goto out;
 	for (size_t i = 0; i < r->nentries && !rc; i++) {
 		char name[64];
@@ -274,6 +279,7 @@ static int add_reports(struct packer *p, const struct report_ctx *r)
 	}
 out:
 	buf_free(&b);
+	buf_free(&j);
 	return rc;
 }
 
@@ -324,7 +330,9 @@ static const char readme[] =
 	"                       .salt, .proof (inclusion proof against the checkpoint)\n"
 	"  reports/             summary.html (open in a browser), assessment.json,\n"
 	"                       findings.jsonl (OCSF), controls.csv, crosswalk.csv,\n"
-	"                       assessment-results.xml (OSCAL), entries/N.html (one page\n"
+	"                       assessment-results.xml and .json (OSCAL), poam.xml and\n"
+	"                       .json (OSCAL plan of action: one item per open finding),\n"
+	"                       entries/N.html (one page\n"
 	"                       per evidence entry, linked from the summary)\n"
 	"  catalogs/, mappings/ the control catalogues and checks the assessment used\n"
 	"\n"

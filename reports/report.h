@@ -62,4 +62,14 @@ int report_entry_html(struct buf *out, const struct report_ctx *r, const struct 
 /* reports/assessment-results.xml: OSCAL 1.2 assessment-results (oscal_ar.c). */
 int report_oscal_ar(struct buf *out, const struct report_ctx *r);
 
+/* reports/poam.xml: OSCAL 1.2 plan of action and milestones, one poam-item
+ * per open finding (not accepted by a policy), with its subject, controls,
+ * evidence and remediation (oscal_ar.c). */
+int report_oscal_poam(struct buf *out, const struct report_ctx *r);
+
+/* The OSCAL JSON form of an OSCAL XML document auditpack wrote (a catalog,
+ * assessment-results or plan-of-action-and-milestones), appended to out
+ * (oscal_json.c).  ERR_PARSE if the XML does not parse. */
+int report_oscal_json(struct buf *out, const char *xml, size_t len);
+
 #endif

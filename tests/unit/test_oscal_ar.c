@@ -26,8 +26,10 @@
 #include <libxml/xmlschemas.h>
 
 #define report_oscal_ar oscal_ar_under_test
+#define report_oscal_poam oscal_poam_under_test
 #include "../../reports/oscal_ar.c"
 #undef report_oscal_ar
+#undef report_oscal_poam
 
 #define XSD "controls/schema/oscal_assessment-results_schema.xsd"
 #define FAIL_REASON "access-log-continuity: logs have a gap of 3 days in the last 7 days"
