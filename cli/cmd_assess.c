@@ -14,7 +14,8 @@
 
 const char help_assess[] =
 	"usage: auditpack assess [--framework FW,...] [--json | --csv | --crosswalk]\n"
-	"                        [--findings-jsonl FILE|-] [--at TIME] [--checks FILE]\n"
+	"                        [--status S,...] [--findings-jsonl FILE|-] [--at TIME]\n"
+	"                        [--checks FILE]\n"
 	"\n"
 	"Map the evidence to controls and print, per framework, the coverage and every\n"
 	"control that is not passing with the reason (fail, stale, missing; manual ones\n"
@@ -23,6 +24,8 @@ const char help_assess[] =
 	"  --at TIME           as of TIME (RFC 3339): evidence collected later is\n"
 	"                      ignored and freshness is judged then; default now\n"
 	"  --json              the full result (DESIGN.md shape)\n"
+	"  --status S,...      only controls (and findings) of these statuses; the text\n"
+	"                      report lists fail, stale and missing ones by default\n"
 	"  --csv               framework,control,label,title,status,checks,evidence,reason\n"
 	"  --crosswalk         CSV of every check -> control mapping in every framework\n"
 	"  --checks FILE       use this check file instead of the built-in ones\n"
@@ -58,7 +61,7 @@ static void print_findings(const struct assessment *a)
 		       "(top-level \"findings\") or --findings-jsonl\n", total - shown);
 }
 
-static void print_text(const struct assessment *a)
+static void print_text(const struct assessment *a, const bool *want)
 {
 	char at[RFC3339_LEN];
 
@@ -75,8 +78,7 @@ static void print_text(const struct assessment *a)
 		for (size_t i = 0; i < fr->n; i++) {
 			const struct control_result *cr = &fr->v[i];
 
-			if (cr->status == ST_FAIL || cr->status == ST_STALE ||
-			    cr->status == ST_MISSING)
+			if (want[cr->status])
 				printf("  %-7s %-18s %s\n", status_name(cr->status),
 				       cr->control->label, cr->reason);
 		}
@@ -85,6 +87,61 @@ static void print_text(const struct assessment *a)
 	for (size_t i = 0; i < json_array_size(a->conflicts); i++)
 		printf("\nconflict: %s\n", json_string_value(json_object_get(
 			json_array_get(a->conflicts, i), "note")));
+}
+
+/* --status fail,stale: which statuses to show; a usage error names a bad one. */
+static int parse_statuses(const char *list, bool *want)
+{
+	char copy[256];
+	enum status st;
+
+	memset(want, 0, sizeof(bool) * ST_COUNT);
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+
+		snprintf(copy, sizeof(copy), "%.*s", (int)(n < sizeof(copy) ? n : sizeof(copy) - 1), p);
+		if (n && !status_from_name(copy, &st))
+			return cli_usage("assess", "--status: unknown status '%s' (pass, fail, stale, "
+					 "missing, manual, not-applicable)", copy);
+		if (n)
+			want[st] = true;
+		p += n + (p[n] == ',');
+	}
+	return 0;
+}
+
+static const char *str(const json_t *v)
+{
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+/* Keep only controls, and findings, of the wanted statuses. */
+static void filter_json(json_t *doc, const bool *want)
+{
+	json_t *fw, *list, *keep;
+	size_t i, j;
+	enum status st;
+
+	json_array_foreach(json_object_get(doc, "frameworks"), i, fw) {
+		list = json_object_get(fw, "controls");
+		keep = json_array();
+		for (j = 0; j < json_array_size(list); j++) {
+			json_t *c = json_array_get(list, j);
+
+			if (status_from_name(str(json_object_get(c, "status")), &st) && want[st])
+				json_array_append(keep, c);
+		}
+		json_object_set_new(fw, "controls", keep);
+	}
+	list = json_object_get(doc, "findings");
+	keep = json_array();
+	for (j = 0; j < json_array_size(list); j++) {
+		json_t *f = json_array_get(list, j);
+
+		if (status_from_name(str(json_object_get(f, "status")), &st) && want[st])
+			json_array_append(keep, f);
+	}
+	json_object_set_new(doc, "findings", keep);
 }
 
 /* --findings-jsonl: the OCSF events to FILE, or to stdout for "-". */
@@ -130,10 +187,12 @@ int cmd_assess(int argc, char **argv, struct cli *cli)
 		{ "at", required_argument, NULL, 'a' },
 		{ "checks", required_argument, NULL, 'k' },
 		{ "findings-jsonl", required_argument, NULL, 'o' },
+		{ "status", required_argument, NULL, 's' },
 		{ 0, 0, 0, 0 },
 	};
 	char *fwlist = NULL, **fws = NULL;
-	const char *checks_file = NULL, *jsonl = NULL;
+	const char *checks_file = NULL, *jsonl = NULL, *statuses = NULL;
+	bool want[ST_COUNT] = { [ST_FAIL] = true, [ST_STALE] = true, [ST_MISSING] = true };
 	int mode = 0, c, rc;
 	int64_t at = time_now();
 	struct catalogs cs = { NULL, 0 };
@@ -157,11 +216,14 @@ int cmd_assess(int argc, char **argv, struct cli *cli)
 			break;
 		case 'k': checks_file = optarg; break;
 		case 'o': jsonl = optarg; break;
+		case 's': statuses = optarg; break;
 		default: return cli_usage("assess", "unknown option");
 		}
 	}
 	if (optind < argc)
 		return cli_usage("assess", "unexpected argument '%s'", argv[optind]);
+	if (statuses && (rc = parse_statuses(statuses, want)))
+		return rc;
 	if (fwlist && !(fws = cli_split_commas(fwlist, &nfw)))
 		return cli_fail(err_set(ERR_NOMEM, "out of memory"));
 	if ((rc = cli_load_catalogs(cli, &cs)) || (rc = cli_load_checks(cli, &cs, checks_file, &ks)))
@@ -179,12 +241,14 @@ int cmd_assess(int argc, char **argv, struct cli *cli)
 	if (mode == 'j') {
 		json_t *doc = assess_json(&a);
 
+		if (doc && statuses)
+			filter_json(doc, want);
 		rc = doc ? cli_print_json(doc) : err_set(ERR_NOMEM, "out of memory");
 		json_decref(doc);
 	} else if (mode == 'c') {
 		rc = report_controls_csv(&csv, &a);
 	} else {
-		print_text(&a);
+		print_text(&a, want);
 	}
 out:
 	if (!rc && csv.len)

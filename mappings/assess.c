@@ -328,12 +328,16 @@ static int decide_control(struct control_result *cr, const struct assessment *a,
 			   (time_parse(&valid, json_string_value(json_object_get(att->attrs,
 							"valid_until"))) == 0 && valid >= a->at))) {
 		const char *by = json_string_value(json_object_get(att->attrs, "by"));
+		const char *file = json_string_value(json_object_get(att->attrs, "name"));
+		const char *to = json_string_value(json_object_get(att->attrs, "valid_until"));
 
 		cr->status = ST_PASS;
 		json_array_append_new(cr->evidence, json_integer((json_int_t)att->index));
 		time_format(until, att->collected);
-		if (asprintf(&cr->reason, "attested by %s on %s (entry %" PRIu64 ")",
-			     by ? by : "?", until, att->index) < 0)
+		/* who, which file, until when: what an auditor asks of an attestation */
+		if (asprintf(&cr->reason, "attested by %s on %s in %s (entry %" PRIu64 "), %s%s",
+			     by ? by : "?", until, file ? file : "a file", att->index,
+			     to ? "valid until " : "with no end date", to ? to : "") < 0)
 			cr->reason = NULL;
 	} else if (worst) {
 		cr->status = worst->status;

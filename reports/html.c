@@ -292,7 +292,23 @@ static void period_text(struct html *h)
 	const struct report_ctx *r = h->r;
 
 	if (r->from == INT64_MIN && r->to == INT64_MAX) {
-		put(h, "all evidence collected up to the as-of time");
+		int64_t lo = INT64_MAX, hi = INT64_MIN;
+
+		/* no bounds asked for: the dates the evidence in the pack speaks about */
+		for (size_t i = 0; i < r->nentries; i++) {
+			if (r->entries[i].e->eff_from < lo)
+				lo = r->entries[i].e->eff_from;
+			if (r->entries[i].e->eff_to > hi)
+				hi = r->entries[i].e->eff_to;
+		}
+		if (lo > hi) {
+			put(h, "no evidence in the pack");
+			return;
+		}
+		time_text(h, lo);
+		put(h, " to ");
+		time_text(h, hi);
+		put(h, " (all evidence collected up to the as-of time)");
 		return;
 	}
 	if (r->from == INT64_MIN)

@@ -209,7 +209,7 @@ assert s.index('class="verdict"') < s.index('id="findings"') < s.index('id="cove
 assert "and others" not in s
 e = open(root + "/reports/entries/5.html").read()
 assert "Inclusion proof" in e and "download=" in e and "../../evidence/5.payload" in e
-print(n)
+assert n > 10, n
 PY
 ok "every relative link in summary.html and the entry pages resolves to a file in the pack"
 expect_exit 2 "diff with one argument" -- "$AP" diff "$WORK/run1.json"
@@ -218,6 +218,26 @@ expect_err "nope.json" "names the missing file"
 printf '{"at": 1' >"$WORK/bad.json"
 expect_exit 3 "diff with a broken file" -- "$AP" diff "$WORK/bad.json" "$WORK/run1.json"
 expect_err "bad.json:1" "names the broken file and line"
+
+# --status: only controls and findings of those statuses
+expect_exit 0 "assess --status fail --json" -- "$AP" assess --at 2026-11-27T07:00:00Z --status fail --json
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+assert {c["status"] for f in d["frameworks"] for c in f["controls"]} == {"fail"}
+assert d["findings"] and {f["status"] for f in d["findings"]} == {"fail"}' "$WORK/out" || die "--status"
+ok "--status fail keeps only failing controls and findings"
+expect_exit 2 "assess --status with an unknown status" -- "$AP" assess --status broken
+expect_err "unknown status 'broken'" "names the bad status"
+
+# An attestation says who, which file and until when.
+printf 'badge access reviewed\n' >"$WORK/badges.txt"
+AUDITPACK_NOW=2026-11-27T06:40:00Z "$AP" -q attest --control iso27001:A.7.2 --file "$WORK/badges.txt" \
+	--by "Head of Facilities" --valid-for 90d || die "attest"
+"$AP" assess --json --at 2026-11-27T07:00:00Z >"$WORK/a.json" || die "assess"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+c = [c for f in d["frameworks"] if f["id"] == "iso27001" for c in f["controls"] if c["label"] == "A.7.2"][0]
+assert "attested by Head of Facilities" in c["reason"] and "badges.txt" in c["reason"] and "valid until 2027-02-25" in c["reason"], c' \
+	"$WORK/a.json" || die "attestation reason"
+ok "an attestation names who, which file and until when"
 
 # ---- SIEM: OCSF Compliance Finding events, one per line
 expect_exit 0 "findings as OCSF JSON lines on stdout" -- "$AP" assess --at 2026-11-27T07:00:00Z \
