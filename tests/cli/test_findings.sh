@@ -212,6 +212,9 @@ assert "Inclusion proof" in e and "download=" in e and "../../evidence/5.payload
 assert n > 10, n
 PY
 ok "every relative link in summary.html and the entry pages resolves to a file in the pack"
+"$TESTS/cli/html_browser_check.sh" "$WORK/px/reports/entries/5.html" "$WORK/entry.png" >"$WORK/out" 2>&1 ||
+	{ cat "$WORK/out"; die "an entry page in headless Chromium"; }
+ok "an entry page in headless Chromium: $(tail -n1 "$WORK/out")"
 expect_exit 2 "diff with one argument" -- "$AP" diff "$WORK/run1.json"
 expect_exit 3 "diff with a missing file" -- "$AP" diff "$WORK/nope.json" "$WORK/run1.json"
 expect_err "nope.json" "names the missing file"
