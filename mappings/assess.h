@@ -85,6 +85,13 @@ struct rule_ctx {
 bool evidence_usable(const struct evidence *e, char *why, size_t cap);
 
 /*
+ * Parse RBAC command output (kubectl get ... -o json): a Kubernetes List
+ * (kind "List", "RoleList", ...) with an items array, or NULL with `why`
+ * (cap bytes) saying what it is not.  The caller owns the result.
+ */
+json_t *rbac_list_parse(const char *buf, size_t len, char *why, size_t cap);
+
+/*
  * Apply a check's rule to `sel`, the evidence of its kind (fresh or not;
  * the engine has already decided missing and stale).  Sets status (pass or
  * fail), detail and evidence, and adds a finding (finding_add) for each

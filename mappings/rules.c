@@ -827,6 +827,22 @@ static bool role_wildcard(json_t *role, const char **what)
 	return false;
 }
 
+json_t *rbac_list_parse(const char *buf, size_t len, char *why, size_t cap)
+{
+	json_t *doc = json_loadb(buf ? buf : "", buf ? len : 0, 0, NULL);
+	const char *kind = json_string_value(json_object_get(doc, "kind"));
+
+	if (!doc) {
+		snprintf(why, cap, "its output is not JSON");
+	} else if (!kind || strlen(kind) < 4 || strcmp(kind + strlen(kind) - 4, "List") ||
+		   !json_is_array(json_object_get(doc, "items"))) {
+		snprintf(why, cap, "its output is not a Kubernetes List (kubectl get ... -o json)");
+		json_decref(doc);
+		doc = NULL;
+	}
+	return doc;
+}
+
 /*
  * The stdout of an rbac command entry as a Kubernetes List document, or NULL
  * with `why` saying what is wrong (payload unreadable, not JSON, not a List).
@@ -836,7 +852,6 @@ static json_t *rbac_list(const struct rule_ctx *c, const struct evidence *e, cha
 {
 	struct buf p = BUF_INIT;
 	json_t *payload = NULL, *doc = NULL;
-	const char *kind;
 
 	if (e->erased || store_get_payload(c->store, e->index, &p)) {
 		snprintf(why, cap, "its payload cannot be read%s", e->erased ? " (erased)" : "");
@@ -847,16 +862,8 @@ static json_t *rbac_list(const struct rule_ctx *c, const struct evidence *e, cha
 		snprintf(why, cap, "its payload holds no text output");
 		goto out;
 	}
-	doc = json_loads(json_string_value(json_object_get(payload, "stdout")), 0, NULL);
-	kind = json_string_value(json_object_get(doc, "kind"));
-	if (!doc)
-		snprintf(why, cap, "its output is not JSON");
-	else if (!kind || strlen(kind) < 4 || strcmp(kind + strlen(kind) - 4, "List") ||
-		 !json_is_array(json_object_get(doc, "items"))) {
-		snprintf(why, cap, "its output is not a Kubernetes List (kubectl get ... -o json)");
-		json_decref(doc);
-		doc = NULL;
-	}
+	doc = rbac_list_parse(json_string_value(json_object_get(payload, "stdout")),
+			      json_string_length(json_object_get(payload, "stdout")), why, cap);
 out:
 	json_decref(payload);
 	buf_free(&p);
