@@ -61,6 +61,26 @@ static void print_findings(const struct assessment *a)
 		       "(top-level \"findings\") or --findings-jsonl\n", total - shown);
 }
 
+#define TEXT_REASON 200
+
+/* One line per control; a long reason is cut at a character boundary and
+ * says where the rest is. */
+static void print_reason(const struct control_result *cr)
+{
+	const char *r = cr->reason ? cr->reason : "";
+	size_t n = strlen(r);
+
+	if (n <= TEXT_REASON) {
+		printf("  %-7s %-18s %s\n", status_name(cr->status), cr->control->label, r);
+		return;
+	}
+	n = TEXT_REASON;
+	while (n && ((unsigned char)r[n] & 0xc0) == 0x80)
+		n--;
+	printf("  %-7s %-18s %.*s... (every finding is listed below)\n", status_name(cr->status),
+	       cr->control->label, (int)n, r);
+}
+
 static void print_text(const struct assessment *a, const bool *want)
 {
 	char at[RFC3339_LEN];
@@ -79,8 +99,7 @@ static void print_text(const struct assessment *a, const bool *want)
 			const struct control_result *cr = &fr->v[i];
 
 			if (want[cr->status])
-				printf("  %-7s %-18s %s\n", status_name(cr->status),
-				       cr->control->label, cr->reason);
+				print_reason(cr);
 		}
 	}
 	print_findings(a);
