@@ -157,6 +157,19 @@ static void print_line(const char *tag, const struct gate_item *it, const char *
 	putchar('\n');
 }
 
+/* Findings the policy accepts as a risk: listed, so acceptance is never silent. */
+static void print_accepted(const struct gate_result *g)
+{
+	for (size_t i = 0; i < g->now.nchecks; i++)
+		for (size_t j = 0; j < g->now.checks[i].nfindings; j++) {
+			const struct finding *f = &g->now.checks[i].findings[j];
+
+			if (f->accepted)
+				printf("ACCEPTED finding %s %s: %s (%s)\n", f->id,
+				       g->now.checks[i].check->id, f->subject, f->accepted);
+		}
+}
+
 /* Exclusions whose `expires` has passed no longer apply: say so, always. */
 static void print_expired(const struct gate_result *g)
 {
@@ -186,6 +199,8 @@ static int print_items(const struct cli *cli, const struct gate_result *g)
 		if (g->v[i].warns && !(rc = gate_warning_text(&w, g, &g->v[i])))
 			print_line("WARN", &g->v[i], w.data, NULL);
 	buf_free(&w);
+	if (!cli->quiet)
+		print_accepted(g);
 	print_expired(g);
 	return rc;
 }

@@ -269,6 +269,33 @@ static json_t *checkpoint_json(const struct checkpoint *cp)
 	return json_pack("{s:I, s:s}", "size", (json_int_t)cp->size, "root", root);
 }
 
+/* Risks the policy accepted in this decision: finding, check, subject, why, until. */
+static json_t *accepted(const struct gate_result *g)
+{
+	json_t *arr = json_array();
+	char until[RFC3339_LEN];
+
+	for (size_t i = 0; arr && i < g->now.nchecks; i++) {
+		const struct check_result *r = &g->now.checks[i];
+
+		for (size_t j = 0; j < r->nfindings; j++) {
+			const struct finding *f = &r->findings[j];
+			int64_t exp = 0;
+
+			if (!f->accepted)
+				continue;
+			for (size_t k = 0; k < g->policy->naccept; k++)
+				if (!strcmp(g->policy->accept[k].finding, f->id))
+					exp = g->policy->accept[k].expires;
+			time_format(until, exp);
+			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s?}", "finding",
+				f->id, "check", r->check->id, "subject", f->subject,
+				"justification", f->accepted, "expires", exp ? until : NULL));
+		}
+	}
+	return arr;
+}
+
 json_t *gate_decision_attrs(const struct gate_result *g, const char *release)
 {
 	const struct gate_policy *p = g->policy;
@@ -287,6 +314,7 @@ json_t *gate_decision_attrs(const struct gate_result *g, const char *release)
 	     put(o, "max_age_seconds", seconds_or_null(p->max_age)) &&
 	     put(o, "warn_before_seconds", seconds_or_null(p->warn_before)) &&
 	     put(o, "failing", failing(g)) &&
+	     put(o, "accepted", accepted(g)) &&
 	     put(o, "warnings", json_integer((json_int_t)g->nwarn)) &&
 	     put(o, "in_scope", json_integer((json_int_t)g->n)) &&
 	     put(o, "counts", json_incref(counts)) &&

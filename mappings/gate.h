@@ -82,7 +82,8 @@ int gate_warning_text(struct buf *out, const struct gate_result *g,
  * policy (file or null), policy_sha256, frameworks, required, fail_on,
  * max_age_seconds, warn_before_seconds, excluded [{control, id,
  * justification}], failing [{control, id, title, status, reason,
- * evidence}], warnings, in_scope, counts, checkpoint {size, root}.  Controls
+ * evidence}], accepted [{finding, check, subject, justification, expires}]
+ * (findings the policy accepted as a risk), warnings, in_scope, counts, checkpoint {size, root}.  Controls
  * are "fw:label" (id: "fw:id").  NULL when memory runs out.
  */
 json_t *gate_decision_attrs(const struct gate_result *g, const char *release);

@@ -285,6 +285,15 @@ exclude:
 YAML
 gate() { AUDITPACK_NOW=$1 "$AP" gate --policy "$WORK/policy.yaml" --at "$1"; }
 expect_exit 0 "gate with the finding accepted" -- gate 2026-11-27T07:00:00Z
+expect_out "^ACCEPTED finding $id rbac-no-wildcard: role ai-prod/deployer \(deployer needs" \
+	"the gate lists the accepted finding"
+"$AP" show "$(sed -n 's/.*decision recorded as entry \([0-9]*\).*/\1/p' "$WORK/out")" --json >"$WORK/dec.json" ||
+	die "show the decision"
+python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["attrs"]["accepted"]
+assert a == [{"finding": sys.argv[2], "check": "rbac-no-wildcard", "subject": "role ai-prod/deployer",
+              "justification": "deployer needs every apps resource until OPS-12 lands",
+              "expires": "2026-11-27T23:59:59Z"}], a' "$WORK/dec.json" "$id" || die "decision attrs"
+ok "the signed gate decision records the accepted risk"
 expect_exit 1 "gate after the acceptance expired" -- gate 2026-11-28T07:00:00Z
 expect_out "^EXPIRED exclusion of finding $id .*policy.yaml:3\) ended 2026-11-27T23:59:59Z" \
 	"the gate says the exclusion has ended"
