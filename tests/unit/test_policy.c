@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../../common/err.h"
+#include "../../common/timeutil.h"
 #include "../../controls/catalog.h"
 #include "../../mappings/policy.h"
 
@@ -217,7 +218,55 @@ static const struct bad bad[] = {
 	{ "frameworks: [gdpr]\nwarn-before: -2d\n", "p.yaml:2:14: ",
 	  "'warn-before' must be a duration" },
 	{ "frameworks: [gdpr]\n? [a]\n: b\n", "p.yaml:2:3: ", "keys of the policy must be strings" },
+	{ "frameworks: [gdpr]\nexclude:\n  - {control: gdpr:art-5, justification: a, expires: soon}\n",
+	  "p.yaml:3:54: ", "'expires' must be a date (2026-12-31) or an RFC 3339 time" },
+	{ "frameworks: [gdpr]\nexclude:\n  - {finding: 0123456789abcdef}\n", "p.yaml:3:5: ",
+	  "the exclude of finding 0123456789abcdef needs a non-empty 'justification'" },
+	{ "frameworks: [gdpr]\nexclude:\n  - {finding: 0123456789ABCDEF, justification: a}\n",
+	  "p.yaml:3:15: ", "'finding' must be a finding id: 16 lower-case hex digits" },
+	{ "frameworks: [gdpr]\nexclude:\n  - {finding: 0123456789abcdef, control: gdpr:art-5, "
+	  "justification: a}\n", "p.yaml:3:5: ", "names either a 'control' or a 'finding', not both" },
+	{ "frameworks: [gdpr]\nexclude:\n  - {finding: 0123456789abcdef, justification: a}\n"
+	  "  - {finding: 0123456789abcdef, justification: b}\n", "p.yaml:4:5: ",
+	  "finding 0123456789abcdef is excluded twice (first at line 3)" },
 };
+
+/* Exclusions that end, and one finding accepted instead of a control. */
+static void test_risk_acceptance(void **state)
+{
+	struct gate_policy p;
+	struct assess_policy ap;
+	struct policy_expired x[4];
+	int64_t t;
+
+	(void)state;
+	assert_int_equal(parse(&p, "frameworks: [gdpr]\nexclude:\n"
+			       "  - {control: gdpr:art-5, justification: a, expires: 2026-12-31}\n"
+			       "  - finding: 0123456789abcdef\n    justification: accepted\n"
+			       "    expires: 2027-01-15T12:00:00Z\n"
+			       "  - {control: gdpr:art-6, justification: b}\n"), 0);
+	assert_int_equal(p.nexclude, 2);
+	assert_int_equal(p.naccept, 1);
+	assert_string_equal(p.accept[0].finding, "0123456789abcdef");
+	assert_string_equal(p.accept[0].justification, "accepted");
+	assert_int_equal(p.accept[0].line, 4);
+	assert_int_equal(time_parse(&t, "2027-01-15T12:00:00Z"), 0);
+	assert_int_equal(p.accept[0].expires, t);
+	/* a plain date lasts to the end of that day */
+	assert_int_equal(time_parse(&t, "2026-12-31T23:59:59Z"), 0);
+	assert_int_equal(p.exclude_expires[0], t);
+	assert_int_equal(p.exclude_expires[1], 0);
+	policy_assess_view(&p, &ap);
+	assert_int_equal(ap.naccept, 1);
+	assert_ptr_equal(ap.exclude_expires, p.exclude_expires);
+	assert_int_equal(policy_expired(&p, t, x, 4), 0);
+	assert_int_equal(policy_expired(&p, t + 1, x, 4), 1);
+	assert_string_equal(x[0].what, "gdpr:art-5");
+	assert_int_equal(time_parse(&t, "2027-02-01T00:00:00Z"), 0);
+	assert_int_equal(policy_expired(&p, t, x, 4), 2);
+	assert_string_equal(x[1].what, "0123456789abcdef");
+	policy_free(&p);
+}
 
 static void test_errors(void **state)
 {
@@ -263,6 +312,7 @@ int main(void)
 		cmocka_unit_test(test_defaults_and_short_forms),
 		cmocka_unit_test(test_default_policy),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_risk_acceptance),
 		cmocka_unit_test(test_prefixes),
 	};
 
