@@ -149,7 +149,7 @@ static const char css[] =
 	"@page{size:A4;margin:14mm 12mm}\n"
 	"body{font-size:9.5pt}main{max-width:none;padding:0}nav{display:none}\n"
 	"a{color:inherit}\n"
-	"section#verify{break-before:page}\n"
+	"table.counts{display:none}h2{margin-top:18px}section#coverage{break-before:page}\n"
 	".manual{columns:4;column-gap:10px;font-size:7pt;line-height:1.25}\n"
 	".manual li{white-space:nowrap;overflow:hidden;text-overflow:ellipsis}\n"
 	"td.ctl{width:150px}table.ctls .ev,table.ctls .detail{display:none}\n"
