@@ -4,7 +4,8 @@
 # nginx logs, the MLflow registry, a model directory, the gateway's
 # configuration, RBAC), keep the compliance documents, verify, assess against
 # every framework, write and verify the audit pack, and run the pre-release
-# gate with examples/gate-policy.yaml (the demo's findings fail it).
+# gate with examples/gate-policy.yaml (the demo's findings fail it); then fix
+# the wildcard RBAC role and show what changed (diff) and the SIEM feed.
 # Times are pinned (AUDITPACK_NOW, --at) so the output is reproducible.
 set -eu
 AP=$(cd "$(dirname "${1:-./auditpack}")" && pwd)/$(basename "${1:-./auditpack}")
@@ -57,7 +58,16 @@ ap verify-pack "$out/audit-pack.zip" --vkey "$vkey"
 mkdir -p "$out/pack"
 (cd "$out/pack" && unzip -q -o ../audit-pack.zip)
 echo
+echo "== findings over time: fix the wildcard role, collect RBAC again, diff"
+sed 's/"verbs": \["\*"\]/"verbs": ["get", "list"]/; s/"resources": \["\*"\]/"resources": ["pods"]/; s/"apiGroups": \["\*"\]/"apiGroups": [""]/' \
+	"$here/k8s/rbac.json" >"$out/rbac-fixed.json"
+AUDITPACK_NOW=2026-11-27T06:30:00Z ap collect cmd --name rbac --type rbac -- cat "$out/rbac-fixed.json"
+ap assess --at 2026-11-27T07:00:00Z --json >"$out/assessment-after.json"
+ap assess --at 2026-11-27T07:00:00Z --findings-jsonl "$out/findings.jsonl" >/dev/null
+ap diff "$out/assessment.json" "$out/assessment-after.json"
+echo
 echo "demo store:   $store"
 echo "audit pack:   $out/audit-pack.zip"
 echo "HTML summary: $out/pack/reports/summary.html (open it in a browser)"
 echo "gate JUnit:   $out/gate-junit.xml"
+echo "findings:     $out/findings.jsonl (OCSF, one per line, for a SIEM)"
