@@ -179,8 +179,9 @@ static void print_expired(const struct gate_result *g)
 
 	for (size_t i = 0; i < n && i < sizeof(x) / sizeof(x[0]); i++) {
 		time_format(when, x[i].expires);
-		printf("EXPIRED exclusion of %s%s (%s:%zu) ended %s: it no longer applies "
-		       "(was: %s)\n", strchr(x[i].what, ':') ? "" : "finding ", x[i].what,
+		printf("EXPIRED exclusion of %s%s%s (%s:%zu) ended %s: it no longer applies "
+		       "(was: %s)\n", x[i].framework ? x[i].framework : "finding",
+		       x[i].framework ? ":" : " ", x[i].what,
 		       g->policy->file ? g->policy->file : "policy", x[i].line, when,
 		       x[i].justification);
 	}

@@ -562,14 +562,15 @@ size_t policy_expired(const struct gate_policy *p, int64_t at, struct policy_exp
 	for (size_t i = 0; i < p->nexclude; i++)
 		if (p->exclude_expires && p->exclude_expires[i] && at > p->exclude_expires[i]) {
 			if (n < cap)
-				out[n] = (struct policy_expired){ p->exclude_ref[i],
-					p->exclude_why[i], p->exclude_expires[i], p->exclude[i].line };
+				out[n] = (struct policy_expired){ p->exclude[i].framework,
+					p->exclude[i].label, p->exclude_why[i], p->exclude_expires[i],
+					p->exclude[i].line };
 			n++;
 		}
 	for (size_t i = 0; i < p->naccept; i++)
 		if (p->accept[i].expires && at > p->accept[i].expires) {
 			if (n < cap)
-				out[n] = (struct policy_expired){ p->accept[i].finding,
+				out[n] = (struct policy_expired){ NULL, p->accept[i].finding,
 					p->accept[i].justification, p->accept[i].expires,
 					p->accept[i].line };
 			n++;

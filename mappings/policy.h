@@ -99,7 +99,8 @@ void policy_free(struct gate_policy *p);
 /* The exclusions and max-age as the assessment engine takes them; `out`
  * points into p. */
 struct policy_expired {
-	const char *what;          /* "iso27001:A.7.4" or "finding 3f2a..." */
+	const char *framework;     /* "iso27001", or NULL for a finding */
+	const char *what;          /* the control's label ("A.7.4") or the finding id */
 	const char *justification;
 	int64_t expires;
 	size_t line;

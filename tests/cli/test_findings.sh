@@ -308,7 +308,7 @@ exclude:
     expires: 2026-11-20T00:00:00Z
 YAML
 expect_exit 1 "gate with an expired control exclusion" -- gate 2026-11-27T07:00:00Z
-expect_out "^EXPIRED exclusion of rbi:para-19 .*policy.yaml:3\\) ended 2026-11-20T00:00:00Z" \
+expect_out "^EXPIRED exclusion of rbi:Para 19 .*policy.yaml:3\\) ended 2026-11-20T00:00:00Z" \
 	"names the expired control exclusion"
 expect_out "^FAIL rbi:Para 19 .*rbac-no-wildcard" "the control is judged again"
 sed -i 's/2026-11-20T00:00:00Z/2026-12-20T00:00:00Z/' "$WORK/policy.yaml"

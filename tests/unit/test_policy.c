@@ -261,9 +261,11 @@ static void test_risk_acceptance(void **state)
 	assert_ptr_equal(ap.exclude_expires, p.exclude_expires);
 	assert_int_equal(policy_expired(&p, t, x, 4), 0);
 	assert_int_equal(policy_expired(&p, t + 1, x, 4), 1);
-	assert_string_equal(x[0].what, "gdpr:art-5");
+	assert_string_equal(x[0].framework, "gdpr");
+	assert_string_equal(x[0].what, "Art. 5");
 	assert_int_equal(time_parse(&t, "2027-02-01T00:00:00Z"), 0);
 	assert_int_equal(policy_expired(&p, t, x, 4), 2);
+	assert_null(x[1].framework);
 	assert_string_equal(x[1].what, "0123456789abcdef");
 	policy_free(&p);
 }
