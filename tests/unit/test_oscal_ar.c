@@ -257,6 +257,81 @@ static void test_findings(void **state)
 	free(xml);
 }
 
+static void validate(const char *xml, const char *xsd)
+{
+	xmlDocPtr doc = parse_via_file(xml);
+	xmlSchemaParserCtxtPtr pc = xmlSchemaNewParserCtxt(xsd);
+	xmlSchemaPtr schema;
+	xmlSchemaValidCtxtPtr vc;
+
+	assert_non_null(pc);
+	schema = xmlSchemaParse(pc);
+	assert_non_null(schema);
+	vc = xmlSchemaNewValidCtxt(schema);
+	assert_non_null(vc);
+	assert_int_equal(xmlSchemaValidateDoc(vc, doc), 0);
+	xmlSchemaFreeValidCtxt(vc);
+	xmlSchemaFree(schema);
+	xmlSchemaFreeParserCtxt(pc);
+	xmlFreeDoc(doc);
+}
+
+/* With findings on the failing check: one AR finding per (control, finding)
+ * naming its subject, and a POA&M with one item per finding; both valid.
+ * Without findings the POA&M still validates (one "no open findings" item). */
+static void test_findings_and_poam(void **state)
+{
+	struct fixture *f = *state;
+	struct check_map maps[1] = { { "demo", &f->controls[1], "why" } };
+	struct finding fs[2];
+	char *xml;
+
+	xml = fixture_render(f, oscal_poam_under_test);
+	validate(xml, "tests/data/oscal/oscal_poam_schema.xsd");
+	assert_int_equal(count(xml, "<poam-item "), 1);
+	assert_non_null(strstr(xml, "<title>No open findings</title>"));
+	free(xml);
+
+	memset(fs, 0, sizeof(fs));
+	for (int i = 0; i < 2; i++) {
+		fs[i].status = ST_FAIL;
+		fs[i].subject = i ? "log source auth" : "log source nginx";
+		fs[i].message = i ? "auth logs stop" : "nginx logs stop <3 h>";
+		fs[i].evidence = json_pack("[i]", i);
+		finding_id(fs[i].id, "log-continuity", fs[i].subject);
+	}
+	f->checks[1].maps = maps;
+	f->checks[1].nmaps = 1;
+	f->checks[1].title = "Log continuity";
+	f->checks[1].remediation = "Fix the log shipping";
+	f->results[1].findings = fs;
+	f->results[1].nfindings = 2;
+
+	xml = render(f);
+	validate(xml, XSD);
+	/* c-1 and c-3 as before; c-2 once per finding */
+	assert_int_equal(count(xml, "<finding "), 4);
+	assert_non_null(strstr(xml, "<title>C.2 (continuity): log source nginx</title>"));
+	assert_non_null(strstr(xml, "name=\"subject\" ns=\"" AP_NS "\" value=\"log source auth\""));
+	assert_non_null(strstr(xml, "nginx logs stop &lt;3 h&gt;"));
+	free(xml);
+
+	xml = fixture_render(f, oscal_poam_under_test);
+	validate(xml, "tests/data/oscal/oscal_poam_schema.xsd");
+	assert_int_equal(count(xml, "<poam-item "), 2);
+	assert_non_null(strstr(xml, "<title>Log continuity: log source auth</title>"));
+	assert_non_null(strstr(xml, "name=\"control\" ns=\"" AP_NS "\" value=\"demo:C.2 (continuity)\""));
+	assert_int_equal(count(xml, "<p>Fix the log shipping</p>"), 2);
+	free(xml);
+
+	f->results[1].findings = NULL;
+	f->results[1].nfindings = 0;
+	f->checks[1].maps = NULL;
+	f->checks[1].nmaps = 0;
+	for (int i = 0; i < 2; i++)
+		json_decref(fs[i].evidence);
+}
+
 static void test_deterministic(void **state)
 {
 	struct fixture *f = *state;
@@ -315,6 +390,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_uuids_and_times, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_evidence, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_findings, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_findings_and_poam, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_deterministic, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_no_framework, setup, fixture_teardown),
 		cmocka_unit_test(test_uuid5_known_answers),
