@@ -45,7 +45,8 @@ static const char config_template[] =
 	"#    paths: [/etc/llm-gateway/]\n"
 	"#  - name: rbac\n"
 	"#    type: command\n"
-	"#    run: [kubectl, get, clusterrolebindings, -o, json]\n"
+	"#    output-type: rbac     # what the output is: only typed output feeds the RBAC checks\n"
+	"#    run: [kubectl, get, \"clusterroles,roles,clusterrolebindings,rolebindings\", -o, json]\n"
 	"#    timeout: 30s\n";
 
 int cmd_init(int argc, char **argv, struct cli *cli)
