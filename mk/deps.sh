@@ -13,6 +13,11 @@ test) want="$build $test" ;;
 demo) want="$build $demo" ;;
 *) echo "usage: $0 build|test|demo" >&2; exit 2 ;;
 esac
+# The OSCAL JSON schema checks run ajv from npm (mk/ajv.sh).  Debian's npm
+# brings its nodejs; a Node.js installed otherwise that has npm is kept.
+if [ "${1:-build}" = test ] && ! command -v npm >/dev/null 2>&1; then
+	want="$want npm"
+fi
 
 if ! command -v dpkg-query >/dev/null 2>&1; then
 	# Not Debian: trust the user's own packages; the build says what is missing.
