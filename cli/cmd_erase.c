@@ -20,8 +20,9 @@ const char help_erase[] =
 	"without the subject's lines, so the rest of the log stays as evidence.  A\n"
 	"tombstone entry records which entries went and why, the store is re-signed,\n"
 	"and the erased bytes are overwritten on disk.  The log still verifies.\n"
-	"  --reason TEXT  why (e.g. the request reference); kept for ever, so it must\n"
-	"                 not contain the subject\n"
+	"  --reason TEXT  why: a request reference such as DSR-114; kept for ever and\n"
+	"                 shown in every pack, so it must not contain personal data\n"
+	"                 (refused when the PII detectors find any) nor the subject\n"
 	"  --dry-run      show what would be erased; change nothing\n";
 
 static void print_result(const struct erase_result *r, bool dry_run)

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "../collectors/pii.h"
 #include "../common/err.h"
 #include "../common/fsutil.h"
 #include "../common/json.h"
@@ -99,6 +100,39 @@ static int parse_args(int argc, char **argv, struct gate_args *a)
 	return EXIT_OK;
 }
 
+/*
+ * A justification is kept in every gate-decision entry (never erased) and
+ * shown in packs: refuse one the PII detectors find personal data in,
+ * naming file:line.  The detectors only count here, so any key will do.
+ */
+static int check_justifications(const struct gate_policy *p)
+{
+	static const uint8_t key[STORE_SECRET_LEN];
+	struct pii *pii = NULL;
+	char found[128];
+	int rc, n = 0;
+
+	if (!p->nexclude)
+		return 0;
+	if ((rc = pii_new(&pii, key)))
+		return rc;
+	for (size_t i = 0; i < p->nexclude && n == 0; i++) {
+		const struct policy_control *c = &p->exclude[i];
+
+		if ((n = pii_describe(pii, c->justification, strlen(c->justification), found,
+				      sizeof(found))) > 0)
+			rc = err_set(ERR_PARSE, "%s:%zu:%zu: the justification of %s:%s contains "
+				     "personal data (%s); it is kept in every gate decision and "
+				     "pack, so use a ticket number such as DSR-114",
+				     p->file ? p->file : "(policy)", c->why_line, c->why_column,
+				     c->framework, c->label, found);
+		else if (n < 0)
+			rc = n;
+	}
+	pii_free(pii);
+	return rc;
+}
+
 /* The policy file, or the default one for --framework; --framework
  * replaces a policy's frameworks. */
 static int load_policy(const struct gate_args *a, const struct catalogs *cs,
@@ -117,6 +151,8 @@ static int load_policy(const struct gate_args *a, const struct catalogs *cs,
 		rc = policy_set_frameworks(out, cs, fws, n);
 	if (!rc)
 		rc = policy_check_scope(out);
+	if (!rc)
+		rc = check_justifications(out);
 	free(fws);
 	return rc;
 }

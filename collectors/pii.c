@@ -962,6 +962,35 @@ out:
 	return rc;
 }
 
+int pii_describe(struct pii *p, const char *buf, size_t len, char *names, size_t cap)
+{
+	struct pii_counts c = { { 0 } };
+	struct buf scratch = BUF_INIT;
+	uint64_t total = 0;
+	size_t at = 0;
+	int rc = pii_scrub(p, PII_REDACT, buf, len, &scratch, &c);
+
+	if (scratch.data)
+		OPENSSL_cleanse(scratch.data, scratch.len);
+	buf_free(&scratch);
+	if (rc)
+		return rc;
+	if (names && cap)
+		names[0] = '\0';
+	for (int t = 0; t < PII_NTYPES; t++) {
+		if (!c.n[t])
+			continue;
+		total += c.n[t];
+		if (names && at < cap) {
+			int w = snprintf(names + at, cap - at, "%s%s", at ? ", " : "",
+					 pii_type_name((enum pii_type)t));
+
+			at = w < 0 ? cap : at + (size_t)w;
+		}
+	}
+	return total > INT32_MAX ? INT32_MAX : (int)total;
+}
+
 /* ---- setup ---- */
 
 static int compile_all(struct pii *p)

@@ -64,6 +64,14 @@ void pii_free(struct pii *p);
 int pii_scrub(struct pii *p, enum pii_mode mode, const char *buf, size_t len,
 	      struct buf *out, struct pii_counts *counts);
 
+/*
+ * Does buf[0..len) contain personal data or a secret?  Returns the number
+ * of findings (0: none) or a negative enum err; `names` (cap bytes, may be
+ * NULL) receives the detector names found, e.g. "email, phone".  For free
+ * text that is kept for ever (erase reasons, policy justifications).
+ */
+int pii_describe(struct pii *p, const char *buf, size_t len, char *names, size_t cap);
+
 #define PII_TOKEN_MAX 64
 
 /*

@@ -206,6 +206,8 @@ static int parse_one_exclude(const struct parse *p, const yaml_node_t *m,
 			       "string", c->framework, c->label);
 	if (!(c->justification = strdup(s)))
 		return err_set(ERR_NOMEM, "out of memory");
+	c->why_line = why->start_mark.line + 1;
+	c->why_column = why->start_mark.column + 1;
 	if (find_ref(p->out->require, p->out->nrequire, c->ref))
 		return ydoc_at(p->y, ctl, "%s:%s is both required and excluded", c->framework,
 			       c->label);

@@ -43,6 +43,7 @@ struct policy_control {
 	char *ref;           /* "framework:id" */
 	char *justification; /* excludes only */
 	size_t line;         /* where the policy names it */
+	size_t why_line, why_column; /* where the justification is (excludes) */
 };
 
 struct gate_policy {

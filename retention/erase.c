@@ -268,6 +268,22 @@ static json_t *u64_array(const uint64_t *v, size_t n, const bool *only)
 	return a;
 }
 
+/* The reason goes into a tombstone that is never erased and into every
+ * pack's summary: it must not itself be personal data. */
+static int reason_check(struct pii *pii, const char *reason)
+{
+	char found[128];
+	int n = pii_describe(pii, reason, strlen(reason), found, sizeof(found));
+
+	if (n < 0)
+		return n;
+	if (n > 0)
+		return err_set(ERR_USAGE, "--reason: the reason contains personal data (%s); "
+			       "it is kept for ever in the tombstone and shown in every pack, "
+			       "so use a ticket number such as DSR-114", found);
+	return 0;
+}
+
 int erase_subject(struct store *s, struct pii *pii, const char *const *subjects,
 		  size_t nsubjects, const char *reason, int64_t now, struct erase_result *out)
 {
@@ -287,6 +303,8 @@ int erase_subject(struct store *s, struct pii *pii, const char *const *subjects,
 	if (mentions(&nd, reason, strlen(reason)))
 		return err_set(ERR_USAGE, "--reason names the subject; the tombstone is kept "
 			       "for ever, so give the reason without it");
+	if ((rc = reason_check(pii, reason)))
+		return rc;
 	if ((rc = store_each(s, &all, scan_one, &sc)) ||
 	    (rc = store_cursor_forget_if(s, cursor_mentions, &nd, &out->cursors)))
 		goto out;

@@ -54,7 +54,8 @@ struct erase_result {
  *    is forgotten: the next snapshot reports those keys as added.
  * Appends a tombstone (source "erase") when anything was erased.  A
  * subject shorter than 4 bytes is refused (it would match everything), as
- * is a reason that contains a subject (the tombstone is never erased).
+ * is a reason that contains a subject or any personal data the PII
+ * detectors find (ERR_USAGE: the tombstone is never erased).
  */
 int erase_subject(struct store *s, struct pii *pii, const char *const *subjects,
 		  size_t nsubjects, const char *reason, int64_t now,
