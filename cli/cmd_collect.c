@@ -20,6 +20,7 @@
 
 const char help_collect[] =
 	"usage: auditpack collect [SOURCE...]\n"
+	"       auditpack collect --rescan SOURCE...\n"
 	"       auditpack collect logs --format F [--name N] [--field K=JSONKEY]...\n"
 	"                              [--pii MODE] [--complete] PATH...\n"
 	"       auditpack collect model (--mlflow DB_OR_DIR | --dir PATH --name N --version V)\n"
@@ -32,6 +33,14 @@ const char help_collect[] =
 	"Without a subcommand, run the sources of STORE/auditpack.yaml (all, or those\n"
 	"named), in one transaction with one signed checkpoint: a run that fails\n"
 	"records nothing, and the next run starts where the last good one stopped.\n"
+	"The first run of an access-log source in which not one line parses stores\n"
+	"nothing and exits 3, showing the first line (personal data masked) and the\n"
+	"format expected: fix the source's format or fields and run again.\n"
+	"--rescan SOURCE...  read the named access-log sources' files again from\n"
+	"       the start (after fixing their configuration): the new entries record\n"
+	"       rescan: true and which earlier entries they supersede (attrs\n"
+	"       supersedes); assessments count only the newest, so no line is counted\n"
+	"       twice.  Earlier entries stay in the log.\n"
 	"\n"
 	"logs   access logs, incrementally (a cursor per file; rotation, copy-truncate\n"
 	"       and partial last lines handled).  --format combined, common, jsonl,\n"
@@ -123,6 +132,10 @@ static void summary(const struct cli *cli, const char *source,
 		printf(", %" PRIu64 " lines (%" PRIu64 " malformed)", res->lines, res->malformed);
 	if (res->unchanged)
 		printf(", %" PRIu64 " unchanged", res->unchanged);
+	if (res->rescanned)
+		printf(", %" PRIu64 " file%s rescanned from the start, superseding %" PRIu64
+		       " earlier entr%s", res->rescanned, res->rescanned == 1 ? "" : "s",
+		       res->superseded, res->superseded == 1 ? "y" : "ies");
 	putchar('\n');
 }
 
@@ -431,7 +444,8 @@ static int collect_cmd(int argc, char **argv, struct cli *cli)
 
 /* --- configured sources --- */
 
-static int run_source(struct run *run, const struct source *s, struct collect_result *res)
+static int run_source(struct run *run, const struct source *s, bool rescan,
+		      struct collect_result *res)
 {
 	size_t n = 0;
 
@@ -448,6 +462,7 @@ static int run_source(struct run *run, const struct source *s, struct collect_re
 		o.pii = s->pii;
 		o.paths = s->paths;
 		o.npaths = n;
+		o.rescan = rescan;
 		return accesslog_collect(&run->ctx, run->ctx.pii, &o, res);
 	}
 	case SOURCE_COMMAND: {
@@ -470,23 +485,52 @@ static int run_source(struct run *run, const struct source *s, struct collect_re
 	return err_set(ERR_USAGE, "source '%s': unknown type", s->name);
 }
 
+/* `collect [--rescan] SOURCE...`: drop the --rescan flags from argv. */
+static bool take_rescan(int *argc, char **argv)
+{
+	bool rescan = false;
+	int k = 1;
+
+	for (int i = 1; i < *argc; i++) {
+		if (!strcmp(argv[i], "--rescan"))
+			rescan = true;
+		else
+			argv[k++] = argv[i];
+	}
+	*argc = k;
+	return rescan;
+}
+
 static int collect_configured(int argc, char **argv, struct cli *cli)
 {
 	struct collect_result *res = NULL;
 	struct sources cfg;
 	char path[4096];
 	struct run run = { 0 };
+	bool rescan = take_rescan(&argc, argv);
 	int rc;
 
 	if (snprintf(path, sizeof(path), "%s/auditpack.yaml", cli->store_dir) >= (int)sizeof(path))
 		return cli_fail(err_set(ERR_LIMIT, "store path too long"));
 	if ((rc = sources_load(&cfg, path)))
 		return cli_fail(rc);
-	for (int i = 1; i < argc; i++)
-		if (!sources_find(&cfg, argv[i])) {
+	for (int i = 1; i < argc; i++) {
+		const struct source *s = sources_find(&cfg, argv[i]);
+
+		if (!s || (rescan && s->type != SOURCE_ACCESS_LOG)) {
+			if (s)
+				err_set(ERR_USAGE, "--rescan: source '%s' is a %s source; only "
+					"access logs are read again", argv[i], source_type_name(s->type));
+			else
+				err_set(ERR_USAGE, "no source '%s' in %s", argv[i], path);
 			sources_free(&cfg);
-			return cli_fail(err_set(ERR_USAGE, "no source '%s' in %s", argv[i], path));
+			return cli_fail(ERR_USAGE);
 		}
+	}
+	if (rescan && argc == 1) {
+		sources_free(&cfg);
+		return cli_usage("collect", "--rescan needs the SOURCE names to read again");
+	}
 	if (cfg.n == 0) {
 		sources_free(&cfg);
 		return cli_fail(err_set(ERR_USAGE, "no sources in %s: add some, or use "
@@ -505,7 +549,7 @@ static int collect_configured(int argc, char **argv, struct cli *cli)
 			wanted |= !strcmp(argv[k], cfg.v[i].name);
 		if (!wanted)
 			continue;
-		if ((rc = run_source(&run, &cfg.v[i], &res[i]))) {
+		if ((rc = run_source(&run, &cfg.v[i], rescan, &res[i]))) {
 			err_wrap(rc, "source '%s' (%s line %d)", cfg.v[i].name, path, cfg.v[i].line);
 			goto fail;
 		}
@@ -544,7 +588,7 @@ int cmd_collect(int argc, char **argv, struct cli *cli)
 		for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 			if (!strcmp(argv[1], subcommands[i].name))
 				return subcommands[i].fn(argc - 1, argv + 1, cli);
-	if (argc >= 2 && argv[1][0] == '-')
+	if (argc >= 2 && argv[1][0] == '-' && strcmp(argv[1], "--rescan"))
 		return cli_usage("collect", "unknown option '%s'", argv[1]);
 	return collect_configured(argc, argv, cli);
 }

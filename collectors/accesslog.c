@@ -1,4 +1,5 @@
 #include "accesslog.h"
+#include "logcheck.h"
 #include "logfile.h"
 #include "../common/encode.h"
 #include "../common/err.h"
@@ -350,7 +351,28 @@ struct reader {
 	uint64_t line_no; /* 1-based number of the line being processed */
 	bool in_line;     /* an overlong line is being streamed */
 	enum logfile_format format; /* of the file being read */
+	/* The run as a whole (logcheck.h): a first run or rescan that parses
+	 * nothing stores nothing; a rescan's entries supersede the chain. */
+	bool first_run;
+	uint64_t run_lines, run_parsed;
+	char *sample;                     /* first malformed line, masked */
+	char sample_path[PATH_MAX];
+	uint64_t sample_line;
+	const struct logcheck_chain *chain; /* NULL: not a rescanned file */
 };
+
+/* A rescanned file's entry: "rescan": true and the earlier entries whose
+ * bytes it holds again, "supersedes": [index, ...]. */
+static int rescan_attrs(struct reader *rd, json_t *a)
+{
+	json_t *sup = logcheck_overlap(rd->chain, rd->st.offset_start, rd->st.offset_end);
+
+	if (!sup || json_object_set_new(a, "supersedes", sup) ||
+	    json_object_set_new(a, "rescan", json_true()))
+		return err_set(ERR_NOMEM, "out of memory");
+	rd->r->superseded += json_array_size(sup);
+	return 0;
+}
 
 static int emit_entry(struct reader *rd)
 {
@@ -396,6 +418,8 @@ static int emit_entry(struct reader *rd)
 		json_object_set_new(a, "ends_inside_line", json_true());
 	if (rd->format != LOGFILE_PLAIN)
 		json_object_set_new(a, "compression", json_string(logfile_format_name(rd->format)));
+	if (rd->chain && (rc = rescan_attrs(rd, a)))
+		goto out;
 	if ((rc = json_stable(&attrs, a)))
 		goto out;
 	memset(&in, 0, sizeof(in));
@@ -413,6 +437,8 @@ static int emit_entry(struct reader *rd)
 	rd->r->entries++;
 	rd->r->lines += st->lines;
 	rd->r->malformed += st->malformed;
+	rd->run_lines += st->lines;
+	rd->run_parsed += st->parsed;
 	buf_reset(&rd->payload);
 	{
 		uint64_t next = st->offset_end;
@@ -508,6 +534,39 @@ static int record_event(struct reader *rd, const struct log_event *ev,
 	return 0;
 }
 
+/* The first malformed line of a first run, for the message if nothing
+ * parses. */
+static int keep_sample(struct reader *rd, const char *line, size_t len)
+{
+	snprintf(rd->sample_path, sizeof(rd->sample_path), "%s", rd->path);
+	rd->sample_line = rd->line_no;
+	return logcheck_sample(&rd->sample, rd->pii, &rd->fmt, line, len);
+}
+
+/*
+ * A malformed line is kept, scrubbed.  A jsonl line that failed only on
+ * its time (a wrong `fields.time`) still has its user field where the map
+ * says: tokenise it as a parsed line's would be, so a wrong time mapping
+ * does not store user ids in clear.
+ */
+static int put_malformed(struct reader *rd, const char *line, size_t len)
+{
+	struct logfmt_opts lax = rd->fmt;
+	char token[PII_TOKEN_MAX];
+	struct log_event ev;
+	int rc;
+
+	lax.fields.time = NULL;
+	memset(&ev, 0, sizeof(ev));
+	if (rd->fmt.format != LOGFMT_JSONL || !lax.fields.user ||
+	    logfmt_parse(&lax, line, len, &ev) != 0 || !ev.user.len ||
+	    ev.user.off + ev.user.len > len)
+		return put_text(rd, line, len);
+	if ((rc = put_text(rd, line, ev.user.off)) || (rc = put_user(rd, &ev, line, token)))
+		return rc;
+	return put_text(rd, line + ev.user.off + ev.user.len, len - ev.user.off - ev.user.len);
+}
+
 /* One complete line (without its newline; `nl` tells whether it had one). */
 static int do_line(struct reader *rd, const char *line, size_t len, bool nl)
 {
@@ -542,7 +601,9 @@ static int do_line(struct reader *rd, const char *line, size_t len, bool nl)
 		st->malformed++;
 		if (st->nmalformed_kept < MALFORMED_KEPT)
 			st->malformed_lines[st->nmalformed_kept++] = rd->line_no;
-		if ((rc = put_text(rd, line, len)))
+		if (rd->first_run && !rd->sample_line && (rc = keep_sample(rd, line, len)))
+			return rc;
+		if ((rc = put_malformed(rd, line, len)))
 			return rc;
 	}
 	if (nl && (rc = buf_append(&rd->payload, "\n", 1)))
@@ -589,6 +650,10 @@ static int overlong_end(struct reader *rd, bool nl)
 	st->malformed++;
 	if (st->nmalformed_kept < MALFORMED_KEPT)
 		st->malformed_lines[st->nmalformed_kept++] = rd->line_no;
+	if (rd->first_run && !rd->sample_line) {
+		snprintf(rd->sample_path, sizeof(rd->sample_path), "%s", rd->path);
+		rd->sample_line = rd->line_no;
+	}
 	if (rd->payload.len >= (rd->o->max_entry_bytes ? rd->o->max_entry_bytes
 						      : ACCESSLOG_ENTRY_BYTES))
 		return emit_entry(rd);
@@ -1233,12 +1298,53 @@ static void plan_free(struct plan *p)
 	free(p->v);
 }
 
+/*
+ * A rescan: each planned file the source has read before goes back to byte
+ * 0, and the entries that held those bytes are found (chains[i] for task
+ * i) so the new entries can name what they supersede.
+ */
+static int plan_rescan(struct collect_ctx *c, const struct accesslog_opts *o,
+		       struct plan *p, struct logcheck_chain *chains, struct collect_result *r)
+{
+	int rc;
+
+	for (size_t i = 0; i < p->n; i++) {
+		struct cursor *cur = p->v[i].cur;
+
+		if (cur->offset == 0)
+			continue;
+		if ((rc = logcheck_chain(&chains[i], c->store, o->source, cur->path, cur->offset)))
+			return rc;
+		cur->offset = cur->line = 0;
+		cur->dirty = true;
+		r->rescanned++;
+	}
+	return 0;
+}
+
+/* A first run (or rescan) that read lines and parsed none stores nothing:
+ * the configuration does not fit the files. */
+static int refuse_unparsed(const struct reader *rd)
+{
+	char expected[600];
+
+	logcheck_expected(&rd->fmt, expected, sizeof(expected));
+	return err_set(ERR_PARSE, "%s:%" PRIu64 ": not one of the %" PRIu64 " lines read parses as "
+		       "%s, so nothing was stored and the files will be read from the start "
+		       "once the configuration of source '%s' is fixed; the first line reads "
+		       "(personal data masked) '%s'; expected %s", rd->sample_path,
+		       rd->sample_line, rd->run_lines, logfmt_name(rd->fmt.format),
+		       rd->o->source, rd->sample ? rd->sample : "(a line too long to show)",
+		       expected);
+}
+
 int accesslog_collect(struct collect_ctx *c, struct pii *pii,
 		      const struct accesslog_opts *o, struct collect_result *r)
 {
 	struct reader rd;
 	struct cursors cs = { NULL, 0, 0 };
 	struct plan plan = { NULL, 0, 0 };
+	struct logcheck_chain *chains = NULL;
 	struct file *files = NULL;
 	size_t nfiles = 0;
 	int rc;
@@ -1249,13 +1355,27 @@ int accesslog_collect(struct collect_ctx *c, struct pii *pii,
 	rd.o = o;
 	rd.fmt = o->fmt;
 	rd.r = r;
-	if ((rc = store_cursor_each(c->store, o->source, load_one, &cs)) ||
-	    (rc = open_files(o, &files, &nfiles)) ||
+	if ((rc = store_cursor_each(c->store, o->source, load_one, &cs)))
+		goto out;
+	rd.first_run = cs.n == 0 || o->rescan;
+	if ((rc = open_files(o, &files, &nfiles)) ||
 	    (rc = cursors_reserve(&cs, 2 * nfiles + cs.n + 1)) ||
 	    (rc = make_plan(&plan, &cs, files, nfiles, o->complete)))
 		goto out;
-	for (size_t i = 0; i < plan.n && !rc; i++)
+	if (o->rescan) {
+		if (!(chains = calloc(plan.n + 1, sizeof(*chains)))) {
+			rc = err_set(ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		if ((rc = plan_rescan(c, o, &plan, chains, r)))
+			goto out;
+	}
+	for (size_t i = 0; i < plan.n && !rc; i++) {
+		rd.chain = chains && chains[i].n ? &chains[i] : NULL;
 		rc = read_file(&rd, &plan.v[i].f, plan.v[i].cur, plan.v[i].to_eof);
+	}
+	if (!rc && rd.first_run && rd.run_lines && !rd.run_parsed)
+		rc = refuse_unparsed(&rd);
 	for (size_t i = 0; i < cs.n && !rc; i++) {
 		if (!cs.v[i].seen)
 			rc = store_cursor_delete(c->store, o->source, cs.v[i].key);
@@ -1265,6 +1385,10 @@ int accesslog_collect(struct collect_ctx *c, struct pii *pii,
 			r->unchanged++;
 	}
 out:
+	for (size_t i = 0; chains && i < plan.n; i++)
+		logcheck_chain_free(&chains[i]);
+	free(chains);
+	free(rd.sample);
 	plan_free(&plan);
 	close_files(files, nfiles);
 	free(cs.v);

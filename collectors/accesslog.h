@@ -43,8 +43,17 @@ struct accesslog_opts {
 	size_t max_entry_bytes;   /* 0: ACCESSLOG_ENTRY_BYTES */
 	bool complete;            /* the files are finished: a last line without
 				   * a newline is taken rather than waited for */
+	bool rescan;              /* read every tracked file again from byte 0;
+				   * the new entries supersede the old (logcheck.h) */
 };
 
+/*
+ * Collect the source's files.  On a first run (no cursor yet for the
+ * source) or a rescan, when lines were read and not one parsed, nothing is
+ * kept and ERR_PARSE is returned naming the file, the line, a masked
+ * sample of it and the format expected (logcheck.h): the caller's
+ * transaction rolls back, so the cursors stay where they were.
+ */
 int accesslog_collect(struct collect_ctx *c, struct pii *pii,
 		      const struct accesslog_opts *o, struct collect_result *r);
 

@@ -37,6 +37,8 @@ struct collect_result {
 	uint64_t unchanged; /* things looked at that needed no new entry */
 	uint64_t lines;     /* access logs: lines read */
 	uint64_t malformed; /* access logs: lines that did not parse (kept) */
+	uint64_t rescanned; /* access logs: files read again from the start */
+	uint64_t superseded; /* access logs: earlier entries a rescan replaced */
 };
 
 #endif

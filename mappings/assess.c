@@ -75,6 +75,37 @@ static int take(const struct entry *e, void *arg)
 	return 0;
 }
 
+static int by_index(const void *a, const void *b)
+{
+	uint64_t x = ((const struct evidence *)a)->index, y = ((const struct evidence *)b)->index;
+
+	return x < y ? -1 : x > y;
+}
+
+/* A rescan's entries name the earlier entries of the same source whose
+ * bytes they hold again: only the newest are counted. */
+static void mark_superseded(struct evidence_set *es)
+{
+	for (size_t i = 0; i < es->n; i++) {
+		json_t *sup = json_object_get(es->v[i].attrs, "supersedes"), *x;
+		size_t k;
+
+		if (strcmp(es->v[i].kind, "access-log"))
+			continue;
+		json_array_foreach(sup, k, x) {
+			struct evidence key, *hit;
+
+			if (!json_is_integer(x) || json_integer_value(x) < 0)
+				continue;
+			key.index = (uint64_t)json_integer_value(x);
+			hit = bsearch(&key, es->v, es->n, sizeof(*es->v), by_index);
+			if (hit && hit->index < es->v[i].index && !strcmp(hit->kind, "access-log") &&
+			    !strcmp(hit->source, es->v[i].source))
+				hit->superseded = true;
+		}
+	}
+}
+
 int evidence_load(struct evidence_set *out, struct store *s, int64_t at)
 {
 	struct store_filter f = { NULL, NULL, INT64_MIN };
@@ -84,6 +115,8 @@ int evidence_load(struct evidence_set *out, struct store *s, int64_t at)
 	memset(out, 0, sizeof(*out));
 	if ((rc = store_each(s, &f, take, &l)))
 		evidence_free(out);
+	else
+		mark_superseded(out);
 	return rc;
 }
 
@@ -104,7 +137,7 @@ static bool selected(const struct check *k, const struct evidence *e)
 {
 	const char *type;
 
-	if (strcmp(k->kind, e->kind) || (k->source && strcmp(k->source, e->source)))
+	if (e->superseded || strcmp(k->kind, e->kind) || (k->source && strcmp(k->source, e->source)))
 		return false;
 	if (!k->type)
 		return true;
@@ -427,7 +460,7 @@ int assess_run(struct assessment *out, struct store *s, const struct catalogs *c
 	       const struct checkset *ks, char *const *frameworks, size_t n,
 	       int64_t at, const struct assess_policy *policy)
 {
-	struct evidence_set es = { NULL, 0 };
+	struct evidence_set es = { NULL, 0 }, counted = { NULL, 0 };
 	struct verify_opts vo = { NULL, 0, NULL };
 	struct verify_report vr;
 	const struct verify_report *verified = policy ? policy->verified : NULL;
@@ -454,8 +487,17 @@ int assess_run(struct assessment *out, struct store *s, const struct catalogs *c
 		goto out;
 	if (!verified)
 		verified = &vr;
+	/* Rules that look across all evidence see only what is counted: no
+	 * superseded entry (a view: the structs are shared with es). */
+	if (!(counted.v = calloc(es.n + 1, sizeof(*counted.v)))) {
+		rc = err_set(ERR_NOMEM, "out of memory");
+		goto out_vr;
+	}
+	for (size_t i = 0; i < es.n; i++)
+		if (!es.v[i].superseded)
+			counted.v[counted.n++] = es.v[i];
 	ctx.store = s;
-	ctx.all = &es;
+	ctx.all = &counted;
 	ctx.at = at;
 	ctx.store_ok = verified->nproblems == 0;
 	ctx.store_problem = verified->nproblems ? verified->problems[0].what : NULL;
@@ -479,6 +521,7 @@ out_vr:
 	verify_report_free(&vr);
 out:
 	store_read_end(s);
+	free(counted.v);
 	evidence_free(&es);
 	buf_free(&note);
 	if (rc)

@@ -46,6 +46,8 @@ struct evidence {
 	int64_t eff_from, eff_to, collected;
 	json_t *attrs;
 	bool erased;
+	bool superseded; /* a later access-log entry (a rescan) holds its bytes
+			  * again and names it in attrs "supersedes" */
 };
 
 struct evidence_set {
@@ -53,7 +55,9 @@ struct evidence_set {
 	size_t n;
 };
 
-/* Everything collected at or before `at`, in log order. */
+/* Everything collected at or before `at`, in log order; entries named in
+ * the "supersedes" attrs of another loaded entry are marked superseded
+ * (checks do not count them). */
 int evidence_load(struct evidence_set *out, struct store *s, int64_t at);
 void evidence_free(struct evidence_set *es);
 

@@ -1,0 +1,359 @@
+#include "logcheck.h"
+#include "../common/buf.h"
+#include "../common/err.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include <openssl/crypto.h>
+
+#define MASK "<user:redacted>"
+
+/* ---- the sample line ---- */
+
+/* A key whose value usually names a person. */
+static bool personal_key(const char *key, const char *user_key)
+{
+	static const char *const exact[] = { "sub", "uid", "name", "actor", "customer",
+					     "client", "person", "who", "by", NULL };
+	static const char *const part[] = { "user", "mail", "login", "principal",
+					    "account", "owner", "subject", NULL };
+	char low[64];
+	size_t n = strlen(key);
+
+	if (user_key && !strcmp(key, user_key))
+		return true;
+	if (n >= sizeof(low))
+		n = sizeof(low) - 1;
+	for (size_t i = 0; i < n; i++)
+		low[i] = (char)tolower((unsigned char)key[i]);
+	low[n] = '\0';
+	for (size_t i = 0; exact[i]; i++)
+		if (!strcmp(low, exact[i]))
+			return true;
+	for (size_t i = 0; part[i]; i++)
+		if (strstr(low, part[i]))
+			return true;
+	return false;
+}
+
+static void mask_json(json_t *v, const char *user_key, int depth)
+{
+	const char *key;
+	json_t *x;
+	size_t i;
+
+	if (depth > 32)
+		return;
+	if (json_is_object(v)) {
+		json_object_foreach(v, key, x) {
+			if ((json_is_string(x) || json_is_number(x)) && personal_key(key, user_key))
+				json_object_set_new(v, key, json_string(MASK));
+			else
+				mask_json(x, user_key, depth + 1);
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, x)
+			mask_json(x, user_key, depth + 1);
+	}
+}
+
+/* "host ident user [time] ...": mask ident and user. */
+static int mask_clf(struct buf *out, const char *line, size_t len)
+{
+	size_t f[4] = { 0 }, e[4] = { 0 }, i = 0, k = 0;
+	int rc = 0;
+
+	while (k < 4 && i < len) {
+		while (i < len && line[i] == ' ')
+			i++;
+		f[k] = i;
+		while (i < len && line[i] != ' ')
+			i++;
+		e[k++] = i;
+	}
+	if (k < 4 || line[f[3]] != '[')
+		return buf_append(out, line, len);
+	for (size_t j = 1; j <= 2 && !rc; j++) {
+		bool dash = e[j] - f[j] == 1 && line[f[j]] == '-';
+
+		rc = buf_append(out, line + (j == 1 ? 0 : e[1]), j == 1 ? f[1] : f[2] - e[1]);
+		if (!rc)
+			rc = dash ? buf_append(out, "-", 1) : buf_puts(out, MASK);
+	}
+	return rc ? rc : buf_append(out, line + e[2], len - e[2]);
+}
+
+/* Length of the UTF-8 sequence starting with byte c (1 for a bad byte). */
+static size_t u8len(unsigned char c)
+{
+	return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+}
+
+int logcheck_sample(char **out, struct pii *pii, const struct logfmt_opts *fmt,
+		    const char *line, size_t len)
+{
+	const char *user_key = fmt->fields.user;
+	struct buf masked = BUF_INIT, scrubbed = BUF_INIT;
+	json_t *root = json_loadb(line, len, 0, NULL);
+	char *s = NULL;
+	size_t n = 0, i = 0;
+	int rc;
+
+	*out = NULL;
+	if (user_key && strrchr(user_key, '.'))
+		user_key = strrchr(user_key, '.') + 1;
+	if (json_is_object(root)) {
+		char *text;
+
+		mask_json(root, user_key, 0);
+		if (!(text = json_dumps(root, JSON_COMPACT | JSON_ENCODE_ANY))) {
+			rc = err_set(ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		rc = buf_puts(&masked, text);
+		free(text);
+	} else {
+		rc = mask_clf(&masked, line, len);
+	}
+	if (rc || (rc = pii_scrub(pii, PII_REDACT, masked.data ? masked.data : "", masked.len,
+				  &scrubbed, NULL)))
+		goto out;
+	if (!(s = malloc(LOGCHECK_SAMPLE_MAX + 4))) {
+		rc = err_set(ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	while (i < scrubbed.len) {
+		unsigned char c = (unsigned char)scrubbed.data[i];
+		size_t w = u8len(c);
+
+		if (i + w > scrubbed.len || n + w > LOGCHECK_SAMPLE_MAX)
+			break;
+		if (c < 0x20 || c == 0x7f) {
+			s[n++] = '?';
+		} else {
+			memcpy(s + n, scrubbed.data + i, w);
+			n += w;
+		}
+		i += w;
+	}
+	if (i < scrubbed.len) {
+		memcpy(s + n, "...", 3);
+		n += 3;
+	}
+	s[n] = '\0';
+	*out = s;
+out:
+	json_decref(root);
+	if (masked.data)
+		OPENSSL_cleanse(masked.data, masked.len);
+	buf_free(&masked);
+	buf_free(&scrubbed);
+	return rc;
+}
+
+void logcheck_expected(const struct logfmt_opts *fmt, char *out, size_t cap)
+{
+	const struct jsonl_fields *f = &fmt->fields;
+	size_t at;
+
+	switch (fmt->format) {
+	case LOGFMT_JSONL:
+		at = (size_t)snprintf(out, cap, "one JSON object per line with the event time "
+				      "(RFC 3339 text, or epoch seconds or milliseconds) at key "
+				      "\"%s\"; the field map is", f->time ? f->time : "?");
+#define F(name) if (f->name && at < cap) \
+		at += (size_t)snprintf(out + at, cap - at, " " #name "=%s", f->name);
+		F(time) F(user) F(model) F(version) F(status) F(route) F(decision)
+#undef F
+		return;
+	case LOGFMT_COMBINED:
+		snprintf(out, cap, "a combined (nginx/Apache) line such as: 203.0.113.7 - jdoe "
+			 "[27/Nov/2026:06:00:00 +0000] \"GET /v1/chat HTTP/1.1\" 200 512 \"-\" "
+			 "\"curl/8.5\"");
+		return;
+	case LOGFMT_COMMON:
+		snprintf(out, cap, "a common (nginx/Apache) line such as: 203.0.113.7 - jdoe "
+			 "[27/Nov/2026:06:00:00 +0000] \"GET /v1/chat HTTP/1.1\" 200 512");
+		return;
+	case LOGFMT_AUDITD:
+		snprintf(out, cap, "an auditd record such as: type=USER_AUTH "
+			 "msg=audit(1764223200.123:42): pid=4242 uid=0 acct=\"jdoe\" res=failed");
+		return;
+	case LOGFMT_SYSLOG:
+		snprintf(out, cap, "an RFC 3164 or RFC 5424 line such as: Nov 27 06:00:00 host "
+			 "sshd[4242]: Failed password for jdoe from 203.0.113.7 port 22 ssh2");
+		return;
+	}
+	snprintf(out, cap, "a line of format %s", logfmt_name(fmt->format));
+}
+
+/* ---- rescans ---- */
+
+struct seen {
+	struct {
+		uint64_t index, start, end;
+		char *path;
+		bool erased, usable;
+	} *v;
+	size_t n, cap;
+	uint64_t *sup;   /* every index some entry supersedes */
+	size_t nsup, capsup;
+};
+
+static int add_sup(struct seen *s, uint64_t index)
+{
+	if (s->nsup == s->capsup) {
+		size_t cap = s->capsup ? s->capsup * 2 : 64;
+		uint64_t *v = realloc(s->sup, cap * sizeof(*v));
+
+		if (!v)
+			return err_set(ERR_NOMEM, "out of memory");
+		s->sup = v;
+		s->capsup = cap;
+	}
+	s->sup[s->nsup++] = index;
+	return 0;
+}
+
+static int take(const struct entry *e, void *arg)
+{
+	struct seen *s = arg;
+	json_t *a = json_loadb(e->attrs, e->attrs_len, 0, NULL), *x;
+	const char *path = json_string_value(json_object_get(a, "path"));
+	json_t *st = json_object_get(a, "offset_start"), *en = json_object_get(a, "offset_end");
+	size_t i;
+	int rc = 0;
+
+	json_array_foreach(json_object_get(a, "supersedes"), i, x)
+		if (json_is_integer(x) && (rc = add_sup(s, (uint64_t)json_integer_value(x))))
+			goto out;
+	if (!path || !json_is_integer(st) || !json_is_integer(en) ||
+	    json_integer_value(st) < 0 || json_integer_value(en) < json_integer_value(st))
+		goto out;
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		void *v = realloc(s->v, cap * sizeof(*s->v));
+
+		if (!v) {
+			rc = err_set(ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n].index = e->index;
+	s->v[s->n].start = (uint64_t)json_integer_value(st);
+	s->v[s->n].end = (uint64_t)json_integer_value(en);
+	/* A restated entry stands for an erased one: re-reading its range
+	 * would bring the erased lines back. */
+	s->v[s->n].erased = e->erased || json_object_get(a, "restates");
+	s->v[s->n].usable = true;
+	if (!(s->v[s->n].path = strdup(path))) {
+		rc = err_set(ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	s->n++;
+out:
+	json_decref(a);
+	return rc;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The newest usable entry ending at `end`, older than `below`; with
+ * `path`, only entries of that path. */
+static ssize_t step(const struct seen *s, uint64_t end, uint64_t below, const char *path)
+{
+	for (size_t i = s->n; i-- > 0;)
+		if (s->v[i].usable && s->v[i].index < below && s->v[i].end == end &&
+		    s->v[i].start < end && (!path || !strcmp(s->v[i].path, path)))
+			return (ssize_t)i;
+	return -1;
+}
+
+int logcheck_chain(struct logcheck_chain *out, struct store *st, const char *source,
+		   const char *path, uint64_t offset)
+{
+	struct store_filter f = { "access-log", source, INT64_MIN };
+	struct seen s;
+	uint64_t need = offset, below = UINT64_MAX;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&s, 0, sizeof(s));
+	if ((rc = store_each(st, &f, take, &s)))
+		goto out;
+	if (s.nsup)
+		qsort(s.sup, s.nsup, sizeof(*s.sup), cmp_u64);
+	for (size_t i = 0; i < s.n; i++)
+		s.v[i].usable = !bsearch(&s.v[i].index, s.sup, s.nsup, sizeof(*s.sup), cmp_u64);
+	if (!(out->v = calloc(s.n + 1, sizeof(*out->v)))) {
+		rc = err_set(ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	while (need > 0) {
+		ssize_t k = step(&s, need, below, path);
+
+		if (k < 0)
+			k = step(&s, need, below, NULL);
+		if (k < 0) {
+			rc = err_set(ERR_PARSE, "cannot rescan '%s': no entry of source '%s' holds "
+				     "bytes up to %" PRIu64 " of it, so the entries a rescan would "
+				     "supersede cannot be told", path, source, need);
+			goto out;
+		}
+		if (s.v[k].erased) {
+			rc = err_set(ERR_PARSE, "cannot rescan '%s': entry %" PRIu64 ", which holds "
+				     "its bytes %" PRIu64 "-%" PRIu64 ", was erased or pruned, and "
+				     "reading them again would bring back what was removed", path,
+				     s.v[k].index, s.v[k].start, s.v[k].end);
+			goto out;
+		}
+		out->v[out->n].index = s.v[k].index;
+		out->v[out->n].start = s.v[k].start;
+		out->v[out->n].end = s.v[k].end;
+		out->n++;
+		s.v[k].usable = false;
+		need = s.v[k].start;
+		below = s.v[k].index;
+	}
+out:
+	for (size_t i = 0; i < s.n; i++)
+		free(s.v[i].path);
+	free(s.v);
+	free(s.sup);
+	if (rc)
+		logcheck_chain_free(out);
+	return rc;
+}
+
+void logcheck_chain_free(struct logcheck_chain *c)
+{
+	free(c->v);
+	c->v = NULL;
+	c->n = 0;
+}
+
+json_t *logcheck_overlap(const struct logcheck_chain *c, uint64_t start, uint64_t end)
+{
+	json_t *a = json_array();
+
+	/* The chain is newest first: list oldest first. */
+	for (size_t i = c->n; a && i-- > 0;)
+		if (c->v[i].start < end && c->v[i].end > start &&
+		    json_array_append_new(a, json_integer((json_int_t)c->v[i].index))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
