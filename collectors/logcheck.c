@@ -88,10 +88,19 @@ static int mask_clf(struct buf *out, const char *line, size_t len)
 	return rc ? rc : buf_append(out, line + e[2], len - e[2]);
 }
 
-/* Length of the UTF-8 sequence starting with byte c (1 for a bad byte). */
-static size_t u8len(unsigned char c)
+/* Length of the well-formed UTF-8 sequence at s[0..n), 0 when there is
+ * none (a stray or truncated byte). */
+static size_t u8len(const unsigned char *s, size_t n)
 {
-	return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+	size_t w = s[0] < 0x80 ? 1 : s[0] >= 0xf8 ? 0 : s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 :
+		   s[0] >= 0xc2 ? 2 : 0;
+
+	if (w == 0 || w > n)
+		return 0;
+	for (size_t i = 1; i < w; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	return w;
 }
 
 int logcheck_sample(char **out, struct pii *pii, const struct logfmt_opts *fmt,
@@ -128,18 +137,19 @@ int logcheck_sample(char **out, struct pii *pii, const struct logfmt_opts *fmt,
 		goto out;
 	}
 	while (i < scrubbed.len) {
-		unsigned char c = (unsigned char)scrubbed.data[i];
-		size_t w = u8len(c);
+		const unsigned char *c = (const unsigned char *)scrubbed.data + i;
+		size_t w = u8len(c, scrubbed.len - i);
 
-		if (i + w > scrubbed.len || n + w > LOGCHECK_SAMPLE_MAX)
+		if (n + (w ? w : 1) > LOGCHECK_SAMPLE_MAX)
 			break;
-		if (c < 0x20 || c == 0x7f) {
-			s[n++] = '?';
+		if (w == 0 || c[0] < 0x20 || c[0] == 0x7f) {
+			s[n++] = '?'; /* control characters and bytes that are not UTF-8 */
+			i++;
 		} else {
-			memcpy(s + n, scrubbed.data + i, w);
+			memcpy(s + n, c, w);
 			n += w;
+			i += w;
 		}
-		i += w;
 	}
 	if (i < scrubbed.len) {
 		memcpy(s + n, "...", 3);
