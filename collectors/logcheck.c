@@ -76,7 +76,7 @@ static int mask_clf(struct buf *out, const char *line, size_t len)
 			i++;
 		e[k++] = i;
 	}
-	if (k < 4 || line[f[3]] != '[')
+	if (k < 4 || f[3] >= len || line[f[3]] != '[')
 		return buf_append(out, line, len);
 	for (size_t j = 1; j <= 2 && !rc; j++) {
 		bool dash = e[j] - f[j] == 1 && line[f[j]] == '-';

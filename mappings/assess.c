@@ -82,28 +82,55 @@ static int by_index(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* A rescan's entries name the earlier entries of the same source whose
- * bytes they hold again: only the newest are counted. */
-static void mark_superseded(struct evidence_set *es)
+/* The earlier access-log entry of e's source that attrs value x names. */
+static struct evidence *named(struct evidence_set *es, const struct evidence *e, json_t *x)
 {
-	for (size_t i = 0; i < es->n; i++) {
-		json_t *sup = json_object_get(es->v[i].attrs, "supersedes"), *x;
-		size_t k;
+	struct evidence key, *hit;
 
+	if (!json_is_integer(x) || json_integer_value(x) < 0)
+		return NULL;
+	key.index = (uint64_t)json_integer_value(x);
+	hit = bsearch(&key, es->v, es->n, sizeof(*es->v), by_index);
+	if (!hit || hit->index >= e->index || strcmp(hit->kind, "access-log") ||
+	    strcmp(hit->source, e->source))
+		return NULL;
+	return hit;
+}
+
+/*
+ * Count each log line once.  A rescan's entries name the earlier entries
+ * whose bytes they hold again ("supersedes"); an erasure's restated entry
+ * stands for the entry it restates ("restates"), which is replaced too; and
+ * a restated copy of an entry a rescan superseded is superseded with it.
+ */
+static int mark_superseded(struct evidence_set *es)
+{
+	bool *rescanned = calloc(es->n + 1, sizeof(*rescanned));
+	struct evidence *hit;
+	json_t *x;
+	size_t k;
+
+	if (!rescanned)
+		return err_set(ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < es->n; i++) {
 		if (strcmp(es->v[i].kind, "access-log"))
 			continue;
-		json_array_foreach(sup, k, x) {
-			struct evidence key, *hit;
-
-			if (!json_is_integer(x) || json_integer_value(x) < 0)
-				continue;
-			key.index = (uint64_t)json_integer_value(x);
-			hit = bsearch(&key, es->v, es->n, sizeof(*es->v), by_index);
-			if (hit && hit->index < es->v[i].index && !strcmp(hit->kind, "access-log") &&
-			    !strcmp(hit->source, es->v[i].source))
-				hit->superseded = true;
-		}
+		json_array_foreach(json_object_get(es->v[i].attrs, "supersedes"), k, x)
+			if ((hit = named(es, &es->v[i], x)))
+				rescanned[hit - es->v] = hit->superseded = true;
+		if ((hit = named(es, &es->v[i], json_object_get(es->v[i].attrs, "restates"))))
+			hit->superseded = true;
 	}
+	/* restates point back: one pass in log order follows chains of them */
+	for (size_t i = 0; i < es->n; i++) {
+		if (strcmp(es->v[i].kind, "access-log"))
+			continue;
+		hit = named(es, &es->v[i], json_object_get(es->v[i].attrs, "restates"));
+		if (hit && rescanned[hit - es->v])
+			rescanned[i] = es->v[i].superseded = true;
+	}
+	free(rescanned);
+	return 0;
 }
 
 int evidence_load(struct evidence_set *out, struct store *s, int64_t at)
@@ -113,10 +140,8 @@ int evidence_load(struct evidence_set *out, struct store *s, int64_t at)
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = store_each(s, &f, take, &l)))
+	if ((rc = store_each(s, &f, take, &l)) || (rc = mark_superseded(out)))
 		evidence_free(out);
-	else
-		mark_superseded(out);
 	return rc;
 }
 

@@ -86,6 +86,24 @@ static void test_clf_user_masked(void **state)
 	free(s);
 }
 
+/* Three fields and trailing blanks, in a buffer of exactly that size (no
+ * NUL after it): found by libFuzzer reading one byte past the line. */
+static void test_clf_short_line(void **state)
+{
+	static const char text[] = "h i u   ";
+	struct logfmt_opts o;
+	char *line = malloc(sizeof(text) - 1), *s = NULL;
+
+	assert_non_null(line);
+	memcpy(line, text, sizeof(text) - 1);
+	memset(&o, 0, sizeof(o));
+	o.format = LOGFMT_COMMON;
+	assert_int_equal(logcheck_sample(&s, *state, &o, line, sizeof(text) - 1), 0);
+	assert_string_equal(s, "h i u   ");
+	free(s);
+	free(line);
+}
+
 static void test_control_chars_and_cut(void **state)
 {
 	char line[1000], *s;
@@ -147,6 +165,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_jsonl_users_masked, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clf_user_masked, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clf_short_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_control_chars_and_cut, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_expected, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_describe, setup, teardown),
