@@ -1357,7 +1357,12 @@ int accesslog_collect(struct collect_ctx *c, struct pii *pii,
 	rd.r = r;
 	if ((rc = store_cursor_each(c->store, o->source, load_one, &cs)))
 		goto out;
-	rd.first_run = cs.n == 0 || o->rescan;
+	/* A first run: no cursor has consumed a byte yet (a log that was
+	 * still empty when the source was first collected counts too). */
+	rd.first_run = true;
+	for (size_t i = 0; i < cs.n; i++)
+		rd.first_run &= cs.v[i].offset == 0;
+	rd.first_run |= o->rescan;
 	if ((rc = open_files(o, &files, &nfiles)) ||
 	    (rc = cursors_reserve(&cs, 2 * nfiles + cs.n + 1)) ||
 	    (rc = make_plan(&plan, &cs, files, nfiles, o->complete)))

@@ -4,7 +4,8 @@
  * format shown when a first run parses nothing, and the entries a rescan
  * supersedes.
  *
- * First run: when a source has no cursor yet (or is rescanned) and not one
+ * First run: when no cursor of a source has consumed a byte yet (or it is
+ * rescanned) and not one
  * line it read parses, accesslog_collect() stores nothing and fails with
  * the first malformed line as a sample (personal data masked: see
  * logcheck_sample()) and the format it expected, so a wrong `fields.time`

@@ -40,6 +40,14 @@ attr() { # INDEX KEY: one attr of an entry, as JSON
 }
 
 "$AP" -q init --origin test.example/firstrun || die "init"
+# A log still empty at the first collect: that run reads nothing, so the
+# next one is still the first that reads lines.
+mv "$WORK/in/gw.jsonl" "$WORK/in/gw.full"
+: >"$WORK/in/gw.jsonl"
+config ts jsonl
+expect_exit 0 "a first collect of an empty log" -- "$AP" collect gateway
+cat "$WORK/in/gw.full" >>"$WORK/in/gw.jsonl"
+rm "$WORK/in/gw.full"
 cp0=$("$AP" checkpoint)
 
 # 1. A wrong fields.time on the first run.
