@@ -1306,20 +1306,24 @@ static void plan_free(struct plan *p)
 static int plan_rescan(struct collect_ctx *c, const struct accesslog_opts *o,
 		       struct plan *p, struct logcheck_chain *chains, struct collect_result *r)
 {
+	struct logcheck_index *x = NULL;
 	int rc;
 
-	for (size_t i = 0; i < p->n; i++) {
+	if ((rc = logcheck_index_load(&x, c->store, o->source)))
+		return rc;
+	for (size_t i = 0; i < p->n && !rc; i++) {
 		struct cursor *cur = p->v[i].cur;
 
 		if (cur->offset == 0)
 			continue;
-		if ((rc = logcheck_chain(&chains[i], c->store, o->source, cur->path, cur->offset)))
-			return rc;
+		if ((rc = logcheck_chain(&chains[i], x, o->source, cur->path, cur->offset)))
+			break;
 		cur->offset = cur->line = 0;
 		cur->dirty = true;
 		r->rescanned++;
 	}
-	return 0;
+	logcheck_index_free(x);
+	return rc;
 }
 
 /* A first run (or rescan) that read lines and parsed none stores nothing:

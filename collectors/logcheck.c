@@ -204,70 +204,76 @@ void logcheck_expected(const struct logfmt_opts *fmt, char *out, size_t cap)
 
 /* ---- rescans ---- */
 
-struct seen {
-	struct {
+struct logcheck_index {
+	struct seen {
 		uint64_t index, start, end;
 		char *path;
 		bool erased, usable;
-	} *v;
+	} *v;                /* log order */
 	size_t n, cap;
-	uint64_t *sup;   /* every index some entry supersedes */
+	struct by_end {
+		uint64_t end, index;
+		size_t pos;      /* in v */
+	} *by_end;           /* by end offset, then newest first */
+	uint64_t *sup;       /* every index some entry supersedes */
 	size_t nsup, capsup;
 };
 
-static int add_sup(struct seen *s, uint64_t index)
+static int add_sup(struct logcheck_index *x, uint64_t index)
 {
-	if (s->nsup == s->capsup) {
-		size_t cap = s->capsup ? s->capsup * 2 : 64;
-		uint64_t *v = realloc(s->sup, cap * sizeof(*v));
+	if (x->nsup == x->capsup) {
+		size_t cap = x->capsup ? x->capsup * 2 : 64;
+		uint64_t *v = realloc(x->sup, cap * sizeof(*v));
 
 		if (!v)
 			return err_set(ERR_NOMEM, "out of memory");
-		s->sup = v;
-		s->capsup = cap;
+		x->sup = v;
+		x->capsup = cap;
 	}
-	s->sup[s->nsup++] = index;
+	x->sup[x->nsup++] = index;
 	return 0;
 }
 
 static int take(const struct entry *e, void *arg)
 {
-	struct seen *s = arg;
-	json_t *a = json_loadb(e->attrs, e->attrs_len, 0, NULL), *x;
+	struct logcheck_index *x = arg;
+	json_t *a = json_loadb(e->attrs, e->attrs_len, 0, NULL), *v;
 	const char *path = json_string_value(json_object_get(a, "path"));
 	json_t *st = json_object_get(a, "offset_start"), *en = json_object_get(a, "offset_end");
+	struct seen *sn;
 	size_t i;
 	int rc = 0;
 
-	json_array_foreach(json_object_get(a, "supersedes"), i, x)
-		if (json_is_integer(x) && (rc = add_sup(s, (uint64_t)json_integer_value(x))))
+	json_array_foreach(json_object_get(a, "supersedes"), i, v)
+		if (json_is_integer(v) && (rc = add_sup(x, (uint64_t)json_integer_value(v))))
 			goto out;
 	if (!path || !json_is_integer(st) || !json_is_integer(en) ||
 	    json_integer_value(st) < 0 || json_integer_value(en) < json_integer_value(st))
 		goto out;
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 64;
-		void *v = realloc(s->v, cap * sizeof(*s->v));
+	if (x->n == x->cap) {
+		size_t cap = x->cap ? x->cap * 2 : 64;
+		struct seen *nv = realloc(x->v, cap * sizeof(*nv));
 
-		if (!v) {
+		if (!nv) {
 			rc = err_set(ERR_NOMEM, "out of memory");
 			goto out;
 		}
-		s->v = v;
-		s->cap = cap;
+		x->v = nv;
+		x->cap = cap;
 	}
-	s->v[s->n].index = e->index;
-	s->v[s->n].start = (uint64_t)json_integer_value(st);
-	s->v[s->n].end = (uint64_t)json_integer_value(en);
+	sn = &x->v[x->n];
+	sn->index = e->index;
+	sn->start = (uint64_t)json_integer_value(st);
+	sn->end = (uint64_t)json_integer_value(en);
 	/* A restated entry stands for an erased one: re-reading its range
 	 * would bring the erased lines back. */
-	s->v[s->n].erased = e->erased || json_object_get(a, "restates");
-	s->v[s->n].usable = true;
-	if (!(s->v[s->n].path = strdup(path))) {
+	sn->erased = e->erased || json_object_get(a, "restates");
+	sn->usable = true;
+	if (!(sn->path = strdup(path))) {
 		rc = err_set(ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	s->n++;
+	x->n++;
 out:
 	json_decref(a);
 	return rc;
@@ -280,68 +286,125 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The newest usable entry ending at `end`, older than `below`; with
- * `path`, only entries of that path. */
-static ssize_t step(const struct seen *s, uint64_t end, uint64_t below, const char *path)
+static int cmp_end(const void *a, const void *b)
 {
-	for (size_t i = s->n; i-- > 0;)
-		if (s->v[i].usable && s->v[i].index < below && s->v[i].end == end &&
-		    s->v[i].start < end && (!path || !strcmp(s->v[i].path, path)))
-			return (ssize_t)i;
-	return -1;
+	const struct by_end *x = a, *y = b;
+
+	if (x->end != y->end)
+		return x->end < y->end ? -1 : 1;
+	return x->index > y->index ? -1 : x->index < y->index; /* newest first */
 }
 
-int logcheck_chain(struct logcheck_chain *out, struct store *st, const char *source,
-		   const char *path, uint64_t offset)
+int logcheck_index_load(struct logcheck_index **out, struct store *s, const char *source)
 {
 	struct store_filter f = { "access-log", source, INT64_MIN };
-	struct seen s;
-	uint64_t need = offset, below = UINT64_MAX;
+	struct logcheck_index *x = calloc(1, sizeof(*x));
 	int rc;
 
-	memset(out, 0, sizeof(*out));
-	memset(&s, 0, sizeof(s));
-	if ((rc = store_each(st, &f, take, &s)))
+	*out = NULL;
+	if (!x)
+		return err_set(ERR_NOMEM, "out of memory");
+	if ((rc = store_each(s, &f, take, x)))
 		goto out;
-	if (s.nsup)
-		qsort(s.sup, s.nsup, sizeof(*s.sup), cmp_u64);
-	for (size_t i = 0; i < s.n; i++)
-		s.v[i].usable = !bsearch(&s.v[i].index, s.sup, s.nsup, sizeof(*s.sup), cmp_u64);
-	if (!(out->v = calloc(s.n + 1, sizeof(*out->v)))) {
+	if (x->nsup)
+		qsort(x->sup, x->nsup, sizeof(*x->sup), cmp_u64);
+	if (!(x->by_end = calloc(x->n + 1, sizeof(*x->by_end)))) {
 		rc = err_set(ERR_NOMEM, "out of memory");
 		goto out;
 	}
+	for (size_t i = 0; i < x->n; i++) {
+		x->v[i].usable = !x->nsup || !bsearch(&x->v[i].index, x->sup, x->nsup,
+						      sizeof(*x->sup), cmp_u64);
+		x->by_end[i].end = x->v[i].end;
+		x->by_end[i].index = x->v[i].index;
+		x->by_end[i].pos = i;
+	}
+	qsort(x->by_end, x->n, sizeof(*x->by_end), cmp_end);
+out:
+	if (rc)
+		logcheck_index_free(x);
+	else
+		*out = x;
+	return rc;
+}
+
+void logcheck_index_free(struct logcheck_index *x)
+{
+	if (!x)
+		return;
+	for (size_t i = 0; i < x->n; i++)
+		free(x->v[i].path);
+	free(x->v);
+	free(x->by_end);
+	free(x->sup);
+	free(x);
+}
+
+/* The newest usable entry ending at `end`, older than `below`; with
+ * `path`, only entries of that path.  -1: none. */
+static ssize_t step(const struct logcheck_index *x, uint64_t end, uint64_t below,
+		    const char *path)
+{
+	size_t lo = 0, hi = x->n;
+
+	while (lo < hi) { /* the first position whose end is >= `end` */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (x->by_end[mid].end < end)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < x->n && x->by_end[i].end == end; i++) {
+		const struct seen *sn = &x->v[x->by_end[i].pos];
+
+		if (sn->usable && sn->index < below && sn->start < end &&
+		    (!path || !strcmp(sn->path, path)))
+			return (ssize_t)x->by_end[i].pos;
+	}
+	return -1;
+}
+
+int logcheck_chain(struct logcheck_chain *out, struct logcheck_index *x, const char *source,
+		   const char *path, uint64_t offset)
+{
+	uint64_t need = offset, below = UINT64_MAX;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
 	while (need > 0) {
-		ssize_t k = step(&s, need, below, path);
+		ssize_t k = step(x, need, below, path);
+		struct logcheck_covered *v;
 
 		if (k < 0)
-			k = step(&s, need, below, NULL);
+			k = step(x, need, below, NULL);
 		if (k < 0) {
 			rc = err_set(ERR_PARSE, "cannot rescan '%s': no entry of source '%s' holds "
 				     "bytes up to %" PRIu64 " of it, so the entries a rescan would "
 				     "supersede cannot be told", path, source, need);
 			goto out;
 		}
-		if (s.v[k].erased) {
+		if (x->v[k].erased) {
 			rc = err_set(ERR_PARSE, "cannot rescan '%s': entry %" PRIu64 ", which holds "
 				     "its bytes %" PRIu64 "-%" PRIu64 ", was erased or pruned, and "
 				     "reading them again would bring back what was removed", path,
-				     s.v[k].index, s.v[k].start, s.v[k].end);
+				     x->v[k].index, x->v[k].start, x->v[k].end);
 			goto out;
 		}
-		out->v[out->n].index = s.v[k].index;
-		out->v[out->n].start = s.v[k].start;
-		out->v[out->n].end = s.v[k].end;
+		if (!(v = realloc(out->v, (out->n + 1) * sizeof(*v)))) {
+			rc = err_set(ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		out->v = v;
+		out->v[out->n].index = x->v[k].index;
+		out->v[out->n].start = x->v[k].start;
+		out->v[out->n].end = x->v[k].end;
 		out->n++;
-		s.v[k].usable = false;
-		need = s.v[k].start;
-		below = s.v[k].index;
+		x->v[k].usable = false; /* one entry is never claimed by two files */
+		need = x->v[k].start;
+		below = x->v[k].index;
 	}
 out:
-	for (size_t i = 0; i < s.n; i++)
-		free(s.v[i].path);
-	free(s.v);
-	free(s.sup);
 	if (rc)
 		logcheck_chain_free(out);
 	return rc;

@@ -60,16 +60,24 @@ struct logcheck_chain {
 	size_t n;
 };
 
+/* The access-log entries of one source (path, byte range, erased, already
+ * superseded), read once per rescan and indexed by end offset. */
+struct logcheck_index;
+
+int logcheck_index_load(struct logcheck_index **out, struct store *s, const char *source);
+void logcheck_index_free(struct logcheck_index *x);
+
 /*
- * The entries of `source` that together hold bytes [0, offset) of the file
- * a cursor now names `path`: walking back from `offset`, each step the
- * newest entry (preferring `path`, older than the step before) that ends
- * where the next one starts, and is not already superseded, until byte 0.
+ * The entries of `source` (indexed in x) that together hold bytes
+ * [0, offset) of the file a cursor now names `path`: walking back from
+ * `offset`, each step the newest entry (preferring `path`, older than the
+ * step before) that ends where the next one starts, is not already
+ * superseded and no earlier chain of this index claimed, until byte 0.
  * ERR_PARSE when there is no such chain, or when an entry of it was erased
  * or pruned (re-reading would bring back what was removed); the message
- * names the file.  Free with logcheck_chain_free().
+ * names the file.  O(length log n).  Free with logcheck_chain_free().
  */
-int logcheck_chain(struct logcheck_chain *out, struct store *s, const char *source,
+int logcheck_chain(struct logcheck_chain *out, struct logcheck_index *x, const char *source,
 		   const char *path, uint64_t offset);
 void logcheck_chain_free(struct logcheck_chain *c);
 
