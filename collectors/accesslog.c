@@ -543,30 +543,6 @@ static int keep_sample(struct reader *rd, const char *line, size_t len)
 	return logcheck_sample(&rd->sample, rd->pii, &rd->fmt, line, len);
 }
 
-/*
- * A malformed line is kept, scrubbed.  A jsonl line that failed only on
- * its time (a wrong `fields.time`) still has its user field where the map
- * says: tokenise it as a parsed line's would be, so a wrong time mapping
- * does not store user ids in clear.
- */
-static int put_malformed(struct reader *rd, const char *line, size_t len)
-{
-	struct logfmt_opts lax = rd->fmt;
-	char token[PII_TOKEN_MAX];
-	struct log_event ev;
-	int rc;
-
-	lax.fields.time = NULL;
-	memset(&ev, 0, sizeof(ev));
-	if (rd->fmt.format != LOGFMT_JSONL || !lax.fields.user ||
-	    logfmt_parse(&lax, line, len, &ev) != 0 || !ev.user.len ||
-	    ev.user.off + ev.user.len > len)
-		return put_text(rd, line, len);
-	if ((rc = put_text(rd, line, ev.user.off)) || (rc = put_user(rd, &ev, line, token)))
-		return rc;
-	return put_text(rd, line + ev.user.off + ev.user.len, len - ev.user.off - ev.user.len);
-}
-
 /* One complete line (without its newline; `nl` tells whether it had one). */
 static int do_line(struct reader *rd, const char *line, size_t len, bool nl)
 {
@@ -585,6 +561,8 @@ static int do_line(struct reader *rd, const char *line, size_t len, bool nl)
 			st->malformed++;
 			if (st->nmalformed_kept < MALFORMED_KEPT)
 				st->malformed_lines[st->nmalformed_kept++] = rd->line_no;
+			if (rd->first_run && !rd->sample_line && (rc = keep_sample(rd, line, len)))
+				return rc;
 		}
 		if (ev.user.len) {
 			if ((rc = put_text(rd, line, ev.user.off)) ||
@@ -603,7 +581,7 @@ static int do_line(struct reader *rd, const char *line, size_t len, bool nl)
 			st->malformed_lines[st->nmalformed_kept++] = rd->line_no;
 		if (rd->first_run && !rd->sample_line && (rc = keep_sample(rd, line, len)))
 			return rc;
-		if ((rc = put_malformed(rd, line, len)))
+		if ((rc = put_text(rd, line, len)))
 			return rc;
 	}
 	if (nl && (rc = buf_append(&rd->payload, "\n", 1)))
