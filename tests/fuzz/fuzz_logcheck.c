@@ -6,6 +6,8 @@
  *
  * libFuzzer:  clang -fsanitize=fuzzer,address,undefined ... (make fuzz)
  * otherwise:  tests/fuzz/driver.c runs it on seeds and random mutations.
+ * Seeds and regression inputs: tests/fuzz/corpus/logcheck/ (crash-clf-past-end
+ * read one byte past a short common-log-shaped line).
  */
 #include <stdint.h>
 #include <stdlib.h>
