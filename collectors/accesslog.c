@@ -1340,10 +1340,15 @@ int accesslog_collect(struct collect_ctx *c, struct pii *pii,
 	if ((rc = store_cursor_each(c->store, o->source, load_one, &cs)))
 		goto out;
 	/* A first run: no cursor has consumed a byte yet (a log that was
-	 * still empty when the source was first collected counts too). */
+	 * still empty when the source was first collected counts too) and
+	 * the source never stored a line (its files may all have rotated
+	 * away since). */
 	rd.first_run = true;
 	for (size_t i = 0; i < cs.n; i++)
 		rd.first_run &= cs.v[i].offset == 0;
+	if (rd.first_run && !o->rescan &&
+	    (rc = logcheck_source_is_new(c->store, o->source, &rd.first_run)))
+		goto out;
 	rd.first_run |= o->rescan;
 	if ((rc = open_files(o, &files, &nfiles)) ||
 	    (rc = cursors_reserve(&cs, 2 * nfiles + cs.n + 1)) ||

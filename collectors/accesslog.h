@@ -49,7 +49,7 @@ struct accesslog_opts {
 
 /*
  * Collect the source's files.  On a first run (no cursor of the source
- * has consumed a byte yet) or a rescan, when lines were read and not one parsed, nothing is
+ * has consumed a byte yet and it has no entry) or a rescan, when lines were read and not one parsed, nothing is
  * kept and ERR_PARSE is returned naming the file, the line, a masked
  * sample of it and the format expected (logcheck.h): the caller's
  * transaction rolls back, so the cursors stay where they were.

@@ -202,6 +202,23 @@ void logcheck_expected(const struct logfmt_opts *fmt, char *out, size_t cap)
 	snprintf(out, cap, "a line of format %s", logfmt_name(fmt->format));
 }
 
+static int found(const struct entry *e, void *arg)
+{
+	(void)e;
+	*(bool *)arg = true;
+	return 1; /* stops the walk: one is enough */
+}
+
+int logcheck_source_is_new(struct store *s, const char *source, bool *out)
+{
+	struct store_filter f = { "access-log", source, INT64_MIN };
+	bool any = false;
+	int rc = store_each(s, &f, found, &any);
+
+	*out = !any;
+	return rc == 1 ? 0 : rc;
+}
+
 /* ---- rescans ---- */
 
 struct logcheck_index {

@@ -46,6 +46,9 @@
 int logcheck_sample(char **out, struct pii *pii, const struct logfmt_opts *fmt,
 		    const char *line, size_t len);
 
+/* *out: `source` has no access-log entry yet (it never stored a line). */
+int logcheck_source_is_new(struct store *s, const char *source, bool *out);
+
 /* What a line of this format looks like, for the message: for jsonl the
  * field map, for the others an example line. */
 void logcheck_expected(const struct logfmt_opts *fmt, char *out, size_t cap);

@@ -201,4 +201,14 @@ expect_out "web: 2 entries, 8 lines \(0 malformed\), 2 files rescanned from the 
 [ "$(attr 5 supersedes)" = "[3]" ] || die "new inode: $(attr 5 supersedes)"
 ok "the rotated file supersedes its entries under both names, the new file its own"
 expect_exit 0 "verify" -- "$AP" verify
+
+# 10. A source that has stored lines is not new, even when every file it
+#     read has rotated away and the new one was empty at the last run (no
+#     cursor has read a byte): a bad line is malformed, exit 0.
+rm "$WORK/rot/access.log" "$WORK/rot/access.log.1"
+: >"$WORK/rot/access.log"
+expect_exit 0 "a run over the new, empty log" -- "$AP" collect web
+printf 'garbage\n' >>"$WORK/rot/access.log"
+expect_exit 0 "a bad line after the rotation is not a first run" -- "$AP" collect web
+expect_out "web: 1 entry, 1 lines \(1 malformed\)" "counted as malformed"
 echo "1..$checks"
