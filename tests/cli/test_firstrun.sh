@@ -211,4 +211,38 @@ expect_exit 0 "a run over the new, empty log" -- "$AP" collect web
 printf 'garbage\n' >>"$WORK/rot/access.log"
 expect_exit 0 "a bad line after the rotation is not a first run" -- "$AP" collect web
 expect_out "web: 1 entry, 1 lines \(1 malformed\)" "counted as malformed"
+
+# 11. A rescan over a compressed generation (delaycompress, then gzip):
+#     it is read decompressed from 0 and supersedes the entries that held
+#     its text under its earlier names; every line once.
+export AUDITPACK_STORE=$WORK/gz/store
+mkdir -p "$WORK/gz"
+"$AP" -q init --origin test.example/gz || die "init"
+sed "s|$WORK/rot/|$WORK/gz/|; s|test.example/rotation|test.example/gz|" \
+	"$WORK/rot/store/auditpack.yaml" >"$AUDITPACK_STORE/auditpack.yaml"
+cd "$WORK/gz" || die "cd"
+{ line 1; line 2; } >access.log
+"$AP" -q collect || die "gz collect 1"
+line 3 >>access.log
+mv access.log access.log.1
+line 4 >access.log
+touch -d '1 min ago' access.log.1
+"$AP" -q collect || die "gz collect 2"
+line 5 >>access.log
+gzip access.log.1
+mv access.log.1.gz access.log.2.gz
+mv access.log access.log.1
+line 6 >access.log
+touch -d '2 min ago' access.log.2.gz
+touch -d '1 min ago' access.log.1
+"$AP" -q collect || die "gz collect 3"
+n=$("$AP" list | wc -l)
+expect_exit 0 "rescan with a gzip generation" -- "$AP" collect --rescan web
+expect_out "web: 3 entries, 6 lines \(0 malformed\), 3 files rescanned from the start, superseding $n earlier entries" \
+	"six lines once, every earlier entry superseded"
+[ "$(attr "$n" compression)" = '"gzip"' ] && [ "$(attr "$n" supersedes)" = "[0, 1]" ] ||
+	die "gzip generation: $(attr "$n" compression) $(attr "$n" supersedes)"
+ok "the gzip generation is read decompressed and supersedes its text's earlier entries"
+expect_exit 0 "verify" -- "$AP" verify
+cd / || true
 echo "1..$checks"
