@@ -108,11 +108,12 @@ static int parse_args(int argc, char **argv, struct gate_args *a)
 static int check_justifications(const struct gate_policy *p)
 {
 	static const uint8_t key[STORE_SECRET_LEN];
+	const char *file = p->file ? p->file : "(policy)";
 	struct pii *pii = NULL;
 	char found[128];
 	int rc, n = 0;
 
-	if (!p->nexclude)
+	if (!p->nexclude && !p->naccept)
 		return 0;
 	if ((rc = pii_new(&pii, key)))
 		return rc;
@@ -123,12 +124,21 @@ static int check_justifications(const struct gate_policy *p)
 				      sizeof(found))) > 0)
 			rc = err_set(ERR_PARSE, "%s:%zu:%zu: the justification of %s:%s contains "
 				     "personal data (%s); it is kept in every gate decision and "
-				     "pack, so use a ticket number such as DSR-114",
-				     p->file ? p->file : "(policy)", c->why_line, c->why_column,
-				     c->framework, c->label, found);
-		else if (n < 0)
-			rc = n;
+				     "pack, so use a ticket number such as DSR-114", file,
+				     c->why_line, c->why_column, c->framework, c->label, found);
 	}
+	for (size_t i = 0; i < p->naccept && n == 0; i++) {
+		const struct assess_accept *a = &p->accept[i];
+
+		if ((n = pii_describe(pii, a->justification, strlen(a->justification), found,
+				      sizeof(found))) > 0)
+			rc = err_set(ERR_PARSE, "%s:%zu: the justification of accepted finding %s "
+				     "contains personal data (%s); it is kept in every gate decision "
+				     "and pack, so use a ticket number such as DSR-114", file,
+				     a->line, a->finding, found);
+	}
+	if (n < 0)
+		rc = n;
 	pii_free(pii);
 	return rc;
 }

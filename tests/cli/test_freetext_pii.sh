@@ -46,6 +46,18 @@ expect_err "^auditpack: .*policy.yaml:6:[0-9]+: the justification of rbi-free-ai
 	"the refusal names file:line, the control and the hint"
 [ "$("$AP" list | wc -l)" = "$n_before" ] || die "a refused policy recorded a gate decision"
 ok "no gate decision is recorded for a refused policy"
+# An accepted finding's justification is recorded the same way.
+cat >"$WORK/accept.yaml" <<'YAML'
+frameworks: [rbi-free-ai]
+exclude:
+  - finding: 0123456789abcdef
+    justification: "risk accepted by +44 20 7946 0958"
+YAML
+expect_exit 3 "an accepted finding's justification with a phone number is refused" -- \
+	"$AP" gate --policy "$WORK/accept.yaml"
+expect_err "accept.yaml:3: the justification of accepted finding 0123456789abcdef contains personal data \(phone\)" \
+	"names file:line and the finding"
+[ "$("$AP" list | wc -l)" = "$n_before" ] || die "a refused policy recorded a gate decision"
 sed -i 's/approved by bob.jones@bank.example on the phone/approved in CAB-2291/' "$WORK/policy.yaml"
 "$AP" gate --policy "$WORK/policy.yaml" >"$WORK/out" 2>"$WORK/err"
 [ $? -le 1 ] || { cat "$WORK/err"; die "a clean justification is not accepted"; }
