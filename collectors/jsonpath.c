@@ -1,0 +1,509 @@
+/*
+ * jsonpath.c - byte spans of the values at a dotted path in one JSON line.
+ *
+ * One pass, no allocation, no recursion: the open containers are a bit
+ * stack (object or array), and `chain` counts how many of them, from the
+ * top, lie on the path so far.  Lenient where leniency cannot misplace a
+ * span (raw control characters and bad UTF-8 in strings, loose number
+ * syntax), strict about structure.
+ */
+#include "jsonpath.h"
+#include "../common/err.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* ---- strings ---- */
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The code unit of the \uXXXX at s[i..n), or -1 when there is none. */
+static long u_escape(const char *s, size_t n, size_t i)
+{
+	long v = 0;
+
+	if (i + 6 > n || s[i] != '\\' || s[i + 1] != 'u')
+		return -1;
+	for (size_t k = 2; k < 6; k++) {
+		int h = hexval(s[i + k]);
+
+		if (h < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+static size_t utf8_put(char out[4], unsigned long cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xC0 | (cp >> 6));
+		out[1] = (char)(0x80 | (cp & 0x3F));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xE0 | (cp >> 12));
+		out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[2] = (char)(0x80 | (cp & 0x3F));
+		return 3;
+	}
+	out[0] = (char)(0xF0 | (cp >> 18));
+	out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+	out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+	out[3] = (char)(0x80 | (cp & 0x3F));
+	return 4;
+}
+
+/*
+ * Decode what starts at s[*i] (i < n): a raw byte, or one escape (a
+ * surrogate pair as one).  Writes up to 4 bytes to out, returns how many
+ * and moves *i past what it read.
+ */
+static size_t decode_step(const char *s, size_t n, size_t *i, char out[4])
+{
+	static const char esc_in[] = "\"\\/bfnrt", esc_out[] = "\"\\/\b\f\n\r\t";
+	const char *e;
+	size_t p = *i;
+	long u, lo;
+
+	if (s[p] != '\\' || p + 1 >= n) {
+		out[0] = s[p];
+		*i = p + 1;
+		return 1;
+	}
+	if (s[p + 1] && (e = strchr(esc_in, s[p + 1]))) {
+		out[0] = esc_out[e - esc_in];
+		*i = p + 2;
+		return 1;
+	}
+	if ((u = u_escape(s, n, p)) >= 0) {
+		if (u >= 0xD800 && u <= 0xDBFF && (lo = u_escape(s, n, p + 6)) >= 0xDC00 &&
+		    lo <= 0xDFFF) {
+			*i = p + 12;
+			return utf8_put(out, 0x10000 + (((unsigned long)u - 0xD800) << 10) +
+						     ((unsigned long)lo - 0xDC00));
+		}
+		*i = p + 6;
+		return utf8_put(out, u >= 0xD800 && u <= 0xDFFF ? 0xFFFD : (unsigned long)u);
+	}
+	out[0] = '\\'; /* a bad escape: kept as written */
+	*i = p + 1;
+	return 1;
+}
+
+int jsonpath_unescape(struct buf *out, const char *s, size_t n)
+{
+	size_t i = 0, from = 0;
+	char u[4];
+	int rc;
+
+	while (i < n) {
+		size_t k;
+
+		if (s[i] != '\\') {
+			i++;
+			continue;
+		}
+		/* Plain runs are copied whole; escapes one at a time. */
+		if ((rc = buf_append(out, s + from, i - from)))
+			return rc;
+		k = decode_step(s, n, &i, u);
+		if ((rc = buf_append(out, u, k)))
+			return rc;
+		from = i;
+	}
+	return buf_append(out, s + from, n - from);
+}
+
+/* Does the string body s[from..to) decode to exactly word[0..wlen)? */
+static bool body_is(const char *s, size_t from, size_t to, const char *word, size_t wlen)
+{
+	size_t i = from, got = 0;
+	char u[4];
+
+	while (i < to) {
+		size_t k = decode_step(s, to, &i, u);
+
+		if (got + k > wlen || memcmp(word + got, u, k))
+			return false;
+		got += k;
+	}
+	return got == wlen;
+}
+
+/* s[*pos] is '"': move past the closing quote; false (and *pos = n) when
+ * the string does not end. */
+static bool skip_string(const char *s, size_t n, size_t *pos)
+{
+	size_t i = *pos + 1;
+
+	while (i < n && s[i] != '"')
+		i += s[i] == '\\' ? 2 : 1;
+	if (i >= n) {
+		*pos = n;
+		return false;
+	}
+	*pos = i + 1;
+	return true;
+}
+
+/* ---- the path ---- */
+
+static size_t path_ncomp(const char *path)
+{
+	size_t n = 1;
+
+	for (const char *p = path; *p; p++)
+		n += *p == '.';
+	return n;
+}
+
+/* Component idx (0-based) of a dotted path. */
+static void path_comp(const char *path, size_t idx, const char **c, size_t *clen)
+{
+	const char *p = path, *dot;
+
+	while (idx-- && (dot = strchr(p, '.')))
+		p = dot + 1;
+	dot = strchr(p, '.');
+	*c = p;
+	*clen = dot ? (size_t)(dot - p) : strlen(p);
+}
+
+/* ---- the walk ---- */
+
+struct walk {
+	const char *s;
+	size_t len, pos;
+	const char *path;
+	size_t ncomp;
+	unsigned char kind[JSONPATH_MAX_DEPTH / 8]; /* bit set: an object */
+	size_t depth;      /* containers open */
+	size_t chain;      /* the outermost `chain` of them lie on the path */
+	size_t pend_off;   /* where the open container at the path starts */
+	size_t pend_depth; /* its depth; 0: none open */
+	size_t tok;        /* where the member or value being read starts */
+	size_t done;       /* the end of the last value reported */
+	jsonpath_fn fn;
+	void *arg;
+};
+
+static bool is_ws(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+static void skip_ws(struct walk *w)
+{
+	while (w->pos < w->len && is_ws(w->s[w->pos]))
+		w->pos++;
+}
+
+static bool top_is_object(const struct walk *w)
+{
+	size_t d = w->depth - 1;
+
+	return w->kind[d / 8] & (1u << (d % 8));
+}
+
+static void push(struct walk *w, bool object)
+{
+	size_t d = w->depth++;
+
+	if (object)
+		w->kind[d / 8] |= (unsigned char)(1u << (d % 8));
+	else
+		w->kind[d / 8] &= (unsigned char)~(1u << (d % 8));
+}
+
+static int report(struct walk *w, size_t off, size_t end, enum jsonpath_type type,
+		  bool complete, bool guessed)
+{
+	struct jsonpath_value v = { off, end - off, type, complete, guessed };
+	int rc;
+
+	if (off < w->done || end <= off)
+		return 0;
+	w->done = end;
+	rc = w->fn(&v, w->arg);
+	return rc;
+}
+
+/* Close the innermost container (its closing bracket just read). */
+static int pop(struct walk *w)
+{
+	int rc = 0;
+
+	if (w->pend_depth == w->depth) {
+		rc = report(w, w->pend_off, w->pos, top_is_object(w) ? JSONPATH_OBJECT
+								     : JSONPATH_ARRAY, true, false);
+		w->pend_depth = 0;
+	}
+	w->depth--;
+	if (w->chain > w->depth)
+		w->chain = w->depth;
+	return rc;
+}
+
+/* A number, true, false or null at w->pos; false when it is none. */
+static bool scalar(struct walk *w, enum jsonpath_type *type)
+{
+	static const char *const words[] = { "true", "false", "null" };
+	const char *s = w->s + w->pos;
+	size_t n = w->len - w->pos, k = 0;
+
+	if (*s == '-' || (*s >= '0' && *s <= '9')) {
+		while (k < n && ((s[k] >= '0' && s[k] <= '9') || s[k] == '+' || s[k] == '-' ||
+				 s[k] == '.' || s[k] == 'e' || s[k] == 'E'))
+			k++;
+		w->pos += k;
+		*type = JSONPATH_NUMBER;
+		return true;
+	}
+	for (size_t i = 0; i < 3; i++) {
+		size_t wl = strlen(words[i]);
+
+		if (n >= wl && !memcmp(s, words[i], wl)) {
+			w->pos += wl;
+			*type = i == 2 ? JSONPATH_NULL : JSONPATH_BOOL;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* One member name and its colon; *matched says whether the name is the
+ * path's component at this depth, on the path so far.  False on a syntax
+ * error. */
+static bool member(struct walk *w, bool *matched)
+{
+	size_t k = w->pos;
+	const char *c;
+	size_t clen;
+
+	if (k >= w->len || w->s[k] != '"' || !skip_string(w->s, w->len, &w->pos))
+		return false;
+	*matched = false;
+	if (w->chain == w->depth && w->depth <= w->ncomp) {
+		path_comp(w->path, w->depth - 1, &c, &clen);
+		*matched = body_is(w->s, k + 1, w->pos - 1, c, clen);
+	}
+	skip_ws(w);
+	if (w->pos >= w->len || w->s[w->pos] != ':')
+		return false;
+	w->pos++;
+	skip_ws(w);
+	return true;
+}
+
+/* What follows a value: 1 another member or element, 0 the end of the
+ * object the line is, -1 a syntax error; *rc gets a report's result. */
+static int after_value(struct walk *w, int *rc)
+{
+	for (;;) {
+		skip_ws(w);
+		if (w->depth == 0)
+			return w->pos == w->len ? 0 : -1;
+		if (w->pos >= w->len)
+			return -1;
+		if (w->s[w->pos] == ',') {
+			w->pos++;
+			return 1;
+		}
+		if (w->s[w->pos] != (top_is_object(w) ? '}' : ']'))
+			return -1;
+		w->pos++;
+		if ((*rc = pop(w)))
+			return 0;
+	}
+}
+
+/*
+ * Walk the line; *ok says whether it is one JSON object.  Returns what a
+ * report returned; on a syntax error w->tok is where it was met.
+ */
+static int walk(struct walk *w, bool *ok)
+{
+	bool first = true;
+	int rc = 0, next;
+
+	*ok = false;
+	skip_ws(w);
+	w->tok = w->pos;
+	if (w->pos >= w->len || w->s[w->pos] != '{')
+		return 0;
+	w->pos++;
+	push(w, true);
+	w->chain = 1;
+	for (;;) {
+		bool matched = false, at_path, object = top_is_object(w);
+		enum jsonpath_type type;
+		size_t start;
+		char c;
+
+		skip_ws(w);
+		w->tok = w->pos;
+		if (first && w->pos < w->len && w->s[w->pos] == (object ? '}' : ']')) {
+			w->pos++;
+			if ((rc = pop(w)))
+				return rc;
+			goto next;
+		}
+		if (object && !member(w, &matched))
+			return 0;
+		at_path = matched && w->depth == w->ncomp;
+		if (w->pos >= w->len)
+			return 0;
+		start = w->pos;
+		c = w->s[w->pos];
+		if (c == '{' || c == '[') {
+			if (w->depth >= JSONPATH_MAX_DEPTH)
+				return 0;
+			if (at_path) {
+				w->pend_off = start;
+				w->pend_depth = w->depth + 1;
+			}
+			push(w, c == '{');
+			/* A member on the path, short of its last component. */
+			if (matched && c == '{' && w->depth <= w->ncomp)
+				w->chain = w->depth;
+			w->pos++;
+			first = true;
+			continue;
+		}
+		if (c == '"') {
+			bool closed = skip_string(w->s, w->len, &w->pos);
+
+			if (at_path && (rc = report(w, start, w->pos, JSONPATH_STRING, closed, false)))
+				return rc;
+			if (!closed)
+				return 0;
+		} else if (!scalar(w, &type)) {
+			return 0;
+		} else if (at_path && (rc = report(w, start, w->pos, type, true, false))) {
+			return rc;
+		}
+next:
+		next = after_value(w, &rc);
+		if (rc)
+			return rc;
+		if (next <= 0) {
+			*ok = next == 0;
+			w->tok = w->pos;
+			return 0;
+		}
+		first = false;
+	}
+}
+
+/* The end of the object or array at s[k]: past its closing bracket, or n
+ * (*closed false) when the line ends first. */
+static size_t container_end(const char *s, size_t n, size_t k, bool *closed)
+{
+	size_t depth = 0;
+
+	*closed = true;
+
+	while (k < n) {
+		if (s[k] == '"') {
+			skip_string(s, n, &k);
+			continue;
+		}
+		if (s[k] == '{' || s[k] == '[')
+			depth++;
+		else if ((s[k] == '}' || s[k] == ']') && --depth == 0)
+			return k + 1;
+		k++;
+	}
+	*closed = false;
+	return n;
+}
+
+/* After a syntax error: every value of a member named like the last
+ * component, from `from` on. */
+static int guess(struct walk *w, size_t from)
+{
+	const char *s = w->s, *last;
+	size_t n = w->len, llen;
+	int rc;
+
+	path_comp(w->path, w->ncomp - 1, &last, &llen);
+	for (size_t i = from; i < n; i++) {
+		size_t j = i, k, end;
+		enum jsonpath_type type = JSONPATH_NUMBER;
+		bool complete = true;
+
+		if (s[i] != '"')
+			continue;
+		if (!skip_string(s, n, &j))
+			break;
+		if (!body_is(s, i + 1, j - 1, last, llen))
+			continue;
+		for (k = j; k < n && is_ws(s[k]); k++)
+			;
+		if (k >= n || s[k] != ':')
+			continue;
+		for (k++; k < n && is_ws(s[k]); k++)
+			;
+		if (k >= n)
+			break;
+		end = k;
+		if (s[k] == '"') {
+			type = JSONPATH_STRING;
+			complete = skip_string(s, n, &end);
+		} else if (s[k] == '{' || s[k] == '[') {
+			type = s[k] == '{' ? JSONPATH_OBJECT : JSONPATH_ARRAY;
+			end = container_end(s, n, k, &complete);
+		} else {
+			while (end < n && !is_ws(s[end]) && !strchr(",}]", s[end]))
+				end++;
+			if ((end - k == 4 && !memcmp(s + k, "null", 4)))
+				type = JSONPATH_NULL;
+			else if ((end - k == 4 && !memcmp(s + k, "true", 4)) ||
+				 (end - k == 5 && !memcmp(s + k, "false", 5)))
+				type = JSONPATH_BOOL;
+		}
+		if ((rc = report(w, k, end, type, complete, true)))
+			return rc;
+		if (end > i + 1)
+			i = end - 1;
+	}
+	return 0;
+}
+
+int jsonpath_find(const char *buf, size_t len, const char *path, bool *well_formed,
+		  jsonpath_fn fn, void *arg)
+{
+	struct walk w;
+	int rc;
+
+	memset(&w, 0, sizeof(w));
+	w.s = buf ? buf : "";
+	w.len = buf ? len : 0;
+	w.path = path;
+	w.ncomp = path_ncomp(path);
+	w.fn = fn;
+	w.arg = arg;
+	*well_formed = false;
+	if ((rc = walk(&w, well_formed)) || *well_formed)
+		return rc;
+	/* Broken: what was open at the path runs to the end of the line. */
+	if (w.pend_depth && (rc = report(&w, w.pend_off, w.len,
+					 w.kind[(w.pend_depth - 1) / 8] & (1u << ((w.pend_depth - 1) % 8))
+					 ? JSONPATH_OBJECT : JSONPATH_ARRAY, false, false)))
+		return rc;
+	return guess(&w, w.tok);
+}
