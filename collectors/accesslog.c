@@ -5,7 +5,7 @@
 #include "../common/hash.h"
 #include "../common/json.h"
 #include "../common/timeutil.h"
-#include "jsonpath.h"
+#include "jsonluser.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -454,64 +454,16 @@ static int put_user(struct reader *rd, const struct log_event *ev, const char *l
 	return buf_puts(&rd->payload, token);
 }
 
-/* Writing a jsonl line: how far it is written, and the last user token. */
-struct jsonl_put {
-	struct reader *rd;
-	const char *line;
-	size_t pos;
-	char *token;        /* PII_TOKEN_MAX */
-	struct buf value;   /* the value being tokenised, unescaped */
-};
-
-/*
- * One value at the user's path: the text before it scrubbed, the value
- * replaced.  A string is tokenised unescaped (so "bob\u0020jones" is
- * "bob jones"), any other value as written; null and "" hold nothing.
- */
-static int put_jsonl_user(const struct jsonpath_value *v, void *arg)
-{
-	struct jsonl_put *jp = arg;
-	struct reader *rd = jp->rd;
-	const char *raw = jp->line + v->off;
-	int rc;
-
-	if ((rc = put_text(rd, jp->line + jp->pos, v->off - jp->pos)))
-		return rc;
-	jp->pos = v->off + v->len;
-	buf_reset(&jp->value);
-	if (v->type == JSONPATH_STRING) {
-		if ((rc = jsonpath_unescape(&jp->value, raw + 1, v->len - (v->complete ? 2 : 1))))
-			return rc;
-	} else if (v->type != JSONPATH_NULL && (rc = buf_append(&jp->value, raw, v->len))) {
-		return rc;
-	}
-	if (!jp->value.len)
-		return buf_append(&rd->payload, raw, v->len);
-	if ((rc = pii_token(rd->pii, "user", jp->value.data, jp->value.len, jp->token)))
-		return rc;
-	if (rd->o->pii == PII_KEEP)
-		return buf_append(&rd->payload, raw, v->len);
-	if (rd->o->pii == PII_REDACT)
-		return buf_puts(&rd->payload, "\"<user:redacted>\"");
-	return buf_printf(&rd->payload, "\"%s\"", jp->token);
-}
-
 /*
  * A jsonl line, parsed or not: every value at the user's path is replaced
- * (duplicates too), the rest scrubbed.  token receives the last value's.
+ * (duplicates too, and mentions of it elsewhere), the rest scrubbed.
+ * token receives the token of the line's user.
  */
 static int put_jsonl(struct reader *rd, const char *line, size_t len,
 		     char token[PII_TOKEN_MAX])
 {
-	struct jsonl_put jp = { rd, line, 0, token, BUF_INIT };
-	bool well_formed;
-	int rc;
-
-	if (!(rc = jsonpath_find(line, len, rd->fmt.fields.user, &well_formed,
-				 put_jsonl_user, &jp)))
-		rc = put_text(rd, line + jp.pos, len - jp.pos);
-	buf_free(&jp.value);
-	return rc;
+	return jsonluser_rewrite(rd->pii, rd->o->pii, rd->fmt.fields.user, line, len,
+				 &rd->payload, &rd->st.pii, token);
 }
 
 static int record_event(struct reader *rd, const struct log_event *ev,

@@ -507,3 +507,26 @@ int jsonpath_find(const char *buf, size_t len, const char *path, bool *well_form
 		return rc;
 	return guess(&w, w.tok);
 }
+
+int jsonpath_strings(const char *buf, size_t len, jsonpath_fn fn, void *arg)
+{
+	size_t i = 0;
+	int rc;
+
+	while (i < len) {
+		struct jsonpath_value v = { i, 0, JSONPATH_STRING, true, false };
+		size_t k;
+
+		if (buf[i] != '"') {
+			i++;
+			continue;
+		}
+		v.complete = skip_string(buf, len, &i);
+		v.len = i - v.off;
+		for (k = i; k < len && is_ws(buf[k]); k++)
+			;
+		if ((!v.complete || k >= len || buf[k] != ':') && (rc = fn(&v, arg)))
+			return rc;
+	}
+	return 0;
+}

@@ -59,6 +59,14 @@ int jsonpath_find(const char *buf, size_t len, const char *path, bool *well_form
 		  jsonpath_fn fn, void *arg);
 
 /*
+ * Report to fn every string literal of buf[0..len) that is not a member
+ * name, in order (type JSONPATH_STRING; `complete` false for one the line
+ * cuts off).  Exact on a well-formed line; a best effort on a damaged one.
+ * Returns 0, or what fn returned.
+ */
+int jsonpath_strings(const char *buf, size_t len, jsonpath_fn fn, void *arg);
+
+/*
  * Append to out the text of a JSON string's body s[0..n) (without its
  * quotes) with the escapes decoded to UTF-8: \uXXXX, surrogate pairs
  * joined.  Lenient, for damaged lines: a lone surrogate becomes U+FFFD and

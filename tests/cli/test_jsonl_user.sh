@@ -21,7 +21,9 @@ tok_re='^<user:[0-9a-f]{16}>$'
 "$AP" -q init --origin test.example/jsonl || die "init"
 printf '%s\n' \
 	'{"ts":"2026-11-28T10:00:00Z","meta":{"user_id":"svc"},"user_id":"alice.smith","status":200}' \
-	'{"ts":"2026-11-28T10:00:01Z","user_id":"alice.smith","status":200}' >"$WORK/nested.jsonl"
+	'{"ts":"2026-11-28T10:00:01Z","user_id":"alice.smith","status":200}' \
+	'{"ts":"2026-11-28T10:00:02Z","user_id":"alice.smith","msg":"reset for alice.smith by helpdesk"}' \
+	>"$WORK/nested.jsonl"
 expect_exit 0 "collect the nested user_id line" -- "$AP" collect logs --format jsonl --name gw \
 	--field time=ts --field user=user_id --field status=status "$WORK/nested.jsonl"
 if store_has alice.smith; then
@@ -34,6 +36,9 @@ t2=$(payload_field 0 2 user_id)
 [[ $t1 =~ $tok_re ]] || die "the top-level user_id is not a token: $t1"
 [ "$t1" = "$t2" ] || die "alice.smith has two tokens: $t1 $t2"
 ok "the top-level user_id holds alice.smith's token $t1, the same on both lines"
+[ "$(payload_field 0 3 msg)" = "reset for $t1 by helpdesk" ] ||
+	die "the user's mention in msg: $(payload_field 0 3 msg)"
+ok "a mention of the user in another field gets the same token"
 [ "$(payload_field 0 1 meta.user_id)" = svc ] || die "meta.user_id changed"
 ok "meta.user_id (not the user field) is left as it was"
 "$AP" show 0 --json | python3 -c '

@@ -1,6 +1,7 @@
 /*
  * Fuzz target for collectors/jsonpath.c, the span scanner that finds the
- * user's value in a jsonl line.  The first byte picks the path and the
+ * user's value in a jsonl line, and collectors/jsonluser.c, which rewrites
+ * the line with it (mode picked by the first byte too).  The first byte picks the path and the
  * mode: raw (the rest is the line) or built (each further byte picks a
  * JSON fragment: brackets, names on and off the path, escapes, lone
  * surrogates, numbers), so mutations keep producing near-JSON.
@@ -10,7 +11,8 @@
  *     a complete string starts and ends with a quote;
  *   - a line jansson parses (as jsonl does) is well-formed to the scanner;
  *   - when jansson also finds no duplicate name, exactly the value jansson
- *     reads at the path is reported, and a string unescapes to its text.
+ *     reads at the path is reported, and a string unescapes to its text;
+ *   - the rewrite's user token is that of jansson's string at the path.
  *
  * libFuzzer:  clang -fsanitize=fuzzer,address,undefined ... (make fuzz)
  * otherwise:  tests/fuzz/driver.c runs it on seeds and random mutations.
@@ -22,6 +24,7 @@
 
 #include <jansson.h>
 
+#include "../../collectors/jsonluser.h"
 #include "../../collectors/jsonpath.h"
 #include "../../common/buf.h"
 
@@ -75,22 +78,48 @@ static json_t *at_path(json_t *root, const char *path)
 	return root ? json_object_get(root, path) : NULL;
 }
 
+/* Kept for the whole run (reachable, so not a leak). */
+static struct pii *pii;
+
+/* The rewrite's token for the line; jansson's string value at the path. */
+static void rewrite(const char *line, size_t len, const char *path, enum pii_mode mode,
+		    json_t *v)
+{
+	static const uint8_t key[STORE_SECRET_LEN] = { 1 };
+	char token[PII_TOKEN_MAX], want[PII_TOKEN_MAX];
+	struct buf out = BUF_INIT;
+
+	if (!pii && pii_new(&pii, key))
+		abort();
+	if (jsonluser_rewrite(pii, mode, path, line, len, &out, NULL, token))
+		abort();
+	if (json_is_string(v) && json_string_length(v) &&
+	    (pii_token(pii, "user", json_string_value(v), json_string_length(v), want) ||
+	     strcmp(token, want)))
+		abort();
+	buf_free(&out);
+}
+
 static void oracle(const char *line, size_t len, const char *path, const struct check *c,
-		   bool well_formed)
+		   bool well_formed, enum pii_mode mode)
 {
 	json_t *root = json_loadb(line, len, 0, NULL), *v;
 	struct buf dec = BUF_INIT;
 
 	if (!json_is_object(root)) {
 		json_decref(root);
+		rewrite(line, len, path, mode, NULL);
 		return;
 	}
 	if (!well_formed)
 		abort();
 	json_decref(root);
-	if (!(root = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL)))
+	if (!(root = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL))) {
+		rewrite(line, len, path, mode, NULL);
 		return;
+	}
 	v = at_path(root, path);
+	rewrite(line, len, path, mode, v);
 	if (c->n != (v ? 1u : 0u))
 		abort();
 	if (json_is_string(v)) {
@@ -131,7 +160,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c.len = line.len;
 	if (jsonpath_find(c.line, c.len, path, &well_formed, check_value, &c))
 		abort();
-	oracle(c.line, c.len, path, &c, well_formed);
+	oracle(c.line, c.len, path, &c, well_formed, (enum pii_mode)((data[0] >> 4) % 3));
 	/* Unescaping any text must be safe too. */
 	if (c.len && jsonpath_unescape(&dec, c.line, c.len))
 		abort();
