@@ -35,6 +35,8 @@ struct rewrite {
 	struct repl *r;
 	size_t nr, capr;
 	struct buf texts;
+	size_t needle[JSONLUSER_MENTION_VALUES]; /* the user values searched for */
+	size_t nneedles;
 };
 
 static int add_repl(struct rewrite *w, size_t off, size_t len, size_t u)
@@ -131,12 +133,11 @@ static int scan_string(const struct jsonpath_value *v, void *arg)
 	size_t from = v->off + 1, to = v->off + v->len - (v->complete ? 1 : 0);
 	int rc;
 
-	for (size_t i = 0; i < w->nu; i++) {
+	for (size_t k = 0; k < w->nneedles; k++) {
+		size_t i = w->needle[k];
 		const struct uval *u = &w->u[i];
 		const char *raw = w->line + u->off;
 
-		if (u->text_len < JSONLUSER_MENTION_MIN)
-			continue;
 		if ((rc = find_mentions(w, from, to, w->texts.data + u->text, u->text_len, i)))
 			return rc;
 		/* As written in the line, when that differs ("bob\u0020jones"). */
@@ -146,6 +147,22 @@ static int scan_string(const struct jsonpath_value *v, void *arg)
 			return rc;
 	}
 	return 0;
+}
+
+/* The distinct user values long enough to search for, the last first. */
+static void pick_needles(struct rewrite *w)
+{
+	for (size_t i = w->nu; i-- > 0 && w->nneedles < JSONLUSER_MENTION_VALUES;) {
+		const struct uval *u = &w->u[i];
+		bool dup = false;
+
+		if (u->text_len < JSONLUSER_MENTION_MIN)
+			continue;
+		for (size_t k = 0; k < w->nneedles && !dup; k++)
+			dup = !strcmp(w->u[w->needle[k]].token, u->token);
+		if (!dup)
+			w->needle[w->nneedles++] = i;
+	}
 }
 
 static int by_offset(const void *a, const void *b)
@@ -178,7 +195,7 @@ static int put_between(struct rewrite *w, enum pii_mode mode, const char *s, siz
 		return rc;
 	w->seg = tmp->data;
 	w->nr = 0;
-	if ((rc = jsonpath_strings(tmp->data, tmp->len, scan_string, w)))
+	if (w->nneedles && (rc = jsonpath_strings(tmp->data, tmp->len, scan_string, w)))
 		return rc;
 	if (w->nr > 1)
 		qsort(w->r, w->nr, sizeof(*w->r), by_offset);
@@ -216,6 +233,7 @@ int jsonluser_rewrite(struct pii *pii, enum pii_mode mode, const char *path,
 		rc = pii_scrub(pii, mode, line, len, out, counts);
 		goto out;
 	}
+	pick_needles(&w);
 	for (size_t i = 0; i < w.nu; i++) {
 		if ((rc = put_between(&w, mode, line + pos, w.u[i].off - pos, &tmp, out, counts)) ||
 		    (rc = put_token(&w, mode, i, true, out)))

@@ -14,7 +14,9 @@
  * written or unescaped), is replaced there too, by the same token (or
  * "<user:redacted>"): the id is not kept in clear in a message field.
  * Shorter ids are not searched for: they would match unrelated text (the
- * same bound as erase's).
+ * same bound as erase's).  A hostile line with many distinct user values
+ * has them all replaced, but only the last JSONLUSER_MENTION_VALUES are
+ * searched for elsewhere, so a line costs O(length) whatever it holds.
  */
 #ifndef AUDITPACK_JSONLUSER_H
 #define AUDITPACK_JSONLUSER_H
@@ -27,6 +29,7 @@
 
 /* Shorter user values are not searched for elsewhere in the line. */
 #define JSONLUSER_MENTION_MIN 4
+#define JSONLUSER_MENTION_VALUES 16
 
 /*
  * Append line[0..len) to out, rewritten as above under `mode`, the rest

@@ -149,15 +149,22 @@ static bool body_is(const char *s, size_t from, size_t to, const char *word, siz
 static bool skip_string(const char *s, size_t n, size_t *pos)
 {
 	size_t i = *pos + 1;
+	const char *q;
 
-	while (i < n && s[i] != '"')
-		i += s[i] == '\\' ? 2 : 1;
-	if (i >= n) {
-		*pos = n;
-		return false;
+	/* The next quote not escaped: after an even run of backslashes. */
+	while (i < n && (q = memchr(s + i, '"', n - i))) {
+		size_t k = (size_t)(q - s), back = 0;
+
+		while (k - back > i && s[k - back - 1] == '\\')
+			back++;
+		if (back % 2 == 0) {
+			*pos = k + 1;
+			return true;
+		}
+		i = k + 1;
 	}
-	*pos = i + 1;
-	return true;
+	*pos = n;
+	return false;
 }
 
 /* ---- the path ---- */
@@ -190,6 +197,8 @@ struct walk {
 	size_t len, pos;
 	const char *path;
 	size_t ncomp;
+	const char *comp[8];  /* the first components, found once */
+	size_t clen[8];
 	unsigned char kind[JSONPATH_MAX_DEPTH / 8]; /* bit set: an object */
 	size_t depth;      /* containers open */
 	size_t chain;      /* the outermost `chain` of them lie on the path */
@@ -298,8 +307,14 @@ static bool member(struct walk *w, bool *matched)
 		return false;
 	*matched = false;
 	if (w->chain == w->depth && w->depth <= w->ncomp) {
-		path_comp(w->path, w->depth - 1, &c, &clen);
-		*matched = body_is(w->s, k + 1, w->pos - 1, c, clen);
+		if (w->depth <= 8) {
+			c = w->comp[w->depth - 1];
+			clen = w->clen[w->depth - 1];
+		} else {
+			path_comp(w->path, w->depth - 1, &c, &clen);
+		}
+		*matched = w->pos - 1 - (k + 1) >= clen &&
+			   body_is(w->s, k + 1, w->pos - 1, c, clen);
 	}
 	skip_ws(w);
 	if (w->pos >= w->len || w->s[w->pos] != ':')
@@ -495,6 +510,8 @@ int jsonpath_find(const char *buf, size_t len, const char *path, bool *well_form
 	w.len = buf ? len : 0;
 	w.path = path;
 	w.ncomp = path_ncomp(path);
+	for (size_t i = 0; i < w.ncomp && i < 8; i++)
+		path_comp(path, i, &w.comp[i], &w.clen[i]);
 	w.fn = fn;
 	w.arg = arg;
 	*well_formed = false;
