@@ -136,3 +136,18 @@ for v in "bob" "1409" "carl" "zoe"; do
 	store_has "\"user_id\":\"$v" && die "redact: $v stored"
 done
 ok "redact replaces every user value by \"<user:redacted>\""
+
+# --- the other fields follow their paths too ------------------------------
+printf '%s\n' '{"ts":"2026-11-28T10:00:00Z","name":"decoy","code":500,"llm":{"name":"credit-risk","v":"7"},"http":{"code":401}}' \
+	>"$WORK/model.jsonl"
+expect_exit 0 "collect with dotted model, version and status fields" -- "$AP" collect logs --complete \
+	--format jsonl --name llm --field time=ts --field model=llm.name --field version=llm.v \
+	--field status=http.code "$WORK/model.jsonl"
+"$AP" list --json | python3 -c 'import json, sys; print(json.load(sys.stdin)[-1]["index"])' >"$WORK/last"
+"$AP" show "$(cat "$WORK/last")" --json | python3 -c '
+import json, sys
+a = json.load(sys.stdin)["attrs"]
+assert a["models"] == {"credit-risk:7": 1}, a["models"]
+assert a["status"] == {"401": 1}, a["status"]
+assert a["auth_failures"] == 1, a' || die "model/status read from the wrong member"
+ok "model, version and status come from llm.name, llm.v and http.code, not the decoys"
