@@ -267,31 +267,41 @@ static int pop(struct walk *w)
 	return rc;
 }
 
-/* A number, true, false or null at w->pos; false when it is none. */
+static bool is_delim(char c)
+{
+	return is_ws(c) || c == ',' || c == '}' || c == ']';
+}
+
+/*
+ * The bare word at w->pos (up to white space, a comma or a closing
+ * bracket), moved past: a number, true, false or null, or else (*type
+ * JSONPATH_NUMBER) a word JSON does not allow, for which it returns false.
+ * Taking the whole word keeps "1409abc" in one span.
+ */
 static bool scalar(struct walk *w, enum jsonpath_type *type)
 {
-	static const char *const words[] = { "true", "false", "null" };
 	const char *s = w->s + w->pos;
-	size_t n = w->len - w->pos, k = 0;
+	size_t n = 0;
 
-	if (*s == '-' || (*s >= '0' && *s <= '9')) {
-		while (k < n && ((s[k] >= '0' && s[k] <= '9') || s[k] == '+' || s[k] == '-' ||
-				 s[k] == '.' || s[k] == 'e' || s[k] == 'E'))
-			k++;
-		w->pos += k;
-		*type = JSONPATH_NUMBER;
+	while (w->pos + n < w->len && !is_delim(s[n]))
+		n++;
+	w->pos += n;
+	*type = JSONPATH_NUMBER;
+	if ((n == 4 && !memcmp(s, "true", 4)) || (n == 5 && !memcmp(s, "false", 5))) {
+		*type = JSONPATH_BOOL;
 		return true;
 	}
-	for (size_t i = 0; i < 3; i++) {
-		size_t wl = strlen(words[i]);
-
-		if (n >= wl && !memcmp(s, words[i], wl)) {
-			w->pos += wl;
-			*type = i == 2 ? JSONPATH_NULL : JSONPATH_BOOL;
-			return true;
-		}
+	if (n == 4 && !memcmp(s, "null", 4)) {
+		*type = JSONPATH_NULL;
+		return true;
 	}
-	return false;
+	if (!n || (*s != '-' && (*s < '0' || *s > '9')))
+		return false;
+	for (size_t i = 1; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || s[i] == '+' || s[i] == '-' || s[i] == '.' ||
+		      s[i] == 'e' || s[i] == 'E'))
+			return false;
+	return true;
 }
 
 /* One member name and its colon; *matched says whether the name is the
@@ -406,10 +416,13 @@ static int walk(struct walk *w, bool *ok)
 				return rc;
 			if (!closed)
 				return 0;
-		} else if (!scalar(w, &type)) {
-			return 0;
-		} else if (at_path && (rc = report(w, start, w->pos, type, true, false))) {
-			return rc;
+		} else {
+			bool valid = scalar(w, &type);
+
+			if (at_path && (rc = report(w, start, w->pos, type, valid, false)))
+				return rc;
+			if (!valid)
+				return 0;
 		}
 next:
 		next = after_value(w, &rc);
@@ -483,7 +496,7 @@ static int guess(struct walk *w, size_t from)
 			type = s[k] == '{' ? JSONPATH_OBJECT : JSONPATH_ARRAY;
 			end = container_end(s, n, k, &complete);
 		} else {
-			while (end < n && !is_ws(s[end]) && !strchr(",}]", s[end]))
+			while (end < n && !is_delim(s[end]))
 				end++;
 			if ((end - k == 4 && !memcmp(s + k, "null", 4)))
 				type = JSONPATH_NULL;

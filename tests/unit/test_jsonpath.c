@@ -169,6 +169,12 @@ static void test_truncated(void **state)
 	assert_false(ok);
 	assert_string_equal(FIND("[{\"u\":\"a\"}]", "u", ok), "?S:\"a\"");
 	assert_string_equal(FIND("u=alice \"u\": null \"u\":true,", "u", ok), "?Z:null ?B:true");
+	/* A bad bare word at the path is one value, all of it. */
+	assert_string_equal(FIND("{\"u\":1409abc}", "u", ok), "N~:1409abc");
+	assert_false(ok);
+	assert_string_equal(FIND("{\"u\":truex,\"u\":\"b\"}", "u", ok), "N~:truex ?S:\"b\"");
+	assert_string_equal(FIND("{\"u\":-,\"v\":1}", "u", ok), "N:-");
+	assert_string_equal(FIND("{\"u\":,\"u\":2}", "u", ok), "?N:2");
 	assert_string_equal(FIND("{\"u\":\"a\",}", "u", ok), "S:\"a\"");
 	assert_false(ok);
 	/* NULL with no length is an empty line. */
