@@ -432,9 +432,18 @@ out:
 	return rc;
 }
 
-/* Write text[0..n) to the payload, scrubbed per the mode. */
+/*
+ * Write text[0..n) to the payload, scrubbed per the mode.  In a jsonl log
+ * this is a piece of an overlong line: its user values are replaced too,
+ * found by name (the piece is no JSON object).
+ */
 static int put_text(struct reader *rd, const char *text, size_t n)
 {
+	char token[PII_TOKEN_MAX];
+
+	if (rd->fmt.format == LOGFMT_JSONL && rd->fmt.fields.user)
+		return jsonluser_rewrite(rd->pii, rd->o->pii, rd->fmt.fields.user, text, n,
+					 &rd->payload, &rd->st.pii, token);
 	return pii_scrub(rd->pii, rd->o->pii, text, n, &rd->payload, &rd->st.pii);
 }
 

@@ -151,3 +151,15 @@ assert a["models"] == {"credit-risk:7": 1}, a["models"]
 assert a["status"] == {"401": 1}, a["status"]
 assert a["auth_failures"] == 1, a' || die "model/status read from the wrong member"
 ok "model, version and status come from llm.name, llm.v and http.code, not the decoys"
+
+# --- a line too long to parse (over 1 MiB) is streamed in pieces ----------
+python3 -c '
+pad = "x" * (3 << 20)
+open("'"$WORK"'/long.jsonl", "w").write(
+    "{\"ts\":\"2026-11-28T10:00:00Z\",\"user_id\":\"alice.long\",\"pad\":\"%s\",\"user_id\":\"bob.long\"}\n" % pad)'
+expect_exit 0 "collect an overlong jsonl line" -- "$AP" collect logs --complete --format jsonl \
+	--name long --field time=ts --field user=user_id "$WORK/long.jsonl"
+for v in alice.long bob.long; do
+	store_has "$v" && die "$v of an overlong line is stored in clear"
+done
+ok "the user values of an overlong line are replaced in every piece"
