@@ -134,6 +134,8 @@ static bool body_is(const char *s, size_t from, size_t to, const char *word, siz
 	size_t i = from, got = 0;
 	char u[4];
 
+	if (!memchr(s + from, '\\', to - from)) /* no escapes: the common case */
+		return to - from == wlen && !memcmp(s + from, word, wlen);
 	while (i < to) {
 		size_t k = decode_step(s, to, &i, u);
 
