@@ -14,6 +14,7 @@
  *     reads at the path is reported, and a string unescapes to its text;
  *   - the rewrite's user token is that of jansson's string at the path.
  *
+ * Seeds: tests/fuzz/corpus/jsonpath/.
  * libFuzzer:  clang -fsanitize=fuzzer,address,undefined ... (make fuzz)
  * otherwise:  tests/fuzz/driver.c runs it on seeds and random mutations.
  */
