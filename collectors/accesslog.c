@@ -351,6 +351,8 @@ struct reader {
 	uint64_t line_no; /* 1-based number of the line being processed */
 	bool in_line;     /* an overlong line is being streamed */
 	enum logfile_format format; /* of the file being read */
+	char piece_tail[256]; /* jsonl: the end of the last piece written */
+	size_t piece_tail_len;
 };
 
 static int emit_entry(struct reader *rd)
@@ -433,17 +435,35 @@ out:
 }
 
 /*
- * Write text[0..n) to the payload, scrubbed per the mode.  In a jsonl log
- * this is a piece of an overlong line: its user values are replaced too,
- * found by name (the piece is no JSON object).
+ * A piece of an overlong jsonl line: its user values are replaced too,
+ * found by name (a piece is no JSON object), with the end of the piece
+ * before as context so that a value the cut split is found.
  */
+static int put_jsonl_piece(struct reader *rd, const char *text, size_t n)
+{
+	size_t skip = rd->piece_tail_len, keep;
+	char token[PII_TOKEN_MAX], *both;
+	int rc;
+
+	if (!(both = malloc(skip + n + 1)))
+		return err_set(ERR_NOMEM, "out of memory");
+	memcpy(both, rd->piece_tail, skip);
+	memcpy(both + skip, text, n);
+	rc = jsonluser_rewrite_from(rd->pii, rd->o->pii, rd->fmt.fields.user, both, skip + n,
+				    skip, &rd->payload, &rd->st.pii, token);
+	keep = skip + n < sizeof(rd->piece_tail) ? skip + n : sizeof(rd->piece_tail);
+	memcpy(rd->piece_tail, both + skip + n - keep, keep);
+	rd->piece_tail_len = keep;
+	free(both);
+	return rc;
+}
+
+/* Write text[0..n) to the payload, scrubbed per the mode.  In a jsonl log
+ * with a user field this is a piece of an overlong line. */
 static int put_text(struct reader *rd, const char *text, size_t n)
 {
-	char token[PII_TOKEN_MAX];
-
 	if (rd->fmt.format == LOGFMT_JSONL && rd->fmt.fields.user)
-		return jsonluser_rewrite(rd->pii, rd->o->pii, rd->fmt.fields.user, text, n,
-					 &rd->payload, &rd->st.pii, token);
+		return put_jsonl_piece(rd, text, n);
 	return pii_scrub(rd->pii, rd->o->pii, text, n, &rd->payload, &rd->st.pii);
 }
 
@@ -539,6 +559,7 @@ static int do_line(struct reader *rd, const char *line, size_t len, bool nl)
 	st->lines++;
 	st->bytes += len + nl;
 	st->offset_end += len + nl;
+	rd->piece_tail_len = 0; /* no overlong line continues */
 	/* A line whose time is out of range is malformed, but its user field
 	 * is known: it is pseudonymised like an event's. */
 	if ((prc = logfmt_parse(&rd->fmt, line, len, &ev)) == 0 || prc == LOGFMT_BAD_TIME) {

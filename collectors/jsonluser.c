@@ -15,8 +15,10 @@
 #include <string.h>
 
 struct uval {
-	size_t off, len;        /* the value in the line */
+	size_t off, len;        /* the value in the line (after skip) */
 	size_t text, text_len;  /* its unescaped text, in rewrite.texts */
+	bool part;              /* the rest of a value begun in the context */
+	bool close_quote;       /* ... a string whose closing quote is in len */
 	char token[PII_TOKEN_MAX];
 };
 
@@ -28,7 +30,7 @@ struct repl {               /* a mention of a user value */
 struct rewrite {
 	struct pii *pii;
 	const char *line;
-	size_t len;
+	size_t len, skip;
 	const char *seg;        /* the scrubbed text searched for mentions */
 	struct uval *u;
 	size_t nu, capu;
@@ -60,13 +62,21 @@ static int add_value(const struct jsonpath_value *v, void *arg)
 	struct rewrite *w = arg;
 	const char *raw = w->line + v->off;
 	struct uval *u;
-	size_t start = w->texts.len;
+	size_t start = w->texts.len, off = v->off, end = v->off + v->len;
+	bool part = v->off < w->skip, quoted = v->type == JSONPATH_STRING && v->complete;
 	int rc;
 
-	if (v->type == JSONPATH_STRING)
+	if (end <= w->skip)
+		return 0; /* all in the context: written before */
+	if (part) {
+		/* From the cut to the closing quote, or the end. */
+		off = w->skip;
+		rc = jsonpath_unescape(&w->texts, w->line + off, end - off - (quoted ? 1 : 0));
+	} else if (v->type == JSONPATH_STRING) {
 		rc = jsonpath_unescape(&w->texts, raw + 1, v->len - (v->complete ? 2 : 1));
-	else
+	} else {
 		rc = v->type == JSONPATH_NULL ? 0 : buf_append(&w->texts, raw, v->len);
+	}
 	if (rc)
 		return rc;
 	if (w->texts.len == start)
@@ -80,8 +90,10 @@ static int add_value(const struct jsonpath_value *v, void *arg)
 		w->capu = cap;
 	}
 	u = &w->u[w->nu];
-	u->off = v->off;
-	u->len = v->len;
+	u->off = off;
+	u->len = end - off;
+	u->part = part;
+	u->close_quote = part && quoted;
 	u->text = start;
 	u->text_len = w->texts.len - start;
 	if ((rc = pii_token(w->pii, "user", w->texts.data + start, u->text_len, u->token)))
@@ -141,7 +153,7 @@ static int scan_string(const struct jsonpath_value *v, void *arg)
 		if ((rc = find_mentions(w, from, to, w->texts.data + u->text, u->text_len, i)))
 			return rc;
 		/* As written in the line, when that differs ("bob\u0020jones"). */
-		if (raw[0] == '"' && u->len >= 2 &&
+		if (!u->part && raw[0] == '"' && u->len >= 2 &&
 		    (u->len - 2 != u->text_len || memcmp(raw + 1, w->texts.data + u->text, u->text_len)) &&
 		    (rc = find_mentions(w, from, to, raw + 1, u->len - (raw[u->len - 1] == '"' ? 2 : 1), i)))
 			return rc;
@@ -214,29 +226,38 @@ int jsonluser_rewrite(struct pii *pii, enum pii_mode mode, const char *path,
 		      const char *line, size_t len, struct buf *out,
 		      struct pii_counts *counts, char token[PII_TOKEN_MAX])
 {
+	return jsonluser_rewrite_from(pii, mode, path, line, len, 0, out, counts, token);
+}
+
+int jsonluser_rewrite_from(struct pii *pii, enum pii_mode mode, const char *path,
+			   const char *line, size_t len, size_t skip, struct buf *out,
+			   struct pii_counts *counts, char token[PII_TOKEN_MAX])
+{
 	struct rewrite w;
 	struct buf tmp = BUF_INIT;
 	bool well_formed;
-	size_t pos = 0;
+	size_t pos = skip > len ? len : skip;
 	int rc;
 
 	memset(&w, 0, sizeof(w));
 	w.pii = pii;
 	w.line = line;
 	w.len = len;
+	w.skip = pos;
 	token[0] = '\0';
 	if ((rc = jsonpath_find(line, len, path, &well_formed, add_value, &w)))
 		goto out;
 	if (w.nu)
 		memcpy(token, w.u[w.nu - 1].token, PII_TOKEN_MAX);
 	if (mode == PII_KEEP || !w.nu) {
-		rc = pii_scrub(pii, mode, line, len, out, counts);
+		rc = pii_scrub(pii, mode, line + pos, len - pos, out, counts);
 		goto out;
 	}
 	pick_needles(&w);
 	for (size_t i = 0; i < w.nu; i++) {
 		if ((rc = put_between(&w, mode, line + pos, w.u[i].off - pos, &tmp, out, counts)) ||
-		    (rc = put_token(&w, mode, i, true, out)))
+		    (rc = put_token(&w, mode, i, !w.u[i].part, out)) ||
+		    (w.u[i].close_quote && (rc = buf_puts(out, "\""))))
 			goto out;
 		pos = w.u[i].off + w.u[i].len;
 	}

@@ -42,4 +42,15 @@ int jsonluser_rewrite(struct pii *pii, enum pii_mode mode, const char *path,
 		      const char *line, size_t len, struct buf *out,
 		      struct pii_counts *counts, char token[PII_TOKEN_MAX]);
 
+/*
+ * The same for text that continues other text: buf[0..skip) is context
+ * only (the end of the previous piece of a line too long to parse whole):
+ * read to find the user values that start in it, never written.  The part
+ * after skip of a value that starts in the context is replaced by the
+ * token of that part, so no value is left in clear where a piece cut it.
+ */
+int jsonluser_rewrite_from(struct pii *pii, enum pii_mode mode, const char *path,
+			   const char *buf, size_t len, size_t skip, struct buf *out,
+			   struct pii_counts *counts, char token[PII_TOKEN_MAX]);
+
 #endif

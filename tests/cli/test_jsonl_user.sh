@@ -163,3 +163,19 @@ for v in alice.long bob.long; do
 	store_has "$v" && die "$v of an overlong line is stored in clear"
 done
 ok "the user values of an overlong line are replaced in every piece"
+
+# A value the cut between two pieces splits: the piece before ends with its
+# opening quote (the reader cuts after a quote near each MiB), the next
+# piece starts inside it.
+python3 -c '
+M = 1 << 20
+head, mid = "{\"ts\":\"2026-11-28T10:00:00Z\",\"pad\":\"", "\",\"user_id\":\""
+line = head + "x" * (M - 4 - len(head) - len(mid)) + mid + "alice.split\",\"more\":\"" + "y" * (M + 100) + "\"}\n"
+open("'"$WORK"'/split.jsonl", "w").write(line)'
+expect_exit 0 "collect an overlong line cut inside the user value" -- "$AP" collect logs --complete \
+	--format jsonl --name split --field time=ts --field user=user_id "$WORK/split.jsonl"
+store_has alice.split && die "the part of a user value after a cut is stored in clear"
+last=$("$AP" list --json | python3 -c 'import json, sys; print(json.load(sys.stdin)[-1]["index"])')
+"$AP" show "$last" --payload | grep -a -q -E '"user_id":"<user:[0-9a-f]{16}>","more"' ||
+	die "the split value is not one token in place"
+ok "a user value split between two pieces is one token in place"

@@ -196,6 +196,45 @@ static void test_damaged(void **state)
 	expect(p, PII_PSEUDONYMISE, "u", "", "", "");
 }
 
+/* Pieces of an overlong line: the context is read, never written. */
+static void test_pieces(void **state)
+{
+	struct pii *p = *state;
+	struct buf b = BUF_INIT;
+	char token[PII_TOKEN_MAX], want[256];
+	static const struct {
+		const char *ctx, *piece, *value, *fmt;
+	} cases[] = {
+		/* Cut inside the value: its rest becomes the token. */
+		{ "{\"ts\":1,\"user_id\":\"", "alice.long\",\"x\":1}", "alice.long",
+		  "%s\",\"x\":1}" },
+		{ "{\"user_id\":\"ali", "ce\\u0020b\"}", "ce b", "%s\"}" },
+		{ "\"user_id\":12", "34,", "34", "%s," },
+		/* Cut after the name or the colon: the value is all in the piece. */
+		{ "\"user_id\": ", "\"bob\"}", "bob", "\"%s\"}" },
+		{ "\"user_id\"", " : \"bob\"}", "bob", " : \"%s\"}" },
+		/* A value all in the context was written with it. */
+		{ "\"user_id\":\"carl\"", ",\"x\":\"carl\"}", NULL, ",\"x\":\"carl\"}" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char both[256];
+		size_t skip = strlen(cases[i].ctx);
+
+		snprintf(both, sizeof(both), "%s%s", cases[i].ctx, cases[i].piece);
+		if (cases[i].value)
+			snprintf(want, sizeof(want), cases[i].fmt, tok(p, cases[i].value));
+		else
+			snprintf(want, sizeof(want), "%s", cases[i].fmt);
+		buf_reset(&b);
+		assert_int_equal(jsonluser_rewrite_from(p, PII_PSEUDONYMISE, "user_id", both,
+							strlen(both), skip, &b, NULL, token), 0);
+		if (b.len != strlen(want) || memcmp(b.data, want, b.len))
+			fail_msg("case %zu: got %.*s, want %s", i, (int)b.len, b.data, want);
+	}
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +243,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_mentions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_modes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_damaged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pieces, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
