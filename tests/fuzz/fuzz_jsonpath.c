@@ -92,8 +92,6 @@ static void rewrite(const char *line, size_t len, const char *path, enum pii_mod
 
 	if (!pii && pii_new(&pii, key))
 		abort();
-	if (jsonluser_rewrite(pii, mode, path, line, len, &out, NULL, token))
-		abort();
 	/* As a piece after context: any cut must be safe. */
 	buf_reset(&out);
 	if (jsonluser_rewrite_from(pii, mode, path, line, len, len / 3, &out, NULL, token))
