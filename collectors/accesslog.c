@@ -6,6 +6,7 @@
 #include "../common/hash.h"
 #include "../common/json.h"
 #include "../common/timeutil.h"
+#include "jsonluser.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -359,6 +360,8 @@ struct reader {
 	char sample_path[PATH_MAX];
 	uint64_t sample_line;
 	const struct logcheck_chain *chain; /* NULL: not a rescanned file */
+	char piece_tail[256]; /* jsonl: the end of the last piece written */
+	size_t piece_tail_len;
 };
 
 /* A rescanned file's entry: "rescan": true and the earlier entries whose
@@ -457,9 +460,36 @@ out:
 	return rc;
 }
 
-/* Write text[0..n) to the payload, scrubbed per the mode. */
+/*
+ * A piece of an overlong jsonl line: its user values are replaced too,
+ * found by name (a piece is no JSON object), with the end of the piece
+ * before as context so that a value the cut split is found.
+ */
+static int put_jsonl_piece(struct reader *rd, const char *text, size_t n)
+{
+	size_t skip = rd->piece_tail_len, keep;
+	char token[PII_TOKEN_MAX], *both;
+	int rc;
+
+	if (!(both = malloc(skip + n + 1)))
+		return err_set(ERR_NOMEM, "out of memory");
+	memcpy(both, rd->piece_tail, skip);
+	memcpy(both + skip, text, n);
+	rc = jsonluser_rewrite_from(rd->pii, rd->o->pii, rd->fmt.fields.user, both, skip + n,
+				    skip, &rd->payload, &rd->st.pii, token);
+	keep = skip + n < sizeof(rd->piece_tail) ? skip + n : sizeof(rd->piece_tail);
+	memcpy(rd->piece_tail, both + skip + n - keep, keep);
+	rd->piece_tail_len = keep;
+	free(both);
+	return rc;
+}
+
+/* Write text[0..n) to the payload, scrubbed per the mode.  In a jsonl log
+ * with a user field this is a piece of an overlong line. */
 static int put_text(struct reader *rd, const char *text, size_t n)
 {
+	if (rd->fmt.format == LOGFMT_JSONL && rd->fmt.fields.user)
+		return put_jsonl_piece(rd, text, n);
 	return pii_scrub(rd->pii, rd->o->pii, text, n, &rd->payload, &rd->st.pii);
 }
 
@@ -473,12 +503,22 @@ static int put_user(struct reader *rd, const struct log_event *ev, const char *l
 		return rc;
 	if (rd->o->pii == PII_KEEP)
 		return buf_append(&rd->payload, u, ev->user.len);
+	/* (jsonl users are written by put_jsonl()) */
 	if (rd->o->pii == PII_REDACT)
-		return buf_puts(&rd->payload, ev->user_quoted || rd->fmt.format != LOGFMT_JSONL
-				? "<user:redacted>" : "\"<user:redacted>\"");
-	if (!ev->user_quoted && rd->fmt.format == LOGFMT_JSONL)
-		return buf_printf(&rd->payload, "\"%s\"", token);
+		return buf_puts(&rd->payload, "<user:redacted>");
 	return buf_puts(&rd->payload, token);
+}
+
+/*
+ * A jsonl line, parsed or not: every value at the user's path is replaced
+ * (duplicates too, and mentions of it elsewhere), the rest scrubbed.
+ * token receives the token of the line's user.
+ */
+static int put_jsonl(struct reader *rd, const char *line, size_t len,
+		     char token[PII_TOKEN_MAX])
+{
+	return jsonluser_rewrite(rd->pii, rd->o->pii, rd->fmt.fields.user, line, len,
+				 &rd->payload, &rd->st.pii, token);
 }
 
 static int record_event(struct reader *rd, const struct log_event *ev,
@@ -554,6 +594,7 @@ static int do_line(struct reader *rd, const char *line, size_t len, bool nl)
 	st->lines++;
 	st->bytes += len + nl;
 	st->offset_end += len + nl;
+	rd->piece_tail_len = 0; /* no overlong line continues */
 	/* A line whose time is out of range is malformed, but its user field
 	 * is known: it is pseudonymised like an event's. */
 	if ((prc = logfmt_parse(&rd->fmt, line, len, &ev)) == 0 || prc == LOGFMT_BAD_TIME) {
@@ -564,7 +605,10 @@ static int do_line(struct reader *rd, const char *line, size_t len, bool nl)
 			if (rd->first_run && !rd->sample_line && (rc = keep_sample(rd, line, len)))
 				return rc;
 		}
-		if (ev.user.len) {
+		if (rd->fmt.format == LOGFMT_JSONL && rd->fmt.fields.user) {
+			if ((rc = put_jsonl(rd, line, len, token)))
+				return rc;
+		} else if (ev.user.len) {
 			if ((rc = put_text(rd, line, ev.user.off)) ||
 			    (rc = put_user(rd, &ev, line, token)) ||
 			    (rc = put_text(rd, line + ev.user.off + ev.user.len,
@@ -581,7 +625,9 @@ static int do_line(struct reader *rd, const char *line, size_t len, bool nl)
 			st->malformed_lines[st->nmalformed_kept++] = rd->line_no;
 		if (rd->first_run && !rd->sample_line && (rc = keep_sample(rd, line, len)))
 			return rc;
-		if ((rc = put_text(rd, line, len)))
+		/* A damaged JSON line still has its user values replaced. */
+		if ((rc = rd->fmt.format == LOGFMT_JSONL && rd->fmt.fields.user
+			  ? put_jsonl(rd, line, len, token) : put_text(rd, line, len)))
 			return rc;
 	}
 	if (nl && (rc = buf_append(&rd->payload, "\n", 1)))

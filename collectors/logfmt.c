@@ -6,6 +6,7 @@
  */
 #include "logfmt.h"
 #include "../common/timeutil.h"
+#include "jsonpath.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -281,55 +282,46 @@ static json_t *json_path(json_t *root, const char *path)
 	return v ? json_object_get(v, path) : NULL;
 }
 
-/*
- * The span of the value of "key" in the raw line: the characters of a
- * string (without quotes) or of a number.  Nested names use their last
- * component.  A best effort; absent when the key is not found verbatim.
- */
-static struct span raw_value(const char *line, size_t len, const char *path,
-			     bool *quoted_out)
+struct last_value {
+	struct jsonpath_value v;
+	bool found;
+};
+
+static int keep_last(const struct jsonpath_value *v, void *arg)
 {
-	const char *key = strrchr(path, '.') ? strrchr(path, '.') + 1 : path;
-	size_t klen = strlen(key), from = 0;
-	struct span none = { 0, 0 };
-	const char *p;
+	struct last_value *lv = arg;
 
-	while ((p = find(line, len, from, key))) {
-		size_t i = (size_t)(p - line) + klen;
+	lv->v = *v;
+	lv->found = true;
+	return 0;
+}
 
-		from = (size_t)(p - line) + 1;
-		if (p == line || p[-1] != '"' || i >= len || line[i] != '"')
-			continue;
-		i++;
-		while (i < len && (line[i] == ' ' || line[i] == '\t'))
-			i++;
-		if (i >= len || line[i] != ':')
-			continue;
-		i++;
-		while (i < len && (line[i] == ' ' || line[i] == '\t'))
-			i++;
-		if (i < len && line[i] == '"') {
-			struct cur c = { line, len, i };
-			struct span sp;
+/*
+ * The span of the value at a dotted path in the raw line, as a JSON parser
+ * reads it (the last of duplicates): the characters of a string (without
+ * quotes, escapes as written) or the bytes of any other value.  Absent for
+ * null and for an empty string.
+ */
+static struct span path_value(const char *line, size_t len, const char *path,
+			      bool *quoted_out)
+{
+	struct last_value lv = { .found = false };
+	struct span sp = { 0, 0 };
+	bool ok;
 
-			if (quoted(&c, &sp)) {
-				*quoted_out = true;
-				return sp;
-			}
-			return none;
-		}
-		{
-			struct span sp = { i, 0 };
-
-			while (i < len && (isalnum((unsigned char)line[i]) || line[i] == '-' ||
-					   line[i] == '.' || line[i] == '+'))
-				i++;
-			sp.len = i - sp.off;
-			*quoted_out = false;
-			return sp;
-		}
+	*quoted_out = false;
+	jsonpath_find(line, len, path, &ok, keep_last, &lv);
+	if (!lv.found || lv.v.type == JSONPATH_NULL)
+		return sp;
+	if (lv.v.type == JSONPATH_STRING && lv.v.complete && lv.v.len >= 2) {
+		*quoted_out = true;
+		sp.off = lv.v.off + 1;
+		sp.len = lv.v.len - 2;
+		return sp;
 	}
-	return none;
+	sp.off = lv.v.off;
+	sp.len = lv.v.len;
+	return sp;
 }
 
 static bool json_time(json_t *v, int64_t *out)
@@ -354,8 +346,8 @@ static int parse_jsonl(const struct logfmt_opts *o, const char *line, size_t len
 		       struct log_event *ev)
 {
 	const struct jsonl_fields *f = &o->fields;
-	json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, NULL), *v;
-	bool q = false; /* raw_value() leaves it unset when it finds no value */
+	json_t *root = json_loadb(line, len, 0, NULL), *v; /* duplicates: the last */
+	bool q = false;
 	int rc = -1;
 
 	if (!json_is_object(root))
@@ -370,17 +362,17 @@ static int parse_jsonl(const struct logfmt_opts *o, const char *line, size_t len
 	ev->is_request = true;
 	if (f->user && (v = json_path(root, f->user)) && !json_is_null(v) &&
 	    !(json_is_string(v) && !*json_string_value(v))) {
-		ev->user = raw_value(line, len, f->user, &q);
+		ev->user = path_value(line, len, f->user, &q);
 		ev->user_quoted = q;
 	}
 	if (f->model && json_path(root, f->model))
-		ev->model = raw_value(line, len, f->model, &q);
+		ev->model = path_value(line, len, f->model, &q);
 	if (f->version && json_path(root, f->version))
-		ev->version = raw_value(line, len, f->version, &q);
+		ev->version = path_value(line, len, f->version, &q);
 	if (f->route && json_path(root, f->route))
-		ev->route = raw_value(line, len, f->route, &q);
+		ev->route = path_value(line, len, f->route, &q);
 	if (f->status && (v = json_path(root, f->status))) {
-		ev->status = raw_value(line, len, f->status, &q);
+		ev->status = path_value(line, len, f->status, &q);
 		if ((json_is_integer(v) && (json_integer_value(v) == 401 ||
 					    json_integer_value(v) == 403)) ||
 		    (json_is_string(v) && (!strcmp(json_string_value(v), "401") ||
@@ -390,7 +382,7 @@ static int parse_jsonl(const struct logfmt_opts *o, const char *line, size_t len
 		}
 	}
 	if (f->decision && json_path(root, f->decision) && !ev->status.len)
-		ev->status = raw_value(line, len, f->decision, &q);
+		ev->status = path_value(line, len, f->decision, &q);
 	rc = 0;
 out:
 	json_decref(root);
