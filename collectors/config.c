@@ -104,7 +104,7 @@ static int add_file(struct flist *fl, const char *path, const struct stat *st)
 		size_t cap = fl->cap ? fl->cap * 2 : 32;
 
 		if (!(e = reallocarray(fl->v, cap, sizeof(*e))))
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		fl->v = e;
 		fl->cap = cap;
 	}
@@ -113,7 +113,7 @@ static int add_file(struct flist *fl, const char *path, const struct stat *st)
 	e->dev = st->st_dev;
 	e->ino = st->st_ino;
 	if (!(e->path = strdup(path)))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	fl->n++;
 	return make_absolute(&e->abs, path);
 }
@@ -152,13 +152,13 @@ static int read_names(const char *dir, char ***out, size_t *n)
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 32;
 			if (!(grown = reallocarray(v, cap, sizeof(*v)))) {
-				rc = err_set(ERR_NOMEM, "out of memory");
+				rc = err_nomem();
 				break;
 			}
 			v = grown;
 		}
 		if (!(v[*n] = strdup(de->d_name)))
-			rc = err_set(ERR_NOMEM, "out of memory");
+			rc = err_nomem();
 		else
 			(*n)++;
 	}
@@ -238,7 +238,7 @@ static int list_files(struct flist *fl, struct store *store, char *const *paths,
 
 	memset(fl, 0, sizeof(*fl));
 	if (!(fl->skipped = json_object()))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	fl->have_store = store && store_dir(store) && stat(store_dir(store), &fl->store) == 0;
 	for (size_t i = 0; !rc && i < n; i++) {
 		/* A symlink named on the command line is followed; inside a
@@ -302,7 +302,7 @@ static int snap_file(struct snap *s, const struct fent *fe)
 		f = CONFIG_BINARY;
 	}
 	if (!(fo = json_object())) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto out;
 	}
 	if (f == CONFIG_JSON || f == CONFIG_YAML || f == CONFIG_INI || f == CONFIG_ENV) {
@@ -354,7 +354,7 @@ static int sorted_keys(const json_t *obj, const char ***out, size_t *n)
 	if (!*n)
 		return 0;
 	if (!(v = calloc(*n, sizeof(*v))))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	json_object_foreach((json_t *)obj, k, val)
 		v[i++] = k;
 	qsort(v, *n, sizeof(*v), key_cmp);
@@ -633,7 +633,7 @@ int config_collect(struct collect_ctx *c, const char *source, char *const *paths
 	s.files = json_object();
 	s.formats = json_object();
 	if (!s.files || !s.formats) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto out;
 	}
 	if ((rc = list_files(&fl, c->store, paths, n)))
@@ -642,7 +642,7 @@ int config_collect(struct collect_ctx *c, const char *source, char *const *paths
 		if ((rc = snap_file(&s, &fl.v[i])))
 			goto out;
 	if (!(root = json_pack("{s:O}", "files", s.files))) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto out;
 	}
 	if ((rc = json_stable(&payload, root)) || (rc = digest_hex(tree, &payload)) ||

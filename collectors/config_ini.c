@@ -188,7 +188,7 @@ static int ini_section(struct ini *in, const char *s, size_t n, int col)
 
 		if (json_object_set_new(in->arrays, in->section.data, json_integer(i + 1)) ||
 		    (rc = buf_printf(&in->section, "[%" JSON_INTEGER_FORMAT "]", i)))
-			return rc ? rc : err_set(ERR_NOMEM, "out of memory");
+			return rc ? rc : err_nomem();
 	}
 	/* "[credentials]", "[secrets.db]": everything in it is secret. */
 	in->section_secret = false;
@@ -308,7 +308,7 @@ int config_parse_ini(struct walk *w, const char *buf, size_t len)
 	in.l.buf = buf;
 	in.l.len = len;
 	if (!(in.arrays = json_object()))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	while (!rc && lines_next(&in.l, &s, &n))
 		rc = ini_line(&in, s, n);
 	if (!rc)

@@ -216,7 +216,7 @@ int config_snap_text(struct snap *s, json_t *fo, const char *t, size_t n)
 	int rc;
 
 	if (!lines)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	buf_reset(&s->out);
 	if ((rc = redact(s, t, n, true, &s->out)))
 		goto out;
@@ -253,7 +253,7 @@ int config_snap_parsed(struct snap *s, json_t *fo, enum config_format f, bool le
 
 	*fallback = false;
 	if (!(s->keys = json_object()))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	rc = config_parse(f, s->name, t, n, &sink);
 	if (rc == ERR_PARSE && lenient) {
 		err_clear();

@@ -340,7 +340,7 @@ static int yaml_document(struct walk *w, yaml_document_t *doc, long idx)
 	y.size = calloc(n, sizeof(*y.size));
 	y.state = calloc(n, 1);
 	if (!y.size || !y.state) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto out;
 	}
 	if ((rc = yaml_measure(&y, 1, 0, &total)))
@@ -366,7 +366,7 @@ int config_parse_yaml(struct walk *w, const char *buf, size_t len)
 	int rc;
 
 	if (!yaml_parser_initialize(&p))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
 	rc = yaml_next(&p, &cur, &have_cur, w->name, buf, len);
 	if (!rc && have_cur)

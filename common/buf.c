@@ -21,7 +21,7 @@ int buf_grow(struct buf *b, size_t extra)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	p = realloc(b->data, cap);
 	if (!p)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	b->data = p;
 	b->cap = cap;
 	return 0;

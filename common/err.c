@@ -18,6 +18,11 @@ int err_set(int code, const char *fmt, ...)
 	return code;
 }
 
+int err_nomem(void)
+{
+	return err_set(ERR_NOMEM, "out of memory");
+}
+
 int err_wrap(int code, const char *fmt, ...)
 {
 	char prefix[1024], old[sizeof(msg)];

@@ -30,6 +30,10 @@ enum err {
 int err_set(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Record "out of memory" and return ERR_NOMEM: every allocation failure
+ * below cli/ reports through this, so no stale message is ever printed. */
+int err_nomem(void);
+
 /* Prefix the current message with more context: "ctx: <old message>". */
 int err_wrap(int code, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -26,7 +26,7 @@ int sha256_new(struct sha256_ctx **out)
 
 	*out = NULL;
 	if (!c)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	c->md = EVP_MD_CTX_new();
 	if (!c->md || EVP_DigestInit_ex(c->md, sha256_md(), NULL) != 1) {
 		EVP_MD_CTX_free(c->md);
@@ -68,7 +68,7 @@ int sha256_parts(uint8_t out[SHA256_LEN], size_t n, const void *const *ptrs,
 	static _Thread_local EVP_MD_CTX *md;
 
 	if (!md && !(md = EVP_MD_CTX_new()))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	if (EVP_DigestInit_ex(md, sha256_md(), NULL) != 1)
 		return err_set_openssl(ERR_CRYPTO, "sha256 init failed");
 	for (size_t i = 0; i < n; i++)

@@ -88,7 +88,7 @@ int xml_load_valid(xmlDocPtr *out, const char *path, size_t cap,
 	if (!*out)
 		return err_set(ERR_PARSE, "%s", xe.count ? xe.first : "malformed XML");
 	if (!(v = xmlSchemaNewValidCtxt(xsd)))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	xmlSchemaSetValidStructuredErrors(v, (xmlStructuredErrorFunc)on_error, &xe);
 	rc = xmlSchemaValidateDoc(v, *out);
 	xmlSchemaFreeValidCtxt(v);
@@ -225,7 +225,7 @@ int xw_open(struct xml_writer *xw, const char *what)
 {
 	*xw = (struct xml_writer){ .what = what };
 	if (!(xw->doc = xmlBufferCreate()) || !(xw->w = xmlNewTextWriterMemory(xw->doc, 0)))
-		return xw->rc = err_set(ERR_NOMEM, "out of memory");
+		return xw->rc = err_nomem();
 	xw_check(xw, xmlTextWriterSetIndent(xw->w, 1));
 	xw_check(xw, xmlTextWriterSetIndentString(xw->w, (const xmlChar *)"  "));
 	if (!xw->rc)

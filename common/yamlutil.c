@@ -37,7 +37,7 @@ int ydoc_load(struct ydoc *out, const char *file, const char *buf, size_t len,
 	memset(out, 0, sizeof(*out));
 	out->file = file;
 	if (!yaml_parser_initialize(&parser))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	if (!yaml_parser_load(&parser, &out->doc)) {
 		rc = parser_error(out, &parser);
@@ -97,7 +97,7 @@ int ydoc_want_string(const struct ydoc *y, const yaml_node_t *n, const char *key
 		return ydoc_at(y, n, "'%s' must be a non-empty string", key);
 	free(*out);
 	if (!(*out = strdup(s)))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	return 0;
 }
 
@@ -117,7 +117,7 @@ int ydoc_want_list(const struct ydoc *y, const yaml_node_t *n, const char *key,
 	if (cnt == 0)
 		return ydoc_at(y, n, "'%s' is an empty list", key);
 	if (!(v = calloc(cnt + 1, sizeof(*v))))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	*out = v;
 	if (n->type == YAML_SCALAR_NODE)
 		return ydoc_want_string(y, n, key, &v[0]);

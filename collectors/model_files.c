@@ -1,0 +1,263 @@
+/*
+ * model_files.c - the regular files of a model directory and their SHA-256
+ * digests, cached per version in a "#files" cursor.
+ */
+#include "model.h"
+#include "model_internal.h"
+#include "pii.h"
+#include "../common/buf.h"
+#include "../common/encode.h"
+#include "../common/err.h"
+#include "../common/fsutil.h"
+#include "../common/hash.h"
+#include "../common/json.h"
+#include "../common/timeutil.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+#include <yaml.h>
+
+/* ------------------------------------------------------------------ */
+/* file trees and their digests                                        */
+
+void model_file_list_free(struct file_list *fl)
+{
+	for (size_t i = 0; i < fl->n; i++) {
+		free(fl->v[i].rel);
+		free(fl->v[i].abs);
+	}
+	free(fl->v);
+	memset(fl, 0, sizeof(*fl));
+}
+
+int model_file_list_add(struct file_list *fl, const char *rel, const char *abs)
+{
+	struct file_item *v;
+
+	if (fl->n >= MODEL_DIR_MAX_FILES)
+		return err_set(ERR_LIMIT, "too many files: '%s' is past the limit of %d",
+			       abs, MODEL_DIR_MAX_FILES);
+	if (fl->n == fl->cap) {
+		size_t cap = fl->cap ? 2 * fl->cap : 64;
+
+		if (!(v = reallocarray(fl->v, cap, sizeof(*v))))
+			return err_nomem();
+		fl->v = v;
+		fl->cap = cap;
+	}
+	fl->v[fl->n].rel = strdup(rel);
+	fl->v[fl->n].abs = strdup(abs);
+	if (!fl->v[fl->n].rel || !fl->v[fl->n].abs) {
+		free(fl->v[fl->n].rel);
+		free(fl->v[fl->n].abs);
+		return err_nomem();
+	}
+	fl->n++;
+	return 0;
+}
+
+static int file_item_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct file_item *)a)->rel, ((const struct file_item *)b)->rel);
+}
+
+static int walk(struct file_list *fl, const char *abs_dir, const char *rel_dir,
+		unsigned depth);
+
+/* One directory entry: regular files (and symlinks to them) are listed,
+ * real directories walked; symlinked directories are not followed, so a
+ * loop cannot make the walk endless. */
+static int walk_entry(struct file_list *fl, const char *abs, const char *rel,
+		      unsigned depth)
+{
+	struct stat st;
+
+	if (lstat(abs, &st) < 0)
+		return err_set(ERR_IO, "cannot stat '%s': %s", abs, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return walk(fl, abs, rel, depth + 1);
+	if (S_ISLNK(st.st_mode) && (stat(abs, &st) < 0 || !S_ISREG(st.st_mode)))
+		return 0;
+	if (!S_ISREG(st.st_mode))
+		return 0;
+	return model_file_list_add(fl, rel, abs);
+}
+
+static int walk(struct file_list *fl, const char *abs_dir, const char *rel_dir,
+		unsigned depth)
+{
+	struct dirent *de;
+	char *abs = NULL, *rel = NULL;
+	DIR *d;
+	int rc = 0;
+
+	if (depth > DIR_DEPTH_MAX)
+		return err_set(ERR_LIMIT, "'%s' is nested more than %d directories deep",
+			       abs_dir, DIR_DEPTH_MAX);
+	if (!(d = opendir(abs_dir)))
+		return err_set(ERR_IO, "cannot open '%s': %s", abs_dir, strerror(errno));
+	for (;;) {
+		errno = 0;
+		if (!(de = readdir(d))) {
+			if (errno)
+				rc = err_set(ERR_IO, "cannot read '%s': %s", abs_dir,
+					     strerror(errno));
+			break;
+		}
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    !strcmp(de->d_name, ".git"))
+			continue;
+		abs = model_path_join(abs_dir, de->d_name);
+		rel = rel_dir ? model_path_join(rel_dir, de->d_name) : strdup(de->d_name);
+		rc = abs && rel ? walk_entry(fl, abs, rel, depth) : err_nomem();
+		free(abs);
+		free(rel);
+		if (rc)
+			break;
+	}
+	closedir(d);
+	return rc;
+}
+
+/* Every regular file under `dir`, sorted by relative path. */
+int model_list_files(struct file_list *fl, const char *dir)
+{
+	int rc = walk(fl, dir, NULL, 0);
+
+	if (!rc && fl->n)
+		qsort(fl->v, fl->n, sizeof(fl->v[0]), file_item_cmp);
+	return rc;
+}
+
+/* What identifies a file's content without reading it: content changes
+ * always move ctime, which no user can set back. */
+static void file_ident(char *out, size_t cap, const struct stat *st)
+{
+	snprintf(out, cap, "%lld %lld.%09ld %lld.%09ld %llu %llu", (long long)st->st_size,
+		 (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec,
+		 (long long)st->st_ctim.tv_sec, st->st_ctim.tv_nsec,
+		 (unsigned long long)st->st_dev, (unsigned long long)st->st_ino);
+}
+
+/* SHA-256 of a file, streamed in chunks; *st receives its status as
+ * opened (before the read, so a change during the read shows next run). */
+static int hash_file(const char *path, char hex[HEX_LEN(SHA256_LEN)], struct stat *st)
+{
+	struct sha256_ctx *h = NULL;
+	uint8_t digest[SHA256_LEN];
+	char *chunk = NULL;
+	int fd, rc = 0;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return err_set(ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+		rc = err_set(ERR_IO, "'%s' is not a readable regular file", path);
+		goto out;
+	}
+	if (!(chunk = malloc(HASH_CHUNK))) {
+		rc = err_nomem();
+		goto out;
+	}
+	if ((rc = sha256_new(&h)))
+		goto out;
+	for (;;) {
+		ssize_t n = read(fd, chunk, HASH_CHUNK);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = err_set(ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if ((rc = sha256_update(h, chunk, (size_t)n)))
+			goto out;
+	}
+	rc = sha256_final(h, digest);
+	h = NULL;
+	if (!rc)
+		hex_encode(hex, digest, SHA256_LEN);
+out:
+	sha256_free(h);
+	free(chunk);
+	close(fd);
+	return rc;
+}
+
+/* The digests of `fl`, reusing the ones in cache cursor `key` for files
+ * whose identity has not changed, and writing the cursor back when it
+ * did.  The cache is only an optimisation: a damaged one is ignored. */
+int model_digest_files(struct digests *d, struct collect_ctx *c, const char *source,
+			const char *key, const struct file_list *fl)
+{
+	char ident[160], hex[HEX_LEN(SHA256_LEN)];
+	struct buf old = BUF_INIT, neu = BUF_INIT;
+	json_t *cache = NULL, *next = NULL;
+	struct stat st;
+	bool found;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	d->newest = INT64_MIN;
+	if ((rc = store_cursor_get(c->store, source, key, &old, &found)))
+		return rc;
+	if (found)
+		cache = json_loadb(old.data, old.len, 0, NULL);
+	if (!(d->files = json_object()) || !(next = json_object())) {
+		rc = err_nomem();
+		goto out;
+	}
+	for (size_t i = 0; i < fl->n; i++) {
+		const char *hit = NULL;
+		json_t *e;
+
+		if (stat(fl->v[i].abs, &st) == 0) {
+			file_ident(ident, sizeof(ident), &st);
+			e = json_object_get(cache, fl->v[i].rel);
+			if (json_is_array(e) &&
+			    json_is_string(json_array_get(e, 0)) &&
+			    !strcmp(ident, json_string_value(json_array_get(e, 0))) &&
+			    json_string_length(json_array_get(e, 1)) == 2 * SHA256_LEN)
+				hit = json_string_value(json_array_get(e, 1));
+		}
+		if (hit) {
+			memcpy(hex, hit, sizeof(hex));
+		} else {
+			if ((rc = hash_file(fl->v[i].abs, hex, &st)))
+				goto out;
+			file_ident(ident, sizeof(ident), &st);
+		}
+		d->bytes += (uint64_t)st.st_size;
+		if ((int64_t)st.st_mtim.tv_sec > d->newest)
+			d->newest = (int64_t)st.st_mtim.tv_sec;
+		if ((rc = model_obj_set(d->files, fl->v[i].rel, json_string(hex))) ||
+		    (rc = model_obj_set(next, fl->v[i].rel, json_pack("[ss]", ident, hex))))
+			goto out;
+	}
+	if ((rc = json_stable(&neu, next)))
+		goto out;
+	if (!found || neu.len != old.len || memcmp(neu.data, old.data, old.len))
+		rc = store_cursor_put(c->store, source, key, neu.data, neu.len);
+out:
+	if (rc) {
+		json_decref(d->files);
+		d->files = NULL;
+	}
+	json_decref(cache);
+	json_decref(next);
+	buf_free(&old);
+	buf_free(&neu);
+	return rc;
+}
