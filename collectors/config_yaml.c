@@ -1,9 +1,11 @@
 /*
  * config_yaml.c - YAML configuration files: every document of a stream
- * walked with secret levels, merge keys and an alias budget.
+ * (read through common/yamlutil, which also enforces the alias budget)
+ * walked with secret levels and merge keys.
  */
 #include "config.h"
 #include "config_internal.h"
+#include "../common/yamlutil.h"
 #include "../common/encode.h"
 #include "../common/err.h"
 #include "../common/fsutil.h"
@@ -30,79 +32,13 @@
 
 struct ywalk {
 	struct walk *w;
+	const struct ydoc *y;
 	yaml_document_t *doc;
-	uint64_t *size;  /* per node: nodes below it with aliases expanded */
-	uint8_t *state;  /* per node: 0 new, 1 being measured, 2 measured */
-	uint64_t max;    /* nodes a walk may visit */
 };
 
-static int yaml_at(int code, const struct ywalk *y, const yaml_node_t *n, const char *what)
+static int yaml_depth(const struct ywalk *y, const yaml_node_t *n)
 {
-	return err_set(code, "%s:%zu:%zu: %s", y->w->name, n->start_mark.line + 1,
-		       n->start_mark.column + 1, what);
-}
-
-static int yaml_too_big(const struct ywalk *y, const yaml_node_t *n)
-{
-	char what[160];
-
-	if (y->max == CONFIG_MAX_NODES)
-		snprintf(what, sizeof(what), "more than %d YAML nodes with aliases expanded",
-			 CONFIG_MAX_NODES);
-	else
-		snprintf(what, sizeof(what), "YAML aliases expand the document past %" PRIu64
-			 " nodes (an alias bomb?)", y->max);
-	return yaml_at(ERR_LIMIT, y, n, what);
-}
-
-/*
- * Count the nodes a walk would visit, aliases expanded, memoised per node
- * so a billion-laughs document is refused after linear work; a node that
- * contains itself (an alias to an enclosing anchor) is refused too.
- */
-static int yaml_measure(struct ywalk *y, int id, int depth, uint64_t *out)
-{
-	yaml_node_t *n = yaml_document_get_node(y->doc, id);
-	uint64_t total = 1, sub;
-	size_t i;
-	int rc;
-
-	if (!n)
-		return err_set(ERR_PARSE, "%s: damaged YAML document", y->w->name);
-	i = (size_t)id - 1;
-	if (y->state[i] == 2) {
-		*out = y->size[i];
-		return 0;
-	}
-	if (y->state[i] == 1)
-		return yaml_at(ERR_PARSE, y, n, "recursive YAML alias");
-	if (depth > CONFIG_MAX_DEPTH)
-		return yaml_at(ERR_LIMIT, y, n, "nesting deeper than 64 levels");
-	y->state[i] = 1;
-	if (n->type == YAML_SEQUENCE_NODE) {
-		for (yaml_node_item_t *it = n->data.sequence.items.start;
-		     it < n->data.sequence.items.top; it++) {
-			if ((rc = yaml_measure(y, *it, depth + 1, &sub)))
-				return rc;
-			if ((total += sub) > y->max)
-				return yaml_too_big(y, n);
-		}
-	} else if (n->type == YAML_MAPPING_NODE) {
-		for (yaml_node_pair_t *p = n->data.mapping.pairs.start;
-		     p < n->data.mapping.pairs.top; p++) {
-			if ((rc = yaml_measure(y, p->key, depth + 1, &sub)))
-				return rc;
-			total += sub;
-			if ((rc = yaml_measure(y, p->value, depth + 1, &sub)))
-				return rc;
-			if ((total += sub) > y->max)
-				return yaml_too_big(y, n);
-		}
-	}
-	y->state[i] = 2;
-	y->size[i] = total;
-	*out = total;
-	return 0;
+	return ydoc_limit(y->y, n, "nesting deeper than %d levels", CONFIG_MAX_DEPTH);
 }
 
 static bool yaml_plain(const yaml_node_t *n)
@@ -211,7 +147,7 @@ static int yaml_mapping(struct ywalk *y, yaml_node_t *n, int depth, enum secret_
 	int rc = 0;
 
 	if (depth > CONFIG_MAX_DEPTH)
-		return yaml_at(ERR_LIMIT, y, n, "nesting deeper than 64 levels");
+		return yaml_depth(y, n);
 	for (p = start; p < top; p++) {
 		yaml_node_t *k = yaml_document_get_node(y->doc, p->key);
 		yaml_node_t *v = yaml_document_get_node(y->doc, p->value);
@@ -235,7 +171,7 @@ static int yaml_walk(struct ywalk *y, yaml_node_t *n, int depth, enum secret_lev
 	int rc = 0;
 
 	if (depth > CONFIG_MAX_DEPTH)
-		return yaml_at(ERR_LIMIT, y, n, "nesting deeper than 64 levels");
+		return yaml_depth(y, n);
 	switch (n->type) {
 	case YAML_SCALAR_NODE:
 		return yaml_scalar(y, n, level);
@@ -263,95 +199,16 @@ static int yaml_walk(struct ywalk *y, yaml_node_t *n, int depth, enum secret_lev
 	return 0;
 }
 
-static void offset_pos(const char *buf, size_t len, size_t off, size_t *line, size_t *col)
+static int yaml_document(struct walk *w, const struct ydoc *doc, long idx)
 {
-	size_t bol = 0;
+	struct ywalk y = { w, doc, (yaml_document_t *)&doc->doc };
+	int rc = 0;
 
-	*line = 1;
-	for (size_t i = 0; i < off && i < len; i++)
-		if (buf[i] == '\n') {
-			(*line)++;
-			bol = i + 1;
-		}
-	*col = (off > len ? len : off) - bol + 1;
-}
-
-static int yaml_fail(const yaml_parser_t *p, const char *name, const char *buf, size_t len)
-{
-	const char *problem = p->problem ? p->problem : "syntax error";
-	size_t line = p->problem_mark.line + 1, col = p->problem_mark.column + 1;
-
-	if (p->error == YAML_MEMORY_ERROR)
-		return err_set(ERR_NOMEM, "%s: out of memory reading YAML", name);
-	if (p->error == YAML_READER_ERROR)
-		offset_pos(buf, len, p->problem_offset, &line, &col);
-	if (p->context)
-		return err_set(ERR_PARSE, "%s:%zu:%zu: invalid YAML: %s %s (line %zu)", name,
-			       line, col, p->problem ? p->problem : "syntax error", p->context,
-			       p->context_mark.line + 1);
-	return err_set(ERR_PARSE, "%s:%zu:%zu: invalid YAML: %s", name, line, col, problem);
-}
-
-/* The next document that is not empty ("---" with nothing under it);
- * *got is false at the end of the stream. */
-static int yaml_next(yaml_parser_t *p, yaml_document_t *doc, bool *got, const char *name,
-		     const char *buf, size_t len)
-{
-	for (;;) {
-		yaml_node_t *root;
-
-		if (!yaml_parser_load(p, doc))
-			return yaml_fail(p, name, buf, len);
-		if (!(root = yaml_document_get_root_node(doc))) {
-			yaml_document_delete(doc);
-			*got = false;
-			return 0;
-		}
-		if (!(yaml_plain(root) && root->data.scalar.length == 0)) {
-			*got = true;
-			return 0;
-		}
-		yaml_document_delete(doc);
-	}
-}
-
-/* Wipe the raw scalars (they include any secrets) and free the document. */
-static void yaml_drop(yaml_document_t *doc)
-{
-	for (yaml_node_t *n = doc->nodes.start; n && n < doc->nodes.top; n++)
-		if (n->type == YAML_SCALAR_NODE && n->data.scalar.value)
-			OPENSSL_cleanse(n->data.scalar.value, n->data.scalar.length);
-	yaml_document_delete(doc);
-}
-
-static int yaml_document(struct walk *w, yaml_document_t *doc, long idx)
-{
-	struct ywalk y = { w, doc, NULL, NULL, 0 };
-	size_t n = (size_t)(doc->nodes.top - doc->nodes.start);
-	uint64_t total;
-	int rc;
-
-	/* Aliases may repeat a little (merge keys, shared defaults), not
-	 * multiply the document. */
-	y.max = (uint64_t)n * CONFIG_ALIAS_GROWTH + 10000;
-	if (y.max > CONFIG_MAX_NODES)
-		y.max = CONFIG_MAX_NODES;
-
-	y.size = calloc(n, sizeof(*y.size));
-	y.state = calloc(n, 1);
-	if (!y.size || !y.state) {
-		rc = err_nomem();
-		goto out;
-	}
-	if ((rc = yaml_measure(&y, 1, 0, &total)))
-		goto out;
-	if (idx >= 0 && (rc = config_path_push_index(w, (size_t)idx)))
-		goto out;
-	rc = yaml_walk(&y, yaml_document_get_root_node(doc), 0, S_NONE);
-out:
+	if (idx >= 0)
+		rc = config_path_push_index(w, (size_t)idx);
+	if (!rc)
+		rc = yaml_walk(&y, ydoc_root(doc), 0, S_NONE);
 	config_path_pop(w, 0);
-	free(y.size);
-	free(y.state);
 	return rc;
 }
 
@@ -359,38 +216,36 @@ out:
  * start with the document's index. */
 int config_parse_yaml(struct walk *w, const char *buf, size_t len)
 {
-	yaml_document_t cur, next;
+	struct ydoc cur, next;
 	bool have_cur = false, have_next = false;
-	yaml_parser_t p;
+	struct ystream st;
 	long idx = 0;
 	int rc;
 
-	if (!yaml_parser_initialize(&p))
-		return err_nomem();
-	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
-	rc = yaml_next(&p, &cur, &have_cur, w->name, buf, len);
+	if ((rc = ystream_open(&st, w->name, buf, len, YDOC_WIPE)))
+		return rc;
+	rc = ystream_next(&st, &cur, &have_cur);
 	if (!rc && have_cur)
-		rc = yaml_next(&p, &next, &have_next, w->name, buf, len);
+		rc = ystream_next(&st, &next, &have_next);
 	for (bool multi = have_next; !rc && have_cur; idx++) {
 		rc = yaml_document(w, &cur, multi ? idx : -1);
-		yaml_drop(&cur);
+		ydoc_free(&cur);
 		have_cur = false;
 		if (!rc && have_next) {
 			cur = next;
 			have_cur = true;
 			have_next = false;
-			rc = yaml_next(&p, &next, &have_next, w->name, buf, len);
+			rc = ystream_next(&st, &next, &have_next);
 		}
 	}
 	if (have_cur)
-		yaml_drop(&cur);
+		ydoc_free(&cur);
 	if (have_next)
-		yaml_drop(&next);
-	if (p.buffer.start)
-		OPENSSL_cleanse(p.buffer.start, (size_t)(p.buffer.end - p.buffer.start));
-	if (p.raw_buffer.start)
-		OPENSSL_cleanse(p.raw_buffer.start,
-				(size_t)(p.raw_buffer.end - p.raw_buffer.start));
-	yaml_parser_delete(&p);
+		ydoc_free(&next);
+	ystream_close(&st);
 	return rc;
 }
+
+_Static_assert(CONFIG_MAX_DEPTH == YDOC_MAX_DEPTH && CONFIG_MAX_NODES == YDOC_MAX_NODES &&
+		       CONFIG_ALIAS_GROWTH == YDOC_ALIAS_GROWTH,
+	       "config.h documents the limits of common/yamlutil");

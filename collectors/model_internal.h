@@ -33,7 +33,6 @@
 #define CONFIG_MAX ((size_t)16 << 20)  /* config.json */
 #define CARD_MAX ((size_t)1 << 20)     /* README.md front matter */
 #define HASH_CHUNK ((size_t)1 << 20)
-#define YAML_DEPTH_MAX 64
 #define DIR_DEPTH_MAX 64
 
 /* The files of a model directory: path relative to it and absolute. */
