@@ -4,6 +4,7 @@
 #include "../common/fsutil.h"
 #include "../common/json.h"
 #include "../common/timeutil.h"
+#include "../common/utf8.h"
 #include "../controls/catalog.h"
 #include "../mappings/checks.h"
 #include "../mappings/gate.h"
@@ -52,15 +53,6 @@ struct gate_args {
 	int64_t at;
 };
 
-/* The decision's attrs are JSON: names going into them must be UTF-8. */
-static bool is_utf8(const char *s)
-{
-	json_t *j = json_string(s);
-
-	json_decref(j);
-	return j != NULL;
-}
-
 static int parse_args(int argc, char **argv, struct gate_args *a)
 {
 	static const struct option opts[] = {
@@ -92,10 +84,10 @@ static int parse_args(int argc, char **argv, struct gate_args *a)
 		return cli_usage("gate", "unexpected argument '%s'", argv[optind]);
 	if (!a->policy && !a->frameworks)
 		return cli_usage("gate", "give --policy FILE or --framework FW,...");
-	if (a->release && (!entry_field_valid(a->release) || !is_utf8(a->release)))
+	if (a->release && (!entry_field_valid(a->release) || !utf8_valid_str(a->release)))
 		return cli_usage("gate", "--release: an id of 1 to %d bytes of UTF-8 without "
 				 "control characters", ENTRY_FIELD_MAX);
-	if (a->policy && !is_utf8(a->policy))
+	if (a->policy && !utf8_valid_str(a->policy))
 		return cli_usage("gate", "--policy: the file name must be UTF-8");
 	return EXIT_OK;
 }

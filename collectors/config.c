@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include "config_internal.h"
+#include "../common/utf8.h"
 #include "../common/encode.h"
 #include "../common/err.h"
 #include "../common/fsutil.h"
@@ -294,7 +295,7 @@ static int snap_file(struct snap *s, const struct fent *fe)
 	t = raw.data ? raw.data : "";
 	n = raw.len;
 	config_strip_bom(&t, &n);
-	if (!config_utf8_text(t, n, &line, &col)) {
+	if (!utf8_text(t, n, &line, &col)) {
 		if (f != CONFIG_TEXT && !lenient) {
 			rc = err_set(ERR_PARSE, "%s:%d:%d: not UTF-8 text", fe->path, line, col);
 			goto out;

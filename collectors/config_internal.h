@@ -112,13 +112,6 @@ enum secret_level config_secret_class(const char *name, size_t len);
 /* Whether s[0..n) equals the lower-case literal lit, ignoring ASCII case. */
 bool config_name_is(const char *s, size_t n, const char *lit);
 
-/*
- * Whether buf is UTF-8 text without NUL (strict: no overlongs, surrogates
- * or code points past U+10FFFF).  On failure *line and *col (1-based, col
- * in bytes) locate the first bad byte.
- */
-bool config_utf8_text(const char *buf, size_t len, int *line, int *col);
-
 /* Skip a UTF-8 byte order mark at the start of *buf. */
 void config_strip_bom(const char **buf, size_t *len);
 

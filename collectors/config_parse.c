@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include "config_internal.h"
+#include "../common/utf8.h"
 #include "../common/encode.h"
 #include "../common/err.h"
 #include "../common/fsutil.h"
@@ -277,7 +278,7 @@ int config_parse(enum config_format f, const char *name, const char *buf, size_t
 	w.sink = sink;
 	w.name = name;
 	config_strip_bom(&buf, &len);
-	if (!config_utf8_text(buf, len, &line, &col))
+	if (!utf8_text(buf, len, &line, &col))
 		return err_set(ERR_PARSE, "%s:%d:%d: not UTF-8 text", name, line, col);
 	switch (f) {
 	case CONFIG_JSON:

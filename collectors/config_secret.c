@@ -211,57 +211,6 @@ enum config_format config_format_of(const char *path, bool *lenient)
 	return CONFIG_TEXT;
 }
 
-/*
- * Whether buf is UTF-8 text without NUL (strict: no overlongs, surrogates
- * or code points past U+10FFFF).  On failure *line and *col (1-based, col
- * in bytes) locate the first bad byte.
- */
-bool config_utf8_text(const char *buf, size_t len, int *line, int *col)
-{
-	const unsigned char *s = (const unsigned char *)buf;
-	size_t i = 0, bol = 0;
-	int ln = 1;
-
-	while (i < len) {
-		unsigned char c = s[i];
-		size_t n = 0;
-		uint32_t cp, min;
-
-		if (c == '\n') {
-			ln++;
-			bol = ++i;
-			continue;
-		}
-		if (c >= 0x01 && c < 0x80) {
-			i++;
-			continue;
-		}
-		if (c >= 0xc2 && c <= 0xdf)
-			n = 1, cp = c & 0x1f, min = 0x80;
-		else if (c >= 0xe0 && c <= 0xef)
-			n = 2, cp = c & 0x0f, min = 0x800;
-		else if (c >= 0xf0 && c <= 0xf4)
-			n = 3, cp = c & 0x07, min = 0x10000;
-		else
-			goto bad;
-		if (len - i <= n)
-			goto bad;
-		for (size_t k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				goto bad;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			goto bad;
-		i += n + 1;
-	}
-	return true;
-bad:
-	*line = ln;
-	*col = (int)(i - bol) + 1;
-	return false;
-}
-
 void config_strip_bom(const char **buf, size_t *len)
 {
 	if (*len >= 3 && !memcmp(*buf, "\xef\xbb\xbf", 3)) {

@@ -4,6 +4,7 @@
  */
 #include "model.h"
 #include "model_internal.h"
+#include "../common/utf8.h"
 #include "pii.h"
 #include "../common/buf.h"
 #include "../common/encode.h"
@@ -53,9 +54,11 @@ static int str_cmp(const void *a, const void *b)
  * error. */
 int model_json_text(json_t **out, const char *s, size_t n, const char *what)
 {
-	*out = json_stringn(s, n);
-	if (!*out)
+	*out = NULL;
+	if (!utf8_valid(s, n, NULL))
 		return err_set(ERR_PARSE, "%s is not valid UTF-8 text", what);
+	if (!(*out = json_stringn(s, n)))
+		return err_nomem();
 	return 0;
 }
 

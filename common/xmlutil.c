@@ -3,6 +3,7 @@
 #include "datadir.h"
 #include "err.h"
 #include "fsutil.h"
+#include "utf8.h"
 
 #include <ctype.h>
 #include <limits.h>
@@ -145,38 +146,6 @@ char *xml_text(const xmlNode *n)
 	return s;
 }
 
-/* One code point from UTF-8; 0xFFFD for a bad sequence.  Returns the bytes
- * consumed (at least 1; a NUL is never consumed past). */
-static size_t utf8_next(const unsigned char *p, uint32_t *cp)
-{
-	size_t n, i;
-	uint32_t v, min;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2, v = p[0] & 0x1fu, min = 0x80;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3, v = p[0] & 0x0fu, min = 0x800;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4, v = p[0] & 0x07u, min = 0x10000;
-	else {
-		*cp = 0xfffd;
-		return 1;
-	}
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80) {
-			*cp = 0xfffd;
-			return i;
-		}
-		v = v << 6 | (p[i] & 0x3fu);
-	}
-	*cp = v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff) ? 0xfffd : v;
-	return n;
-}
-
 static bool xml_char(uint32_t c)
 {
 	return c == 0x9 || c == 0xa || c == 0xd || (c >= 0x20 && c <= 0xd7ff) ||
@@ -186,13 +155,14 @@ static bool xml_char(uint32_t c)
 int xml_clean(struct buf *out, const char *s, bool fold)
 {
 	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	const unsigned char *end = p + strlen((const char *)p);
 	bool space = false;
 	int rc = 0;
 
 	buf_reset(out);
 	while (*p && !rc) {
 		uint32_t c;
-		size_t n = utf8_next(p, &c);
+		size_t n = utf8_decode(p, (size_t)(end - p), &c);
 		bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r';
 
 		if (fold && ws) {
@@ -202,7 +172,8 @@ int xml_clean(struct buf *out, const char *s, bool fold)
 				rc = buf_append(out, " ", 1);
 			space = false;
 			if (!rc)
-				rc = c != 0xfffd && xml_char(c) ? buf_append(out, p, n) :
+				rc = c != 0xfffd && c != UTF8_INVALID && xml_char(c) ?
+					     buf_append(out, p, n) :
 								  buf_puts(out, "\xef\xbf\xbd");
 		}
 		p += n;

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,8 @@
 #include "../../common/encode.h"
 #include "../../common/err.h"
 #include "../../common/timeutil.h"
+#include "../../common/utf8.h"
+#include "../../common/yamlutil.h"
 
 static void test_base64_rfc4648_vectors(void **state)
 {
@@ -176,6 +179,97 @@ static void test_buf(void **state)
 	free(p);
 }
 
+/* The one UTF-8 decoder: strict, and it locates the first bad byte. */
+static void test_utf8(void **state)
+{
+	uint32_t cp;
+	size_t bad = 99;
+	int line = 0, col = 0;
+
+	(void)state;
+	assert_int_equal(utf8_decode((const unsigned char *)"\xe2\x82\xac", 3, &cp), 3);
+	assert_int_equal(cp, 0x20ac);
+	/* overlong, surrogate, past U+10FFFF, truncated */
+	assert_int_equal(utf8_decode((const unsigned char *)"\xc0\xaf", 2, &cp), 1);
+	assert_int_equal(cp, UTF8_INVALID);
+	utf8_decode((const unsigned char *)"\xed\xa0\x80", 3, &cp);
+	assert_int_equal(cp, UTF8_INVALID);
+	utf8_decode((const unsigned char *)"\xf4\x90\x80\x80", 4, &cp);
+	assert_int_equal(cp, UTF8_INVALID);
+	assert_int_equal(utf8_decode((const unsigned char *)"\xe2\x82", 2, &cp), 2);
+	assert_int_equal(cp, UTF8_INVALID);
+	/* a bad sequence never swallows the next character */
+	assert_int_equal(utf8_decode((const unsigned char *)"\xe2" "a", 2, &cp), 1);
+
+	assert_true(utf8_valid("a\0b\xc3\xa9", 5, NULL));
+	assert_false(utf8_valid("ab\xff", 3, &bad));
+	assert_int_equal(bad, 2);
+	assert_true(utf8_valid_str("caf\xc3\xa9"));
+	assert_false(utf8_valid_str("caf\xc3"));
+
+	assert_true(utf8_text("a\nb\n", 4, &line, &col));
+	assert_false(utf8_text("a\nbc\xc3(", 6, &line, &col));
+	assert_int_equal(line, 2);
+	assert_int_equal(col, 3);
+	assert_false(utf8_text("ab\0", 3, &line, &col)); /* text has no NUL */
+	assert_int_equal(col, 3);
+}
+
+/* The one YAML front end: file:line:column everywhere, reader errors at
+ * their byte, one alias budget for every document it loads. */
+static void test_yaml_front_end(void **state)
+{
+	struct ydoc y;
+	struct ystream st;
+	json_t *j = NULL;
+	bool got;
+	char bomb[512] = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+
+	(void)state;
+	/* a bad byte on line 2, column 4 (a reader error: libyaml gives an
+	 * offset, which used to be reported as line 1) */
+	assert_int_equal(ydoc_load(&y, "r.yaml", "a: 1\nb: \xff\n", 12, 0), ERR_PARSE);
+	assert_non_null(strstr(err_msg(), "r.yaml:2:4: "));
+	/* a syntax error with its context */
+	assert_int_equal(ydoc_load(&y, "s.yaml", "a: [1, 2\n", 9, 0), ERR_PARSE);
+	assert_non_null(strstr(err_msg(), "s.yaml:2:1: "));
+	assert_non_null(strstr(err_msg(), "at line 1)"));
+	/* the same format from the YAML-to-JSON conversion, line offset added */
+	assert_int_equal(yaml_to_json(&j, "a: b: c\n", 8, "t.yaml", 4), ERR_PARSE);
+	assert_non_null(strstr(err_msg(), "t.yaml:5:5: "));
+	assert_int_equal(yaml_to_json(&j, "a: [1, x]\n", 10, "t.yaml", 0), 0);
+	assert_int_equal(json_integer_value(json_array_get(json_object_get(j, "a"), 0)), 1);
+	json_decref(j);
+
+	/* an alias bomb is refused by every loader, after linear work */
+	for (char c = 'b'; c <= 'j'; c++) {
+		size_t off = strlen(bomb);
+
+		snprintf(bomb + off, sizeof(bomb) - off,
+			 "%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n",
+			 c, c, c - 1, c - 1, c - 1, c - 1, c - 1, c - 1, c - 1, c - 1);
+	}
+	assert_int_equal(ydoc_load(&y, "b.yaml", bomb, strlen(bomb), 0), ERR_LIMIT);
+	assert_non_null(strstr(err_msg(), "alias bomb"));
+	assert_int_equal(ystream_open(&st, "b.yaml", bomb, strlen(bomb), YDOC_WIPE), 0);
+	assert_int_equal(ystream_next(&st, &y, &got), ERR_LIMIT);
+	ystream_close(&st);
+	/* ... and so is a document that contains itself */
+	assert_int_equal(ydoc_load(&y, "c.yaml", "a: &x [1, *x]\n", 14, 0), ERR_PARSE);
+	assert_non_null(strstr(err_msg(), "recursive YAML alias"));
+
+	/* a stream skips empty documents */
+	assert_int_equal(ystream_open(&st, "m.yaml", "---\n---\na: 1\n", 13, 0), 0);
+	assert_int_equal(ystream_next(&st, &y, &got), 0);
+	assert_true(got);
+	assert_string_equal(ydoc_scalar(ydoc_node(&y, ydoc_root(&y)->data.mapping.pairs.start->key)),
+			    "a");
+	ydoc_free(&y);
+	assert_int_equal(ystream_next(&st, &y, &got), 0);
+	assert_false(got);
+	ystream_close(&st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +280,8 @@ int main(void)
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_minus_months),
 		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_yaml_front_end),
 	};
 
 	return cmocka_run_group_tests_name("common", tests, NULL, NULL);
