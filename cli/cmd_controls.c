@@ -112,7 +112,8 @@ static int do_import(struct cli *cli, const char *path, const char *id)
 			     "another name with --id", cat.framework);
 		goto out;
 	}
-	snprintf(dir, sizeof(dir), "%s/controls", cli->store_dir);
+	if ((rc = fs_join(dir, sizeof(dir), cli->store_dir, "controls")))
+		goto out;
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
 		rc = err_set(ERR_IO, "cannot create '%s': %s", dir, strerror(errno));
 		goto out;

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include "config_internal.h"
+#include "../common/fswalk.h"
 #include "../common/utf8.h"
 #include "../common/encode.h"
 #include "../common/err.h"
@@ -119,100 +120,33 @@ static int add_file(struct flist *fl, const char *path, const struct stat *st)
 	return make_absolute(&e->abs, path);
 }
 
-static int join(struct buf *out, const char *dir, const char *name)
+/* One entry of a tree (common/fswalk's policy: symlinks and version
+ * control are not walked); here symlinks are skipped too, as is the store. */
+static int walk_entry(void *arg, const struct fs_walk_entry *e)
 {
-	size_t n = strlen(dir);
+	struct flist *fl = arg;
 
-	buf_reset(out);
-	return buf_printf(out, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", name);
-}
-
-static void free_names(char **names, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-}
-
-/* The entries of a directory (without "." and ".."), read and closed
- * before the walk goes deeper, so depth does not cost descriptors. */
-static int read_names(const char *dir, char ***out, size_t *n)
-{
-	size_t cap = 0;
-	struct dirent *de;
-	char **v = NULL, **grown;
-	DIR *d = opendir(dir);
-	int rc = 0;
-
-	*n = 0;
-	if (!d)
-		return err_set(ERR_IO, "cannot open directory '%s': %s", dir, strerror(errno));
-	for (errno = 0; !rc && (de = readdir(d)); errno = 0) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 32;
-			if (!(grown = reallocarray(v, cap, sizeof(*v)))) {
-				rc = err_nomem();
-				break;
-			}
-			v = grown;
+	switch (e->kind) {
+	case FS_WALK_FILE:
+		return add_file(fl, e->path, &e->st);
+	case FS_WALK_DIR:
+		if (fl->have_store && e->st.st_dev == fl->store.st_dev &&
+		    e->st.st_ino == fl->store.st_ino) {
+			skip(fl, e->path, "evidence store");
+			return FS_WALK_PRUNE;
 		}
-		if (!(v[*n] = strdup(de->d_name)))
-			rc = err_nomem();
-		else
-			(*n)++;
+		return 0;
+	case FS_WALK_LINK:
+		skip(fl, e->path, "symlink");
+		return 0;
+	case FS_WALK_VCS:
+		skip(fl, e->path, "version control");
+		return 0;
+	case FS_WALK_OTHER:
+		break;
 	}
-	if (!rc && errno)
-		rc = err_set(ERR_IO, "cannot read directory '%s': %s", dir, strerror(errno));
-	closedir(d);
-	if (rc) {
-		free_names(v, *n);
-		*n = 0;
-		return rc;
-	}
-	*out = v;
+	skip(fl, e->path, "not a regular file");
 	return 0;
-}
-
-static int walk_dir(struct flist *fl, const char *dir, int depth)
-{
-	struct buf child = BUF_INIT;
-	char **names = NULL;
-	size_t n = 0;
-	struct stat st;
-	int rc;
-
-	if (depth > CONFIG_MAX_DEPTH)
-		return err_set(ERR_LIMIT, "'%s': directories nested deeper than %d levels", dir,
-			       CONFIG_MAX_DEPTH);
-	if ((rc = read_names(dir, &names, &n)))
-		return rc;
-	for (size_t i = 0; !rc && i < n; i++) {
-		if ((rc = join(&child, dir, names[i])))
-			break;
-		if (lstat(child.data, &st) < 0) {
-			rc = err_set(ERR_IO, "cannot stat '%s': %s", child.data, strerror(errno));
-		} else if (S_ISLNK(st.st_mode)) {
-			skip(fl, child.data, "symlink");
-		} else if (S_ISDIR(st.st_mode)) {
-			if (!strcmp(names[i], ".git") || !strcmp(names[i], ".hg") ||
-			    !strcmp(names[i], ".svn"))
-				skip(fl, child.data, "version control");
-			else if (fl->have_store && st.st_dev == fl->store.st_dev &&
-				 st.st_ino == fl->store.st_ino)
-				skip(fl, child.data, "evidence store");
-			else
-				rc = walk_dir(fl, child.data, depth + 1);
-		} else if (S_ISREG(st.st_mode)) {
-			rc = add_file(fl, child.data, &st);
-		} else {
-			skip(fl, child.data, "not a regular file");
-		}
-	}
-	buf_free(&child);
-	free_names(names, n);
-	return rc;
 }
 
 static int fent_cmp(const void *a, const void *b)
@@ -247,7 +181,7 @@ static int list_files(struct flist *fl, struct store *store, char *const *paths,
 		if (stat(paths[i], &st) < 0)
 			rc = err_set(ERR_IO, "cannot read '%s': %s", paths[i], strerror(errno));
 		else if (S_ISDIR(st.st_mode))
-			rc = walk_dir(fl, paths[i], 0);
+			rc = fs_walk(paths[i], CONFIG_MAX_DEPTH, walk_entry, fl);
 		else if (S_ISREG(st.st_mode))
 			rc = add_file(fl, paths[i], &st);
 		else

@@ -58,7 +58,8 @@ int model_collect_mlflow(struct collect_ctx *c, const char *source,
 /*
  * Collect one model directory as version `version` of model `name`:
  * every regular file's SHA-256 (sorted by relative path; symlinks to
- * files are followed, symlinked directories and .git/ are not), selected
+ * files are followed; symlinked directories and .git/, .hg/, .svn/ are not:
+ * common/fswalk.h), selected
  * config.json fields, the README.md front matter and the safetensors
  * headers.
  */

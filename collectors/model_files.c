@@ -4,6 +4,7 @@
  */
 #include "model.h"
 #include "model_internal.h"
+#include "../common/fswalk.h"
 #include "pii.h"
 #include "../common/buf.h"
 #include "../common/encode.h"
@@ -72,68 +73,21 @@ static int file_item_cmp(const void *a, const void *b)
 	return strcmp(((const struct file_item *)a)->rel, ((const struct file_item *)b)->rel);
 }
 
-static int walk(struct file_list *fl, const char *abs_dir, const char *rel_dir,
-		unsigned depth);
-
-/* One directory entry: regular files (and symlinks to them) are listed,
- * real directories walked; symlinked directories are not followed, so a
- * loop cannot make the walk endless. */
-static int walk_entry(struct file_list *fl, const char *abs, const char *rel,
-		      unsigned depth)
+/* One entry of a model directory (common/fswalk's policy: symlinked
+ * directories and version control are not walked): regular files and
+ * symlinks to them are listed. */
+static int walk_entry(void *arg, const struct fs_walk_entry *e)
 {
-	struct stat st;
-
-	if (lstat(abs, &st) < 0)
-		return err_set(ERR_IO, "cannot stat '%s': %s", abs, strerror(errno));
-	if (S_ISDIR(st.st_mode))
-		return walk(fl, abs, rel, depth + 1);
-	if (S_ISLNK(st.st_mode) && (stat(abs, &st) < 0 || !S_ISREG(st.st_mode)))
-		return 0;
-	if (!S_ISREG(st.st_mode))
-		return 0;
-	return model_file_list_add(fl, rel, abs);
-}
-
-static int walk(struct file_list *fl, const char *abs_dir, const char *rel_dir,
-		unsigned depth)
-{
-	struct dirent *de;
-	char *abs = NULL, *rel = NULL;
-	DIR *d;
-	int rc = 0;
-
-	if (depth > DIR_DEPTH_MAX)
-		return err_set(ERR_LIMIT, "'%s' is nested more than %d directories deep",
-			       abs_dir, DIR_DEPTH_MAX);
-	if (!(d = opendir(abs_dir)))
-		return err_set(ERR_IO, "cannot open '%s': %s", abs_dir, strerror(errno));
-	for (;;) {
-		errno = 0;
-		if (!(de = readdir(d))) {
-			if (errno)
-				rc = err_set(ERR_IO, "cannot read '%s': %s", abs_dir,
-					     strerror(errno));
-			break;
-		}
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
-		    !strcmp(de->d_name, ".git"))
-			continue;
-		abs = model_path_join(abs_dir, de->d_name);
-		rel = rel_dir ? model_path_join(rel_dir, de->d_name) : strdup(de->d_name);
-		rc = abs && rel ? walk_entry(fl, abs, rel, depth) : err_nomem();
-		free(abs);
-		free(rel);
-		if (rc)
-			break;
-	}
-	closedir(d);
-	return rc;
+	if (e->kind == FS_WALK_FILE ||
+	    (e->kind == FS_WALK_LINK && e->target == FS_TARGET_FILE))
+		return model_file_list_add(arg, e->rel, e->path);
+	return 0;
 }
 
 /* Every regular file under `dir`, sorted by relative path. */
 int model_list_files(struct file_list *fl, const char *dir)
 {
-	int rc = walk(fl, dir, NULL, 0);
+	int rc = fs_walk(dir, DIR_DEPTH_MAX, walk_entry, fl);
 
 	if (!rc && fl->n)
 		qsort(fl->v, fl->n, sizeof(fl->v[0]), file_item_cmp);

@@ -64,9 +64,6 @@ struct emit {
 
 /* ---- model.c: helpers ---- */
 
-/* a + "/" + b, malloc'd; NULL when memory runs out. */
-char *model_path_join(const char *a, const char *b);
-
 /* A JSON string from bytes that must be UTF-8; `what` names them in the
  * error.  0, ERR_PARSE or ERR_NOMEM. */
 int model_json_text(json_t **out, const char *s, size_t n, const char *what);

@@ -422,10 +422,8 @@ static int list_subdirs(struct name_list *l, const char *dir, bool versions)
 
 		if (de->d_name[0] == '.' || num < 0)
 			continue;
-		if (!(p = model_path_join(dir, de->d_name))) {
-			rc = err_nomem();
+		if ((rc = fs_join_alloc(&p, dir, de->d_name)))
 			break;
-		}
 		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode))
 			rc = name_list_add(l, de->d_name, num);
 		free(p);
@@ -496,9 +494,11 @@ static int fs_version(const struct emit *e, const struct fs_model *m, const char
 	const char *key, *vtext;
 	int rc;
 
-	if (!(vdir = model_path_join(m->dir, vname)) || !(meta = model_path_join(vdir, "meta.yaml")) ||
-	    !(tdir = model_path_join(vdir, "tags")) || !(tags = json_object()) ||
-	    !(aliases = json_array())) {
+	if ((rc = fs_join_alloc(&vdir, m->dir, vname)) ||
+	    (rc = fs_join_alloc(&meta, vdir, "meta.yaml")) ||
+	    (rc = fs_join_alloc(&tdir, vdir, "tags")))
+		goto out;
+	if (!(tags = json_object()) || !(aliases = json_array())) {
 		rc = err_nomem();
 		goto out;
 	}
@@ -543,9 +543,12 @@ static int fs_model(const struct emit *e, const char *models, const char *dirnam
 	char *dir = NULL, *meta = NULL, *tdir = NULL, *adir = NULL;
 	int rc;
 
-	if (!(dir = model_path_join(models, dirname)) || !(meta = model_path_join(dir, "meta.yaml")) ||
-	    !(tdir = model_path_join(dir, "tags")) || !(adir = model_path_join(dir, "aliases")) ||
-	    !(m.tags = json_object()) || !(m.aliases = json_object())) {
+	if ((rc = fs_join_alloc(&dir, models, dirname)) ||
+	    (rc = fs_join_alloc(&meta, dir, "meta.yaml")) ||
+	    (rc = fs_join_alloc(&tdir, dir, "tags")) ||
+	    (rc = fs_join_alloc(&adir, dir, "aliases")))
+		goto out;
+	if (!(m.tags = json_object()) || !(m.aliases = json_object())) {
 		rc = err_nomem();
 		goto out;
 	}
@@ -571,12 +574,12 @@ out:
 static int fs_collect(const struct emit *e, const char *root)
 {
 	struct name_list models = { 0 };
-	char *dir = model_path_join(root, "models");
+	char *dir = NULL;
 	struct stat st;
-	int rc = 0;
+	int rc;
 
-	if (!dir)
-		return err_nomem();
+	if ((rc = fs_join_alloc(&dir, root, "models")))
+		return rc;
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
 		rc = err_set(ERR_PARSE, "'%s' is not an MLflow file store (no models/ directory)"
 			     " nor an MLflow SQLite database", root);

@@ -137,3 +137,13 @@ int fs_join(char *out, size_t cap, const char *dir, const char *name)
 		return err_set(ERR_LIMIT, "path too long: '%s/%s'", dir, name);
 	return 0;
 }
+
+int fs_join_alloc(char **out, const char *dir, const char *name)
+{
+	struct buf b = BUF_INIT;
+	int rc = buf_printf(&b, "%s/%s", dir, name);
+
+	*out = rc ? NULL : buf_detach(&b, NULL);
+	buf_free(&b);
+	return rc;
+}

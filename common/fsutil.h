@@ -27,7 +27,10 @@ int fs_write_replace(const char *path, const void *data, size_t len, mode_t mode
 /* Write to a FILE-like fd until done, retrying short writes. */
 int fs_write_all(int fd, const void *data, size_t len);
 
-/* Join dir and name into out (PATH_MAX).  ERR_LIMIT when too long. */
+/* The one path join: dir + "/" + name.  fs_join writes into out (cap
+ * bytes; ERR_LIMIT when too long), fs_join_alloc into a new string
+ * (*out, free() it; ERR_NOMEM). */
 int fs_join(char *out, size_t cap, const char *dir, const char *name);
+int fs_join_alloc(char **out, const char *dir, const char *name);
 
 #endif

@@ -1,11 +1,12 @@
 #include "catalog.h"
 #include "../common/datadir.h"
 #include "../common/err.h"
+#include "../common/fsutil.h"
+#include "../common/fswalk.h"
 #include "../common/xmlutil.h"
 
 #include <ctype.h>
 #include <stdbool.h>
-#include <dirent.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -367,42 +368,39 @@ static int by_framework(const void *a, const void *b)
 
 static int load_dir(struct catalogs *out, const char *dir, bool must_exist)
 {
-	struct dirent **names = NULL;
-	char path[PATH_MAX];
-	int n, rc = 0;
+	char **names = NULL, path[PATH_MAX];
+	size_t n;
+	int rc;
 
-	n = scandir(dir, &names, NULL, alphasort);
-	if (n < 0)
-		return must_exist ? err_set(ERR_IO, "cannot read '%s'", dir) : 0;
-	for (int i = 0; i < n; i++) {
-		size_t len = strlen(names[i]->d_name);
+	if ((rc = fs_scan_suffix(&names, &n, dir, ".xml"))) {
+		if (must_exist)
+			return rc;
+		err_clear(); /* an optional directory that is not there */
+		return 0;
+	}
+	for (size_t i = 0; !rc && i < n; i++) {
 		struct catalog *v;
 
-		if (rc || len < 5 || strcmp(names[i]->d_name + len - 4, ".xml"))
-			goto next;
-		if (snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name) >= (int)sizeof(path)) {
-			rc = err_set(ERR_LIMIT, "path too long");
-			goto next;
-		}
+		if ((rc = fs_join(path, sizeof(path), dir, names[i])))
+			break;
 		if (!(v = realloc(out->v, (out->n + 1) * sizeof(*v)))) {
-			rc = err_set(ERR_NOMEM, "out of memory");
-			goto next;
+			rc = err_nomem();
+			break;
 		}
 		out->v = v;
 		if ((rc = catalog_load(&out->v[out->n], path, NULL)))
-			goto next;
+			break;
 		for (size_t k = 0; k < out->n; k++)
 			if (!strcmp(out->v[k].framework, out->v[out->n].framework)) {
 				rc = err_set(ERR_PARSE, "framework '%s' is defined twice: %s and %s",
 					     out->v[k].framework, out->v[k].path, path);
 				catalog_free(&out->v[out->n]);
-				goto next;
+				break;
 			}
-		out->n++;
-next:
-		free(names[i]);
+		if (!rc)
+			out->n++;
 	}
-	free(names);
+	fs_names_free(names);
 	return rc;
 }
 

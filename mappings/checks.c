@@ -1,10 +1,11 @@
 #include "checks.h"
 #include "../common/datadir.h"
 #include "../common/err.h"
+#include "../common/fsutil.h"
+#include "../common/fswalk.h"
 #include "../common/xmlutil.h"
 #include "../common/timeutil.h"
 
-#include <dirent.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -155,24 +156,20 @@ static int load_file(struct checkset *out, const struct catalogs *cs, const char
 static int load_dir(struct checkset *out, const struct catalogs *cs, const char *dir,
 		    bool must_exist)
 {
-	struct dirent **names = NULL;
-	char path[PATH_MAX];
-	int n, rc = 0;
+	char **names = NULL, path[PATH_MAX];
+	size_t n;
+	int rc;
 
-	if ((n = scandir(dir, &names, NULL, alphasort)) < 0)
-		return must_exist ? err_set(ERR_IO, "cannot read '%s'", dir) : 0;
-	for (int i = 0; i < n; i++) {
-		size_t len = strlen(names[i]->d_name);
-
-		if (!rc && len > 4 && !strcmp(names[i]->d_name + len - 4, ".xml")) {
-			if (snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name) >= (int)sizeof(path))
-				rc = err_set(ERR_LIMIT, "path too long");
-			else
-				rc = load_file(out, cs, path);
-		}
-		free(names[i]);
+	if ((rc = fs_scan_suffix(&names, &n, dir, ".xml"))) {
+		if (must_exist)
+			return rc;
+		err_clear(); /* an optional directory that is not there */
+		return 0;
 	}
-	free(names);
+	for (size_t i = 0; !rc && i < n; i++)
+		if (!(rc = fs_join(path, sizeof(path), dir, names[i])))
+			rc = load_file(out, cs, path);
+	fs_names_free(names);
 	return rc;
 }
 

@@ -6,6 +6,8 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +15,8 @@
 #include "../../common/encode.h"
 #include "../../common/err.h"
 #include "../../common/timeutil.h"
+#include "../../common/fsutil.h"
+#include "../../common/fswalk.h"
 #include "../../common/utf8.h"
 #include "../../common/yamlutil.h"
 
@@ -270,6 +274,80 @@ static void test_yaml_front_end(void **state)
 	ystream_close(&st);
 }
 
+struct seen {
+	char kinds[16][64];
+	size_t n;
+};
+
+static int record(void *arg, const struct fs_walk_entry *e)
+{
+	struct seen *s = arg;
+
+	if (s->n < 16)
+		snprintf(s->kinds[s->n++], sizeof(s->kinds[0]), "%d:%s%s", (int)e->kind, e->rel,
+			 e->kind == FS_WALK_LINK && e->target == FS_TARGET_FILE ? ">file" : "");
+	return e->kind == FS_WALK_DIR && !strcmp(e->name, "pruned") ? FS_WALK_PRUNE : 0;
+}
+
+static int kind_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* The one walker's policy: symlinks reported and not followed, version
+ * control not entered, prune honoured, depth bounded; the one suffix
+ * scanner sorted; the one path join. */
+static void test_fswalk(void **state)
+{
+	char root[] = "/tmp/test_fswalk.XXXXXX", p[256], *joined = NULL, **names = NULL;
+	struct seen s = { 0 };
+	size_t n;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	snprintf(p, sizeof(p), "%s/sub", root); assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/sub/b.xml", root); fclose(fopen(p, "w"));
+	snprintf(p, sizeof(p), "%s/a.xml", root); fclose(fopen(p, "w"));
+	snprintf(p, sizeof(p), "%s/.xml", root); fclose(fopen(p, "w"));
+	snprintf(p, sizeof(p), "%s/.git", root); assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/.git/config", root); fclose(fopen(p, "w"));
+	snprintf(p, sizeof(p), "%s/pruned", root); assert_int_equal(mkdir(p, 0700), 0);
+	snprintf(p, sizeof(p), "%s/pruned/x", root); fclose(fopen(p, "w"));
+	snprintf(p, sizeof(p), "%s/dirlink", root); assert_int_equal(symlink("sub", p), 0);
+	snprintf(p, sizeof(p), "%s/filelink", root); assert_int_equal(symlink("a.xml", p), 0);
+
+	assert_int_equal(fs_walk(root, 8, record, &s), 0);
+	qsort(s.kinds, s.n, sizeof(s.kinds[0]), kind_cmp);
+	assert_int_equal(s.n, 8);
+	assert_string_equal(s.kinds[0], "0:.xml");
+	assert_string_equal(s.kinds[1], "0:a.xml");
+	assert_string_equal(s.kinds[2], "0:sub/b.xml");
+	assert_string_equal(s.kinds[3], "1:pruned");
+	assert_string_equal(s.kinds[4], "1:sub");
+	assert_string_equal(s.kinds[5], "2:dirlink");
+	assert_string_equal(s.kinds[6], "2:filelink>file");
+	assert_string_equal(s.kinds[7], "3:.git");
+	s.n = 0;
+	assert_int_equal(fs_walk(root, 0, record, &s), ERR_LIMIT);
+	assert_non_null(strstr(err_msg(), "nested deeper than 0 levels"));
+
+	assert_int_equal(fs_scan_suffix(&names, &n, root, ".xml"), 0);
+	assert_int_equal(n, 1); /* ".xml" itself is no name; sub/ is not read */
+	assert_string_equal(names[0], "a.xml");
+	assert_null(names[1]);
+	fs_names_free(names);
+	assert_int_equal(fs_scan_suffix(&names, &n, "/nonexistent-dir", ".xml"), ERR_IO);
+
+	assert_int_equal(fs_join_alloc(&joined, root, "sub"), 0);
+	assert_int_equal(fs_join(p, sizeof(p), root, "sub"), 0);
+	assert_string_equal(joined, p);
+	free(joined);
+	assert_int_equal(fs_join(p, 8, root, "sub"), ERR_LIMIT);
+
+	snprintf(p, sizeof(p), "rm -rf '%s'", root);
+	assert_int_equal(system(p), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +360,7 @@ int main(void)
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_yaml_front_end),
+		cmocka_unit_test(test_fswalk),
 	};
 
 	return cmocka_run_group_tests_name("common", tests, NULL, NULL);
