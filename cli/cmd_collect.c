@@ -266,19 +266,6 @@ static bool set_field(struct jsonl_fields *f, const char *kv)
 	return false;
 }
 
-static bool parse_pii(const char *s, enum pii_mode *out)
-{
-	if (!strcmp(s, "pseudonymise"))
-		*out = PII_PSEUDONYMISE;
-	else if (!strcmp(s, "redact"))
-		*out = PII_REDACT;
-	else if (!strcmp(s, "keep"))
-		*out = PII_KEEP;
-	else
-		return false;
-	return true;
-}
-
 static int collect_logs(int argc, char **argv, struct cli *cli)
 {
 	static const struct option opts[] = {
@@ -313,7 +300,7 @@ static int collect_logs(int argc, char **argv, struct cli *cli)
 						 "of time, user, model, version, status, route, decision");
 			break;
 		case 'p':
-			if (!parse_pii(optarg, &o.pii))
+			if (!pii_mode_from_name(optarg, &o.pii))
 				return cli_usage("collect", "--pii must be pseudonymise, redact or keep");
 			break;
 		default: return cli_usage("collect", "unknown option");
@@ -360,7 +347,7 @@ static int collect_model(int argc, char **argv, struct cli *cli)
 		case 'v': version = optarg; break;
 		case 's': source = optarg; break;
 		case 'p':
-			if (!parse_pii(optarg, &pii))
+			if (!pii_mode_from_name(optarg, &pii))
 				return cli_usage("collect", "--pii must be pseudonymise, redact or keep");
 			break;
 		default: return cli_usage("collect", "unknown option");

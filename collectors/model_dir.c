@@ -100,8 +100,8 @@ static int card_json(const struct emit *e, const char *path, json_t **out)
 		return err_set(ERR_IO, "cannot open '%s': %s", path, strerror(errno));
 	if (!(s = malloc(CARD_MAX)))
 		rc = err_nomem();
-	else if (model_read_full(fd, s, CARD_MAX, &got) < 0)
-		rc = err_set(ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+	else
+		rc = fs_read_full(fd, s, CARD_MAX, &got, path);
 	close(fd);
 	if (rc)
 		goto out;

@@ -106,50 +106,6 @@ static void file_ident(char *out, size_t cap, const struct stat *st)
 
 /* SHA-256 of a file, streamed in chunks; *st receives its status as
  * opened (before the read, so a change during the read shows next run). */
-static int hash_file(const char *path, char hex[HEX_LEN(SHA256_LEN)], struct stat *st)
-{
-	struct sha256_ctx *h = NULL;
-	uint8_t digest[SHA256_LEN];
-	char *chunk = NULL;
-	int fd, rc = 0;
-
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
-		return err_set(ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
-		rc = err_set(ERR_IO, "'%s' is not a readable regular file", path);
-		goto out;
-	}
-	if (!(chunk = malloc(HASH_CHUNK))) {
-		rc = err_nomem();
-		goto out;
-	}
-	if ((rc = sha256_new(&h)))
-		goto out;
-	for (;;) {
-		ssize_t n = read(fd, chunk, HASH_CHUNK);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = err_set(ERR_IO, "cannot read '%s': %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		if ((rc = sha256_update(h, chunk, (size_t)n)))
-			goto out;
-	}
-	rc = sha256_final(h, digest);
-	h = NULL;
-	if (!rc)
-		hex_encode(hex, digest, SHA256_LEN);
-out:
-	sha256_free(h);
-	free(chunk);
-	close(fd);
-	return rc;
-}
-
 /* The digests of `fl`, reusing the ones in cache cursor `key` for files
  * whose identity has not changed, and writing the cursor back when it
  * did.  The cache is only an optimisation: a damaged one is ignored. */
@@ -189,7 +145,7 @@ int model_digest_files(struct digests *d, struct collect_ctx *c, const char *sou
 		if (hit) {
 			memcpy(hex, hit, sizeof(hex));
 		} else {
-			if ((rc = hash_file(fl->v[i].abs, hex, &st)))
+			if ((rc = fs_hash_file(hex, &st, fl->v[i].abs)))
 				goto out;
 			file_ident(ident, sizeof(ident), &st);
 		}

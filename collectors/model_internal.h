@@ -32,7 +32,6 @@
 #define TAG_MAX ((size_t)1 << 20)      /* one tag or alias file */
 #define CONFIG_MAX ((size_t)16 << 20)  /* config.json */
 #define CARD_MAX ((size_t)1 << 20)     /* README.md front matter */
-#define HASH_CHUNK ((size_t)1 << 20)
 #define DIR_DEPTH_MAX 64
 
 /* The files of a model directory: path relative to it and absolute. */
@@ -118,10 +117,6 @@ int model_mlflow_emit(const struct emit *e, const json_t *raw, const char *where
 int model_yaml_read_map(json_t **out, const char *path);
 
 /* ---- model_safetensors.c ---- */
-
-/* Read up to n bytes from fd, retrying short reads; *got says how many
- * (less than n at end of file).  0, or -1 with errno set. */
-int model_read_full(int fd, void *p, size_t n, size_t *got);
 
 /* The summary of every *.safetensors file in fl (files, tensors,
  * parameters, dtypes, metadata), or JSON null when there is none. */

@@ -57,15 +57,8 @@ static int sql_open(struct sql *q)
 	struct buf uri = BUF_INIT;
 	int rc;
 
-	rc = buf_puts(&uri, "file:");
-	for (const unsigned char *p = (const unsigned char *)q->path; *p && !rc; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("/-._~", *p))
-			rc = buf_append(&uri, p, 1);
-		else
-			rc = buf_printf(&uri, "%%%02X", *p);
-	}
-	if (rc || (rc = buf_puts(&uri, "?mode=ro")))
+	if ((rc = buf_puts(&uri, "file:")) || (rc = uri_escape(&uri, q->path, "/")) ||
+	    (rc = buf_puts(&uri, "?mode=ro")))
 		goto out;
 	if (sqlite3_open_v2(uri.data, &q->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
 			    NULL) != SQLITE_OK) {
@@ -85,15 +78,15 @@ static int sql_check_header(const char *path, off_t size)
 	static const char magic[16] = "SQLite format 3";
 	char head[16];
 	size_t got = 0;
-	int fd;
+	int fd, rc;
 
 	if (size == 0)
 		return err_set(ERR_PARSE, "'%s' is empty, not an MLflow registry database", path);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return err_set(ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-	if (model_read_full(fd, head, sizeof(head), &got) < 0) {
+	if ((rc = fs_read_full(fd, head, sizeof(head), &got, path))) {
 		close(fd);
-		return err_set(ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		return rc;
 	}
 	close(fd);
 	if (got < sizeof(head) || memcmp(head, magic, sizeof(magic)))

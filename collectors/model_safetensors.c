@@ -151,25 +151,6 @@ void model_safetensors_free(struct model_safetensors *st)
 	memset(st, 0, sizeof(*st));
 }
 
-int model_read_full(int fd, void *p, size_t n, size_t *got)
-{
-	char *c = p;
-
-	*got = 0;
-	while (*got < n) {
-		ssize_t k = read(fd, c + *got, n - *got);
-
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return -1;
-		if (k == 0)
-			break;
-		*got += (size_t)k;
-	}
-	return 0;
-}
-
 /* Read and parse one file's header; only the header is read. */
 static int safetensors_read(struct model_safetensors *st, const char *path)
 {
@@ -182,10 +163,12 @@ static int safetensors_read(struct model_safetensors *st, const char *path)
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return err_set(ERR_IO, "cannot open '%s': %s", path, strerror(errno));
-	if (fstat(fd, &sb) < 0 || model_read_full(fd, len8, 8, &got) < 0) {
+	if (fstat(fd, &sb) < 0) {
 		rc = err_set(ERR_IO, "cannot read '%s': %s", path, strerror(errno));
 		goto out;
 	}
+	if ((rc = fs_read_full(fd, len8, 8, &got, path)))
+		goto out;
 	size = (uint64_t)sb.st_size;
 	for (int i = 7; i >= 0; i--)
 		n = n << 8 | len8[i];
@@ -209,7 +192,7 @@ static int safetensors_read(struct model_safetensors *st, const char *path)
 		rc = err_nomem();
 		goto out;
 	}
-	if (model_read_full(fd, hdr, (size_t)n, &got) < 0 || got != n) {
+	if (fs_read_full(fd, hdr, (size_t)n, &got, path) || got != n) {
 		rc = err_set(ERR_PARSE, "%s: malformed safetensors header: truncated", path);
 		goto out;
 	}

@@ -1,5 +1,6 @@
 #include "sources.h"
 #include "command.h"
+#include "pii.h"
 #include "../common/buf.h"
 #include "../common/err.h"
 #include "../common/fsutil.h"
@@ -27,15 +28,7 @@ const char *source_type_name(enum source_type t)
 
 static int want_pii(const struct ydoc *p, const yaml_node_t *n, enum pii_mode *out)
 {
-	const char *s = ydoc_scalar(n);
-
-	if (s && !strcmp(s, "pseudonymise"))
-		*out = PII_PSEUDONYMISE;
-	else if (s && !strcmp(s, "redact"))
-		*out = PII_REDACT;
-	else if (s && !strcmp(s, "keep"))
-		*out = PII_KEEP;
-	else
+	if (!pii_mode_from_name(ydoc_scalar(n), out))
 		return ydoc_at(p, n, "pii must be pseudonymise, redact or keep");
 	return 0;
 }

@@ -1,5 +1,8 @@
 #include "encode.h"
+#include "buf.h"
 #include "err.h"
+
+#include <string.h>
 
 static const char hexdig[] = "0123456789abcdef";
 static const char b64dig[] =
@@ -114,4 +117,15 @@ int b64_decode(uint8_t *out, size_t cap, size_t *outlen, const char *in,
 	}
 	*outlen = o;
 	return 0;
+}
+
+int uri_escape(struct buf *out, const char *s, const char *keep)
+{
+	int rc = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s; *p && !rc; p++)
+		rc = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		     (*p >= '0' && *p <= '9') || strchr("-._~", *p) || strchr(keep, *p) ?
+			     buf_append(out, p, 1) : buf_printf(out, "%%%02X", *p);
+	return rc;
 }

@@ -1,5 +1,6 @@
 /*
- * encode.h - hex and standard base64 (RFC 4648 section 4, with padding).
+ * encode.h - hex, standard base64 (RFC 4648 section 4, with padding) and
+ * percent-encoding (RFC 3986).
  *
  * Encoders write a NUL-terminated string into a caller buffer whose size
  * must be at least HEX_LEN(n) / B64_LEN(n).  Decoders are strict: they
@@ -25,5 +26,12 @@ void b64_encode(char *out, const uint8_t *in, size_t n);
  * 0 or ERR_PARSE. */
 int b64_decode(uint8_t *out, size_t cap, size_t *outlen, const char *in,
 	       size_t inlen);
+
+struct buf;
+
+/* Percent-encode s (RFC 3986) onto out: unreserved characters (letters,
+ * digits, "-._~") and those in `keep` ("/" for a path) stay, every other
+ * byte becomes %XX.  0 or ERR_NOMEM. */
+int uri_escape(struct buf *out, const char *s, const char *keep);
 
 #endif

@@ -1,9 +1,12 @@
 #include "fsutil.h"
+#include "encode.h"
 #include "err.h"
+#include "hash.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -145,5 +148,70 @@ int fs_join_alloc(char **out, const char *dir, const char *name)
 
 	*out = rc ? NULL : buf_detach(&b, NULL);
 	buf_free(&b);
+	return rc;
+}
+
+int fs_read_full(int fd, void *p, size_t n, size_t *got, const char *path)
+{
+	char *c = p;
+
+	*got = 0;
+	while (*got < n) {
+		ssize_t k = read(fd, c + *got, n - *got);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return err_set(ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		if (k == 0)
+			break;
+		*got += (size_t)k;
+	}
+	return 0;
+}
+
+#define FS_HASH_CHUNK ((size_t)1 << 20)
+
+int fs_hash_file(char hex[HEX_LEN(SHA256_LEN)], struct stat *st, const char *path)
+{
+	struct sha256_ctx *h = NULL;
+	uint8_t digest[SHA256_LEN];
+	char *chunk = NULL;
+	int fd, rc = 0;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
+		return err_set(ERR_IO, "cannot open '%s': %s", path, strerror(errno));
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode)) {
+		rc = err_set(ERR_IO, "'%s' is not a readable regular file", path);
+		goto out;
+	}
+	if (!(chunk = malloc(FS_HASH_CHUNK))) {
+		rc = err_nomem();
+		goto out;
+	}
+	if ((rc = sha256_new(&h)))
+		goto out;
+	for (;;) {
+		ssize_t n = read(fd, chunk, FS_HASH_CHUNK);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = err_set(ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		if ((rc = sha256_update(h, chunk, (size_t)n)))
+			goto out;
+	}
+	rc = sha256_final(h, digest);
+	h = NULL;
+	if (!rc)
+		hex_encode(hex, digest, SHA256_LEN);
+out:
+	sha256_free(h);
+	free(chunk);
+	close(fd);
 	return rc;
 }

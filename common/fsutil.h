@@ -24,6 +24,16 @@ int fs_write_new(const char *path, const void *data, size_t len, mode_t mode);
  * fsync, rename over. */
 int fs_write_replace(const char *path, const void *data, size_t len, mode_t mode);
 
+/* Read up to n bytes from fd into p, retrying short and interrupted
+ * reads; *got says how many (less than n only at end of file).  `path`
+ * names the file in the message.  0 or ERR_IO. */
+int fs_read_full(int fd, void *p, size_t n, size_t *got, const char *path);
+
+/* The SHA-256 of the regular file at path, streamed (any size), as hex;
+ * *st receives its status as opened.  0, ERR_IO (not a readable regular
+ * file), ERR_CRYPTO or ERR_NOMEM. */
+int fs_hash_file(char hex[65], struct stat *st, const char *path);
+
 /* Write to a FILE-like fd until done, retrying short writes. */
 int fs_write_all(int fd, const void *data, size_t len);
 

@@ -598,18 +598,6 @@ static void write_result(struct ar *a, const struct framework_result *fr)
 
 /* ---- back-matter ---- */
 
-/* A path segment as a URI reference: unreserved characters kept. */
-static int uri_segment(struct buf *out, const char *s)
-{
-	int rc = 0;
-
-	for (const unsigned char *p = (const unsigned char *)s; *p && !rc; p++)
-		rc = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		     (*p >= '0' && *p <= '9') || strchr("-._~", *p) ?
-			     buf_append(out, p, 1) : buf_printf(out, "%%%02X", *p);
-	return rc;
-}
-
 /* Opens <rlink href="<prefix><name, escaped><suffix>">; the caller adds
  * any <hash> and ends it. */
 static void rlink_start(struct ar *a, const char *prefix, const char *name,
@@ -619,7 +607,7 @@ static void rlink_start(struct ar *a, const char *prefix, const char *name,
 		return;
 	buf_reset(&a->xw.tmp);
 	if ((a->xw.rc = buf_puts(&a->xw.tmp, prefix)) ||
-	    (a->xw.rc = uri_segment(&a->xw.tmp, name)) ||
+	    (a->xw.rc = uri_escape(&a->xw.tmp, name, "")) ||
 	    (a->xw.rc = buf_puts(&a->xw.tmp, suffix)))
 		return;
 	xw_start(&a->xw, "rlink");

@@ -348,6 +348,34 @@ static void test_fswalk(void **state)
 	assert_int_equal(system(p), 0);
 }
 
+/* Percent-encoding once (SQLite URIs keep "/", OSCAL href segments do not);
+ * the one streamed file hash. */
+static void test_uri_escape_and_hash_file(void **state)
+{
+	struct buf b = BUF_INIT;
+	char path[] = "/tmp/test_hash.XXXXXX", hex[65];
+	struct stat st;
+	int fd;
+
+	(void)state;
+	assert_int_equal(uri_escape(&b, "/a b/\xc3\xa9?#%~._-", "/"), 0);
+	assert_string_equal(b.data, "/a%20b/%C3%A9%3F%23%25~._-");
+	buf_reset(&b);
+	assert_int_equal(uri_escape(&b, "x/y", ""), 0);
+	assert_string_equal(b.data, "x%2Fy");
+	buf_free(&b);
+
+	assert_true((fd = mkstemp(path)) >= 0);
+	assert_int_equal(write(fd, "abc", 3), 3);
+	close(fd);
+	assert_int_equal(fs_hash_file(hex, &st, path), 0);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	assert_int_equal(st.st_size, 3);
+	unlink(path);
+	assert_int_equal(fs_hash_file(hex, &st, path), ERR_IO);
+	assert_int_equal(fs_hash_file(hex, &st, "/tmp"), ERR_IO);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -361,6 +389,7 @@ int main(void)
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_yaml_front_end),
 		cmocka_unit_test(test_fswalk),
+		cmocka_unit_test(test_uri_escape_and_hash_file),
 	};
 
 	return cmocka_run_group_tests_name("common", tests, NULL, NULL);
