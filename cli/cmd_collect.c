@@ -161,13 +161,13 @@ static int read_path_list(const char *path, char ***paths, size_t *n, size_t *ca
 		if (*n == *cap) {
 			*cap = *cap ? *cap * 2 : 1024;
 			if (!(np = realloc(*paths, *cap * sizeof(*np)))) {
-				rc = err_set(ERR_NOMEM, "out of memory");
+				rc = err_nomem();
 				break;
 			}
 			*paths = np;
 		}
 		if (!((*paths)[*n] = strdup(line))) {
-			rc = err_set(ERR_NOMEM, "out of memory");
+			rc = err_nomem();
 			break;
 		}
 		(*n)++;
@@ -215,7 +215,7 @@ static int collect_file(int argc, char **argv, struct cli *cli)
 		o.source = !strcmp(o.kind, "document") ? "documents" : "attestations";
 	from_argv = (size_t)(argc - optind);
 	if (!(paths = calloc(from_argv + 1, sizeof(*paths))))
-		return cli_fail(err_set(ERR_NOMEM, "out of memory"));
+		return cli_fail(err_nomem());
 	for (int i = optind; i < argc; i++)
 		paths[n++] = argv[i];
 	cap = from_argv + 1;
@@ -228,7 +228,7 @@ static int collect_file(int argc, char **argv, struct cli *cli)
 		goto out;
 	}
 	if (!(idx = calloc(n, sizeof(*idx)))) {
-		rc = cli_fail(err_set(ERR_NOMEM, "out of memory"));
+		rc = cli_fail(err_nomem());
 		goto out;
 	}
 	if ((rc = run_open(&run, cli)) ||
@@ -525,7 +525,7 @@ static int collect_configured(int argc, char **argv, struct cli *cli)
 	}
 	if (!(res = calloc(cfg.n, sizeof(*res)))) {
 		sources_free(&cfg);
-		return cli_fail(err_set(ERR_NOMEM, "out of memory"));
+		return cli_fail(err_nomem());
 	}
 	if ((rc = run_open(&run, cli)))
 		goto fail;

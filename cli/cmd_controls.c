@@ -50,7 +50,7 @@ static int list_controls(const struct catalog *cat, bool json)
 		return EXIT_OK;
 	}
 	if (!(arr = json_array()))
-		return cli_fail(err_set(ERR_NOMEM, "out of memory"));
+		return cli_fail(err_nomem());
 	for (size_t i = 0; i < cat->n; i++)
 		json_array_append_new(arr, control_json(&cat->v[i], false));
 	rc = cli_print_json(arr);
@@ -68,7 +68,7 @@ static int show_control(const struct catalog *cat, const char *want, bool json)
 		return cli_fail(err_set(ERR_NOTFOUND, "%s has no control '%s'", cat->framework, want));
 	if (json) {
 		o = control_json(k, true);
-		rc = o ? cli_print_json(o) : err_set(ERR_NOMEM, "out of memory");
+		rc = o ? cli_print_json(o) : err_nomem();
 		json_decref(o);
 		return rc ? cli_fail(rc) : EXIT_OK;
 	}

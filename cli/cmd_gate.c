@@ -146,7 +146,7 @@ static int load_policy(const struct gate_args *a, const struct catalogs *cs,
 
 	memset(out, 0, sizeof(*out));
 	if (a->frameworks && !(fws = cli_split_commas(a->frameworks, &n)))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	if (!a->policy)
 		rc = policy_default(out, cs, fws, n);
 	else if (!(rc = policy_load(out, cs, a->policy)) && fws)
@@ -266,7 +266,7 @@ static int record(struct store *s, const struct gate_result *g, const char *rele
 
 	if (!a || (rc = json_stable(&attrs, a))) {
 		json_decref(a);
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	}
 	json_decref(a);
 	memset(&in, 0, sizeof(in));

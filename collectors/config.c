@@ -78,13 +78,19 @@ static int make_absolute(char **out, const char *path)
 	return 0;
 }
 
-static void skip(struct flist *fl, const char *path, const char *why)
+/* Note a path the walk left out (the first SKIPPED_MAX; names that are not
+ * UTF-8 cannot be JSON keys and are left out of the list). */
+static int skip(struct flist *fl, const char *path, const char *why)
 {
 	char *abs = NULL;
+	int rc;
 
-	if (json_object_size(fl->skipped) < SKIPPED_MAX && !make_absolute(&abs, path))
-		json_object_set_new(fl->skipped, abs, json_string(why));
+	if (json_object_size(fl->skipped) >= SKIPPED_MAX)
+		return 0;
+	if (!(rc = make_absolute(&abs, path)) && utf8_valid_str(abs))
+		rc = json_set(fl->skipped, abs, json_string(why));
 	free(abs);
+	return rc;
 }
 
 static int add_file(struct flist *fl, const char *path, const struct stat *st)
@@ -132,21 +138,19 @@ static int walk_entry(void *arg, const struct fs_walk_entry *e)
 	case FS_WALK_DIR:
 		if (fl->have_store && e->st.st_dev == fl->store.st_dev &&
 		    e->st.st_ino == fl->store.st_ino) {
-			skip(fl, e->path, "evidence store");
-			return FS_WALK_PRUNE;
+			int rc = skip(fl, e->path, "evidence store");
+
+			return rc ? rc : FS_WALK_PRUNE;
 		}
 		return 0;
 	case FS_WALK_LINK:
-		skip(fl, e->path, "symlink");
-		return 0;
+		return skip(fl, e->path, "symlink");
 	case FS_WALK_VCS:
-		skip(fl, e->path, "version control");
-		return 0;
+		return skip(fl, e->path, "version control");
 	case FS_WALK_OTHER:
 		break;
 	}
-	skip(fl, e->path, "not a regular file");
-	return 0;
+	return skip(fl, e->path, "not a regular file");
 }
 
 static int fent_cmp(const void *a, const void *b)
@@ -253,17 +257,21 @@ static int snap_file(struct snap *s, const struct fent *fe)
 		if ((rc = sha256(d, raw.data ? raw.data : "", raw.len)))
 			goto out;
 		hex_encode(hex, d, SHA256_LEN);
-		json_object_set_new(fo, "sha256", json_string(hex));
-		json_object_set_new(fo, "size", json_integer((json_int_t)raw.len));
+		if ((rc = json_set(fo, "sha256", json_string(hex))) ||
+		    (rc = json_set(fo, "size", json_integer((json_int_t)raw.len))))
+			goto out;
 	}
-	json_object_set_new(fo, "format", json_string(config_format_name(f)));
-	if (json_object_set(s->files, fe->abs, fo)) {
+	if ((rc = json_set(fo, "format", json_string(config_format_name(f)))))
+		goto out;
+	if (!utf8_valid_str(fe->abs)) {
 		rc = err_set(ERR_IO, "'%s': the file name is not UTF-8", fe->path);
 		goto out;
 	}
+	if ((rc = json_set(s->files, fe->abs, json_incref(fo))))
+		goto out;
 	cnt = json_object_get(s->formats, config_format_name(f));
-	json_object_set_new(s->formats, config_format_name(f),
-			    json_integer(cnt ? json_integer_value(cnt) + 1 : 1));
+	rc = json_set(s->formats, config_format_name(f),
+		      json_integer(cnt ? json_integer_value(cnt) + 1 : 1));
 out:
 	json_decref(fo);
 	if (raw.data)
@@ -311,19 +319,20 @@ static int flatten(const json_t *files, json_t *out)
 		if (!json_is_object(keys)) {
 			buf_reset(&b);
 			if ((rc = buf_printf(&b, "%s:*", f)) ||
-			    json_object_set(out, b.data, json_object_get(fo, "sha256")))
+			    (rc = json_set(out, b.data, json_incref(json_object_get(fo, "sha256")))))
 				goto out;
 			continue;
 		}
 		json_object_foreach(keys, k, v) {
 			buf_reset(&b);
-			if ((rc = buf_printf(&b, "%s:%s", f, k)) || json_object_set(out, b.data, v))
+			if ((rc = buf_printf(&b, "%s:%s", f, k)) ||
+			    (rc = json_set(out, b.data, json_incref(v))))
 				goto out;
 		}
 	}
 out:
 	buf_free(&b);
-	return rc ? rc : 0;
+	return rc;
 }
 
 struct diff {
@@ -332,13 +341,13 @@ struct diff {
 	bool truncated;
 };
 
-static void diff_add(struct diff *d, int which, const char *key)
+static int diff_add(struct diff *d, int which, const char *key)
 {
 	d->count[which]++;
 	if (json_array_size(d->list[which]) < CONFIG_MAX_DIFF)
-		json_array_append_new(d->list[which], json_string(key));
-	else
-		d->truncated = true;
+		return json_push(d->list[which], json_string(key));
+	d->truncated = true;
+	return 0;
 }
 
 static int diff_attrs(json_t *a, const json_t *old, const json_t *cur)
@@ -349,27 +358,34 @@ static int diff_attrs(json_t *a, const json_t *old, const json_t *cur)
 	size_t n;
 	int rc;
 
+	if (!d.list[0] || !d.list[1] || !d.list[2]) {
+		rc = err_nomem();
+		goto out;
+	}
 	if ((rc = sorted_keys(cur, &keys, &n)))
 		goto out;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; !rc && i < n; i++) {
 		json_t *ov = json_object_get(old, keys[i]);
 
 		if (!ov)
-			diff_add(&d, 0, keys[i]);
+			rc = diff_add(&d, 0, keys[i]);
 		else if (!json_equal(ov, json_object_get(cur, keys[i])))
-			diff_add(&d, 1, keys[i]);
+			rc = diff_add(&d, 1, keys[i]);
 	}
 	free(keys);
-	if ((rc = sorted_keys(old, &keys, &n)))
+	keys = NULL;
+	if (rc || (rc = sorted_keys(old, &keys, &n)))
 		goto out;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; !rc && i < n; i++)
 		if (!json_object_get(cur, keys[i]))
-			diff_add(&d, 2, keys[i]);
-	json_object_set_new(a, "changes", json_pack("{s:I, s:I, s:I}", "added", d.count[0],
-						    "changed", d.count[1], "removed", d.count[2]));
-	json_object_set_new(a, "diff_truncated", json_boolean(d.truncated));
-	for (int i = 0; i < 3; i++)
-		json_object_set(a, names[i], d.list[i]);
+			rc = diff_add(&d, 2, keys[i]);
+	if (rc ||
+	    (rc = json_set(a, "changes", json_pack("{s:I, s:I, s:I}", "added", d.count[0],
+						   "changed", d.count[1], "removed", d.count[2]))) ||
+	    (rc = json_set(a, "diff_truncated", json_boolean(d.truncated))))
+		goto out;
+	for (int i = 0; !rc && i < 3; i++)
+		rc = json_set(a, names[i], json_incref(d.list[i]));
 out:
 	free(keys);
 	for (int i = 0; i < 3; i++)
@@ -403,6 +419,10 @@ static int values_attrs(json_t *a, const json_t *files)
 	bool truncated = false;
 	int rc;
 
+	if (!vals) {
+		rc = err_nomem();
+		goto out;
+	}
 	if ((rc = sorted_keys(files, &fnames, &nf)))
 		goto out;
 	for (size_t i = 0; !rc && !truncated && i < nf; i++) {
@@ -417,14 +437,14 @@ static int values_attrs(json_t *a, const json_t *files)
 			}
 			buf_reset(&b);
 			if (!(rc = buf_printf(&b, "%s:%s", fnames[i], knames[j])))
-				json_object_set_new(vals, b.data,
-						    attr_value(json_object_get(keys, knames[j])));
+				rc = json_set(vals, b.data,
+					      attr_value(json_object_get(keys, knames[j])));
 		}
 		free(knames);
 		knames = NULL;
 	}
-	json_object_set(a, "values", vals);
-	json_object_set_new(a, "values_truncated", json_boolean(truncated));
+	if (!rc && !(rc = json_set(a, "values", json_incref(vals))))
+		rc = json_set(a, "values_truncated", json_boolean(truncated));
 out:
 	free(fnames);
 	free(knames);
@@ -451,7 +471,12 @@ static int previous_attrs(json_t *a, const char *source, const json_t *files,
 	json_t *old = NULL, *oldflat = json_object(), *curflat = json_object();
 	int rc;
 
-	json_object_set_new(a, "previous", json_null());
+	if (!oldflat || !curflat) {
+		rc = err_nomem();
+		goto out;
+	}
+	if ((rc = json_set(a, "previous", json_null())))
+		goto out;
 	if (found) {
 		if (!(old = json_loadb(prev->data ? prev->data : "", prev->len, 0, NULL)) ||
 		    !json_is_object(json_object_get(old, "files"))) {
@@ -462,7 +487,8 @@ static int previous_attrs(json_t *a, const char *source, const json_t *files,
 		if ((rc = digest_hex(hex, prev)) ||
 		    (rc = flatten(json_object_get(old, "files"), oldflat)))
 			goto out;
-		json_object_set_new(a, "previous", json_string(hex));
+		if ((rc = json_set(a, "previous", json_string(hex))))
+			goto out;
 	}
 	if (!(rc = flatten(files, curflat)))
 		rc = diff_attrs(a, oldflat, curflat);
@@ -473,14 +499,17 @@ out:
 	return rc;
 }
 
+/* The PII counts as an object; NULL when out of memory. */
 static json_t *pii_attrs(const struct pii_counts *c)
 {
 	json_t *o = json_object();
 
-	for (int t = 0; t < PII_NTYPES; t++)
-		if (c->n[t])
-			json_object_set_new(o, pii_type_name((enum pii_type)t),
-					    json_integer((json_int_t)c->n[t]));
+	for (int t = 0; o && t < PII_NTYPES; t++)
+		if (c->n[t] && json_set(o, pii_type_name((enum pii_type)t),
+					json_integer((json_int_t)c->n[t]))) {
+			json_decref(o);
+			o = NULL;
+		}
 	return o;
 }
 
@@ -489,21 +518,28 @@ static int build_attrs(struct buf *out, const struct snap *s, const struct flist
 		       const struct buf *prev, bool found)
 {
 	json_t *a = json_object(), *p = json_array();
-	int rc;
+	int rc = 0;
 
-	for (size_t i = 0; i < n; i++)
-		if (json_array_append_new(p, json_string(paths[i]))) {
+	if (!a || !p) {
+		rc = err_nomem();
+		goto out;
+	}
+	for (size_t i = 0; !rc && i < n; i++) {
+		if (!utf8_valid_str(paths[i])) {
 			rc = err_set(ERR_USAGE, "path '%s' is not UTF-8", paths[i]);
 			goto out;
 		}
-	json_object_set(a, "paths", p);
-	json_object_set_new(a, "files", json_integer((json_int_t)json_object_size(s->files)));
-	json_object_set_new(a, "bytes", json_integer((json_int_t)s->bytes));
-	json_object_set_new(a, "tree_sha256", json_string(tree));
-	json_object_set(a, "formats", s->formats);
-	json_object_set(a, "skipped", fl->skipped);
-	json_object_set_new(a, "secrets", json_integer((json_int_t)s->secrets));
-	json_object_set_new(a, "pii", pii_attrs(&s->counts));
+		rc = json_push(p, json_string(paths[i]));
+	}
+	if (rc || (rc = json_set(a, "paths", json_incref(p))) ||
+	    (rc = json_set(a, "files", json_integer((json_int_t)json_object_size(s->files)))) ||
+	    (rc = json_set(a, "bytes", json_integer((json_int_t)s->bytes))) ||
+	    (rc = json_set(a, "tree_sha256", json_string(tree))) ||
+	    (rc = json_set(a, "formats", json_incref(s->formats))) ||
+	    (rc = json_set(a, "skipped", json_incref(fl->skipped))) ||
+	    (rc = json_set(a, "secrets", json_integer((json_int_t)s->secrets))) ||
+	    (rc = json_set(a, "pii", pii_attrs(&s->counts))))
+		goto out;
 	if (!(rc = values_attrs(a, s->files)) &&
 	    !(rc = previous_attrs(a, source, s->files, prev, found)))
 		rc = json_stable(out, a);

@@ -5,6 +5,7 @@
  */
 #include "config.h"
 #include "config_internal.h"
+#include "../common/utf8.h"
 #include "../common/encode.h"
 #include "../common/err.h"
 #include "../common/fsutil.h"
@@ -186,12 +187,15 @@ static int snap_emit(void *arg, const char *path, size_t plen, const char *v, si
 		rc = redact(s, v, vn, false, &s->out);
 	if (rc)
 		return rc;
-	if (!(js = json_stringn(s->out.data ? s->out.data : "", s->out.len)))
+	if (!utf8_valid(s->out.data ? s->out.data : "", s->out.len, NULL))
 		return err_set(ERR_PARSE, "%s: the value of '%s' is not UTF-8 text",
 			       config_loc(where, sizeof(where), s->name, line), path);
-	if (json_object_setn_new(s->keys, path, plen, js))
+	if (!utf8_valid(path, plen, NULL))
 		return err_set(ERR_PARSE, "%s: key '%s' is not UTF-8 text",
 			       config_loc(where, sizeof(where), s->name, line), path);
+	if (!(js = json_stringn(s->out.data ? s->out.data : "", s->out.len)) ||
+	    json_object_setn_new(s->keys, path, plen, js))
+		return err_nomem();
 	return 0;
 }
 
@@ -226,15 +230,15 @@ int config_snap_text(struct snap *s, json_t *fo, const char *t, size_t n)
 
 		b = nl ? (size_t)(nl - s->out.data) : s->out.len;
 		e = b > a && s->out.data[b - 1] == '\r' ? b - 1 : b;
-		if (json_array_append_new(lines, json_stringn(s->out.data + a, e - a))) {
+		if (!utf8_valid(s->out.data + a, e - a, NULL)) {
 			rc = err_set(ERR_PARSE, "%s: not UTF-8 text after redaction", s->name);
 			goto out;
 		}
+		if ((rc = json_push(lines, json_stringn(s->out.data + a, e - a))))
+			goto out;
 	}
-	if ((rc = digest_json(hex, lines)))
-		goto out;
-	json_object_set_new(fo, "sha256", json_string(hex));
-	json_object_set(fo, "lines", lines);
+	if (!(rc = digest_json(hex, lines)) && !(rc = json_set(fo, "sha256", json_string(hex))))
+		rc = json_set(fo, "lines", json_incref(lines));
 out:
 	json_decref(lines);
 	return rc;
@@ -261,9 +265,9 @@ int config_snap_parsed(struct snap *s, json_t *fo, enum config_format f, bool le
 		s->secrets = secrets;
 		*fallback = true;
 		rc = 0;
-	} else if (!rc && !(rc = digest_json(hex, s->keys))) {
-		json_object_set_new(fo, "sha256", json_string(hex));
-		json_object_set(fo, "keys", s->keys);
+	} else if (!rc && !(rc = digest_json(hex, s->keys)) &&
+		   !(rc = json_set(fo, "sha256", json_string(hex)))) {
+		rc = json_set(fo, "keys", json_incref(s->keys));
 	}
 	json_decref(s->keys);
 	s->keys = NULL;

@@ -49,13 +49,6 @@ int model_json_text(json_t **out, const char *s, size_t n, const char *what)
 	return 0;
 }
 
-int model_obj_set(json_t *o, const char *key, json_t *v)
-{
-	if (!v || json_object_set_new(o, key, v))
-		return err_nomem();
-	return 0;
-}
-
 /* Text of a scalar read from YAML or SQLite (strings as they are, numbers
  * and booleans formatted into tmp); NULL for null, "" and containers. */
 const char *model_raw_text(const json_t *v, char *tmp, size_t cap)
@@ -347,7 +340,7 @@ static int tags_json(const struct emit *e, const json_t *raw, json_t **out)
 	if (!(*out = json_object()))
 		return err_nomem();
 	json_object_foreach((json_t *)raw, key, v) {
-		if ((rc = scrub_raw(e, v, "a tag value", &s)) || (rc = model_obj_set(*out, key, s))) {
+		if ((rc = scrub_raw(e, v, "a tag value", &s)) || (rc = json_set(*out, key, s))) {
 			json_decref(*out);
 			*out = NULL;
 			return rc;
@@ -422,18 +415,18 @@ static int version_extras(const struct emit *e, const json_t *raw, json_t *paylo
 
 	for (const char *const *f = fields; *f; f++)
 		if ((rc = scrub_raw(e, json_object_get(raw, *f), *f, &v)) ||
-		    (rc = model_obj_set(payload, *f, v)))
+		    (rc = json_set(payload, *f, v)))
 			return rc;
 	if (!(model = json_object()))
 		return err_nomem();
 	if ((rc = scrub_raw(e, json_object_get(raw, "model_description"), "description", &v)) ||
-	    (rc = model_obj_set(model, "description", v)) ||
+	    (rc = json_set(model, "description", v)) ||
 	    (rc = tags_json(e, json_object_get(raw, "model_tags"), &v)) ||
-	    (rc = model_obj_set(model, "tags", v))) {
+	    (rc = json_set(model, "tags", v))) {
 		json_decref(model);
 		return rc;
 	}
-	return model_obj_set(payload, "model", model);
+	return json_set(payload, "model", model);
 }
 
 /* The attrs of an MLflow version; *eff_from is when it speaks from. */
@@ -448,28 +441,28 @@ static int version_attrs(const struct emit *e, const json_t *raw, const char *na
 	has_c = raw_ms(json_object_get(raw, "creation_timestamp"), &created);
 	has_u = raw_ms(json_object_get(raw, "last_updated_timestamp"), &updated);
 	*eff_from = has_c ? created : has_u ? updated : e->c->now;
-	if ((rc = model_obj_set(attrs, "name", json_string(name))) ||
-	    (rc = model_obj_set(attrs, "version", json_string(version))) ||
-	    (rc = model_obj_set(attrs, "stage", text_or_null(raw, "current_stage"))) ||
+	if ((rc = json_set(attrs, "name", json_string(name))) ||
+	    (rc = json_set(attrs, "version", json_string(version))) ||
+	    (rc = json_set(attrs, "stage", text_or_null(raw, "current_stage"))) ||
 	    (rc = aliases_json(json_object_get(raw, "aliases"), &v)) ||
-	    (rc = model_obj_set(attrs, "aliases", v)) ||
+	    (rc = json_set(attrs, "aliases", v)) ||
 	    (rc = scrub_raw(e, json_object_get(raw, "source"), "source", &v)) ||
-	    (rc = model_obj_set(attrs, "source", v)) ||
-	    (rc = model_obj_set(attrs, "run_id", text_or_null(raw, "run_id"))) ||
+	    (rc = json_set(attrs, "source", v)) ||
+	    (rc = json_set(attrs, "run_id", text_or_null(raw, "run_id"))) ||
 	    (rc = creator_json(e, json_object_get(raw, "user_id"), &v)) ||
-	    (rc = model_obj_set(attrs, "creator", v)) ||
-	    (rc = model_obj_set(attrs, "created", model_time_json(has_c, created))) ||
-	    (rc = model_obj_set(attrs, "updated", model_time_json(has_u, updated))) ||
-	    (rc = model_obj_set(attrs, "status", text_or_null(raw, "status"))) ||
+	    (rc = json_set(attrs, "creator", v)) ||
+	    (rc = json_set(attrs, "created", model_time_json(has_c, created))) ||
+	    (rc = json_set(attrs, "updated", model_time_json(has_u, updated))) ||
+	    (rc = json_set(attrs, "status", text_or_null(raw, "status"))) ||
 	    (rc = tags_json(e, json_object_get(raw, "tags"), &tags)) ||
-	    (rc = model_obj_set(attrs, "tags", json_incref(tags))) ||
-	    (rc = model_obj_set(attrs, "approval", tag_pick(tags, approval_keys))) ||
-	    (rc = model_obj_set(attrs, "dataset", tag_pick(tags, dataset_keys))) ||
-	    (rc = model_obj_set(attrs, "model_card", tag_pick(tags, card_keys))) ||
+	    (rc = json_set(attrs, "tags", json_incref(tags))) ||
+	    (rc = json_set(attrs, "approval", tag_pick(tags, approval_keys))) ||
+	    (rc = json_set(attrs, "dataset", tag_pick(tags, dataset_keys))) ||
+	    (rc = json_set(attrs, "model_card", tag_pick(tags, card_keys))) ||
 	    (rc = version_artifacts(e, raw, name, version, &v)) ||
-	    (rc = model_obj_set(attrs, "artifacts", v)))
+	    (rc = json_set(attrs, "artifacts", v)))
 		goto out;
-	rc = model_obj_set(attrs, "registry", json_string(e->registry));
+	rc = json_set(attrs, "registry", json_string(e->registry));
 out:
 	json_decref(tags);
 	return rc;

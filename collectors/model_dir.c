@@ -62,7 +62,7 @@ static int config_json(const char *path, json_t **out)
 		goto out;
 	}
 	for (const char *const *f = config_fields; *f; f++)
-		if ((v = json_object_get(cfg, *f)) && (rc = model_obj_set(*out, *f, json_incref(v))))
+		if ((v = json_object_get(cfg, *f)) && (rc = json_set(*out, *f, json_incref(v))))
 			break;
 out:
 	if (rc) {
@@ -178,7 +178,7 @@ static int dir_details(const struct emit *e, const struct file_list *fl, json_t 
 		rc = config_json(cfg, &v);
 	else
 		rc = (v = json_null()) ? 0 : err_nomem();
-	if (rc || (rc = model_obj_set(attrs, "config", v)))
+	if (rc || (rc = json_set(attrs, "config", v)))
 		return rc;
 	if (readme)
 		rc = card_json(e, readme, &card);
@@ -186,12 +186,12 @@ static int dir_details(const struct emit *e, const struct file_list *fl, json_t 
 		rc = (card = json_null()) ? 0 : err_nomem();
 	if (rc)
 		return rc;
-	if ((rc = model_obj_set(attrs, "dataset", card_dataset(card))) ||
-	    (rc = model_obj_set(attrs, "card", card)) ||
-	    (rc = model_obj_set(attrs, "model_card", readme ? json_string("README.md") : json_null())) ||
+	if ((rc = json_set(attrs, "dataset", card_dataset(card))) ||
+	    (rc = json_set(attrs, "card", card)) ||
+	    (rc = json_set(attrs, "model_card", readme ? json_string("README.md") : json_null())) ||
 	    (rc = model_safetensors_json(e, fl, &v)))
 		return rc;
-	return model_obj_set(attrs, "safetensors", v);
+	return json_set(attrs, "safetensors", v);
 }
 
 static int dir_collect(const struct emit *e, const char *dir, const char *name,
@@ -216,23 +216,23 @@ static int dir_collect(const struct emit *e, const char *dir, const char *name,
 		goto out;
 	}
 	if ((rc = model_digest_files(&d, e->c, e->source, key, &fl)) ||
-	    (rc = model_obj_set(attrs, "artifacts", d.files)) ||
-	    (rc = model_obj_set(attrs, "name", json_string(name))) ||
-	    (rc = model_obj_set(attrs, "version", json_string(version))) ||
-	    (rc = model_obj_set(attrs, "stage", json_null())) ||
-	    (rc = model_obj_set(attrs, "aliases", json_array())) ||
+	    (rc = json_set(attrs, "artifacts", d.files)) ||
+	    (rc = json_set(attrs, "name", json_string(name))) ||
+	    (rc = json_set(attrs, "version", json_string(version))) ||
+	    (rc = json_set(attrs, "stage", json_null())) ||
+	    (rc = json_set(attrs, "aliases", json_array())) ||
 	    (rc = model_scrub(e, abs, strlen(abs), "the path", &v)) ||
-	    (rc = model_obj_set(attrs, "source", v)) ||
-	    (rc = model_obj_set(attrs, "run_id", json_null())) ||
-	    (rc = model_obj_set(attrs, "creator", json_null())) ||
-	    (rc = model_obj_set(attrs, "created", json_null())) ||
-	    (rc = model_obj_set(attrs, "updated", model_time_json(true, d.newest))) ||
-	    (rc = model_obj_set(attrs, "status", json_null())) ||
-	    (rc = model_obj_set(attrs, "tags", json_object())) ||
-	    (rc = model_obj_set(attrs, "approval", json_null())) ||
-	    (rc = model_obj_set(attrs, "registry", json_string(e->registry))) ||
-	    (rc = model_obj_set(attrs, "files", json_integer((json_int_t)fl.n))) ||
-	    (rc = model_obj_set(attrs, "bytes", json_integer((json_int_t)d.bytes))) ||
+	    (rc = json_set(attrs, "source", v)) ||
+	    (rc = json_set(attrs, "run_id", json_null())) ||
+	    (rc = json_set(attrs, "creator", json_null())) ||
+	    (rc = json_set(attrs, "created", json_null())) ||
+	    (rc = json_set(attrs, "updated", model_time_json(true, d.newest))) ||
+	    (rc = json_set(attrs, "status", json_null())) ||
+	    (rc = json_set(attrs, "tags", json_object())) ||
+	    (rc = json_set(attrs, "approval", json_null())) ||
+	    (rc = json_set(attrs, "registry", json_string(e->registry))) ||
+	    (rc = json_set(attrs, "files", json_integer((json_int_t)fl.n))) ||
+	    (rc = json_set(attrs, "bytes", json_integer((json_int_t)d.bytes))) ||
 	    (rc = dir_details(e, &fl, attrs)))
 		goto out;
 	/* The payload leaves out the newest mtime: touching or copying the

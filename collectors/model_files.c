@@ -152,8 +152,8 @@ int model_digest_files(struct digests *d, struct collect_ctx *c, const char *sou
 		d->bytes += (uint64_t)st.st_size;
 		if ((int64_t)st.st_mtim.tv_sec > d->newest)
 			d->newest = (int64_t)st.st_mtim.tv_sec;
-		if ((rc = model_obj_set(d->files, fl->v[i].rel, json_string(hex))) ||
-		    (rc = model_obj_set(next, fl->v[i].rel, json_pack("[ss]", ident, hex))))
+		if ((rc = json_set(d->files, fl->v[i].rel, json_string(hex))) ||
+		    (rc = json_set(next, fl->v[i].rel, json_pack("[ss]", ident, hex))))
 			goto out;
 	}
 	if ((rc = json_stable(&neu, next)))

@@ -67,9 +67,6 @@ struct emit {
  * error.  0, ERR_PARSE or ERR_NOMEM. */
 int model_json_text(json_t **out, const char *s, size_t n, const char *what);
 
-/* json_object_set_new that reports ERR_NOMEM (v is consumed either way). */
-int model_obj_set(json_t *o, const char *key, json_t *v);
-
 /* Text of a scalar read from YAML or SQLite (strings as they are, numbers
  * and booleans formatted into tmp); NULL for null, "" and containers. */
 const char *model_raw_text(const json_t *v, char *tmp, size_t cap);

@@ -266,7 +266,7 @@ static int sql_row(const struct emit *e, struct sql *q, sqlite3_stmt *row)
 			name_col = i == 0 ? col : name_col;
 			ver_col = i == 1 ? col : ver_col;
 			if ((rc = sql_value(q, row, col, &v)) ||
-			    (rc = model_obj_set(raw, version_columns[i][1], v)))
+			    (rc = json_set(raw, version_columns[i][1], v)))
 				goto out;
 		}
 	}
@@ -287,10 +287,10 @@ static int sql_row(const struct emit *e, struct sql *q, sqlite3_stmt *row)
 	}
 	if ((rc = sql_model(q, name)))
 		goto out;
-	if ((rc = model_obj_set(raw, "tags", json_incref(tags))) ||
-	    (rc = model_obj_set(raw, "aliases", json_incref(aliases))) ||
-	    (rc = model_obj_set(raw, "model_tags", json_incref(q->model_tags))) ||
-	    (rc = model_obj_set(raw, "model_description",
+	if ((rc = json_set(raw, "tags", json_incref(tags))) ||
+	    (rc = json_set(raw, "aliases", json_incref(aliases))) ||
+	    (rc = json_set(raw, "model_tags", json_incref(q->model_tags))) ||
+	    (rc = json_set(raw, "model_description",
 			  q->model_desc ? json_incref(q->model_desc) : json_null())))
 		goto out;
 	rc = model_mlflow_emit(e, raw, q->path);
@@ -463,7 +463,7 @@ static int read_kv_dir(json_t *obj, const char *dir, bool trim)
 		while (trim && b.len && strchr(" \t\r\n", b.data[b.len - 1]))
 			b.len--;
 		if (!(rc = model_json_text(&v, b.data ? b.data : "", b.len, fl.v[i].abs)))
-			rc = model_obj_set(obj, fl.v[i].rel, v);
+			rc = json_set(obj, fl.v[i].rel, v);
 	}
 out:
 	model_file_list_free(&fl);
@@ -499,11 +499,11 @@ static int fs_version(const struct emit *e, const struct fs_model *m, const char
 		goto out;
 	if (!json_object_get(raw, "name")) {
 		v = json_object_get(m->meta, "name");
-		if ((rc = model_obj_set(raw, "name", v ? json_incref(v) : json_string(m->dirname))))
+		if ((rc = json_set(raw, "name", v ? json_incref(v) : json_string(m->dirname))))
 			goto out;
 	}
 	if (!json_object_get(raw, "version") &&
-	    (rc = model_obj_set(raw, "version", json_integer(num))))
+	    (rc = json_set(raw, "version", json_integer(num))))
 		goto out;
 	vtext = model_raw_text(json_object_get(raw, "version"), vtmp, sizeof(vtmp));
 	json_object_foreach(m->aliases, key, v)
@@ -513,10 +513,10 @@ static int fs_version(const struct emit *e, const struct fs_model *m, const char
 			goto out;
 		}
 	v = json_object_get(m->meta, "description");
-	if ((rc = model_obj_set(raw, "tags", json_incref(tags))) ||
-	    (rc = model_obj_set(raw, "aliases", json_incref(aliases))) ||
-	    (rc = model_obj_set(raw, "model_tags", json_incref(m->tags))) ||
-	    (rc = model_obj_set(raw, "model_description", v ? json_incref(v) : json_null())))
+	if ((rc = json_set(raw, "tags", json_incref(tags))) ||
+	    (rc = json_set(raw, "aliases", json_incref(aliases))) ||
+	    (rc = json_set(raw, "model_tags", json_incref(m->tags))) ||
+	    (rc = json_set(raw, "model_description", v ? json_incref(v) : json_null())))
 		goto out;
 	rc = model_mlflow_emit(e, raw, meta);
 out:

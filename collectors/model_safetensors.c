@@ -98,7 +98,7 @@ static int st_tensor(struct model_safetensors *st, const char *key,
 	st->parameters += count;
 	st->tensors++;
 	n = (uint64_t)json_integer_value(json_object_get(st->dtypes, dtype));
-	return model_obj_set(st->dtypes, dtype, json_integer((json_int_t)(n + 1)));
+	return json_set(st->dtypes, dtype, json_integer((json_int_t)(n + 1)));
 }
 
 int model_safetensors_parse(struct model_safetensors *out, const char *hdr,
@@ -221,12 +221,12 @@ static int st_add(struct st_sum *sum, const struct model_safetensors *st, const 
 	json_object_foreach(st->dtypes, k, v) {
 		json_int_t n = json_integer_value(json_object_get(sum->dtypes, k));
 
-		if (model_obj_set(sum->dtypes, k, json_integer(n + json_integer_value(v))))
+		if (json_set(sum->dtypes, k, json_integer(n + json_integer_value(v))))
 			return err_nomem();
 	}
 	/* Shards repeat the same metadata; the first file's value wins. */
 	json_object_foreach(st->metadata, k, v)
-		if (!json_object_get(sum->metadata, k) && model_obj_set(sum->metadata, k, json_incref(v)))
+		if (!json_object_get(sum->metadata, k) && json_set(sum->metadata, k, json_incref(v)))
 			return err_nomem();
 	return 0;
 }

@@ -61,7 +61,7 @@ static int want_fields(const struct ydoc *p, const yaml_node_t *n, struct jsonl_
 			return ydoc_at(p, v, "field '%s' must name a JSON key", key);
 		free((char *)*slot);
 		if (!(*slot = strdup(val)))
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 	}
 	return 0;
 }
@@ -255,7 +255,7 @@ static int parse_root(struct sources *out, const struct ydoc *p, yaml_node_t *ro
 		return ydoc_at(p, srcs, "'sources' must be a list");
 	out->n = (size_t)(srcs->data.sequence.items.top - srcs->data.sequence.items.start);
 	if (out->n && !(out->v = calloc(out->n, sizeof(*out->v))))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	for (size_t i = 0; i < out->n; i++) {
 		yaml_node_t *n = ydoc_node(p, srcs->data.sequence.items.start[i]);
 

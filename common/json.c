@@ -15,3 +15,17 @@ int json_stable(struct buf *out, const json_t *v)
 	free(s);
 	return rc;
 }
+
+int json_set(json_t *o, const char *key, json_t *v)
+{
+	if (!v || json_object_set_new(o, key, v))
+		return err_nomem();
+	return 0;
+}
+
+int json_push(json_t *a, json_t *v)
+{
+	if (!v || json_array_append_new(a, v))
+		return err_nomem();
+	return 0;
+}

@@ -84,7 +84,7 @@ static int add_control(struct walk *w, const xmlNode *n, const char *group,
 		size_t cap = w->cap ? w->cap * 2 : 128;
 
 		if (!(c = realloc(w->cat->v, cap * sizeof(*c))))
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		w->cat->v = c;
 		w->cap = cap;
 	}
@@ -98,7 +98,7 @@ static int add_control(struct walk *w, const xmlNode *n, const char *group,
 	c->parent = parent ? strdup(parent) : NULL;
 	c->props = json_object();
 	if (!c->id || !c->title || !c->group || !c->group_id || !c->props)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	for (const xmlNode *k = n->children; k; k = k->next) {
 		if (is(k, "prop")) {
 			char *name = xml_attr(k, "name"), *value = xml_attr(k, "value");
@@ -137,7 +137,7 @@ static int add_control(struct walk *w, const xmlNode *n, const char *group,
 		}
 	}
 	if (!c->label && !(c->label = strdup(c->id)))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	return control_limits(w->cat, n, c);
 }
 
@@ -235,7 +235,7 @@ static int read_metadata(struct catalog *c, const xmlNode *root, const char *fra
 	if (!c->framework)
 		c->framework = framework ? strdup(framework) : id_from_path(c->path);
 	if (!c->title || !c->version || !c->framework)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	if ((rc = limit(c, child(md, "title"), c->title, CATALOG_MAX_TITLE, "the catalogue title")) ||
 	    (rc = limit(c, child(md, "version"), c->version, CATALOG_MAX_TITLE,
 			"the catalogue version")) ||
@@ -265,7 +265,7 @@ static int check_unique_ids(const struct catalog *cat)
 	if (cat->n < 2)
 		return 0;
 	if (!(v = calloc(cat->n, sizeof(*v))))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	for (size_t i = 0; i < cat->n; i++)
 		v[i] = &cat->v[i];
 	qsort(v, cat->n, sizeof(*v), by_id_then_line);
@@ -286,7 +286,7 @@ int catalog_load(struct catalog *out, const char *path, const char *framework)
 
 	memset(out, 0, sizeof(*out));
 	if (!(out->path = strdup(path)))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	if ((rc = xml_load_valid(&doc, path, CATALOG_MAX_BYTES, CATALOG_SCHEMA, "OSCAL catalog"))) {
 		if (rc == ERR_LIMIT)
 			err_wrap(rc, "catalogue file size");

@@ -49,7 +49,7 @@ static int add_map(struct check *k, const xmlNode *n, const struct catalogs *cs)
 			     "catalogue does not have", k->file, xmlGetLineNo(n), k->id, fw,
 			     ctl ? ctl : "?");
 	else if (!(m = realloc(k->maps, (k->nmaps + 1) * sizeof(*m))))
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 	if (!rc) {
 		k->maps = m;
 		m[k->nmaps].framework = fw;
@@ -105,7 +105,7 @@ static int read_check(struct check *k, const xmlNode *n, const struct catalogs *
 			return rc;
 		}
 	}
-	return k->id && k->title && k->kind && k->rule ? 0 : err_set(ERR_NOMEM, "out of memory");
+	return k->id && k->title && k->kind && k->rule ? 0 : err_nomem();
 }
 
 static int load_file(struct checkset *out, const struct catalogs *cs, const char *path)
@@ -122,7 +122,7 @@ static int load_file(struct checkset *out, const struct catalogs *cs, const char
 		if (f)
 			out->files = f;
 		xmlFreeDoc(doc);
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	}
 	out->files = f;
 	out->nfiles++;
@@ -130,7 +130,7 @@ static int load_file(struct checkset *out, const struct catalogs *cs, const char
 		if (!is(n, "check"))
 			continue;
 		if (!(v = realloc(out->v, (out->n + 1) * sizeof(*v)))) {
-			rc = err_set(ERR_NOMEM, "out of memory");
+			rc = err_nomem();
 			break;
 		}
 		out->v = v;

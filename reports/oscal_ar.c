@@ -181,7 +181,7 @@ static int idx_add_json(struct idx *x, const json_t *arr)
 			uint64_t *p = reallocarray(x->v, cap, sizeof(*p));
 
 			if (!p)
-				return err_set(ERR_NOMEM, "out of memory");
+				return err_nomem();
 			x->v = p;
 			x->cap = cap;
 		}
