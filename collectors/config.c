@@ -12,9 +12,7 @@
 #include "../common/hash.h"
 #include "../common/json.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,9 +22,6 @@
 
 #include <jansson.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <yaml.h>
 
 /* ---- files ---- */
 

@@ -8,25 +8,15 @@
 #include "../common/utf8.h"
 #include "../common/encode.h"
 #include "../common/err.h"
-#include "../common/fsutil.h"
 #include "../common/hash.h"
 #include "../common/json.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <inttypes.h>
 #include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <jansson.h>
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-#include <yaml.h>
 
 /* ---- redaction ---- */
 

@@ -5,29 +5,18 @@
 #include "model.h"
 #include "model_internal.h"
 #include "../common/fswalk.h"
-#include "pii.h"
 #include "../common/buf.h"
 #include "../common/encode.h"
 #include "../common/err.h"
 #include "../common/fsutil.h"
 #include "../common/hash.h"
 #include "../common/json.h"
-#include "../common/timeutil.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
-
-#include <sqlite3.h>
-#include <yaml.h>
 
 /* ------------------------------------------------------------------ */
 /* file trees and their digests                                        */

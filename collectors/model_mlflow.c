@@ -9,14 +9,11 @@
 #include "../common/encode.h"
 #include "../common/err.h"
 #include "../common/fsutil.h"
-#include "../common/hash.h"
 #include "../common/json.h"
-#include "../common/timeutil.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -26,7 +23,6 @@
 #include <unistd.h>
 
 #include <sqlite3.h>
-#include <yaml.h>
 
 /* ------------------------------------------------------------------ */
 /* MLflow SQLite registry (read-only)                                  */
