@@ -58,8 +58,9 @@ static int sql_open(struct sql *q)
 		goto out;
 	if (sqlite3_open_v2(uri.data, &q->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI,
 			    NULL) != SQLITE_OK) {
-		rc = err_set(ERR_IO, "cannot open '%s': %s", q->path,
-			     q->db ? sqlite3_errmsg(q->db) : "out of memory");
+		/* SQLite gives no handle only when it cannot allocate one. */
+		rc = q->db ? err_set(ERR_IO, "cannot open '%s': %s", q->path, sqlite3_errmsg(q->db))
+			   : err_nomem();
 		goto out;
 	}
 	sqlite3_busy_timeout(q->db, 10000);

@@ -96,7 +96,9 @@ static int read_check(struct check *k, const xmlNode *n, const struct catalogs *
 		} else if (is(c, "freshness")) {
 			char *d = content(c);
 
-			rc = d ? duration_parse(&k->freshness, d) : ERR_NOMEM;
+			if (!d)
+				return err_nomem();
+			rc = duration_parse(&k->freshness, d);
 			free(d);
 			if (rc)
 				return err_set(ERR_PARSE, "%s:%ld: check '%s': bad freshness",
