@@ -12,6 +12,7 @@
 #ifndef AUDITPACK_COLLECTOR_H
 #define AUDITPACK_COLLECTOR_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../store/store.h"
@@ -21,6 +22,12 @@ enum pii_mode {
 	PII_REDACT,
 	PII_KEEP,
 };
+
+/* The names of enum pii_mode, as users write them ("pseudonymise",
+ * "redact", "keep"): the one table, for --pii and auditpack.yaml. */
+const char *pii_mode_name(enum pii_mode m);
+/* The mode named s (NULL names none); false when s names none. */
+bool pii_mode_from_name(const char *s, enum pii_mode *out);
 
 struct pii;
 

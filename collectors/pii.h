@@ -45,12 +45,6 @@ enum pii_type {
  * "secret": the keys of the `pii` attrs object. */
 const char *pii_type_name(enum pii_type t);
 
-/* The names of enum pii_mode, as users write them ("pseudonymise",
- * "redact", "keep"): the one table, for --pii and auditpack.yaml. */
-const char *pii_mode_name(enum pii_mode m);
-/* The mode named s; false when s names none. */
-bool pii_mode_from_name(const char *s, enum pii_mode *out);
-
 struct pii_counts {
 	uint64_t n[PII_NTYPES];
 };
