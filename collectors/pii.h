@@ -20,7 +20,6 @@
 #ifndef AUDITPACK_PII_H
 #define AUDITPACK_PII_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
