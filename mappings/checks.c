@@ -3,6 +3,7 @@
 #include "../common/err.h"
 #include "../common/fsutil.h"
 #include "../common/fswalk.h"
+#include "../common/json.h"
 #include "../common/xmlutil.h"
 #include "../common/timeutil.h"
 
@@ -70,7 +71,8 @@ static int read_check(struct check *k, const xmlNode *n, const struct catalogs *
 
 	k->line = (int)xmlGetLineNo(n);
 	k->id = xml_attr(n, "id");
-	k->params = json_object();
+	if (!(k->params = json_object()))
+		return err_nomem();
 	for (const xmlNode *c = n->children; c; c = c->next) {
 		if (is(c, "title")) {
 			k->title = content(c);
@@ -87,11 +89,16 @@ static int read_check(struct check *k, const xmlNode *n, const struct catalogs *
 					       k->file, xmlGetLineNo(c), k->id, k->rule);
 			for (const xmlNode *p = c->children; p; p = p->next)
 				if (is(p, "param")) {
+					/* Both are required by the schema: NULL is out of memory. */
 					char *name = xml_attr(p, "name"), *value = xml_attr(p, "value");
+					int prc = name && value ?
+						  json_set(k->params, name, json_string(value)) :
+						  err_nomem();
 
-					json_object_set_new(k->params, name, json_string(value));
 					free(name);
 					free(value);
+					if (prc)
+						return prc;
 				}
 		} else if (is(c, "freshness")) {
 			char *d = content(c);
