@@ -1,6 +1,5 @@
 #include "sources.h"
 #include "command.h"
-#include "pii.h"
 #include "../common/buf.h"
 #include "../common/err.h"
 #include "../common/fsutil.h"
