@@ -4,7 +4,7 @@
  *
  * Commands have one signature: int cmd_<name>(int argc, char **argv,
  * struct cli *cli), where argv[0] is the command name.  They return the
- * process exit status (DESIGN.md: 0 ok, 1 negative verdict, 2 usage,
+ * process exit status (docs/architecture.md: 0 ok, 1 negative verdict, 2 usage,
  * 3 runtime or input error, 4 store locked).
  */
 #ifndef AUDITPACK_CLI_H
@@ -106,8 +106,8 @@ CMD(verify);
 CMD(verify_pack);
 
 
-/* The `show --json` object for an entry (DESIGN.md "Machine-readable
- * output"); `leaf_data` only when with_leaf. */
+/* The `show --json` object for an entry (docs/architecture.md
+ * "Machine-readable output"); `leaf_data` only when with_leaf. */
 json_t *cli_entry_json(const struct entry *e, bool with_leaf);
 
 struct catalogs;

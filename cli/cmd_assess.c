@@ -23,7 +23,7 @@ const char help_assess[] =
 	"  --framework FW,...  these frameworks (default: all)\n"
 	"  --at TIME           as of TIME (RFC 3339): evidence collected later is\n"
 	"                      ignored and freshness is judged then; default now\n"
-	"  --json              the full result (DESIGN.md shape)\n"
+	"  --json              the full result (docs/architecture.md shape)\n"
 	"  --status S,...      only controls (and findings) of these statuses; the text\n"
 	"                      report lists fail, stale and missing ones by default\n"
 	"  --csv               framework,control,label,title,status,checks,evidence,reason\n"

@@ -1,4 +1,4 @@
-# The pre-release gate (DESIGN.md "Gate"): a policy that the evidence meets
+# The pre-release gate (docs/ci.md): a policy that the evidence meets
 # passes, a failing check, stale and missing evidence fail it, an exclusion
 # with a justification takes a control out, a tampered store fails before
 # anything is judged, bad policies are named by file:line, JUnit is well
