@@ -1,5 +1,5 @@
 /*
- * Fuzz target for every parser of untrusted text in store/ and common/:
+ * Fuzz target for the parsers of untrusted text in store/ and common/:
  * signed notes, checkpoints, leaf texts, verifier keys, base64, times and
  * durations; and the gate policy (YAML, checked against the built-in
  * catalogues when they are found: run from the source tree).  The first
@@ -7,6 +7,7 @@
  *
  * libFuzzer:  clang -fsanitize=fuzzer,address,undefined ... (make fuzz)
  * otherwise:  tests/fuzz/driver.c runs it on seeds and random mutations.
+ * Seeds and regression inputs: tests/fuzz/corpus/parsers/.
  */
 #include <stdint.h>
 #include <stdlib.h>
