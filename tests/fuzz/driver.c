@@ -18,6 +18,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* A target whose inputs are slow to run (a file, an XML schema) defines a
+ * smaller number of mutations for `make test`; the default is 200000. */
+extern const long fuzz_driver_iterations __attribute__((weak));
+
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 
@@ -73,7 +77,8 @@ static size_t load_corpus(const char *name, struct seed **v, size_t n)
 int main(int argc, char **argv)
 {
 	const char *name = strrchr(argv[0], '/') ? strrchr(argv[0], '/') + 1 : argv[0];
-	long iterations = argc > 1 ? strtol(argv[1], NULL, 10) : 200000;
+	long iterations = argc > 1 ? strtol(argv[1], NULL, 10) :
+			  &fuzz_driver_iterations ? fuzz_driver_iterations : 200000;
 	struct seed *v = NULL;
 	size_t nseeds = 0, nfiles, cap = 0;
 	uint8_t *buf;

@@ -14,6 +14,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* tests/fuzz/driver.c: mutations per `make test` run. */
+const long fuzz_driver_iterations = 5000;
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct catalog c;

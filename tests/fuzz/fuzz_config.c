@@ -16,6 +16,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* tests/fuzz/driver.c: mutations per `make test` run. */
+const long fuzz_driver_iterations = 100000;
+
 static int emit(void *arg, const char *path, size_t path_len, const char *value,
 		size_t value_len, bool secret, bool literal, int line)
 {

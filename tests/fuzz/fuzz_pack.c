@@ -21,6 +21,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* tests/fuzz/driver.c: mutations per `make test` run. */
+const long fuzz_driver_iterations = 5000;
+
 /* The start of the next "@@ " line at or after p, or end. */
 static const char *next_member(const char *p, const char *end)
 {

@@ -13,6 +13,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* tests/fuzz/driver.c: mutations per `make test` run. */
+const long fuzz_driver_iterations = 50000;
+
 /* Loaded once and kept (reachable, so not a leak). */
 static struct catalogs cs;
 
