@@ -5,9 +5,10 @@
  *
  * First byte odd: the rest is the zip file itself (the zip reader's own
  * checks).  Even: the rest is a list of members, each starting with a line
- * "@@ <name>" and running to the next such line, written into a fresh
- * (stored, uncompressed) zip first - so that mutations reach the parsers of
- * the members rather than stopping at the zip's checksums.  Seeds (a small
+ * "@@ <name>" and running, less one final newline, to the next such line;
+ * they are written into a fresh (stored, uncompressed) zip first, so that
+ * mutations reach the parsers of the members rather than stopping at the
+ * zip's checksums.  Seeds (a small
  * real pack in both forms) and regression inputs: tests/fuzz/corpus/pack/.
  */
 #include <stdint.h>
@@ -64,9 +65,9 @@ static int members_zip(const char *data, size_t size, void **zbuf, size_t *zlen)
 			nlen = sizeof(name) - 1;
 		memcpy(name, p + 3, nlen);
 		name[nlen] = '\0';
-		/* The body's last newline belongs to the "@@" line that follows. */
+		/* The body's last newline ends the member, not its contents. */
 		if ((s = zip_source_buffer(za, body, (zip_uint64_t)(stop - body -
-		     (stop < end && stop > body && stop[-1] == '\n')), 0))) {
+		     (stop > body && stop[-1] == '\n')), 0))) {
 			if ((i = zip_file_add(za, name, s, ZIP_FL_ENC_UTF_8)) < 0)
 				zip_source_free(s);
 			else
