@@ -91,6 +91,8 @@ static bool key_allowed(enum source_type t, const char *key)
 	const char *list = allowed(t), *p = list;
 	size_t n = strlen(key);
 
+	if (!n)
+		return false; /* strstr() would find "" everywhere, forever */
 	while ((p = strstr(p, key))) {
 		if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
 			return true;

@@ -105,6 +105,17 @@ sources:
     fromat: jsonl
     paths: [x]
 YAML
+# An empty key once sent the key check round strstr("") for ever (found by
+# tests/fuzz/fuzz_sources.c); `timeout` turns a hang into a failure.
+cat >"$cfg" <<YAML
+sources:
+  - name: g
+    type: access-log
+    "": jsonl
+    paths: [x]
+YAML
+expect_exit 3 "an empty key" -- timeout 60 "$AP" collect
+expect_err "auditpack.yaml:4:5: source 'g': unknown key ''" "an empty key: says where and what"
 bad "an unknown type" "auditpack.yaml:3:11: source 'g': unknown type 'logs'" <<YAML
 sources:
   - name: g
