@@ -101,6 +101,8 @@ static bool key_allowed(enum source_type t, const char *key)
 	return false;
 }
 
+static void free_list(char **v);
+
 static int parse_source(const struct ydoc *p, const yaml_node_t *n, struct source *s)
 {
 	const yaml_node_t *type_node = NULL;
@@ -159,6 +161,9 @@ static int parse_source(const struct ydoc *p, const yaml_node_t *n, struct sourc
 				return ydoc_at(p, v, "source '%s': format must be combined, common, "
 					       "jsonl, auditd or syslog", s->name);
 		} else if (!strcmp(key, "paths")) {
+			/* A repeated key: the last counts, as for the others. */
+			free_list(s->paths);
+			s->paths = NULL;
 			rc = ydoc_want_list(p, v, "paths", &s->paths);
 		} else if (!strcmp(key, "fields")) {
 			rc = want_fields(p, v, &s->fields);
@@ -173,6 +178,8 @@ static int parse_source(const struct ydoc *p, const yaml_node_t *n, struct sourc
 		} else if (!strcmp(key, "version")) {
 			rc = ydoc_want_string(p, v, key, &s->model_version);
 		} else if (!strcmp(key, "run")) {
+			free_list(s->run);
+			s->run = NULL;
 			rc = ydoc_want_list(p, v, key, &s->run);
 		} else if (!strcmp(key, "timeout")) {
 			if (!ydoc_scalar(v) || duration_parse(&s->timeout, ydoc_scalar(v)) ||
