@@ -22,7 +22,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * smaller number of mutations for `make test`; the default is 200000. */
 extern const long fuzz_driver_iterations __attribute__((weak));
 
-
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 
 static uint64_t next(void)
@@ -38,24 +37,25 @@ struct seed {
 	size_t len;
 };
 
-/* The files of tests/fuzz/corpus/<name>/ appended to *v (none: fine). */
+/* The files of tests/fuzz/corpus/<name>/ appended to *v (none: fine), in
+ * name order, so the mutations are the same on every machine. */
 static size_t load_corpus(const char *name, struct seed **v, size_t n)
 {
 	char dir[256], path[512];
-	struct dirent *de;
-	DIR *d;
+	struct dirent **de = NULL;
+	int nde;
 
 	snprintf(dir, sizeof(dir), "tests/fuzz/corpus/%s", name);
-	if (!(d = opendir(dir)))
+	if ((nde = scandir(dir, &de, NULL, alphasort)) < 0)
 		return n;
-	while ((de = readdir(d))) {
+	for (int i = 0; i < nde; free(de[i]), i++) {
 		struct seed *nv;
 		FILE *f;
 		long sz;
 
-		if (de->d_name[0] == '.')
+		if (de[i]->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		snprintf(path, sizeof(path), "%s/%s", dir, de[i]->d_name);
 		if (!(f = fopen(path, "rb")))
 			continue;
 		if (fseek(f, 0, SEEK_END) == 0 && (sz = ftell(f)) >= 0 && sz < (1 << 20) &&
@@ -70,7 +70,7 @@ static size_t load_corpus(const char *name, struct seed **v, size_t n)
 		}
 		fclose(f);
 	}
-	closedir(d);
+	free(de);
 	return n;
 }
 
