@@ -230,7 +230,7 @@ int cmd_assess(int argc, char **argv, struct cli *cli)
 			mode = c;
 			break;
 		case 'a':
-			if (time_parse(&at, optarg))
+			if (time_parse_arg(&at, optarg))
 				return cli_usage("assess", "--at: %s", err_msg());
 			break;
 		case 'k': checks_file = optarg; break;

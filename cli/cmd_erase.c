@@ -7,9 +7,11 @@
 #include <inttypes.h>
 #include <openssl/crypto.h>
 #include <string.h>
+#include <unistd.h>
 
 const char help_erase[] =
 	"usage: auditpack erase --subject S [--subject S...] --reason TEXT [--dry-run]\n"
+	"                       [--yes]\n"
 	"\n"
 	"GDPR Art. 17 erasure of one data subject.  S is the raw value (a user id,\n"
 	"e-mail, phone number, IP address, card or account number) or the token\n"
@@ -23,7 +25,9 @@ const char help_erase[] =
 	"  --reason TEXT  why: a request reference such as DSR-114; kept for ever and\n"
 	"                 shown in every pack, so it must not contain personal data\n"
 	"                 (refused when the PII detectors find any) nor the subject\n"
-	"  --dry-run      show what would be erased; change nothing\n";
+	"  --dry-run      show what would be erased; change nothing\n"
+	"  --yes          go ahead without asking: needed when standard input is a\n"
+	"                 terminal (without it, erase shows what would go and stops)\n";
 
 static void print_result(const struct erase_result *r, bool dry_run)
 {
@@ -48,6 +52,7 @@ int cmd_erase(int argc, char **argv, struct cli *cli)
 		{ "subject", required_argument, NULL, 's' },
 		{ "reason", required_argument, NULL, 'r' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "yes", no_argument, NULL, 'y' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *subjects[10], *reason = NULL;
@@ -56,8 +61,8 @@ int cmd_erase(int argc, char **argv, struct cli *cli)
 	struct erase_result r = { 0 };
 	struct store *s = NULL;
 	struct pii *pii = NULL;
-	bool dry_run = false;
-	int c, rc;
+	bool dry_run = false, yes = false;
+	int c, rc, status = EXIT_OK;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -68,6 +73,7 @@ int cmd_erase(int argc, char **argv, struct cli *cli)
 			break;
 		case 'r': reason = optarg; break;
 		case 'n': dry_run = true; break;
+		case 'y': yes = true; break;
 		default: return cli_usage("erase", "unknown option");
 		}
 	}
@@ -92,9 +98,15 @@ int cmd_erase(int argc, char **argv, struct cli *cli)
 			printf("no evidence mentions the subject; nothing erased\n");
 		goto out;
 	}
-	if (dry_run) {
+	/* Irreversible: at a terminal, show what would go and ask for --yes. */
+	if (dry_run || (!yes && isatty(STDIN_FILENO))) {
 		store_rollback(s);
 		print_result(&r, true);
+		if (!dry_run) {
+			fprintf(stderr, "auditpack: erase: nothing erased: this erases the payloads "
+				"listed above for good; run again with --yes to go ahead\n");
+			status = EXIT_USAGE;
+		}
 		goto out;
 	}
 	if ((rc = store_commit(s)) || (rc = store_purge(s)))
@@ -111,5 +123,5 @@ out:
 	pii_free(pii);
 	erase_result_free(&r);
 	store_close(s);
-	return rc ? cli_fail(rc) : EXIT_OK;
+	return rc ? cli_fail(rc) : status;
 }

@@ -82,7 +82,7 @@ static int parse_args(int argc, char **argv, struct gate_args *a)
 		case 'j': a->junit = optarg; break;
 		case 'r': a->release = optarg; break;
 		case 'a':
-			if (time_parse(&a->at, optarg))
+			if (time_parse_arg(&a->at, optarg))
 				return cli_usage("gate", "--at: %s", err_msg());
 			break;
 		default: return cli_usage("gate", "unknown option");

@@ -62,7 +62,7 @@ int cmd_list(int argc, char **argv, struct cli *cli)
 		case 's': f.source = optarg; break;
 		case 'j': json = true; break;
 		case 't':
-			if (time_parse(&f.since, optarg))
+			if (time_parse_arg(&f.since, optarg))
 				return cli_usage("list", "--since: %s", err_msg());
 			break;
 		default: return cli_usage("list", "unknown option");

@@ -51,7 +51,7 @@ int cmd_pack(int argc, char **argv, struct cli *cli)
 		case 'F':
 		case 'T':
 		case 'a':
-			if (time_parse(c == 'F' ? &o.from : c == 'T' ? &o.to : &o.at, optarg))
+			if (time_parse_arg(c == 'F' ? &o.from : c == 'T' ? &o.to : &o.at, optarg))
 				return cli_usage("pack", "%s", err_msg());
 			break;
 		default: return cli_usage("pack", "unknown option");

@@ -5,24 +5,30 @@
 
 #include <getopt.h>
 #include <inttypes.h>
+#include <unistd.h>
 
 const char help_prune[] =
-	"usage: auditpack prune --before TIME|AGE [--dry-run]\n"
+	"usage: auditpack prune --before TIME|AGE [--dry-run] [--yes]\n"
 	"\n"
 	"Retention by age: erase the payloads of evidence whose period ended before\n"
-	"TIME (RFC 3339) or AGE ago (e.g. 400d), keeping every leaf so the log still\n"
+	"TIME (RFC 3339 or a date, 2026-01-31) or AGE ago (a number and a unit: s, m,\n"
+	"h, d or w, e.g. 400d; a bare number is refused), keeping every leaf so the log still\n"
 	"verifies; a tombstone entry records what went.  Refuses, naming the rule,\n"
 	"when that would drop evidence a legal minimum keeps:\n"
 	"  access-log            6 months  EU AI Act Art. 19(1) and 26(6)\n"
 	"  document, attestation 6 years   HIPAA 45 CFR 164.316(b)(2)(i)\n"
 	"Tombstones are never pruned.\n"
-	"  --dry-run  list what would go; change nothing\n";
+	"  --dry-run  list what would go; change nothing\n"
+	"  --yes      go ahead without asking: needed when standard input is a\n"
+	"             terminal (without it, prune lists what would go and stops);\n"
+	"             runs from cron or scripts do not need it\n";
 
 int cmd_prune(int argc, char **argv, struct cli *cli)
 {
 	static const struct option opts[] = {
 		{ "before", required_argument, NULL, 'b' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "yes", no_argument, NULL, 'y' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *before_arg = NULL;
@@ -30,13 +36,14 @@ int cmd_prune(int argc, char **argv, struct cli *cli)
 	struct prune_result r = { 0 };
 	char t[RFC3339_LEN];
 	struct store *s = NULL;
-	bool dry_run = false;
-	int c, rc;
+	bool dry_run = false, yes = false, ask;
+	int c, rc, status = EXIT_OK;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b': before_arg = optarg; break;
 		case 'n': dry_run = true; break;
+		case 'y': yes = true; break;
 		default: return cli_usage("prune", "unknown option");
 		}
 	}
@@ -44,27 +51,34 @@ int cmd_prune(int argc, char **argv, struct cli *cli)
 		return cli_usage("prune", "unexpected argument '%s'", argv[optind]);
 	if (!before_arg)
 		return cli_usage("prune", "--before is required");
-	if (time_parse(&before, before_arg)) {
+	if (time_parse_arg(&before, before_arg)) {
 		if (duration_parse(&age, before_arg))
-			return cli_usage("prune", "--before takes an RFC 3339 time or an age "
-					 "such as 400d");
+			return cli_usage("prune", "--before takes a time (2026-01-31 or RFC 3339) "
+					 "or an age: %s", err_msg());
 		before = now - age;
 	}
+	/* Irreversible: at a terminal, show what would go and ask for --yes. */
+	ask = !dry_run && !yes && isatty(STDIN_FILENO);
 	if ((rc = cli_open_store(cli, STORE_WRITE, &s)) || (rc = store_begin(s)) ||
-	    (rc = prune_before(s, before, now, dry_run, &r)))
+	    (rc = prune_before(s, before, now, dry_run || ask, &r)))
 		goto out;
 	time_format(t, before);
-	if (dry_run || r.npruned == 0) {
+	if (dry_run || ask || r.npruned == 0) {
 		store_rollback(s);
-		if (!cli->quiet) {
+		if (!cli->quiet || (ask && r.npruned)) {
 			printf("%s %zu entr%s (%" PRIu64 " payload bytes) ended before %s",
-			       dry_run ? "would prune" : "nothing to prune:", r.npruned,
+			       dry_run || ask ? "would prune" : "nothing to prune:", r.npruned,
 			       r.npruned == 1 ? "y" : "ies", r.bytes, t);
 			if (r.npruned) {
 				printf(": ");
 				cli_print_ranges(stdout, r.pruned, r.npruned);
 			}
 			putchar('\n');
+		}
+		if (ask && r.npruned) {
+			fprintf(stderr, "auditpack: prune: nothing pruned: this erases the payloads "
+				"listed above for good; run again with --yes to go ahead\n");
+			status = EXIT_USAGE;
 		}
 		goto out;
 	}
@@ -79,5 +93,5 @@ int cmd_prune(int argc, char **argv, struct cli *cli)
 out:
 	prune_result_free(&r);
 	store_close(s);
-	return rc ? cli_fail(rc) : EXIT_OK;
+	return rc ? cli_fail(rc) : status;
 }

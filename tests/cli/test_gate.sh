@@ -336,7 +336,7 @@ if command -v flock >/dev/null; then
 	flock "$AUDITPACK_STORE/lock" sleep 3 &
 	holder=$!
 	sleep 0.3
-	expect_exit 4 "the store is locked past --wait" -- "$AP" --wait 1 gate --policy "$WORK/pass.yaml"
+	expect_exit 4 "the store is locked past --wait" -- "$AP" --wait 1s gate --policy "$WORK/pass.yaml"
 	wait "$holder"
 	[ "$(ndecisions)" = "$before" ] || die "a locked gate recorded a decision"
 fi

@@ -151,8 +151,13 @@ static void test_duration(void **state)
 	assert_int_equal(d, 7 * 86400);
 	assert_int_equal(duration_parse(&d, "2w"), 0);
 	assert_int_equal(d, 14 * 86400);
-	assert_int_equal(duration_parse(&d, "90"), 0);
-	assert_int_equal(d, 90);
+	assert_int_equal(duration_parse(&d, "15m"), 0);
+	assert_int_equal(d, 15 * 60);
+	/* A bare number has no unit: refused, the message naming the units. */
+	assert_int_equal(duration_parse(&d, "90"), ERR_PARSE);
+	assert_non_null(strstr(err_msg(), "s, m, h, d or w"));
+	assert_int_equal(duration_parse(&d, "400"), ERR_PARSE);
+	assert_int_not_equal(duration_parse(&d, "0"), 0);
 	assert_int_not_equal(duration_parse(&d, "7dd"), 0);
 	assert_int_not_equal(duration_parse(&d, "-1s"), 0);
 	assert_int_not_equal(duration_parse(&d, "d"), 0);

@@ -1,0 +1,66 @@
+# Commands without traps (issue 13): durations carry a unit, irreversible
+# commands ask for --yes at a terminal, global options stand anywhere.
+. "$TESTS/cli/lib.sh"
+
+# --- 1. durations need a unit; a bare number is a usage error ------------
+make_store
+AUDITPACK_NOW=2020-01-01T00:00:00Z "$AP" -q collect cmd --name old -- true || die "old cmd"
+AUDITPACK_NOW=2020-01-02T00:00:00Z "$AP" -q collect cmd --name old -- true || die "old cmd 2"
+cp_before=$("$AP" checkpoint)
+expect_exit 2 "prune --before 400 (no unit)" -- "$AP" prune --before 400
+expect_err "'400' has no unit.*s, m, h, d or w" "the message names the units"
+[ "$("$AP" checkpoint)" = "$cp_before" ] || die "prune --before 400 changed the store"
+[ "$("$AP" list --json | python3 -c 'import json,sys; print(sum(e["erased"] for e in json.load(sys.stdin)))')" = 0 ] ||
+	die "prune --before 400 erased something"
+ok "prune --before 400 erases nothing"
+expect_exit 2 "attest --valid-for 90 (no unit)" -- \
+	"$AP" attest --control iso27001:A.7.4 --file "$WORK/docs/doc1.txt" --by ops --valid-for 90
+expect_err "has no unit" "attest names the units"
+expect_exit 2 "--wait 2 (no unit)" -- "$AP" --wait 2 list
+expect_err "'2' has no unit" "--wait names the units"
+expect_exit 2 "collect cmd --timeout 30 (no unit)" -- "$AP" collect cmd --name x --timeout 30 -- true
+cat >"$AUDITPACK_STORE/auditpack.yaml" <<YAML
+origin: test.example/evidence
+sources:
+  - name: rbac
+    type: command
+    run: [true]
+    timeout: 30
+YAML
+expect_exit 3 "a source timeout without a unit" -- "$AP" collect
+expect_err "auditpack.yaml:6:.*timeout must be a number and a unit s, m, h, d or w" "names file:line and the units"
+printf 'frameworks: [iso27001]\nmax-age: 7\n' >"$WORK/policy.yaml"
+expect_exit 3 "a gate policy max-age without a unit" -- "$AP" gate --policy "$WORK/policy.yaml"
+expect_err "policy.yaml:2:.*max-age" "names the policy line"
+rm "$AUDITPACK_STORE/auditpack.yaml"
+expect_exit 0 "units are accepted" -- "$AP" --wait 2s list
+
+# --- 1. prune and erase ask for --yes at a terminal ------------------------
+# script(1) gives the command a terminal on stdin.
+tty_run() { script -qec "$*" /dev/null </dev/null; }
+tty_run "'$AP' prune --before 2021-01-01" >"$WORK/out" 2>&1
+[ $? = 2 ] || { cat "$WORK/out"; die "prune at a terminal without --yes did not exit 2"; }
+grep -q "would prune 2 entries" "$WORK/out" && grep -q "run again with --yes" "$WORK/out" ||
+	{ cat "$WORK/out"; die "prune at a terminal does not say what it would remove"; }
+[ "$("$AP" checkpoint)" = "$cp_before" ] || die "prune without --yes changed the store"
+ok "prune at a terminal lists what would go and changes nothing without --yes"
+tty_run "'$AP' prune --before 2021-01-01 --dry-run" >"$WORK/out" 2>&1 || die "dry run at a terminal"
+ok "--dry-run needs no --yes"
+tty_run "'$AP' erase --subject 'document 1' --reason DSR-7" >"$WORK/out" 2>&1
+[ $? = 2 ] || { cat "$WORK/out"; die "erase at a terminal without --yes did not exit 2"; }
+grep -q "would erase" "$WORK/out" || { cat "$WORK/out"; die "erase does not say what it would erase"; }
+[ "$("$AP" checkpoint)" = "$cp_before" ] || die "erase without --yes changed the store"
+ok "erase at a terminal lists what would go and changes nothing without --yes"
+tty_run "'$AP' prune --before 2021-01-01 --yes" >"$WORK/out" 2>&1 || { cat "$WORK/out"; die "prune --yes"; }
+grep -q "pruned 2 entries" "$WORK/out" || die "prune --yes did not prune"
+ok "prune --yes at a terminal prunes"
+expect_exit 0 "prune without a terminal (cron) needs no --yes" -- "$AP" prune --before 2021-01-01
+expect_out "nothing to prune" "already pruned"
+
+# Dates wherever times are.
+expect_exit 0 "list --since takes a plain date" -- "$AP" list --since 2026-11-30
+expect_exit 0 "prune --before takes a plain date" -- "$AP" prune --before 2019-06-01
+expect_exit 2 "not a date" -- "$AP" list --since 2026-13-01
+expect_err "RFC 3339.*or a date" "the message names both forms"
+
+echo "$checks checks"
