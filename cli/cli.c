@@ -7,6 +7,7 @@
 #include "../store/witness.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -30,6 +31,24 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\ntry 'auditpack %s --help'\n", cmd);
 	return EXIT_USAGE;
+}
+
+int cli_bad_option(const char *cmd, int argc, char **argv)
+{
+	const char *a = optind > 0 && optind - 1 < argc ? argv[optind - 1] : "?";
+	const char *eq = strchr(a, '=');
+
+	if (a[0] == '-' && a[1] == '-') {
+		if (!optopt)
+			return cli_usage(cmd, "unknown option '%.*s'",
+					 eq ? (int)(eq - a) : (int)strlen(a), a);
+		if (eq)
+			return cli_usage(cmd, "option '%.*s' takes no value", (int)(eq - a), a);
+		return cli_usage(cmd, "option '%s' needs a value", a);
+	}
+	if (optopt && a[0] == '-' && a[1] == optopt && !a[2] && optind >= argc)
+		return cli_usage(cmd, "option '%s' needs a value", a);
+	return cli_usage(cmd, "unknown option '-%c'", optopt ? optopt : '?');
 }
 
 int cli_passphrase(struct cli *cli, const struct passphrase **out)

@@ -33,6 +33,7 @@ struct cli {
 	const char *passphrase_file;
 	int wait_seconds;
 	bool quiet;
+	bool json;             /* --json before the command: passed on to it */
 	struct passphrase pass;
 	bool pass_loaded;
 	struct store *store; /* opened by main for NEEDS_STORE commands */
@@ -45,6 +46,10 @@ int cli_fail(int rc);
  * return EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* After getopt_long() returned '?': one line naming the option at fault
+ * (unknown, or missing its value), then the --help hint; EXIT_USAGE. */
+int cli_bad_option(const char *cmd, int argc, char **argv);
 
 /* Load the passphrase (env or --passphrase-file) once. */
 int cli_passphrase(struct cli *cli, const struct passphrase **out);

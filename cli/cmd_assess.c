@@ -236,7 +236,7 @@ int cmd_assess(int argc, char **argv, struct cli *cli)
 		case 'k': checks_file = optarg; break;
 		case 'o': jsonl = optarg; break;
 		case 's': statuses = optarg; break;
-		default: return cli_usage("assess", "unknown option");
+		default: return cli_bad_option("assess", argc, argv);
 		}
 	}
 	if (optind < argc)

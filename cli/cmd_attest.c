@@ -59,7 +59,7 @@ int cmd_attest(int argc, char **argv, struct cli *cli)
 			if (duration_parse(&valid_for, optarg) || valid_for <= 0)
 				return cli_usage("attest", "--valid-for: %s", err_msg());
 			break;
-		default: return cli_usage("attest", "unknown option");
+		default: return cli_bad_option("attest", argc, argv);
 		}
 	}
 	if (optind < argc)

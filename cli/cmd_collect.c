@@ -204,7 +204,7 @@ static int collect_file(int argc, char **argv, struct cli *cli)
 		case 't': o.type = optarg; break;
 		case 'n': o.source = optarg; break;
 		case 'f': list = optarg; break;
-		default: return cli_usage("collect", "unknown option");
+		default: return cli_bad_option("collect", argc, argv);
 		}
 	}
 	if (optind >= argc && !list)
@@ -316,7 +316,7 @@ static int collect_logs(int argc, char **argv, struct cli *cli)
 			if (!parse_pii(optarg, &o.pii))
 				return cli_usage("collect", "--pii must be pseudonymise, redact or keep");
 			break;
-		default: return cli_usage("collect", "unknown option");
+		default: return cli_bad_option("collect", argc, argv);
 		}
 	}
 	if (!have_format)
@@ -363,7 +363,7 @@ static int collect_model(int argc, char **argv, struct cli *cli)
 			if (!parse_pii(optarg, &pii))
 				return cli_usage("collect", "--pii must be pseudonymise, redact or keep");
 			break;
-		default: return cli_usage("collect", "unknown option");
+		default: return cli_bad_option("collect", argc, argv);
 		}
 	}
 	if (optind < argc)
@@ -391,7 +391,7 @@ static int collect_config(int argc, char **argv, struct cli *cli)
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'n')
-			return cli_usage("collect", "unknown option");
+			return cli_bad_option("collect", argc, argv);
 		source = optarg;
 	}
 	if (optind >= argc)
@@ -429,7 +429,7 @@ static int collect_cmd(int argc, char **argv, struct cli *cli)
 			if (duration_parse(&o.timeout, optarg) || o.timeout <= 0)
 				return cli_usage("collect", "--timeout: %s", err_msg());
 			break;
-		default: return cli_usage("collect", "unknown option");
+		default: return cli_bad_option("collect", argc, argv);
 		}
 	}
 	if (!o.source)

@@ -181,7 +181,7 @@ int cmd_controls(int argc, char **argv, struct cli *cli)
 		case 'j': json = true; break;
 		case 'i': id = optarg; break;
 		case 'o': out = optarg; break;
-		default: return cli_usage("controls", "unknown option");
+		default: return cli_bad_option("controls", argc, argv);
 		}
 	}
 	args = argv + optind;

@@ -74,7 +74,7 @@ int cmd_erase(int argc, char **argv, struct cli *cli)
 		case 'r': reason = optarg; break;
 		case 'n': dry_run = true; break;
 		case 'y': yes = true; break;
-		default: return cli_usage("erase", "unknown option");
+		default: return cli_bad_option("erase", argc, argv);
 		}
 	}
 	if (optind < argc)

@@ -35,7 +35,7 @@ int cmd_frameworks(int argc, char **argv, struct cli *cli)
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'j')
-			return cli_usage("frameworks", "unknown option");
+			return cli_bad_option("frameworks", argc, argv);
 		json = true;
 	}
 	if (optind < argc)

@@ -85,7 +85,7 @@ static int parse_args(int argc, char **argv, struct gate_args *a)
 			if (time_parse_arg(&a->at, optarg))
 				return cli_usage("gate", "--at: %s", err_msg());
 			break;
-		default: return cli_usage("gate", "unknown option");
+		default: return cli_bad_option("gate", argc, argv);
 		}
 	}
 	if (optind < argc)

@@ -66,7 +66,7 @@ int cmd_init(int argc, char **argv, struct cli *cli)
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'o')
-			return cli_usage("init", "unknown option");
+			return cli_bad_option("init", argc, argv);
 		origin = optarg;
 	}
 	if (optind < argc)

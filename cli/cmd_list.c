@@ -65,7 +65,7 @@ int cmd_list(int argc, char **argv, struct cli *cli)
 			if (time_parse_arg(&f.since, optarg))
 				return cli_usage("list", "--since: %s", err_msg());
 			break;
-		default: return cli_usage("list", "unknown option");
+		default: return cli_bad_option("list", argc, argv);
 		}
 	}
 	if (optind < argc)

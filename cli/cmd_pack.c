@@ -54,7 +54,7 @@ int cmd_pack(int argc, char **argv, struct cli *cli)
 			if (time_parse_arg(c == 'F' ? &o.from : c == 'T' ? &o.to : &o.at, optarg))
 				return cli_usage("pack", "%s", err_msg());
 			break;
-		default: return cli_usage("pack", "unknown option");
+		default: return cli_bad_option("pack", argc, argv);
 		}
 	}
 	if (optind < argc)

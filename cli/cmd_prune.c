@@ -44,7 +44,7 @@ int cmd_prune(int argc, char **argv, struct cli *cli)
 		case 'b': before_arg = optarg; break;
 		case 'n': dry_run = true; break;
 		case 'y': yes = true; break;
-		default: return cli_usage("prune", "unknown option");
+		default: return cli_bad_option("prune", argc, argv);
 		}
 	}
 	if (optind < argc)

@@ -38,7 +38,7 @@ int cmd_verify(int argc, char **argv, struct cli *cli)
 		switch (c) {
 		case 'a': against = optarg; break;
 		case 'k': vkey = optarg; break;
-		default: return cli_usage("verify", "unknown option");
+		default: return cli_bad_option("verify", argc, argv);
 		}
 	}
 	if (optind < argc)

@@ -37,7 +37,7 @@ int cmd_verify_pack(int argc, char **argv, struct cli *cli)
 		switch (c) {
 		case 'p': pubkey = optarg; break;
 		case 'k': vkey = optarg; break;
-		default: return cli_usage("verify-pack", "unknown option");
+		default: return cli_bad_option("verify-pack", argc, argv);
 		}
 	}
 	if (optind + 1 != argc)

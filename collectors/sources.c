@@ -184,9 +184,8 @@ static int parse_source(const struct ydoc *p, const yaml_node_t *n, struct sourc
 		} else if (!strcmp(key, "timeout")) {
 			if (!ydoc_scalar(v) || duration_parse(&s->timeout, ydoc_scalar(v)) ||
 			    s->timeout <= 0)
-				return ydoc_at(p, v, "source '%s': timeout must be a number and a unit s, m, h, d or w "
-					       "(like 30s or 2m)",
-					       s->name);
+				return ydoc_at(p, v, "source '%s': timeout must be a duration: a number "
+					       "and a unit s, m, h, d or w (like 30s or 2m)", s->name);
 		} else if (!strcmp(key, "output-type")) {
 			if (!ydoc_scalar(v) || !command_type_valid(ydoc_scalar(v)))
 				return ydoc_at(p, v, "source '%s': output-type must be one lower-case "

@@ -28,7 +28,7 @@ sources:
     timeout: 30
 YAML
 expect_exit 3 "a source timeout without a unit" -- "$AP" collect
-expect_err "auditpack.yaml:6:.*timeout must be a number and a unit s, m, h, d or w" "names file:line and the units"
+expect_err "auditpack.yaml:6:.*timeout must be a duration: a number and a unit s, m, h, d or w" "names file:line and the units"
 printf 'frameworks: [iso27001]\nmax-age: 7\n' >"$WORK/policy.yaml"
 expect_exit 3 "a gate policy max-age without a unit" -- "$AP" gate --policy "$WORK/policy.yaml"
 expect_err "policy.yaml:2:.*max-age" "names the policy line"
@@ -62,5 +62,39 @@ expect_exit 0 "list --since takes a plain date" -- "$AP" list --since 2026-11-30
 expect_exit 0 "prune --before takes a plain date" -- "$AP" prune --before 2019-06-01
 expect_exit 2 "not a date" -- "$AP" list --since 2026-13-01
 expect_err "RFC 3339.*or a date" "the message names both forms"
+
+# --- 4. global options anywhere on the command line ------------------------
+make_store
+mv "$AUDITPACK_STORE" "$WORK/elsewhere"
+expect_exit 0 "list --store X (after the command)" -- "$AP" list --store "$WORK/elsewhere"
+grep -q "doc1.txt\|documents" "$WORK/out" || die "list --store listed nothing"
+expect_exit 0 "list --store=X" -- "$AP" list --store="$WORK/elsewhere" --kind attestation
+[ "$(grep -c attestation "$WORK/out")" = 1 ] || die "list --store= --kind"
+export AUDITPACK_STORE="$WORK/elsewhere"
+expect_exit 0 "collect -q (after the command)" -- "$AP" collect -q file "$WORK/docs/doc2.txt"
+[ ! -s "$WORK/out" ] || die "collect -q printed: $(cat "$WORK/out")"
+expect_exit 0 "collect file ... --quiet at the end" -- "$AP" collect file "$WORK/docs/doc3.txt" --quiet
+[ ! -s "$WORK/out" ] || die "--quiet at the end printed"
+expect_exit 0 "--wait after the command" -- "$AP" collect file --wait 5s "$WORK/docs/doc3.txt"
+expect_exit 1 "gate ... -q (a verdict, not a usage error)" -- "$AP" gate --framework iso27001 -q
+expect_exit 0 "--json before the command is passed to it" -- "$AP" --json list
+python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$WORK/out" || die "--json list is not JSON"
+ok "auditpack --json list prints JSON"
+expect_exit 0 "after '--' nothing is taken: a program's own -q" -- \
+	"$AP" collect cmd --name greps -- sh -c 'echo "$@"' sh -q --store here
+"$AP" show "$("$AP" list --source greps --json | python3 -c 'import json,sys; print(json.load(sys.stdin)[-1]["index"])')" --payload |
+	grep -q -- "-q --store here" || die "arguments after -- were taken as global options"
+ok "arguments after -- stay the program's"
+expect_exit 2 "an unknown option: one line naming it" -- "$AP" list --bogus
+[ "$(grep -c '^auditpack:' "$WORK/err")" = 1 ] || die "two error lines: $(cat "$WORK/err")"
+expect_err "^auditpack: list: unknown option '--bogus'" "names the option"
+expect_exit 2 "an option missing its value" -- "$AP" list --since
+expect_err "option '--since' needs a value" "says the value is missing"
+expect_exit 2 "--store missing its value after the command" -- "$AP" list --store
+"$AP" help >"$WORK/out"
+grep -q "exit status, the same rule for every command" "$WORK/out" && grep -q "^  4  the store is locked" "$WORK/out" ||
+	die "auditpack help lacks the exit-code rule"
+grep -q "^| 3 | runtime or input error" "$TESTS/../README.md" || die "README lacks the exit-code rule"
+ok "one exit-code rule in 'auditpack help' and the README"
 
 echo "$checks checks"
