@@ -327,8 +327,9 @@ static int collect_logs(int argc, char **argv, struct cli *cli)
 		return cli_usage("collect", "collect logs needs at least one PATH");
 	o.paths = argv + optind;
 	o.npaths = (size_t)(argc - optind);
-	if (!(rc = run_open(&run, cli)))
-		rc = accesslog_collect(&run.ctx, run.ctx.pii, &o, &res);
+	if (!(rc = run_open(&run, cli)) &&
+	    (rc = accesslog_collect(&run.ctx, run.ctx.pii, &o, &res)))
+		err_wrap(rc, "source '%s'", o.source);
 	return run_finish(cli, &run, rc, o.source, &res);
 }
 
@@ -386,6 +387,8 @@ static int collect_config(int argc, char **argv, struct cli *cli)
 	};
 	const char *source = "config";
 	struct collect_result res = { 0 };
+	char **files = NULL;
+	size_t nfiles;
 	struct run run;
 	int c, rc;
 
@@ -396,8 +399,12 @@ static int collect_config(int argc, char **argv, struct cli *cli)
 	}
 	if (optind >= argc)
 		return cli_usage("collect", "collect config needs at least one PATH");
+	if ((rc = sources_expand_paths(&files, &nfiles, argv + optind, (size_t)(argc - optind),
+				       false)))
+		return cli_fail(err_wrap(rc, "source '%s'", source));
 	if (!(rc = run_open(&run, cli)))
-		rc = config_collect(&run.ctx, source, argv + optind, (size_t)(argc - optind), run.ctx.pii, &res);
+		rc = config_collect(&run.ctx, source, files, nfiles, run.ctx.pii, &res);
+	sources_free_paths(files);
 	return run_finish(cli, &run, rc, source, &res);
 }
 
@@ -444,6 +451,28 @@ static int collect_cmd(int argc, char **argv, struct cli *cli)
 
 /* --- configured sources --- */
 
+/* A config or document source: its globs expanded (a pattern matching
+ * nothing is an error unless the source is optional). */
+static int run_files(struct run *run, const struct source *s, size_t n,
+		     struct collect_result *res)
+{
+	struct document_opts o = { s->kind ? s->kind : "document", s->doc_type, s->name };
+	char **files = NULL;
+	size_t nfiles;
+	int rc;
+
+	if ((rc = sources_expand_paths(&files, &nfiles, s->paths, n, s->optional)))
+		return rc;
+	if (nfiles == 0)
+		rc = 0; /* optional, and nothing there yet */
+	else if (s->type == SOURCE_CONFIG)
+		rc = config_collect(&run->ctx, s->name, files, nfiles, run->ctx.pii, res);
+	else
+		rc = document_collect(&run->ctx, &o, files, nfiles, NULL, res);
+	sources_free_paths(files);
+	return rc;
+}
+
 static int run_source(struct run *run, const struct source *s, bool rescan,
 		      struct collect_result *res)
 {
@@ -463,6 +492,7 @@ static int run_source(struct run *run, const struct source *s, bool rescan,
 		o.paths = s->paths;
 		o.npaths = n;
 		o.rescan = rescan;
+		o.optional = s->optional;
 		return accesslog_collect(&run->ctx, run->ctx.pii, &o, res);
 	}
 	case SOURCE_COMMAND: {
@@ -470,17 +500,13 @@ static int run_source(struct run *run, const struct source *s, bool rescan,
 
 		return command_collect(&run->ctx, run->ctx.pii, &o, res);
 	}
-	case SOURCE_DOCUMENT: {
-		struct document_opts o = { s->kind ? s->kind : "document", s->doc_type, s->name };
-
-		return document_collect(&run->ctx, &o, s->paths, n, NULL, res);
-	}
+	case SOURCE_DOCUMENT:
+	case SOURCE_CONFIG:
+		return run_files(run, s, n, res);
 	case SOURCE_MODEL:
 		return s->mlflow ? model_collect_mlflow(&run->ctx, s->name, s->mlflow, s->pii, res)
 				 : model_collect_dir(&run->ctx, s->name, s->model_dir, s->model_name,
 						     s->model_version, s->pii, res);
-	case SOURCE_CONFIG:
-		return config_collect(&run->ctx, s->name, s->paths, n, run->ctx.pii, res);
 	}
 	return err_set(ERR_USAGE, "source '%s': unknown type", s->name);
 }

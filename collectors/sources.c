@@ -7,10 +7,12 @@
 #include "../common/yamlutil.h"
 #include "../store/entry.h"
 
+#include <glob.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CONFIG_MAX_BYTES ((size_t)1 << 20)
 
@@ -77,11 +79,11 @@ static int want_fields(const struct ydoc *p, const yaml_node_t *n, struct jsonl_
 static const char *allowed(enum source_type t)
 {
 	switch (t) {
-	case SOURCE_ACCESS_LOG: return "format, paths, fields, pii";
+	case SOURCE_ACCESS_LOG: return "format, paths, optional, fields, pii";
 	case SOURCE_MODEL: return "mlflow, dir, model, version, pii";
-	case SOURCE_CONFIG: return "paths";
+	case SOURCE_CONFIG: return "paths, optional";
 	case SOURCE_COMMAND: return "run, timeout, output-type";
-	case SOURCE_DOCUMENT: return "paths, kind, doc-type";
+	case SOURCE_DOCUMENT: return "paths, optional, kind, doc-type";
 	}
 	return "";
 }
@@ -191,6 +193,14 @@ static int parse_source(const struct ydoc *p, const yaml_node_t *n, struct sourc
 				return ydoc_at(p, v, "source '%s': output-type must be one lower-case "
 					       "word such as rbac", s->name);
 			rc = ydoc_want_string(p, v, key, &s->output_type);
+		} else if (!strcmp(key, "optional")) {
+			const char *b = ydoc_scalar(v);
+
+			if (b && (!strcmp(b, "true") || !strcmp(b, "false")))
+				s->optional = !strcmp(b, "true");
+			else
+				return ydoc_at(p, v, "source '%s': optional must be true or false",
+					       s->name);
 		} else if (!strcmp(key, "kind")) {
 			rc = ydoc_want_string(p, v, key, &s->kind);
 		} else if (!strcmp(key, "doc-type")) {
@@ -345,6 +355,70 @@ void sources_free(struct sources *s)
 	free(s->origin);
 	free(s->witness);
 	memset(s, 0, sizeof(*s));
+}
+
+bool sources_is_glob(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+void sources_free_paths(char **v)
+{
+	free_list(v);
+}
+
+static int push_path(char ***v, size_t *n, size_t *cap, const char *p)
+{
+	char **nv;
+
+	if (*n + 1 >= *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		if (!(nv = realloc(*v, *cap * sizeof(*nv))))
+			return err_set(ERR_NOMEM, "out of memory");
+		*v = nv;
+	}
+	if (!((*v)[*n] = strdup(p)))
+		return err_set(ERR_NOMEM, "out of memory");
+	(*v)[++*n] = NULL;
+	return 0;
+}
+
+int sources_expand_paths(char ***out, size_t *nout, char *const *paths, size_t n,
+			 bool optional)
+{
+	char **v = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < n && !rc; i++) {
+		glob_t g;
+		int gr;
+
+		if (!sources_is_glob(paths[i])) {
+			if (!optional || access(paths[i], F_OK) == 0)
+				rc = push_path(&v, &cnt, &cap, paths[i]);
+			continue;
+		}
+		gr = glob(paths[i], GLOB_ERR, NULL, &g);
+		if (gr == GLOB_NOMATCH && !optional)
+			rc = err_set(ERR_IO, "'%s' matches no file (a typo? a source that may "
+				     "match nothing yet says 'optional: true')", paths[i]);
+		else if (gr && gr != GLOB_NOMATCH)
+			rc = err_set(ERR_IO, "cannot expand '%s'", paths[i]);
+		for (size_t k = 0; !gr && k < g.gl_pathc && !rc; k++)
+			rc = push_path(&v, &cnt, &cap, g.gl_pathv[k]);
+		globfree(&g);
+	}
+	if (!rc && !v && !(v = calloc(1, sizeof(*v))))
+		rc = err_set(ERR_NOMEM, "out of memory");
+	if (rc) {
+		free_list(v);
+		v = NULL;
+		cnt = 0;
+	}
+	*out = v;
+	*nout = cnt;
+	return rc;
 }
 
 const struct source *sources_find(const struct sources *s, const char *name)

@@ -97,4 +97,53 @@ grep -q "exit status, the same rule for every command" "$WORK/out" && grep -q "^
 grep -q "^| 3 | runtime or input error" "$TESTS/../README.md" || die "README lacks the exit-code rule"
 ok "one exit-code rule in 'auditpack help' and the README"
 
+# --- 2. a glob matching nothing is an error, unless the source is optional --
+export AUDITPACK_STORE="$WORK/store"
+make_store
+mkdir -p "$WORK/logs" "$WORK/etc"
+printf '127.0.0.1 - alice [30/Nov/2026:10:00:00 +0000] "GET / HTTP/1.1" 200 5 "-" "curl"\n' >"$WORK/logs/nginx.log"
+printf 'tls: {min_version: "1.2"}\n' >"$WORK/etc/gw.yaml"
+cp_before=$("$AP" checkpoint)
+cat >"$AUDITPACK_STORE/auditpack.yaml" <<YAML
+origin: test.example/evidence
+sources:
+  - name: web
+    type: access-log
+    format: combined
+    paths: [$WORK/logs/ngnix*.log]
+  - name: gw-config
+    type: config
+    paths: [$WORK/etc/*.yaml]
+YAML
+expect_exit 3 "an access-log glob matching nothing" -- "$AP" collect
+expect_err "source 'web'.*'$WORK/logs/ngnix\*\.log' matches no file.*optional: true" \
+	"names the source and the pattern, and the way out"
+[ "$("$AP" checkpoint)" = "$cp_before" ] || die "a failed collect changed the store"
+sed -i 's|paths: \[.*ngnix\*.log\]|&\n    optional: true|' "$AUDITPACK_STORE/auditpack.yaml"
+expect_exit 0 "the same source marked optional: true" -- "$AP" collect
+expect_out "gw-config: 1 entry" "the config glob matched and was collected"
+sed -i 's|etc/\*.yaml|etc/*.yml|' "$AUDITPACK_STORE/auditpack.yaml"
+expect_exit 3 "a config glob matching nothing" -- "$AP" collect gw-config
+expect_err "source 'gw-config'.*etc/\*\.yml' matches no file" "names the config source and pattern"
+cat >"$AUDITPACK_STORE/auditpack.yaml" <<YAML
+origin: test.example/evidence
+sources:
+  - name: policies
+    type: document
+    paths: [$WORK/docs/polcy-*.pdf]
+YAML
+expect_exit 3 "a document glob matching nothing" -- "$AP" collect
+expect_err "source 'policies'.*polcy-\*\.pdf' matches no file" "names the document source and pattern"
+printf '  - name: later\n    type: document\n    optional: maybe\n    paths: [/nonexistent/*]\n' \
+	>>"$AUDITPACK_STORE/auditpack.yaml"
+expect_exit 3 "optional must be a boolean" -- "$AP" collect
+expect_err "auditpack.yaml:8:.*optional must be true or false" "says so with file:line"
+rm "$AUDITPACK_STORE/auditpack.yaml"
+expect_exit 3 "one-off collect logs PATTERN matching nothing" -- \
+	"$AP" collect logs --format combined "$WORK/logs/ngnix*.log"
+expect_err "source 'logs'.*ngnix\*\.log' matches no file" "names the source and the pattern"
+[ ! -s "$WORK/out" ] || die "printed '$(cat "$WORK/out")' for a glob matching nothing"
+expect_exit 3 "one-off collect config PATTERN matching nothing" -- "$AP" collect config "$WORK/etc/*.yml"
+expect_exit 0 "one-off collect config with a glob" -- "$AP" collect config --name c2 "$WORK/etc/*.yaml"
+
 echo "$checks checks"
