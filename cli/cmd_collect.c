@@ -4,6 +4,7 @@
 #include "../collectors/config.h"
 #include "../collectors/document.h"
 #include "../collectors/model.h"
+#include "../collectors/observe.h"
 #include "../collectors/pii.h"
 #include "../collectors/sources.h"
 #include "../common/err.h"
@@ -91,8 +92,11 @@ static int run_open(struct run *r, struct cli *cli)
 
 static int run_commit(struct run *r)
 {
-	int rc = store_commit(r->store);
+	/* One observation entry for whatever was seen again unchanged. */
+	int rc = observe_finish(&r->ctx, NULL);
 
+	if (!rc)
+		rc = store_commit(r->store);
 	r->began = false;
 	return rc;
 }
@@ -101,6 +105,7 @@ static void run_close(struct run *r)
 {
 	if (r->began)
 		store_rollback(r->store);
+	observe_discard(&r->ctx);
 	pii_free(r->ctx.pii);
 	store_close(r->store);
 	OPENSSL_cleanse(r->secret, sizeof(r->secret));
@@ -192,7 +197,7 @@ static int collect_file(int argc, char **argv, struct cli *cli)
 	struct document_opts o = { "document", NULL, NULL };
 	struct collect_result res = { 0 };
 	struct run run = { 0 };
-	uint64_t *idx = NULL;
+	uint64_t *idx = NULL, size_before = 0;
 	const char *list = NULL;
 	char **paths = NULL;
 	size_t n = 0, cap = 0, from_argv;
@@ -231,7 +236,7 @@ static int collect_file(int argc, char **argv, struct cli *cli)
 		rc = cli_fail(err_set(ERR_NOMEM, "out of memory"));
 		goto out;
 	}
-	if ((rc = run_open(&run, cli)) ||
+	if ((rc = run_open(&run, cli)) || (rc = store_size(run.store, &size_before)) ||
 	    (rc = document_collect(&run.ctx, &o, paths, n, idx, &res)) ||
 	    (rc = run_commit(&run))) {
 		rc = cli_fail(rc);
@@ -239,7 +244,8 @@ static int collect_file(int argc, char **argv, struct cli *cli)
 	}
 	if (!cli->quiet)
 		for (size_t i = 0; i < n; i++)
-			printf("%" PRIu64 "\t%s\t%s\n", idx[i], o.kind, paths[i]);
+			printf("%" PRIu64 "\t%s\t%s%s\n", idx[i], o.kind, paths[i],
+			       idx[i] < size_before ? "\tunchanged (seen again)" : "");
 	rc = EXIT_OK;
 out:
 	run_close(&run);

@@ -133,6 +133,52 @@ static int mark_superseded(struct evidence_set *es)
 	return 0;
 }
 
+static struct evidence *evidence_at(const struct evidence_set *es, uint64_t index)
+{
+	size_t lo = 0, hi = es->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (es->v[mid].index == index)
+			return &es->v[mid];
+		if (es->v[mid].index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/*
+ * An observation entry says the entries it names were seen again, unchanged,
+ * at its time (collectors/observe.h): their evidence speaks up to then.
+ */
+static void apply_observations(struct evidence_set *es)
+{
+	for (size_t i = 0; i < es->n; i++) {
+		const struct evidence *o = &es->v[i];
+		json_t *items = json_object_get(o->attrs, "reobserved"), *it;
+		size_t k;
+
+		if (strcmp(o->kind, "observation") || !json_is_array(items))
+			continue;
+		json_array_foreach(items, k, it) {
+			json_t *jx = json_object_get(it, "index");
+			const char *kind = json_string_value(json_object_get(it, "kind"));
+			struct evidence *e;
+
+			if (!json_is_integer(jx) || json_integer_value(jx) < 0 ||
+			    (uint64_t)json_integer_value(jx) >= o->index ||
+			    !(e = evidence_at(es, (uint64_t)json_integer_value(jx))) ||
+			    e->erased || !kind || strcmp(kind, e->kind))
+				continue;
+			if (o->eff_to > e->eff_to)
+				e->eff_to = o->eff_to;
+		}
+	}
+}
+
 int evidence_load(struct evidence_set *out, struct store *s, int64_t at)
 {
 	struct store_filter f = { NULL, NULL, INT64_MIN };
@@ -142,6 +188,8 @@ int evidence_load(struct evidence_set *out, struct store *s, int64_t at)
 	memset(out, 0, sizeof(*out));
 	if ((rc = store_each(s, &f, take, &l)) || (rc = mark_superseded(out)))
 		evidence_free(out);
+	else
+		apply_observations(out);
 	return rc;
 }
 

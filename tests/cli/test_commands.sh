@@ -4,8 +4,8 @@
 
 # --- 1. durations need a unit; a bare number is a usage error ------------
 make_store
-AUDITPACK_NOW=2020-01-01T00:00:00Z "$AP" -q collect cmd --name old -- true || die "old cmd"
-AUDITPACK_NOW=2020-01-02T00:00:00Z "$AP" -q collect cmd --name old -- true || die "old cmd 2"
+AUDITPACK_NOW=2020-01-01T00:00:00Z "$AP" -q collect cmd --name old -- echo one || die "old cmd"
+AUDITPACK_NOW=2020-01-02T00:00:00Z "$AP" -q collect cmd --name old -- echo two || die "old cmd 2"
 cp_before=$("$AP" checkpoint)
 expect_exit 2 "prune --before 400 (no unit)" -- "$AP" prune --before 400
 expect_err "'400' has no unit.*s, m, h, d or w" "the message names the units"
@@ -145,5 +145,93 @@ expect_err "source 'logs'.*ngnix\*\.log' matches no file" "names the source and 
 [ ! -s "$WORK/out" ] || die "printed '$(cat "$WORK/out")' for a glob matching nothing"
 expect_exit 3 "one-off collect config PATTERN matching nothing" -- "$AP" collect config "$WORK/etc/*.yml"
 expect_exit 0 "one-off collect config with a glob" -- "$AP" collect config --name c2 "$WORK/etc/*.yaml"
+
+# --- 3. unchanged documents, configs and command output are not stored again
+make_deployment
+mkdir -p "$WORK/etc2" "$WORK/policies"
+printf 'tls:\n  min_version: "1.2"\nencryption_at_rest: true\n' >"$WORK/etc2/gateway.yaml"
+printf 'AI use policy v1\n' >"$WORK/policies/ai-use.txt"
+printf '{"kind": "List", "items": []}\n' >"$WORK/rbac.json"
+cat >"$AUDITPACK_STORE/auditpack.yaml" <<YAML
+origin: test.example/deployment
+sources:
+  - name: gateway-config
+    type: config
+    paths: [$WORK/etc2/]
+  - name: rbac
+    type: command
+    run: [cat, $WORK/rbac.json]
+  - name: policies
+    type: document
+    paths: [$WORK/policies/*.txt]
+    doc-type: policy
+YAML
+kinds() { "$AP" list --json | python3 -c '
+import json, sys, collections
+c = collections.Counter(e["kind"] for e in json.load(sys.stdin))
+print(c["document"], c["config-snapshot"], c["command-output"], c["observation"])'; }
+AUDITPACK_NOW=2026-11-27T06:00:00Z "$AP" -q collect || die "first collect"
+first=$(kinds)
+[ "${first% *}" = "1 1 1" ] || die "the first collect recorded $first"
+for d in 2026-11-28 2026-11-29 2026-11-30 2026-12-01 2026-12-02 2026-12-03 2026-12-04 \
+	2026-12-05 2026-12-06; do
+	AUDITPACK_NOW=${d}T06:00:00Z "$AP" collect >"$WORK/out" || die "collect on $d"
+done
+grep -q "gateway-config: 0 entries, 1 unchanged" "$WORK/out" || { cat "$WORK/out"; die "collect does not say unchanged"; }
+after=$(kinds)
+[ "${after% *}" = "1 1 1" ] || die "ten collects of unchanged sources: documents, configs, commands = ${after% *}, first ${first% *}"
+[ "${after##* }" = 9 ] || die "expected one observation entry per later run (9), got ${after##* }"
+ok "ten collects of an unchanged deployment add no document, config or command entry (one observation per run)"
+"$AP" list --kind observation --json | python3 -c '
+import json, sys
+last = json.load(sys.stdin)[-1]
+assert last["payload_size"] == 0, last
+items = last["attrs"]["reobserved"]
+assert sorted(i["source"] for i in items) == ["gateway-config", "policies", "rbac"], items
+assert all(len(i["sha256"]) == 64 and isinstance(i["index"], int) for i in items), items
+' || die "the observation entry lists each re-observed source"
+ok "one small observation entry names each source seen again, its entry and digest"
+"$AP" assess --at 2026-12-06T12:00:00Z --json >"$WORK/assess.json" || die "assess"
+python3 - "$WORK/assess.json" <<'PY' || die "freshness checks see the re-observation"
+import json, sys
+a = json.load(open(sys.argv[1]))
+seen = {}
+for fw in a["frameworks"]:
+    for c in fw["controls"]:
+        for k in c["checks"]:
+            seen[k["id"]] = k
+stale = [k for k in seen.values() if k["status"] == "stale" and
+         any(w in k["detail"] for w in ("config-snapshot", "command-output", "document"))]
+assert not stale, stale
+# The 7-day configuration checks ran (pass or fail on the content), not stale.
+for c in ("config-snapshots-fresh", "tls-min-version", "rbac-snapshot-fresh", "policy-present"):
+    assert seen[c]["status"] in ("pass", "fail"), seen[c]
+assert seen["config-snapshots-fresh"]["status"] == "pass", seen["config-snapshots-fresh"]
+assert seen["tls-min-version"]["status"] == "pass", seen["tls-min-version"]
+PY
+ok "freshness checks pass on a store whose sources did not change (9 days after the only snapshot)"
+expect_exit 0 "the store verifies" -- "$AP" verify
+# What was seen again is not pruned as old: its period runs to the last sighting.
+expect_exit 0 "prune before the last sighting" -- \
+	env AUDITPACK_NOW=2027-12-10T00:00:00Z "$AP" prune --before 2026-12-03T00:00:00Z --dry-run
+keep=$("$AP" list --json | python3 -c '
+import json, sys
+print(" ".join(str(e["index"]) for e in json.load(sys.stdin) if e["source"] in ("rbac", "gateway-config")))')
+python3 - "$WORK/out" $keep <<'PY' || die "prune would drop evidence seen again since: $(cat "$WORK/out")"
+import sys
+text = open(sys.argv[1]).read().split("ended before", 1)[1]
+listed = set()
+if ": " in text:
+    for part in text.split(": ", 1)[1].split(", "):
+        a, _, b = part.strip().partition("-")
+        listed.update(range(int(a), int(b or a) + 1))
+assert listed, text  # the old gateway log and model are listed
+assert not listed & {int(x) for x in sys.argv[2:]}, (listed, sys.argv[2:])
+PY
+ok "prune measures age from the last time the evidence was seen unchanged"
+printf 'AI use policy v2\n' >"$WORK/policies/ai-use.txt"
+AUDITPACK_NOW=2026-12-06T13:00:00Z "$AP" collect >"$WORK/out" || die "collect after a change"
+grep -q "policies: 1 entry" "$WORK/out" || { cat "$WORK/out"; die "a changed document was not recorded"; }
+ok "a changed document is recorded again"
 
 echo "$checks checks"

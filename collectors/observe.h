@@ -1,0 +1,60 @@
+/*
+ * observe.h - unchanged evidence is not stored again.
+ *
+ * A document, configuration snapshot or command output that reads exactly
+ * as the entry last recorded for it (same payload digest, same kind and
+ * type) adds no entry and no payload.  What the freshness checks need, that
+ * it was seen again and when, goes into one small `observation` entry per
+ * collect run, listing every such re-observation:
+ *
+ *   attrs {"reobserved": [{"source", "kind", "subject", "index", "sha256"}]}
+ *
+ * where `index` is the entry that holds the evidence and `sha256` the
+ * plain SHA-256 of its payload.  A run that re-observed nothing adds none.
+ * The assessment reads an observation as extending the period of the
+ * entries it names up to the observation's time (mappings/assess.c), and
+ * prune measures their age the same way.
+ *
+ * The last entry per thing is remembered in the collector cursor table
+ * (key "seen" or "seen:<path>": "<index> <sha256 hex> <identity hex>"),
+ * committed with the run.  An entry whose payload has since been erased or
+ * pruned is never re-observed: the next run records the thing afresh.
+ */
+#ifndef AUDITPACK_OBSERVE_H
+#define AUDITPACK_OBSERVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "collector.h"
+
+struct observed {
+	const char *source;
+	const char *key;      /* the thing within the source: "seen:<path>" */
+	const char *kind;     /* the entry kind it is recorded as */
+	const char *identity; /* what else must match (e.g. the type label); "" */
+	const void *payload;
+	size_t payload_len;
+};
+
+/*
+ * Was o last recorded with this very payload (and identity) in an entry
+ * whose payload is still there?  Then *index is that entry, *unchanged is
+ * true and the re-observation is queued for the run's observation entry.
+ */
+int observe_check(struct collect_ctx *c, const struct observed *o, bool *unchanged,
+		  uint64_t *index);
+
+/* After appending entry `index` for o: remember it. */
+int observe_recorded(struct collect_ctx *c, const struct observed *o, uint64_t index);
+
+/* Append the run's observation entry when anything was re-observed (call
+ * once, before store_commit()); frees the queue.  *index (may be NULL) is
+ * UINT64_MAX when none was appended. */
+int observe_finish(struct collect_ctx *c, uint64_t *index);
+
+/* Free the queue of a run that is rolled back. */
+void observe_discard(struct collect_ctx *c);
+
+#endif
