@@ -217,6 +217,37 @@ char **cli_split_commas(char *s, size_t *n)
 	return v;
 }
 
+/*
+ * The witness directory for verify: only the witness: line of
+ * auditpack.yaml, read leniently, so a malformed (or absent, or unreadable)
+ * configuration never stops an integrity check.
+ */
+static int witness_of_config(struct cli *cli, char *out)
+{
+	struct buf b = BUF_INIT;
+	char path[PATH_MAX], w[PATH_MAX];
+	int rc;
+
+	out[0] = '\0';
+	if ((rc = fs_join(path, PATH_MAX, cli->store_dir, "auditpack.yaml")))
+		return rc;
+	if (access(path, F_OK) < 0)
+		return 0;
+	if (fs_read_file(&b, path, (size_t)1 << 20, NULL)) {
+		fprintf(stderr, "auditpack: verify: warning: %s; verifying without its "
+			"witness: setting\n", err_msg());
+		return 0;
+	}
+	rc = sources_witness_line(b.data ? b.data : "", b.len, w, sizeof(w));
+	buf_free(&b);
+	if (rc || !*w)
+		return rc;
+	if (snprintf(out, PATH_MAX, "%s%s%s", w[0] == '/' ? "" : cli->store_dir,
+		     w[0] == '/' ? "" : "/", w) >= PATH_MAX)
+		return err_set(ERR_LIMIT, "%s: witness path too long", path);
+	return 0;
+}
+
 int cli_verify(struct cli *cli, struct store *s, const char *against, const char *vkey,
 	       struct verify_report *r, char *witness_used)
 {
@@ -229,7 +260,7 @@ int cli_verify(struct cli *cli, struct store *s, const char *against, const char
 	memset(r, 0, sizeof(*r));
 	*witness_used = '\0';
 	if (!against) {
-		if ((rc = cli_witness(cli, witness)))
+		if ((rc = witness_of_config(cli, witness)))
 			return rc;
 		against = *witness ? witness : NULL;
 	}

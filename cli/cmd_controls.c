@@ -123,7 +123,7 @@ static int do_import(struct cli *cli, const char *path, const char *id)
 	}
 	/* The framework id travels with the file, so a rename cannot lose it. */
 	if ((rc = fs_read_file(&b, path, CATALOG_MAX_BYTES, NULL)) ||
-	    (rc = fs_write_new(dest, b.data, b.len, 0644)))
+	    (rc = fs_write_new(dest, b.data, b.len, 0600)))
 		goto out;
 	if (!cli->quiet)
 		printf("imported %s: %zu controls from '%s' (%s)\n", cat.framework, cat.n,

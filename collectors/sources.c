@@ -357,6 +357,45 @@ void sources_free(struct sources *s)
 	memset(s, 0, sizeof(*s));
 }
 
+int sources_witness_line(const char *buf, size_t len, char *out, size_t cap)
+{
+	const char *p = buf, *end = buf + len;
+
+	out[0] = '\0';
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *v, *ve;
+
+		if (!eol)
+			eol = end;
+		if ((size_t)(eol - p) > 8 && !memcmp(p, "witness:", 8)) {
+			for (v = p + 8; v < eol && (*v == ' ' || *v == '\t'); v++)
+				;
+			ve = eol;
+			if (v < ve && (*v == '"' || *v == '\'')) {
+				const char *q = memchr(v + 1, *v, (size_t)(ve - v - 1));
+
+				ve = q ? q : ve;
+				v++;
+			} else {
+				for (const char *h = v; h < ve; h++)
+					if (*h == '#' && (h == v || h[-1] == ' ' || h[-1] == '\t')) {
+						ve = h;
+						break;
+					}
+			}
+			while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t' || ve[-1] == '\r'))
+				ve--;
+			if ((size_t)(ve - v) >= cap)
+				return err_set(ERR_LIMIT, "witness path too long");
+			memcpy(out, v, (size_t)(ve - v));
+			out[ve - v] = '\0';
+		}
+		p = eol + 1;
+	}
+	return 0;
+}
+
 bool sources_is_glob(const char *s)
 {
 	return strpbrk(s, "*?[") != NULL;

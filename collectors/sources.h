@@ -55,6 +55,14 @@ int sources_load(struct sources *out, const char *path);
 void sources_free(struct sources *s);
 
 /*
+ * Only the top-level `witness:` line of a configuration held in memory,
+ * read leniently (the rest may be malformed): what `verify` needs, so an
+ * integrity check never depends on the rest of the file.  out (cap bytes)
+ * is "" when there is none.  0, or ERR_LIMIT when it does not fit.
+ */
+int sources_witness_line(const char *buf, size_t len, char *out, size_t cap);
+
+/*
  * Expand the globs among `paths` (n of them) into files, in order, each
  * pattern's matches sorted.  A path without glob characters is kept as
  * given (its collector reports it when missing) unless `optional` and it

@@ -132,6 +132,45 @@ static int take_lock(struct store *s, int wait_seconds)
 	return 0;
 }
 
+/*
+ * A reader opens the database read-only, so an auditor's copy without write
+ * access (chmod -R a-w, a read-only mount) can be verified, listed and
+ * packed.  SQLite needs the -shm file of a WAL database, or the right to
+ * create it; when neither is there (the directory is not writable and no
+ * run left a -wal behind), the file cannot change under us and is opened
+ * as immutable.
+ */
+static int open_db_readonly(struct store *s, const char *path)
+{
+	char uri[PATH_MAX * 3 + 32], wal[PATH_MAX + 8];
+	size_t k = 0;
+	bool immutable;
+
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	immutable = access(s->dir, W_OK) < 0 && access(wal, F_OK) < 0;
+	if (!immutable) {
+		if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW,
+				    NULL) != SQLITE_OK)
+			return store_db_error(s, "cannot open");
+		return 0;
+	}
+	/* file: URI, the path percent-encoded where it must be. */
+	k = (size_t)snprintf(uri, sizeof(uri), "file:");
+	for (const char *p = path; *p && k + 4 < sizeof(uri); p++) {
+		if (*p == '?' || *p == '#' || *p == '%' || (unsigned char)*p < 0x21 ||
+		    (unsigned char)*p >= 0x7f)
+			k += (size_t)snprintf(uri + k, sizeof(uri) - k, "%%%02X", (unsigned char)*p);
+		else
+			uri[k++] = *p;
+	}
+	if (snprintf(uri + k, sizeof(uri) - k, "?immutable=1") >= (int)(sizeof(uri) - k))
+		return err_set(ERR_LIMIT, "store path too long");
+	if (sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW |
+			    SQLITE_OPEN_URI, NULL) != SQLITE_OK)
+		return store_db_error(s, "cannot open");
+	return 0;
+}
+
 static int open_db(struct store *s, bool create)
 {
 	char path[PATH_MAX];
@@ -143,6 +182,13 @@ static int open_db(struct store *s, bool create)
 	if (!create && access(path, F_OK) < 0)
 		return err_set(ERR_IO, "no evidence store at '%s' (run 'auditpack init' "
 			       "or give --store DIR)", s->dir);
+	if (!create && s->mode == STORE_READ) {
+		if ((rc = open_db_readonly(s, path)))
+			return rc;
+		sqlite3_busy_timeout(s->db, 60000);
+		sqlite3_extended_result_codes(s->db, 1);
+		return 0;
+	}
 	if (create)
 		flags |= SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)

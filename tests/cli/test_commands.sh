@@ -234,4 +234,46 @@ AUDITPACK_NOW=2026-12-06T13:00:00Z "$AP" collect >"$WORK/out" || die "collect af
 grep -q "policies: 1 entry" "$WORK/out" || { cat "$WORK/out"; die "a changed document was not recorded"; }
 ok "a changed document is recorded again"
 
+# --- 5. read-only stores: an auditor's copy without write access -----------
+make_store
+sed 's/name="framework-id" ns="https:\/\/auditpack.dev\/ns\/oscal" value="gdpr"/name="framework-id" ns="https:\/\/auditpack.dev\/ns\/oscal" value="gdpr-copy"/' \
+	"$TESTS/../controls/gdpr.xml" >"$WORK/gdpr-copy.xml"
+"$AP" -q controls import "$WORK/gdpr-copy.xml" || die "import"
+[ "$(stat -c %a "$AUDITPACK_STORE/controls/gdpr-copy.xml")" = 600 ] ||
+	die "an imported catalogue is $(stat -c %a "$AUDITPACK_STORE/controls/gdpr-copy.xml"), not 600"
+ok "an imported catalogue is stored 0600, like the rest of the store"
+# The store as its owner left it, then a copy nobody may write to.
+ro=$(mktemp -d /tmp/auditpack-ro.XXXXXX)
+cp -r "$AUDITPACK_STORE" "$ro/store"
+mkdir "$ro/out"
+as_reader() { "$@"; }
+if [ "$(id -u)" = 0 ]; then
+	chown -R nobody "$ro"
+	chmod 755 "$ro"
+	as_reader() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+fi
+chmod -R a-w "$ro/store"
+chmod u+w "$ro/out"
+ls -la "$ro/store" >"$WORK/before.ls"
+for cmd in "verify" "list" "show 0" "assess --framework gdpr" "pack --framework gdpr -o $ro/out/copy.zip"; do
+	# shellcheck disable=SC2086
+	expect_exit 0 "a read-only copy: $cmd (as a user without write access)" -- \
+		as_reader env AUDITPACK_DATA="${AUDITPACK_DATA:-$TESTS/..}" "$AP" --store "$ro/store" $cmd
+	! grep -q "readonly\|read-only" "$WORK/err" || die "$cmd: $(cat "$WORK/err")"
+done
+ls -la "$ro/store" >"$WORK/after.ls"
+cmp -s "$WORK/before.ls" "$WORK/after.ls" || die "reading the copy changed its directory"
+expect_exit 0 "the pack written from the read-only copy verifies" -- "$AP" verify-pack "$ro/out/copy.zip"
+chmod -R u+w "$ro"
+rm -rf "$ro"
+# verify checks the store, whatever the state of auditpack.yaml.
+printf 'origin: test.example/evidence\nsources: [\n  - {name: broken\n' >"$AUDITPACK_STORE/auditpack.yaml"
+expect_exit 0 "verify with a malformed auditpack.yaml" -- "$AP" verify
+mkdir -p "$WORK/wit"
+"$AP" -q checkpoint -o "$WORK/wit/99.checkpoint"
+printf 'witness: %s   # copies\nsources: [\n' "$WORK/wit" >"$AUDITPACK_STORE/auditpack.yaml"
+expect_exit 0 "verify still uses the witness: line of a malformed auditpack.yaml" -- "$AP" verify
+expect_out "witness" "says it checked the witness"
+rm "$AUDITPACK_STORE/auditpack.yaml"
+
 echo "$checks checks"
