@@ -71,12 +71,8 @@ int cmd_attest(int argc, char **argv, struct cli *cli)
 	snprintf(fw, sizeof(fw), "%.*s", (int)(colon - target), target);
 	if ((rc = cli_load_catalogs(cli, &cs)))
 		goto out;
-	if (!(cat = catalogs_find(&cs, fw))) {
-		rc = err_set(ERR_USAGE, "no framework '%s' (see 'auditpack frameworks')", fw);
-		goto out;
-	}
-	if (!(ctl = catalog_find(cat, colon + 1))) {
-		rc = err_set(ERR_USAGE, "%s has no control '%s'", fw, colon + 1);
+	if (!(cat = catalogs_want(&cs, fw)) || !(ctl = catalog_want(cat, colon + 1))) {
+		rc = ERR_USAGE;
 		goto out;
 	}
 	if ((rc = fs_read_file(&data, file, ATTEST_MAX_BYTES, NULL)) ||

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
@@ -542,8 +543,16 @@ static int collect_configured(int argc, char **argv, struct cli *cli)
 	bool rescan = take_rescan(&argc, argv);
 	int rc;
 
-	if (snprintf(path, sizeof(path), "%s/auditpack.yaml", cli->store_dir) >= (int)sizeof(path))
+	if (snprintf(path, sizeof(path), "%s/evidence.db", cli->store_dir) >= (int)sizeof(path))
 		return cli_fail(err_set(ERR_LIMIT, "store path too long"));
+	if (access(path, F_OK) < 0)
+		return cli_fail(err_set(ERR_IO, "no evidence store at '%s' (run 'auditpack init' "
+					"or give --store DIR)", cli->store_dir));
+	snprintf(path, sizeof(path), "%s/auditpack.yaml", cli->store_dir);
+	if (access(path, F_OK) < 0)
+		return cli_fail(err_set(ERR_IO, "no %s: it names the sources 'collect' runs (see "
+					"docs/configuration.md), or collect one-offs with 'collect "
+					"logs|model|config|cmd|file'", path));
 	if ((rc = sources_load(&cfg, path)))
 		return cli_fail(rc);
 	for (int i = 1; i < argc; i++) {

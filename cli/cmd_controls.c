@@ -60,12 +60,12 @@ static int list_controls(const struct catalog *cat, bool json)
 
 static int show_control(const struct catalog *cat, const char *want, bool json)
 {
-	const struct control *k = catalog_find(cat, want);
+	const struct control *k = catalog_want(cat, want);
 	json_t *o;
 	int rc;
 
 	if (!k)
-		return cli_fail(err_set(ERR_NOTFOUND, "%s has no control '%s'", cat->framework, want));
+		return cli_fail(ERR_USAGE);
 	if (json) {
 		o = control_json(k, true);
 		rc = o ? cli_print_json(o) : err_set(ERR_NOMEM, "out of memory");
@@ -145,8 +145,8 @@ static int do_export(struct cli *cli, const char *fw, const char *out, bool json
 
 	if ((rc = cli_load_catalogs(cli, &cs)))
 		return cli_fail(rc);
-	if (!(cat = catalogs_find(&cs, fw)))
-		rc = err_set(ERR_NOTFOUND, "no framework '%s' (see 'auditpack frameworks')", fw);
+	if (!(cat = catalogs_want(&cs, fw)))
+		rc = ERR_USAGE;
 	else if (!(rc = fs_read_file(&b, cat->path, (size_t)64 << 20, NULL)) &&
 		 !(json && (rc = report_oscal_json(&j, b.data, b.len))) &&
 		 (f = cli_output(out)) == NULL)
@@ -198,9 +198,8 @@ int cmd_controls(int argc, char **argv, struct cli *cli)
 		return cli_usage("controls", "unexpected argument '%s'", args[2]);
 	if ((rc = cli_load_catalogs(cli, &cs)))
 		return cli_fail(rc);
-	if (!(cat = catalogs_find(&cs, args[0])))
-		rc = cli_fail(err_set(ERR_NOTFOUND, "no framework '%s' (see 'auditpack "
-					"frameworks')", args[0]));
+	if (!(cat = catalogs_want(&cs, args[0])))
+		rc = cli_fail(ERR_USAGE);
 	else
 		rc = nargs == 2 ? show_control(cat, args[1], json) : list_controls(cat, json);
 	catalogs_free(&cs);

@@ -54,7 +54,9 @@ int cmd_verify_pack(int argc, char **argv, struct cli *cli)
 	}
 	for (size_t i = 0; i < r.n; i++)
 		fprintf(stderr, "auditpack: verify-pack: %s\n", r.v[i].what);
-	if (!r.pinned)
+	/* Without a usable key in the pack there is no fingerprint to show: the
+	 * problem above says so. */
+	if (!r.pinned && *r.key_fingerprint)
 		fprintf(stderr, "auditpack: verify-pack: no key pinned: used the key shipped in "
 			"the pack, %s; check it against the key you were given\n", r.key_fingerprint);
 	if (r.dropped)

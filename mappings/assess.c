@@ -457,7 +457,7 @@ static int decide_control(struct control_result *cr, const struct assessment *a,
 	} else if (att) {
 		cr->status = ST_STALE;
 		json_array_append_new(cr->evidence, json_integer((json_int_t)att->index));
-		if (asprintf(&cr->reason, "the attestation (entry %" PRIu64 ") expired on %s",
+		if (asprintf(&cr->reason, "the attestation (entry %" PRIu64 ") is valid only until %s",
 			     att->index, json_string_value(json_object_get(att->attrs, "valid_until"))) < 0)
 			cr->reason = NULL;
 	} else {
@@ -547,9 +547,8 @@ int assess_run(struct assessment *out, struct store *s, const struct catalogs *c
 	memset(&vr, 0, sizeof(vr));
 	out->at = at;
 	for (size_t i = 0; i < n; i++)
-		if (!catalogs_find(cs, frameworks[i]))
-			return err_set(ERR_USAGE, "no framework '%s' (see 'auditpack frameworks')",
-				       frameworks[i]);
+		if (!catalogs_want(cs, frameworks[i]))
+			return ERR_USAGE;
 	/* The checkpoint, the evidence and the verification from one snapshot
 	 * (store.h), whatever a concurrent collect commits. */
 	if ((rc = store_read_begin(s)))

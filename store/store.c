@@ -112,8 +112,7 @@ static int create_secret(const char *dir);
 static int take_lock(struct store *s, int wait_seconds)
 {
 	char path[PATH_MAX];
-	struct timespec nap = { 0, 100 * 1000 * 1000 };
-	time_t deadline = time(NULL) + wait_seconds;
+	struct timespec nap = { 0, 100 * 1000 * 1000 }, t0, t;
 	int rc;
 
 	if ((rc = fs_join(path, sizeof(path), s->dir, "lock")))
@@ -121,10 +120,15 @@ static int take_lock(struct store *s, int wait_seconds)
 	s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (s->lock_fd < 0)
 		return err_set(ERR_IO, "cannot open lock '%s': %s", path, strerror(errno));
+	/* A monotonic clock to the millisecond: whole seconds of time() gave
+	 * up after 1.1 s of a 2 s wait. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (flock(s->lock_fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return err_set(ERR_IO, "cannot lock '%s': %s", path, strerror(errno));
-		if (time(NULL) >= deadline)
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((int64_t)(t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 >=
+		    (int64_t)wait_seconds * 1000)
 			return err_set(ERR_LOCKED, "the store '%s' is in use by another run "
 				       "(waited %d s; see --wait)", s->dir, wait_seconds);
 		nanosleep(&nap, NULL);

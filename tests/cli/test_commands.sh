@@ -276,4 +276,45 @@ expect_exit 0 "verify still uses the witness: line of a malformed auditpack.yaml
 expect_out "witness" "says it checked the witness"
 rm "$AUDITPACK_STORE/auditpack.yaml"
 
+# --- 6. messages ----------------------------------------------------------
+make_store
+# --wait: it waits the whole time it says it waited (not 1.1 s of "2 s").
+flock "$AUDITPACK_STORE/lock" sleep 4 &
+holder=$!
+sleep 0.3
+start=$(date +%s%N)
+expect_exit 4 "a writer gives up after --wait 2s" -- "$AP" --wait 2s collect file "$WORK/docs/doc1.txt"
+took=$(( ($(date +%s%N) - start) / 1000000 ))
+expect_err "waited 2 s" "says how long it waited"
+[ "$took" -ge 2000 ] || die "said it waited 2 s after ${took} ms"
+ok "and waited at least 2 s (${took} ms)"
+wait "$holder"
+# An attestation that runs out within warn-before: not "expired" on a future date.
+AUDITPACK_NOW=2026-11-01T00:00:00Z "$AP" -q attest --control iso27001:A.7.4 --file "$WORK/docs/doc1.txt" \
+	--by facilities --valid-for 30d || die "attest"
+printf 'require: ["iso27001:A.7.4"]\nwarn-before: 7d\n' >"$WORK/warn.yaml"
+AUDITPACK_NOW=2026-11-28T00:00:00Z "$AP" gate --policy "$WORK/warn.yaml" >"$WORK/out" 2>&1
+grep -q "WARN" "$WORK/out" || { cat "$WORK/out"; die "no warning for an attestation about to run out"; }
+! grep -q "expired" "$WORK/out" || { cat "$WORK/out"; die "a WARN says an attestation expired on a future date"; }
+grep -q "valid only until 2026-12-01" "$WORK/out" || { cat "$WORK/out"; die "the WARN does not say until when"; }
+ok "a WARN about an attestation says until when it is valid, not that it expired"
+# An unknown control is a usage error everywhere, with a suggestion.
+expect_exit 2 "controls iso27001 A.7.44" -- "$AP" controls iso27001 A.7.44
+expect_err "iso27001 has no control 'A.7.44'.*did you mean" "names it and suggests"
+expect_exit 2 "attest --control iso27001:A.7.44" -- \
+	"$AP" attest --control iso27001:A.7.44 --file "$WORK/docs/doc1.txt" --by x
+expect_err "iso27001 has no control 'A.7.44'.*did you mean" "names it and suggests"
+# collect without a store says to run init.
+expect_exit 3 "collect without a store" -- "$AP" --store "$WORK/nostore" collect
+expect_err "no evidence store at '$WORK/nostore'.*auditpack init" "says to run 'auditpack init'"
+! grep -q "auditpack.yaml" "$WORK/err" || die "names auditpack.yaml: $(cat "$WORK/err")"
+# verify-pack without a pinned key: a fingerprint, not an empty one.
+"$AP" -q pack --framework gdpr -o "$WORK/p.zip" || die "pack"
+expect_exit 0 "verify-pack without a pinned key" -- "$AP" verify-pack "$WORK/p.zip"
+expect_err "used the key shipped in the pack, [0-9a-f]{8} sha256:[0-9a-f]+;" "names that key's fingerprint"
+unzip -q "$WORK/p.zip" -d "$WORK/p" && rm "$WORK/p/keys/"* && (cd "$WORK/p" && zip -qr "$WORK/nokey.zip" .)
+"$AP" verify-pack "$WORK/nokey.zip" >"$WORK/out" 2>"$WORK/err"
+! grep -q "pack, ;" "$WORK/err" || die "an empty key fingerprint: $(cat "$WORK/err")"
+ok "verify-pack never prints an empty fingerprint"
+
 echo "$checks checks"
