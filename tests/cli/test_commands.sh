@@ -316,5 +316,9 @@ unzip -q "$WORK/p.zip" -d "$WORK/p" && rm "$WORK/p/keys/"* && (cd "$WORK/p" && z
 "$AP" verify-pack "$WORK/nokey.zip" >"$WORK/out" 2>"$WORK/err"
 ! grep -q "pack, ;" "$WORK/err" || die "an empty key fingerprint: $(cat "$WORK/err")"
 ok "verify-pack never prints an empty fingerprint"
+# make demo and the tests print sentences, not a bare listing or "(expected?)".
+! grep -nE '^\s*ls ' "$TESTS/../examples/demo.sh" || die "the demo prints a bare ls"
+! grep -rn '(expected?)' "$TESTS/unit" || die "a test prints '(expected?)' lines"
+ok "no bare ls in make demo, no '(expected?)' lines from the tests"
 
 echo "$checks checks"
