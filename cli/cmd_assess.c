@@ -13,14 +13,14 @@
 #include <string.h>
 
 const char help_assess[] =
-	"usage: auditpack assess [--framework FW,...] [--json | --csv | --crosswalk]\n"
+	"usage: auditpack assess [--framework FW,...|all] [--json | --csv | --crosswalk]\n"
 	"                        [--status S,...] [--findings-jsonl FILE|-] [--at TIME]\n"
 	"                        [--checks FILE]\n"
 	"\n"
 	"Map the evidence to controls and print, per framework, the coverage and every\n"
 	"control that is not passing with the reason (fail, stale, missing; manual ones\n"
 	"are counted).  Statuses: pass, fail, stale, missing, manual, not-applicable.\n"
-	"  --framework FW,...  these frameworks (default: all)\n"
+	"  --framework FW,...  these frameworks (default, or 'all': every catalogue)\n"
 	"  --at TIME           as of TIME (RFC 3339): evidence collected later is\n"
 	"                      ignored and freshness is judged then; default now\n"
 	"  --json              the full result (docs/architecture.md shape)\n"
@@ -65,20 +65,21 @@ static void print_findings(const struct assessment *a)
 
 /* One line per control; a long reason is cut at a character boundary and
  * says where the rest is. */
-static void print_reason(const struct control_result *cr)
+static void print_reason(const struct control_result *cr, int swidth, int lwidth)
 {
 	const char *r = cr->reason ? cr->reason : "";
 	size_t n = strlen(r);
 
 	if (n <= TEXT_REASON) {
-		printf("  %-7s %-18s %s\n", status_name(cr->status), cr->control->label, r);
+		printf("  %-*s %-*s %s\n", swidth, status_name(cr->status), lwidth,
+		       cr->control->label, r);
 		return;
 	}
 	n = TEXT_REASON;
 	while (n && ((unsigned char)r[n] & 0xc0) == 0x80)
 		n--;
-	printf("  %-7s %-18s %.*s... (every finding is listed below)\n", status_name(cr->status),
-	       cr->control->label, (int)n, r);
+	printf("  %-*s %-*s %.*s... (every finding is listed below)\n", swidth,
+	       status_name(cr->status), lwidth, cr->control->label, (int)n, r);
 }
 
 static void print_text(const struct assessment *a, const bool *want)
@@ -95,11 +96,23 @@ static void print_text(const struct assessment *a, const bool *want)
 		       fr->cat->framework, fr->coverage * 100, fr->counts[ST_PASS],
 		       fr->counts[ST_FAIL], fr->counts[ST_STALE], fr->counts[ST_MISSING],
 		       fr->counts[ST_MANUAL], fr->counts[ST_NA]);
+		/* Columns as wide as the widest status and label listed (up to
+		 * 40), so long labels (RBI FREE-AI, SEBI) keep the reasons aligned. */
+		int swidth = 7, lwidth = 18;
+
+		for (size_t i = 0; i < fr->n; i++)
+			if (want[fr->v[i].status]) {
+				int s = (int)strlen(status_name(fr->v[i].status));
+				int l = (int)strlen(fr->v[i].control->label);
+
+				swidth = s > swidth ? s : swidth;
+				lwidth = l > lwidth ? (l > 40 ? 40 : l) : lwidth;
+			}
 		for (size_t i = 0; i < fr->n; i++) {
 			const struct control_result *cr = &fr->v[i];
 
 			if (want[cr->status])
-				print_reason(cr);
+				print_reason(cr, swidth, lwidth);
 		}
 	}
 	print_findings(a);
@@ -243,6 +256,8 @@ int cmd_assess(int argc, char **argv, struct cli *cli)
 		return cli_usage("assess", "unexpected argument '%s'", argv[optind]);
 	if (statuses && (rc = parse_statuses(statuses, want)))
 		return rc;
+	if (fwlist && !strcmp(fwlist, "all"))
+		fwlist = NULL;
 	if (fwlist && !(fws = cli_split_commas(fwlist, &nfw)))
 		return cli_fail(err_set(ERR_NOMEM, "out of memory"));
 	if ((rc = cli_load_catalogs(cli, &cs)) || (rc = cli_load_checks(cli, &cs, checks_file, &ks)))

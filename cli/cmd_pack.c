@@ -12,7 +12,8 @@
 #include <string.h>
 
 const char help_pack[] =
-	"usage: auditpack pack --framework FW,... -o FILE.zip [--from TIME --to TIME] [--at TIME]\n"
+	"usage: auditpack pack [--framework FW,...|all] -o FILE.zip [--from TIME --to TIME]\n"
+	"                      [--at TIME]\n"
 	"\n"
 	"Write a signed audit pack: the evidence whose effective period overlaps\n"
 	"[--from, --to] (payloads as stored, salts, attrs, leaf texts and a tlog-proof\n"
@@ -21,7 +22,10 @@ const char help_pack[] =
 	"assessment-results.xml), the catalogues and checks used, a README for the\n"
 	"auditor, and manifest.dsse.json: the DSSE-signed in-toto statement of every\n"
 	"file's SHA-256.  The same store, frameworks and --at give the same bytes.\n"
-	"Needs the signing key (and its passphrase, if encrypted).\n";
+	"Needs the signing key (and its passphrase, if encrypted).\n"
+	"  --framework FW,...  the frameworks assessed (default, or 'all': every\n"
+	"                      catalogue, as assess does)\n"
+	"  --from, --to, --at  RFC 3339 times or dates (2026-11-30: midnight UTC)\n";
 
 int cmd_pack(int argc, char **argv, struct cli *cli)
 {
@@ -59,18 +63,28 @@ int cmd_pack(int argc, char **argv, struct cli *cli)
 	}
 	if (optind < argc)
 		return cli_usage("pack", "unexpected argument '%s'", argv[optind]);
-	if (!fwlist || !out)
-		return cli_usage("pack", "pack needs --framework FW,... and -o FILE.zip");
+	if (!out)
+		return cli_usage("pack", "pack needs -o FILE.zip");
 	if (o.from > o.to)
 		return cli_usage("pack", "--from is after --to");
-	if (!(fws = calloc(strlen(fwlist) + 1, sizeof(*fws))))
-		return cli_fail(err_set(ERR_NOMEM, "out of memory"));
-	for (p = strtok_r(fwlist, ",", &save); p; p = strtok_r(NULL, ",", &save))
-		fws[o.nframeworks++] = p;
+	if ((rc = cli_load_catalogs(cli, &cs)))
+		goto out;
+	if (!(fws = calloc((fwlist ? strlen(fwlist) : 0) + cs.n + 1, sizeof(*fws)))) {
+		rc = err_set(ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if (!fwlist || !strcmp(fwlist, "all")) {
+		/* As assess: every catalogue. */
+		for (size_t i = 0; i < cs.n; i++)
+			fws[o.nframeworks++] = cs.v[i].framework;
+	} else {
+		for (p = strtok_r(fwlist, ",", &save); p; p = strtok_r(NULL, ",", &save))
+			fws[o.nframeworks++] = p;
+	}
 	o.frameworks = fws;
 	/* Read-only (no lock), but with the passphrase: the manifest is signed. */
 	if ((rc = cli_passphrase(cli, &so.pass)) || (rc = store_open(&s, &so, STORE_READ)) ||
-	    (rc = cli_load_catalogs(cli, &cs)) || (rc = cli_load_checks(cli, &cs, NULL, &ks)) ||
+	    (rc = cli_load_checks(cli, &cs, NULL, &ks)) ||
 	    (rc = pack_build(s, &cs, &ks, &o, out, &st)))
 		goto out;
 	if (!cli->quiet)

@@ -3,6 +3,7 @@
  */
 #include "cli.h"
 #include "../common/err.h"
+#include "../common/suggest.h"
 #include "../common/timeutil.h"
 
 #include <getopt.h>
@@ -246,8 +247,17 @@ static int run(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (!(cmd = find_command(argv[first]))) {
-		fprintf(stderr, "auditpack: '%s' is not a command; see 'auditpack --help'\n",
-			argv[first]);
+		struct suggest sg;
+
+		suggest_init(&sg, argv[first]);
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			suggest_offer(&sg, commands[i].name);
+		if (sg.best)
+			fprintf(stderr, "auditpack: '%s' is not a command; did you mean '%s'? "
+				"(see 'auditpack --help')\n", argv[first], sg.best);
+		else
+			fprintf(stderr, "auditpack: '%s' is not a command; see 'auditpack --help'\n",
+				argv[first]);
 		return EXIT_USAGE;
 	}
 	if (cli_wants_help(argc - first, argv + first)) {
