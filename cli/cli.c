@@ -178,6 +178,18 @@ json_t *cli_entry_json(const struct entry *e, bool with_leaf)
 	return o;
 }
 
+json_t *cli_indices_json(const uint64_t *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, json_integer((json_int_t)v[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
 int cli_print_json(const json_t *v)
 {
 	if (json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)

@@ -124,6 +124,9 @@ struct checkset;
 int cli_load_checks(struct cli *cli, const struct catalogs *cs, const char *file,
 		    struct checkset *out);
 
+/* A JSON array of indices (NULL: out of memory). */
+json_t *cli_indices_json(const uint64_t *v, size_t n);
+
 /* Print a JSON value to stdout, indented, keys in insertion order. */
 int cli_print_json(const json_t *v);
 

@@ -7,6 +7,7 @@
 #include "../collectors/observe.h"
 #include "../collectors/pii.h"
 #include "../collectors/sources.h"
+#include "../common/encode.h"
 #include "../common/err.h"
 #include "../common/timeutil.h"
 
@@ -21,7 +22,7 @@
 #include <openssl/crypto.h>
 
 const char help_collect[] =
-	"usage: auditpack collect [SOURCE...]\n"
+	"usage: auditpack collect [SOURCE...] [--json]\n"
 	"       auditpack collect --rescan SOURCE...\n"
 	"       auditpack collect logs --format F [--name N] [--field K=JSONKEY]...\n"
 	"                              [--pii MODE] [--complete] PATH...\n"
@@ -65,7 +66,13 @@ const char help_collect[] =
 	"file   keep documents (policies, DPIAs, model cards, red-team reports) whole:\n"
 	"       one entry per file.  --type is a label checks can ask for (dpia,\n"
 	"       red-team-report, model-card, policy); --files-from reads paths from a\n"
-	"       file (- for stdin).\n";
+	"       file (- for stdin).\n"
+	"\n"
+	"An unchanged document, configuration or command output adds no entry: the\n"
+	"run records one observation entry for all such (docs/cron-and-systemd.md).\n"
+	"--json (any form): {sources: [{source, entries, unchanged, lines, malformed}],\n"
+	"observation, checkpoint: {size, root}} (collect file adds files: [{index,\n"
+	"kind, path, unchanged}]).\n";
 
 /* One collect run: the store locked, a transaction open, the detectors. */
 struct run {
@@ -73,6 +80,8 @@ struct run {
 	uint8_t secret[STORE_SECRET_LEN];
 	struct collect_ctx ctx;
 	bool began;
+	struct checkpoint cp;   /* signed by the commit, for --json */
+	uint64_t observation;   /* its observation entry, or UINT64_MAX */
 };
 
 static int run_open(struct run *r, struct cli *cli)
@@ -80,6 +89,7 @@ static int run_open(struct run *r, struct cli *cli)
 	int rc;
 
 	memset(r, 0, sizeof(*r));
+	r->observation = UINT64_MAX;
 	if ((rc = cli_open_store(cli, STORE_WRITE, &r->store)) ||
 	    (rc = store_secret(r->store, r->secret)) ||
 	    (rc = pii_new(&r->ctx.pii, r->secret)) || (rc = store_begin(r->store)))
@@ -94,10 +104,14 @@ static int run_open(struct run *r, struct cli *cli)
 static int run_commit(struct run *r)
 {
 	/* One observation entry for whatever was seen again unchanged. */
-	int rc = observe_finish(&r->ctx, NULL);
+	struct buf note = BUF_INIT;
+	int rc = observe_finish(&r->ctx, &r->observation);
 
 	if (!rc)
 		rc = store_commit(r->store);
+	if (!rc)
+		rc = store_checkpoint(r->store, &note, &r->cp);
+	buf_free(&note);
 	r->began = false;
 	return rc;
 }
@@ -115,6 +129,39 @@ static void run_close(struct run *r)
 static void summary(const struct cli *cli, const char *source,
 		    const struct collect_result *res);
 
+/*
+ * collect --json: {sources: [{source, entries, unchanged, lines, malformed}],
+ * observation: index|null, checkpoint: {size, root}}, plus `extra`'s keys.
+ */
+static int print_json(const struct run *run, const char *const *names,
+		      const struct collect_result *res, size_t n, json_t *extra)
+{
+	char root[B64_LEN(MERKLE_HASH)];
+	json_t *o, *srcs = json_array();
+	int rc;
+
+	b64_encode(root, run->cp.root, MERKLE_HASH);
+	for (size_t i = 0; srcs && i < n; i++)
+		if (names[i])
+			json_array_append_new(srcs, json_pack("{s:s, s:I, s:I, s:I, s:I}",
+				"source", names[i], "entries", (json_int_t)res[i].entries,
+				"unchanged", (json_int_t)res[i].unchanged,
+				"lines", (json_int_t)res[i].lines,
+				"malformed", (json_int_t)res[i].malformed));
+	o = json_pack("{s:o, s:o, s:{s:I, s:s}}", "sources", srcs,
+		      "observation", run->observation == UINT64_MAX ? json_null()
+				     : json_integer((json_int_t)run->observation),
+		      "checkpoint", "size", (json_int_t)run->cp.size, "root", root);
+	if (o && extra)
+		json_object_update(o, extra);
+	json_decref(extra);
+	if (!o)
+		return err_set(ERR_NOMEM, "out of memory");
+	rc = cli_print_json(o);
+	json_decref(o);
+	return rc;
+}
+
 /* Commit a one-source run that went well (rc == 0), close it, report. */
 static int run_finish(struct cli *cli, struct run *run, int rc, const char *source,
 		      const struct collect_result *res)
@@ -122,9 +169,12 @@ static int run_finish(struct cli *cli, struct run *run, int rc, const char *sour
 	if (!rc)
 		rc = run_commit(run);
 	run_close(run);
+	if (!rc && cli->json)
+		rc = print_json(run, &source, res, 1, NULL);
 	if (rc)
 		return cli_fail(rc);
-	summary(cli, source, res);
+	if (!cli->json)
+		summary(cli, source, res);
 	return EXIT_OK;
 }
 
@@ -243,7 +293,19 @@ static int collect_file(int argc, char **argv, struct cli *cli)
 		rc = cli_fail(rc);
 		goto out;
 	}
-	if (!cli->quiet)
+	if (cli->json) {
+		json_t *files = json_array();
+
+		for (size_t i = 0; files && i < n; i++)
+			json_array_append_new(files, json_pack("{s:I, s:s, s:s, s:b}",
+				"index", (json_int_t)idx[i], "kind", o.kind, "path", paths[i],
+				"unchanged", idx[i] < size_before));
+		if ((rc = print_json(&run, &o.source, &res, 1,
+				     json_pack("{s:o}", "files", files)))) {
+			rc = cli_fail(rc);
+			goto out;
+		}
+	} else if (!cli->quiet)
 		for (size_t i = 0; i < n; i++)
 			printf("%" PRIu64 "\t%s\t%s%s\n", idx[i], o.kind, paths[i],
 			       idx[i] < size_before ? "\tunchanged (seen again)" : "");
@@ -534,6 +596,14 @@ static bool take_rescan(int *argc, char **argv)
 	return rescan;
 }
 
+static bool sources_named(int argc, char **argv, const char *name)
+{
+	for (int k = 1; k < argc; k++)
+		if (!strcmp(argv[k], name))
+			return true;
+	return false;
+}
+
 static int collect_configured(int argc, char **argv, struct cli *cli)
 {
 	struct collect_result *res = NULL;
@@ -597,9 +667,22 @@ static int collect_configured(int argc, char **argv, struct cli *cli)
 	}
 	if ((rc = run_commit(&run)))
 		goto fail;
-	for (size_t i = 0; i < cfg.n; i++)
-		if (res[i].entries || res[i].unchanged || res[i].lines)
-			summary(cli, cfg.v[i].name, &res[i]);
+	if (cli->json) {
+		const char **names = calloc(cfg.n, sizeof(*names));
+
+		for (size_t i = 0; names && i < cfg.n; i++)
+			if (argc == 1 || sources_named(argc, argv, cfg.v[i].name))
+				names[i] = cfg.v[i].name;
+		rc = names ? print_json(&run, names, res, cfg.n, NULL)
+			   : err_set(ERR_NOMEM, "out of memory");
+		free(names);
+		if (rc)
+			goto fail;
+	} else {
+		for (size_t i = 0; i < cfg.n; i++)
+			if (res[i].entries || res[i].unchanged || res[i].lines)
+				summary(cli, cfg.v[i].name, &res[i]);
+	}
 	run_close(&run);
 	free(res);
 	sources_free(&cfg);
@@ -625,6 +708,15 @@ static const struct {
 
 int cmd_collect(int argc, char **argv, struct cli *cli)
 {
+	/* --json anywhere (before a "--"), for every form of collect. */
+	for (int i = 1, k; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json")) {
+			cli->json = true;
+			for (k = i; k < argc; k++)
+				argv[k] = argv[k + 1];
+			argc--;
+			i--;
+		}
 	if (argc >= 2)
 		for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 			if (!strcmp(argv[1], subcommands[i].name))

@@ -8,7 +8,7 @@
 #include <unistd.h>
 
 const char help_prune[] =
-	"usage: auditpack prune --before TIME|AGE [--dry-run] [--yes]\n"
+	"usage: auditpack prune --before TIME|AGE [--dry-run] [--yes] [--json]\n"
 	"\n"
 	"Retention by age: erase the payloads of evidence whose period ended before\n"
 	"TIME (RFC 3339 or a date, 2026-01-31) or AGE ago (a number and a unit: s, m,\n"
@@ -19,9 +19,26 @@ const char help_prune[] =
 	"  document, attestation 6 years   HIPAA 45 CFR 164.316(b)(2)(i)\n"
 	"Tombstones are never pruned.\n"
 	"  --dry-run  list what would go; change nothing\n"
+	"  --json     {pruned (done or not), before, entries, bytes, tombstone}\n"
 	"  --yes      go ahead without asking: needed when standard input is a\n"
 	"             terminal (without it, prune lists what would go and stops);\n"
 	"             runs from cron or scripts do not need it\n";
+
+static int print_json(const struct prune_result *r, const char *before, bool done)
+{
+	json_t *o = json_pack("{s:b, s:s, s:o, s:I, s:o}", "pruned", done, "before", before,
+			      "entries", cli_indices_json(r->pruned, r->npruned),
+			      "bytes", (json_int_t)r->bytes,
+			      "tombstone", done ? json_integer((json_int_t)r->tombstone)
+						: json_null());
+	int rc;
+
+	if (!o)
+		return err_set(ERR_NOMEM, "out of memory");
+	rc = cli_print_json(o);
+	json_decref(o);
+	return rc;
+}
 
 int cmd_prune(int argc, char **argv, struct cli *cli)
 {
@@ -29,6 +46,7 @@ int cmd_prune(int argc, char **argv, struct cli *cli)
 		{ "before", required_argument, NULL, 'b' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "yes", no_argument, NULL, 'y' },
+		{ "json", no_argument, NULL, 'j' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *before_arg = NULL;
@@ -36,7 +54,7 @@ int cmd_prune(int argc, char **argv, struct cli *cli)
 	struct prune_result r = { 0 };
 	char t[RFC3339_LEN];
 	struct store *s = NULL;
-	bool dry_run = false, yes = false, ask;
+	bool dry_run = false, yes = false, json = false, ask;
 	int c, rc, status = EXIT_OK;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -44,6 +62,7 @@ int cmd_prune(int argc, char **argv, struct cli *cli)
 		case 'b': before_arg = optarg; break;
 		case 'n': dry_run = true; break;
 		case 'y': yes = true; break;
+		case 'j': json = true; break;
 		default: return cli_bad_option("prune", argc, argv);
 		}
 	}
@@ -65,7 +84,9 @@ int cmd_prune(int argc, char **argv, struct cli *cli)
 	time_format(t, before);
 	if (dry_run || ask || r.npruned == 0) {
 		store_rollback(s);
-		if (!cli->quiet || (ask && r.npruned)) {
+		if (json && (rc = print_json(&r, t, false)))
+			goto out;
+		if (!json && (!cli->quiet || (ask && r.npruned))) {
 			printf("%s %zu entr%s (%" PRIu64 " payload bytes) ended before %s",
 			       dry_run || ask ? "would prune" : "nothing to prune:", r.npruned,
 			       r.npruned == 1 ? "y" : "ies", r.bytes, t);
@@ -84,7 +105,9 @@ int cmd_prune(int argc, char **argv, struct cli *cli)
 	}
 	if ((rc = store_commit(s)) || (rc = store_purge(s)))
 		goto out;
-	if (!cli->quiet) {
+	if (json)
+		rc = print_json(&r, t, true);
+	else if (!cli->quiet) {
 		printf("pruned %zu entr%s (%" PRIu64 " payload bytes) that ended before %s: ",
 		       r.npruned, r.npruned == 1 ? "y" : "ies", r.bytes, t);
 		cli_print_ranges(stdout, r.pruned, r.npruned);
