@@ -29,8 +29,11 @@ static const char config_template[] =
 	"# <size>.checkpoint; verify checks against it (docs/operations.md).\n"
 	"# witness: /mnt/witness/auditpack\n"
 	"\n"
-	"# sources: what `auditpack collect` gathers, every run.\n"
-	"sources: []\n"
+	"# sources: what `auditpack collect` gathers, every run.  To use an example,\n"
+	"# remove the '#' at the start of each of its lines (keep the two spaces\n"
+	"# before '- name').  A pattern matching no file is an error unless the\n"
+	"# source says 'optional: true'.\n"
+	"sources:\n"
 	"#  - name: gateway\n"
 	"#    type: access-log\n"
 	"#    format: jsonl            # combined | common | jsonl | auditd | syslog\n"
@@ -40,6 +43,11 @@ static const char config_template[] =
 	"#  - name: registry\n"
 	"#    type: model\n"
 	"#    mlflow: /srv/mlflow/mlflow.db\n"
+	"#  - name: llm-weights\n"
+	"#    type: model\n"
+	"#    dir: /srv/models/credit-risk-llm/3   # a model directory\n"
+	"#    model: credit-risk-llm\n"
+	"#    version: \"3\"\n"
 	"#  - name: gateway-config\n"
 	"#    type: config\n"
 	"#    paths: [/etc/llm-gateway/]\n"
@@ -47,7 +55,12 @@ static const char config_template[] =
 	"#    type: command\n"
 	"#    output-type: rbac     # what the output is: only typed output feeds the RBAC checks\n"
 	"#    run: [kubectl, get, \"clusterroles,roles,clusterrolebindings,rolebindings\", -o, json]\n"
-	"#    timeout: 30s\n";
+	"#    timeout: 30s          # a number and a unit: s, m, h, d or w\n"
+	"#  - name: policies\n"
+	"#    type: document\n"
+	"#    paths: [/srv/compliance/*.pdf]\n"
+	"#    doc-type: policy      # a label checks ask for: policy, dpia,\n"
+	"#                          # red-team-report, model-card, ...\n";
 
 int cmd_init(int argc, char **argv, struct cli *cli)
 {

@@ -13,28 +13,29 @@ static int fold(char c)
 
 size_t suggest_distance(const char *a, const char *b)
 {
-	size_t la = strlen(a), lb = strlen(b), row[SUGGEST_MAX + 1];
+	size_t la = strlen(a), lb = strlen(b), d[SUGGEST_MAX + 1][SUGGEST_MAX + 1];
 
 	if (la > SUGGEST_MAX || lb > SUGGEST_MAX)
 		return SIZE_MAX;
+	/* Optimal string alignment: a swap of neighbours ("gpdr") is one edit. */
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
 	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-
-		row[0] = i;
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++)
 		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j], best = diag + (fold(a[i - 1]) != fold(b[j - 1]));
+			size_t best = d[i - 1][j - 1] + (fold(a[i - 1]) != fold(b[j - 1]));
 
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && fold(a[i - 1]) == fold(b[j - 2]) &&
+			    fold(a[i - 2]) == fold(b[j - 1]) && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
 		}
-	}
-	return row[lb];
+	return d[la][lb];
 }
 
 void suggest_init(struct suggest *s, const char *typed)

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Levenshtein distance between a and b, ignoring case and treating '_' as
+/* Edit distance (Levenshtein, a swap of neighbours counting one) between a and b, ignoring case and treating '_' as
  * '-'; strings longer than 64 bytes compare as far apart (SIZE_MAX). */
 size_t suggest_distance(const char *a, const char *b);
 

@@ -321,4 +321,76 @@ ok "verify-pack never prints an empty fingerprint"
 ! grep -rn '(expected?)' "$TESTS/unit" || die "a test prints '(expected?)' lines"
 ok "no bare ls in make demo, no '(expected?)' lines from the tests"
 
+# --- 7. friction ---------------------------------------------------------
+make_store
+expect_exit 0 "framework ids without case: controls GDPR" -- "$AP" controls GDPR
+expect_exit 0 "framework ids with '_': assess --framework eu_ai_act" -- "$AP" assess --framework eu_ai_act
+expect_exit 2 "a misspelt framework" -- "$AP" assess --framework gpdr
+expect_err "no framework 'gpdr' \(did you mean 'gdpr'\?" "suggests the framework"
+expect_exit 2 "a misspelt command" -- "$AP" asses
+expect_err "'asses' is not a command; did you mean 'assess'\?" "suggests the command"
+expect_exit 0 "controls by label in any case" -- "$AP" controls iso27001 a.8.15
+expect_exit 0 "list --header" -- "$AP" list --header
+head -n1 "$WORK/out" | grep -q "^index	kind	source	subject	collected	bytes$" || die "list has no header row"
+script -qec "'$AP' frameworks" /dev/null </dev/null >"$WORK/out"
+head -n1 "$WORK/out" | grep -q "^framework  *ctrls  title" || die "frameworks on a terminal has no header row"
+[ "$("$AP" list | wc -l)" = 6 ] || die "list in a pipe gained a header row"
+ok "header rows for people (a terminal, or --header), none in pipes"
+expect_exit 0 "pack without --framework (all, as assess)" -- "$AP" pack -o "$WORK/all.zip" --at 2026-11-30
+unzip -p "$WORK/all.zip" reports/assessment.json | python3 -c '
+import json, sys
+ids = sorted(f["id"] for f in json.load(sys.stdin)["frameworks"])
+assert len(ids) == 8 and "gdpr" in ids and "iso42001" in ids, ids' || die "pack default: not every framework"
+expect_exit 0 "pack --framework all" -- "$AP" pack --framework all -o "$WORK/all2.zip" --at 2026-11-30
+cmp -s "$WORK/all.zip" "$WORK/all2.zip" || die "--framework all differs from the default"
+ok "pack --framework all is every framework, and the default"
+expect_exit 0 "assess --status fail,missing" -- "$AP" assess --framework iso27001 --status fail,missing --json
+python3 - "$WORK/out" <<'PY' || die "assess --status"
+import json, sys
+a = json.load(open(sys.argv[1]))
+sts = {c["status"] for fw in a["frameworks"] for c in fw["controls"]}
+assert sts and sts <= {"fail", "missing"}, sts
+assert sum(a["frameworks"][0]["counts"].values()) > len(a["frameworks"][0]["controls"]), "counts must cover every control"
+PY
+expect_exit 0 "assess --status manual in text" -- "$AP" assess --framework iso27001 --status manual
+grep -q "^  manual " "$WORK/out" && ! grep -q "^  missing " "$WORK/out" || die "assess --status manual text"
+expect_exit 2 "assess --status with a bad name" -- "$AP" assess --status broken
+ok "assess filters controls by status"
+# A long label keeps the columns: the reason starts at the same column.
+expect_exit 0 "assess rbi-free-ai (long labels)" -- "$AP" assess --framework rbi-free-ai --status missing,manual
+python3 - "$WORK/out" <<'PY' || die "assess columns"
+import re, sys
+rows = [l for l in open(sys.argv[1]) if re.match(r"^  (missing|manual) ", l)]
+cols = {len(re.match(r"^  \S+ +(.*?\S)  +", l).group(0)) for l in rows}
+assert len(rows) > 5 and len(cols) == 1, cols
+PY
+ok "long labels do not break the assess columns"
+# --json on the commands that report a result.
+expect_exit 0 "collect --json" -- "$AP" collect file --type policy "$WORK/docs/doc1.txt" --json
+python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); assert d["sources"][0]["unchanged"] == 1 and d["files"][0]["unchanged"] and d["observation"] is not None and d["checkpoint"]["size"] > 0, d' "$WORK/out" || die "collect --json"
+expect_exit 0 "verify --json" -- "$AP" verify --json
+python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); assert d["ok"] and d["problems"] == [] and d["entries"] == d["checkpoint"]["size"], d' "$WORK/out" || die "verify --json"
+"$AP" -q pack --framework gdpr -o "$WORK/g.zip" || die pack
+expect_exit 0 "verify-pack --json" -- "$AP" verify-pack "$WORK/g.zip" --json
+python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); assert d["ok"] and not d["pinned"] and d["key"] and d["files"] > 10, d' "$WORK/out" || die "verify-pack --json"
+expect_exit 1 "gate --json (failing)" -- "$AP" gate --framework iso27001 --json
+python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); assert d["verdict"] == "fail" and d["failing"] and isinstance(d["entry"], int) and d["warned"] == [], d' "$WORK/out" || die "gate --json"
+expect_exit 0 "erase --json --dry-run" -- "$AP" erase --subject "document 2" --reason DSR-8 --dry-run --json
+python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); assert d["erased"] is False and d["entries"] and d["tombstone"] is None, d' "$WORK/out" || die "erase --json"
+expect_exit 0 "prune --json --dry-run" -- "$AP" prune --before 2020-01-01 --dry-run --json
+python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); assert d["pruned"] is False and d["entries"] == [] and d["before"].startswith("2020-01-01"), d' "$WORK/out" || die "prune --json"
+ok "collect, verify, verify-pack, gate, erase and prune print their documented JSON"
+# init's template: document and model-dir sources; uncommenting works.
+rm -rf "$WORK/t"
+"$AP" --store "$WORK/t" -q init --origin test.example/t || die "init"
+grep -q "type: document" "$WORK/t/auditpack.yaml" && grep -q "dir: /srv/models" "$WORK/t/auditpack.yaml" ||
+	die "the template lacks the document or model-dir source"
+sed -i 's/^#  /  /' "$WORK/t/auditpack.yaml"
+expect_exit 3 "the template with every example uncommented parses (and names the first missing file)" -- \
+	"$AP" --store "$WORK/t" collect
+expect_err "source 'gateway'.*access.log" "it got as far as reading the sources"
+printf 'origin: x\nsources: []\n  - name: gw\n    type: config\n    paths: [/etc]\n' >"$WORK/t/auditpack.yaml"
+expect_exit 3 "'sources: []' above list items" -- "$AP" --store "$WORK/t" collect
+expect_err "auditpack.yaml:3:3: did not find expected key .*sources: \[\]'\? remove the '\[\]'" "gives a hint"
+
 echo "$checks checks"
