@@ -42,7 +42,7 @@ UNIT_TESTS = $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c)) \
 OBJS = $(SRCS:%.c=$(BUILD)/obj/%.o)
 SAN_OBJS = $(SRCS:%.c=$(BUILD)/san/%.o)
 
-all: auditpack
+all: auditpack auditpack.1
 
 # Dependencies.  A plain `make` only asks pkg-config (and the preprocessor,
 # for bzlib.h) whether the libraries are there, and runs mk/deps.sh - which
@@ -64,6 +64,17 @@ deps-fuzz:
 auditpack: $(BUILD)/obj/$(MAIN:.c=.o) $(BUILD)/libauditpack.a
 	@echo "  LINK    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+# The man page and the shell completions come from the command table and
+# each command's --help, so they cannot drift from what the commands take.
+auditpack.1: auditpack
+	@echo "  GEN     $@"
+	$(Q)./auditpack manpage >$@
+
+$(BUILD)/completions/auditpack.bash $(BUILD)/completions/_auditpack: auditpack
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	$(Q)./auditpack completion $(if $(filter %.bash,$@),bash,zsh) >$@
 
 $(BUILD)/libauditpack.a: $(OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
@@ -145,7 +156,7 @@ fuzz: deps-fuzz $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 
 # The tests use this tree's catalogues and checks, wherever BUILD puts the
 # binaries (an out-of-tree $(BUILD)/san/auditpack would not find them).
-test: deps-test auditpack $(UNIT_TESTS:%=$(BUILD)/tests/%)
+test: deps-test auditpack auditpack.1 $(UNIT_TESTS:%=$(BUILD)/tests/%)
 	$(Q)AUDITPACK_DATA='$(CURDIR)' tests/run.sh $(BUILD)/tests ./auditpack
 
 check: deps-test $(BUILD)/san/auditpack $(UNIT_TESTS:%=$(BUILD)/san-tests/%)
@@ -158,16 +169,22 @@ demo: deps-demo auditpack
 bench: auditpack
 	$(Q)bench/run.sh ./auditpack
 
-install: auditpack
+install: auditpack auditpack.1 $(BUILD)/completions/auditpack.bash $(BUILD)/completions/_auditpack
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/auditpack/controls/schema \
-		$(DESTDIR)$(PREFIX)/share/auditpack/mappings
+		$(DESTDIR)$(PREFIX)/share/auditpack/mappings $(DESTDIR)$(PREFIX)/share/man/man1 \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+		$(DESTDIR)$(PREFIX)/share/zsh/site-functions
 	install -m 0755 auditpack $(DESTDIR)$(PREFIX)/bin/auditpack
 	install -m 0644 controls/*.xml $(DESTDIR)$(PREFIX)/share/auditpack/controls/
 	install -m 0644 controls/schema/* $(DESTDIR)$(PREFIX)/share/auditpack/controls/schema/
 	install -m 0644 mappings/*.xml mappings/*.xsd $(DESTDIR)$(PREFIX)/share/auditpack/mappings/
+	install -m 0644 auditpack.1 $(DESTDIR)$(PREFIX)/share/man/man1/auditpack.1
+	install -m 0644 $(BUILD)/completions/auditpack.bash \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/auditpack
+	install -m 0644 $(BUILD)/completions/_auditpack $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_auditpack
 
 clean:
-	rm -rf $(BUILD) auditpack examples/out
+	rm -rf $(BUILD) auditpack auditpack.1 examples/out
 
 .PHONY: all deps deps-test deps-demo deps-fuzz test check demo bench fuzz install clean
 .DELETE_ON_ERROR:

@@ -127,6 +127,20 @@ int cli_load_checks(struct cli *cli, const struct catalogs *cs, const char *file
 /* A JSON array of indices (NULL: out of memory). */
 json_t *cli_indices_json(const uint64_t *v, size_t n);
 
+/* A command as the man page and the completions describe it (docs.c). */
+struct cli_doc {
+	const char *name, *summary, *help;
+};
+
+/* Completion script for shell "bash" or "zsh" from the command table;
+ * -1 for another shell. */
+int cli_completion(FILE *f, const char *shell, const struct cli_doc *v, size_t n);
+
+/* The man page (roff) from the command table, the global options text and
+ * the exit-status rule. */
+void cli_manpage(FILE *f, const struct cli_doc *v, size_t n, const char *globals,
+		 const char *exits);
+
 /* Print a JSON value to stdout, indented, keys in insertion order. */
 int cli_print_json(const json_t *v);
 

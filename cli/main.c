@@ -218,6 +218,24 @@ static int take_globals(int argc, char **argv, struct cli *cli, int *out_argc, c
 	return 0;
 }
 
+/* auditpack completion bash|zsh, auditpack manpage */
+static int docs(int argc, char **argv)
+{
+	enum { N = sizeof(commands) / sizeof(commands[0]) };
+	struct cli_doc v[N];
+
+	for (size_t i = 0; i < N; i++)
+		v[i] = (struct cli_doc){ commands[i].name, commands[i].summary, commands[i].help };
+	if (!strcmp(argv[0], "manpage") && argc == 1) {
+		cli_manpage(stdout, v, N, usage_text, exit_text);
+		return EXIT_OK;
+	}
+	if (!strcmp(argv[0], "completion") && argc == 2 && !cli_completion(stdout, argv[1], v, N))
+		return EXIT_OK;
+	fprintf(stderr, "auditpack: usage: auditpack completion bash|zsh, or auditpack manpage\n");
+	return EXIT_USAGE;
+}
+
 static int run(int argc, char **argv)
 {
 	struct cli cli = { 0 };
@@ -238,6 +256,10 @@ static int run(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	/* Hidden: generated documentation (make builds auditpack.1 and the
+	 * completions with these). */
+	if (!strcmp(argv[first], "completion") || !strcmp(argv[first], "manpage"))
+		return docs(argc - first, argv + first);
 	if (!strcmp(argv[first], "help")) {
 		if (first + 1 < argc && (cmd = find_command(argv[first + 1]))) {
 			fputs(cmd->help, stdout);

@@ -1,5 +1,9 @@
-# Commands without traps (issue 13): durations carry a unit, irreversible
-# commands ask for --yes at a terminal, global options stand anywhere.
+# Commands without traps (issue 13), one section per numbered item:
+# 1 durations carry a unit, prune/erase ask for --yes at a terminal; 2 a glob
+# matching nothing is an error; 3 unchanged evidence is not stored again;
+# 4 global options anywhere; 5 read-only stores; 6 messages; 7 friction
+# (suggestions, headers, pack all, assess --status, --json); 8 man page and
+# shell completion.
 . "$TESTS/cli/lib.sh"
 
 # --- 1. durations need a unit; a bare number is a usage error ------------
@@ -392,5 +396,55 @@ expect_err "source 'gateway'.*access.log" "it got as far as reading the sources"
 printf 'origin: x\nsources: []\n  - name: gw\n    type: config\n    paths: [/etc]\n' >"$WORK/t/auditpack.yaml"
 expect_exit 3 "'sources: []' above list items" -- "$AP" --store "$WORK/t" collect
 expect_err "auditpack.yaml:3:3: did not find expected key .*sources: \[\]'\? remove the '\[\]'" "gives a hint"
+
+# --- 8. a man page and shell completions, from the command table -----------
+cmds=$("$AP" --help | awk '/^commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 } on && /^$/ { exit }')
+[ "$(echo "$cmds" | wc -w)" -ge 17 ] || die "could not read the command list: $cmds"
+expect_exit 0 "auditpack manpage" -- "$AP" manpage
+cp "$WORK/out" "$WORK/auditpack.1"
+for c in $cmds; do
+	grep -q "^\.SS $c\$" "$WORK/auditpack.1" || die "the man page has no section for $c"
+done
+ok "the man page has one section per command"
+groff -man -Tutf8 -ww -z "$WORK/auditpack.1" 2>"$WORK/groff.err" && [ ! -s "$WORK/groff.err" ] ||
+	{ cat "$WORK/groff.err"; die "groff warns about the man page"; }
+(cd "$WORK" && MANWIDTH=80 man -l ./auditpack.1) >"$WORK/man.txt" 2>"$WORK/man.err" ||
+	{ cat "$WORK/man.err"; die "man ./auditpack.1 does not render"; }
+grep -q "EXIT STATUS" "$WORK/man.txt" && grep -q "prune --before TIME|AGE" "$WORK/man.txt" ||
+	die "the rendered page lacks its sections"
+ok "man ./auditpack.1 renders without warnings"
+if [ -f "$TESTS/../auditpack.1" ]; then
+	cmp -s "$TESTS/../auditpack.1" "$WORK/auditpack.1" || die "the built auditpack.1 is not what the binary generates"
+	ok "make builds auditpack.1 from the binary"
+fi
+expect_exit 0 "auditpack completion bash" -- "$AP" completion bash
+cp "$WORK/out" "$WORK/auditpack.bash"
+bash -n "$WORK/auditpack.bash" || die "the bash completion does not parse"
+complete_words() { # WORDS...: what bash completes for the last word
+	PATH="$(dirname "$AP"):$PATH" bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _auditpack; printf "%s\n" "${COMPREPLY[@]}"' \
+		x "$WORK/auditpack.bash" "$@"
+}
+complete_words auditpack asse | grep -qx assess || die "bash: 'asse' does not complete to assess"
+complete_words auditpack prune -- >"$WORK/c"
+grep -qx -- --before "$WORK/c" && grep -qx -- --yes "$WORK/c" && grep -qx -- --json "$WORK/c" ||
+	die "bash: prune options: $(cat "$WORK/c")"
+complete_words auditpack --store /tmp collect l | grep -qx logs || die "bash: collect subcommands"
+complete_words auditpack assess --framework gd | grep -qx gdpr || die "bash: framework ids"
+for c in $cmds; do
+	complete_words auditpack "$c" --hel | grep -qx -- --help || die "bash: $c has no completion"
+done
+ok "bash completion completes commands, subcommands, options and frameworks"
+expect_exit 0 "auditpack completion zsh" -- "$AP" completion zsh
+cp "$WORK/out" "$WORK/_auditpack"
+head -n1 "$WORK/_auditpack" | grep -qx '#compdef auditpack' || die "zsh: no #compdef line"
+for c in $cmds; do
+	grep -q "^		'$c:" "$WORK/_auditpack" && grep -q "^	$c) words=(" "$WORK/_auditpack" ||
+		die "zsh completion lacks $c"
+done
+if command -v zsh >/dev/null; then
+	zsh -n "$WORK/_auditpack" || die "the zsh completion does not parse"
+fi
+ok "zsh completion names every command with its options"
+expect_exit 2 "completion for an unknown shell" -- "$AP" completion fish
 
 echo "$checks checks"
