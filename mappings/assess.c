@@ -133,7 +133,7 @@ static int mark_superseded(struct evidence_set *es)
 	return 0;
 }
 
-static struct evidence *evidence_at(const struct evidence_set *es, uint64_t index)
+static struct evidence *evidence_by_index(const struct evidence_set *es, uint64_t index)
 {
 	size_t lo = 0, hi = es->n;
 
@@ -170,7 +170,7 @@ static void apply_observations(struct evidence_set *es)
 
 			if (!json_is_integer(jx) || json_integer_value(jx) < 0 ||
 			    (uint64_t)json_integer_value(jx) >= o->index ||
-			    !(e = evidence_at(es, (uint64_t)json_integer_value(jx))) ||
+			    !(e = evidence_by_index(es, (uint64_t)json_integer_value(jx))) ||
 			    e->erased || !kind || strcmp(kind, e->kind))
 				continue;
 			if (o->eff_to > e->eff_to)
@@ -457,8 +457,14 @@ static int decide_control(struct control_result *cr, const struct assessment *a,
 	} else if (att) {
 		cr->status = ST_STALE;
 		json_array_append_new(cr->evidence, json_integer((json_int_t)att->index));
-		if (asprintf(&cr->reason, "the attestation (entry %" PRIu64 ") is valid only until %s",
-			     att->index, json_string_value(json_object_get(att->attrs, "valid_until"))) < 0)
+		/* Judged at a later time (gate warn-before): it has not run out yet. */
+		bool later = policy && policy->evidence_at &&
+			     time_parse(&valid, json_string_value(json_object_get(att->attrs,
+					"valid_until"))) == 0 && valid > policy->evidence_at;
+
+		if (asprintf(&cr->reason, "the attestation (entry %" PRIu64 ") %s on %s",
+			     att->index, later ? "expires" : "expired",
+			     json_string_value(json_object_get(att->attrs, "valid_until"))) < 0)
 			cr->reason = NULL;
 	} else {
 		cr->status = ST_MANUAL;

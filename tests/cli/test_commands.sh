@@ -300,8 +300,10 @@ printf 'require: ["iso27001:A.7.4"]\nwarn-before: 7d\n' >"$WORK/warn.yaml"
 AUDITPACK_NOW=2026-11-28T00:00:00Z "$AP" gate --policy "$WORK/warn.yaml" >"$WORK/out" 2>&1
 grep -q "WARN" "$WORK/out" || { cat "$WORK/out"; die "no warning for an attestation about to run out"; }
 ! grep -q "expired" "$WORK/out" || { cat "$WORK/out"; die "a WARN says an attestation expired on a future date"; }
-grep -q "valid only until 2026-12-01" "$WORK/out" || { cat "$WORK/out"; die "the WARN does not say until when"; }
-ok "a WARN about an attestation says until when it is valid, not that it expired"
+grep -q "expires on 2026-12-01" "$WORK/out" || { cat "$WORK/out"; die "the WARN does not say when it expires"; }
+AUDITPACK_NOW=2026-12-05T00:00:00Z "$AP" assess --framework iso27001 --status stale >"$WORK/out"
+grep -q "expired on 2026-12-01" "$WORK/out" || { cat "$WORK/out"; die "an expired attestation is not called expired"; }
+ok "a WARN says an attestation expires on a future date; once past, assess says it expired"
 # An unknown control is a usage error everywhere, with a suggestion.
 expect_exit 2 "controls iso27001 A.7.44" -- "$AP" controls iso27001 A.7.44
 expect_err "iso27001 has no control 'A.7.44'.*did you mean" "names it and suggests"
