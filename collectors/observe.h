@@ -1,8 +1,8 @@
 /*
  * observe.h - unchanged evidence is not stored again.
  *
- * A document, configuration snapshot or command output that reads exactly
- * as the entry last recorded for it (same payload digest, same kind and
+ * A document, configuration snapshot, command output or model version that
+ * reads exactly as the entry last recorded for it (same payload digest, same kind and
  * type) adds no entry and no payload.  What the freshness checks need, that
  * it was seen again and when, goes into one small `observation` entry per
  * collect run, listing every such re-observation:

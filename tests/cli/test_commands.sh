@@ -169,21 +169,28 @@ sources:
     type: document
     paths: [$WORK/policies/*.txt]
     doc-type: policy
+  - name: registry
+    type: model
+    dir: $WORK/model
+    model: credit-risk-llm
+    version: "3"
 YAML
 kinds() { "$AP" list --json | python3 -c '
 import json, sys, collections
 c = collections.Counter(e["kind"] for e in json.load(sys.stdin))
-print(c["document"], c["config-snapshot"], c["command-output"], c["observation"])'; }
+print(c["document"], c["config-snapshot"], c["command-output"], c["model-version"], c["observation"])'; }
 AUDITPACK_NOW=2026-11-27T06:00:00Z "$AP" -q collect || die "first collect"
 first=$(kinds)
-[ "${first% *}" = "1 1 1" ] || die "the first collect recorded $first"
+# (the model, collected once by make_deployment under another source, is
+# recorded by the first run of source 'registry')
+[ "${first% *}" = "1 1 1 2" ] || die "the first collect recorded $first"
 for d in 2026-11-28 2026-11-29 2026-11-30 2026-12-01 2026-12-02 2026-12-03 2026-12-04 \
 	2026-12-05 2026-12-06; do
 	AUDITPACK_NOW=${d}T06:00:00Z "$AP" collect >"$WORK/out" || die "collect on $d"
 done
 grep -q "gateway-config: 0 entries, 1 unchanged" "$WORK/out" || { cat "$WORK/out"; die "collect does not say unchanged"; }
 after=$(kinds)
-[ "${after% *}" = "1 1 1" ] || die "ten collects of unchanged sources: documents, configs, commands = ${after% *}, first ${first% *}"
+[ "${after% *}" = "1 1 1 2" ] || die "ten collects of unchanged sources: documents, configs, commands, models = ${after% *}, first ${first% *}"
 [ "${after##* }" = 9 ] || die "expected one observation entry per later run (9), got ${after##* }"
 ok "ten collects of an unchanged deployment add no document, config or command entry (one observation per run)"
 "$AP" list --kind observation --json | python3 -c '
@@ -191,7 +198,7 @@ import json, sys
 last = json.load(sys.stdin)[-1]
 assert last["payload_size"] == 0, last
 items = last["attrs"]["reobserved"]
-assert sorted(i["source"] for i in items) == ["gateway-config", "policies", "rbac"], items
+assert sorted(i["source"] for i in items) == ["gateway-config", "policies", "rbac", "registry"], items
 assert all(len(i["sha256"]) == 64 and isinstance(i["index"], int) for i in items), items
 ' || die "the observation entry lists each re-observed source"
 ok "one small observation entry names each source seen again, its entry and digest"
@@ -237,6 +244,17 @@ printf 'AI use policy v2\n' >"$WORK/policies/ai-use.txt"
 AUDITPACK_NOW=2026-12-06T13:00:00Z "$AP" collect >"$WORK/out" || die "collect after a change"
 grep -q "policies: 1 entry" "$WORK/out" || { cat "$WORK/out"; die "a changed document was not recorded"; }
 ok "a changed document is recorded again"
+# Three months on, the registry has not changed: seen again, not stale.
+AUDITPACK_NOW=2027-03-10T06:00:00Z "$AP" -q collect || die "collect three months on"
+"$AP" assess --at 2027-03-10T12:00:00Z --json >"$WORK/assess.json" || die "assess"
+python3 - "$WORK/assess.json" <<'PY' || die "the model registry went stale though it was seen again"
+import json, sys
+a = json.load(open(sys.argv[1]))
+seen = {k["id"]: k for fw in a["frameworks"] for c in fw["controls"] for k in c["checks"]}
+assert seen["model-registry-fresh"]["status"] == "pass", seen["model-registry-fresh"]
+assert seen["config-snapshots-fresh"]["status"] == "pass", seen["config-snapshots-fresh"]
+PY
+ok "an unchanged model registry stays fresh past its 90 days (re-observed)"
 
 # --- 5. read-only stores: an auditor's copy without write access -----------
 make_store
