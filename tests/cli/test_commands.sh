@@ -37,6 +37,10 @@ printf 'frameworks: [iso27001]\nmax-age: 7\n' >"$WORK/policy.yaml"
 expect_exit 3 "a gate policy max-age without a unit" -- "$AP" gate --policy "$WORK/policy.yaml"
 expect_err "policy.yaml:2:.*max-age" "names the policy line"
 rm "$AUDITPACK_STORE/auditpack.yaml"
+sed 's/name="max-gap" value="2h"/name="max-gap" value="7200"/' "$TESTS/../mappings/core.xml" >"$WORK/checks.xml"
+expect_exit 3 "a check's duration parameter without a unit" -- "$AP" assess --checks "$WORK/checks.xml"
+expect_err "checks.xml:[0-9]+: check 'access-log-continuity': param 'max-gap': '7200' is not a duration" \
+	"names the check file, line and parameter (it used to fall back to the default silently)"
 expect_exit 0 "units are accepted" -- "$AP" --wait 2s list
 
 # --- 1. prune and erase ask for --yes at a terminal ------------------------
