@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../collectors/sources.h"
 #include "../../common/encode.h"
 #include "../../common/timeutil.h"
 #include "../../controls/catalog.h"
@@ -80,10 +81,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 5:
 		time_parse(&t, s);
+		time_parse_arg(&t, s);
 		break;
-	case 6:
+	case 6: {
+		char w[64];
+
 		duration_parse(&t, s);
+		sources_witness_line((const char *)data + 1, size - 1, w, sizeof(w));
 		break;
+	}
 	case 7:
 		policy(data + 1, size - 1);
 		break;

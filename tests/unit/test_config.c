@@ -23,6 +23,7 @@
 #include "../../collectors/config.h"
 #include "../../collectors/observe.h"
 #include "../../collectors/pii.h"
+#include "../../collectors/sources.h"
 #include "../../common/err.h"
 #include "../../common/fsutil.h"
 #include "../../store/store.h"
@@ -296,6 +297,27 @@ static void test_diff_against_previous_snapshot(void **state)
 	json_decref(a1);
 	json_decref(a2);
 	json_decref(a3);
+}
+
+/* verify reads only the witness: line, whatever the rest of the file. */
+static void test_witness_line(void **state)
+{
+	static const char broken[] = "origin: x\nsources: [\n  - {name: broken\n"
+				     "witness: \"/mnt/w w\"  # copies\n";
+	char w[64];
+
+	(void)state;
+	assert_int_equal(sources_witness_line(broken, strlen(broken), w, sizeof(w)), 0);
+	assert_string_equal(w, "/mnt/w w");
+	assert_int_equal(sources_witness_line("witness: /a/b # c\r\n", 19, w, sizeof(w)), 0);
+	assert_string_equal(w, "/a/b");
+	assert_int_equal(sources_witness_line("  witness: /nested\n", 19, w, sizeof(w)), 0);
+	assert_string_equal(w, "");
+	assert_int_equal(sources_witness_line("witness:", 8, w, sizeof(w)), 0);
+	assert_string_equal(w, "");
+	assert_int_equal(sources_witness_line("witness: /0123456789012345678901234567890123456789"
+					      "0123456789012345678901234567890123456789", 90, w,
+					      sizeof(w)), ERR_LIMIT);
 }
 
 /* A sink that keeps what the parser emits: path -> value, secrets marked. */
@@ -637,6 +659,7 @@ int main(void)
 		cmocka_unit_test(test_yaml_alias_bomb_refused),
 		cmocka_unit_test_setup_teardown(test_secrets_never_reach_the_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_diff_against_previous_snapshot, setup, teardown),
+		cmocka_unit_test(test_witness_line),
 		cmocka_unit_test_setup_teardown(test_malformed_files_named_by_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable_and_oversized, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tree_walk, setup, teardown),
