@@ -31,7 +31,7 @@ int64_t time_now(void)
 	const char *env = getenv("AUDITPACK_NOW");
 	int64_t t;
 
-	if (env && *env && time_parse(&t, env) == 0)
+	if (env && *env && time_parse_arg(&t, env) == 0)
 		return t;
 	return (int64_t)time(NULL);
 }

@@ -37,7 +37,7 @@ static inline int time_in_range(int64_t t)
 	return t >= TIME_MIN && t <= TIME_MAX;
 }
 
-/* Current time.  AUDITPACK_NOW (RFC 3339) overrides the clock, so tests
+/* Current time.  AUDITPACK_NOW (RFC 3339 or a date) overrides the clock, so tests
  * and reproducible builds can pin "collected" times. */
 int64_t time_now(void);
 
