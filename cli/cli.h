@@ -119,6 +119,10 @@ struct catalogs;
 /* The built-in catalogues and the store's imported ones (cmd_frameworks.c). */
 int cli_load_catalogs(struct cli *cli, struct catalogs *out);
 
+/* Replace each framework name in v (as typed: GDPR, eu_ai_act) by its
+ * catalogue's id, so reports and records say "gdpr"; unknown names stay. */
+void cli_framework_ids(const struct catalogs *cs, char **v, size_t n);
+
 struct checkset;
 /* The built-in check files and the store's own, or only `file` (cmd_assess.c). */
 int cli_load_checks(struct cli *cli, const struct catalogs *cs, const char *file,

@@ -262,6 +262,7 @@ int cmd_assess(int argc, char **argv, struct cli *cli)
 		return cli_fail(err_set(ERR_NOMEM, "out of memory"));
 	if ((rc = cli_load_catalogs(cli, &cs)) || (rc = cli_load_checks(cli, &cs, checks_file, &ks)))
 		goto out;
+	cli_framework_ids(&cs, fws, nfw);
 	if (mode == 'x') {
 		rc = report_crosswalk_csv(&csv, &ks);
 		goto out;

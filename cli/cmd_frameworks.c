@@ -16,6 +16,16 @@ const char help_frameworks[] =
 	"  --header  a header row even when standard output is not a terminal\n"
 	"            (it always has one on a terminal)\n";
 
+void cli_framework_ids(const struct catalogs *cs, char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct catalog *c = catalogs_find(cs, v[i]);
+
+		if (c)
+			v[i] = c->framework;
+	}
+}
+
 int cli_load_catalogs(struct cli *cli, struct catalogs *out)
 {
 	char dir[4096];

@@ -161,6 +161,7 @@ static int load_policy(const struct gate_args *a, const struct catalogs *cs,
 	memset(out, 0, sizeof(*out));
 	if (a->frameworks && !(fws = cli_split_commas(a->frameworks, &n)))
 		return err_set(ERR_NOMEM, "out of memory");
+	cli_framework_ids(cs, fws, n);
 	if (!a->policy)
 		rc = policy_default(out, cs, fws, n);
 	else if (!(rc = policy_load(out, cs, a->policy)) && fws)

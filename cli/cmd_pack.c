@@ -81,6 +81,7 @@ int cmd_pack(int argc, char **argv, struct cli *cli)
 		for (p = strtok_r(fwlist, ",", &save); p; p = strtok_r(NULL, ",", &save))
 			fws[o.nframeworks++] = p;
 	}
+	cli_framework_ids(&cs, fws, o.nframeworks);
 	o.frameworks = fws;
 	/* Read-only (no lock), but with the passphrase: the manifest is signed. */
 	if ((rc = cli_passphrase(cli, &so.pass)) || (rc = store_open(&s, &so, STORE_READ)) ||

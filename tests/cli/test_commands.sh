@@ -353,6 +353,12 @@ ok "no bare ls in make demo, no '(expected?)' lines from the tests"
 make_store
 expect_exit 0 "framework ids without case: controls GDPR" -- "$AP" controls GDPR
 expect_exit 0 "framework ids with '_': assess --framework eu_ai_act" -- "$AP" assess --framework eu_ai_act
+python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); assert [f["id"] for f in d["frameworks"]] == ["eu-ai-act"], d["frameworks"][0]["id"]' \
+	<("$AP" assess --framework eu_ai_act --json) || die "assess reports the id as typed, not the catalogue's"
+expect_exit 1 "gate --framework GDPR" -- "$AP" gate --framework GDPR --json
+python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); assert d["frameworks"] == ["gdpr"], d["frameworks"]' "$WORK/out" ||
+	die "the gate decision records the framework as typed"
+ok "framework ids typed in any case are recorded as the catalogue's id"
 expect_exit 2 "a misspelt framework" -- "$AP" assess --framework gpdr
 expect_err "no framework 'gpdr' \(did you mean 'gdpr'\?" "suggests the framework"
 expect_exit 2 "a misspelt command" -- "$AP" asses
