@@ -368,7 +368,8 @@ expect_exit 0 "list --header" -- "$AP" list --header
 head -n1 "$WORK/out" | grep -q "^index	kind	source	subject	collected	bytes$" || die "list has no header row"
 script -qec "'$AP' frameworks" /dev/null </dev/null >"$WORK/out"
 head -n1 "$WORK/out" | grep -q "^framework  *ctrls  title" || die "frameworks on a terminal has no header row"
-[ "$("$AP" list | wc -l)" = 6 ] || die "list in a pipe gained a header row"
+[ "$("$AP" list | wc -l)" = "$("$AP" list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" ] ||
+	die "list in a pipe gained a header row"
 ok "header rows for people (a terminal, or --header), none in pipes"
 expect_exit 0 "pack without --framework (all, as assess)" -- "$AP" pack -o "$WORK/all.zip" --at 2026-11-30
 unzip -p "$WORK/all.zip" reports/assessment.json | python3 -c '
