@@ -211,6 +211,8 @@ int time_parse_arg(int64_t *out, const char *s)
 	}
 	if (time_parse(out, s) == 0)
 		return 0;
+	if (strlen(s) >= 19)
+		return ERR_PARSE; /* it meant to be RFC 3339: time_parse() said why not */
 	return err_set(ERR_PARSE, "'%s' is not a time: give an RFC 3339 time "
 		       "(2026-01-31T12:00:00Z) or a date (2026-01-31, midnight UTC)", s);
 }
