@@ -414,7 +414,9 @@ expect_exit 0 "erase --json --dry-run" -- "$AP" erase --subject "document 2" --r
 python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); assert d["erased"] is False and d["entries"] and d["tombstone"] is None, d' "$WORK/out" || die "erase --json"
 expect_exit 0 "prune --json --dry-run" -- "$AP" prune --before 2020-01-01 --dry-run --json
 python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); assert d["pruned"] is False and d["entries"] == [] and d["before"].startswith("2020-01-01"), d' "$WORK/out" || die "prune --json"
-ok "collect, verify, verify-pack, gate, erase and prune print their documented JSON"
+expect_exit 0 "attest --json" -- "$AP" attest --control iso27001:A.7.4 --file "$WORK/docs/doc2.txt" --by ops --valid-for 30d --json
+python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); assert d["control"] == "a.7.4" and d["label"] == "A.7.4" and isinstance(d["index"], int) and d["valid_until"], d' "$WORK/out" || die "attest --json"
+ok "collect, verify, verify-pack, gate, erase, prune and attest print their documented JSON"
 # init's template: document and model-dir sources; uncommenting works.
 rm -rf "$WORK/t"
 "$AP" --store "$WORK/t" -q init --origin test.example/t || die "init"
