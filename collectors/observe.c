@@ -35,6 +35,19 @@ static int digest(struct digests *d, const struct observed *o)
 	return 0;
 }
 
+/* "<index> <payload sha256> <identity sha256> <time last recorded>" */
+static int put_state(struct collect_ctx *c, const struct observed *o, uint64_t index,
+		     const struct digests *d, int64_t when)
+{
+	char state[STATE_MAX];
+	int n = snprintf(state, sizeof(state), "%" PRIu64 " %s %s %lld", index, d->payload,
+			 d->identity, (long long)when);
+
+	if (n < 0 || (size_t)n >= sizeof(state))
+		return err_set(ERR_LIMIT, "observation state too long");
+	return store_cursor_put(c->store, o->source, o->key, state, (size_t)n);
+}
+
 int observe_check(struct collect_ctx *c, const struct observed *o, bool *unchanged,
 		  uint64_t *index)
 {
@@ -43,9 +56,11 @@ int observe_check(struct collect_ctx *c, const struct observed *o, bool *unchang
 	struct digests d;
 	char payload[HEX_LEN(SHA256_LEN)], identity[HEX_LEN(SHA256_LEN)];
 	uint64_t idx;
+	int64_t last = INT64_MIN;
+	long long last_ll;
 	bool found = false;
 	json_t *item;
-	int rc;
+	int rc, nf;
 
 	*unchanged = false;
 	memset(&e, 0, sizeof(e));
@@ -54,9 +69,11 @@ int observe_check(struct collect_ctx *c, const struct observed *o, bool *unchang
 	    (rc = buf_grow(&state, 1)))
 		goto out;
 	state.data[state.len] = '\0';
-	if (sscanf(state.data, "%" SCNu64 " %64s %64s", &idx, payload, identity) != 3 ||
-	    strcmp(payload, d.payload) || strcmp(identity, d.identity))
+	nf = sscanf(state.data, "%" SCNu64 " %64s %64s %lld", &idx, payload, identity, &last_ll);
+	if (nf < 3 || strcmp(payload, d.payload) || strcmp(identity, d.identity))
 		goto out; /* changed (or a state we do not know): record afresh */
+	if (nf == 4)
+		last = (int64_t)last_ll;
 	if ((rc = store_get_entry(c->store, idx, &e))) {
 		if (rc == ERR_NOTFOUND)
 			rc = 0; /* not in the store (any more): record afresh */
@@ -64,6 +81,16 @@ int observe_check(struct collect_ctx *c, const struct observed *o, bool *unchang
 	}
 	if (e.erased || strcmp(e.kind, o->kind) || strcmp(e.source, o->source))
 		goto out; /* its payload is gone: the evidence must be taken again */
+	if (index)
+		*index = idx;
+	/* Seen within the hour: nothing to record (freshness is judged in
+	 * hours and days; a 5-minute cron would otherwise add 12 an hour). */
+	if (last != INT64_MIN && c->now >= last && c->now - last < OBSERVE_EVERY) {
+		*unchanged = true;
+		goto out;
+	}
+	if ((rc = put_state(c, o, idx, &d, c->now)))
+		goto out;
 	if (!c->reobserved && !(c->reobserved = json_array())) {
 		rc = err_set(ERR_NOMEM, "out of memory");
 		goto out;
@@ -75,8 +102,6 @@ int observe_check(struct collect_ctx *c, const struct observed *o, bool *unchang
 		goto out;
 	}
 	*unchanged = true;
-	if (index)
-		*index = idx;
 out:
 	entry_free(&e);
 	buf_free(&state);
@@ -86,15 +111,11 @@ out:
 int observe_recorded(struct collect_ctx *c, const struct observed *o, uint64_t index)
 {
 	struct digests d;
-	char state[STATE_MAX];
-	int rc, n;
+	int rc;
 
 	if ((rc = digest(&d, o)))
 		return rc;
-	n = snprintf(state, sizeof(state), "%" PRIu64 " %s %s", index, d.payload, d.identity);
-	if (n < 0 || (size_t)n >= sizeof(state))
-		return err_set(ERR_LIMIT, "observation state too long");
-	return store_cursor_put(c->store, o->source, o->key, state, (size_t)n);
+	return put_state(c, o, index, &d, c->now);
 }
 
 int observe_finish(struct collect_ctx *c, uint64_t *index)

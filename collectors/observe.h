@@ -10,13 +10,16 @@
  *   attrs {"reobserved": [{"source", "kind", "subject", "index", "sha256"}]}
  *
  * where `index` is the entry that holds the evidence and `sha256` the
- * plain SHA-256 of its payload.  A run that re-observed nothing adds none.
+ * plain SHA-256 of its payload.  A thing is listed at most once an hour
+ * (OBSERVE_EVERY after it was last recorded or listed); a run that has
+ * nothing to list adds no observation entry.
  * The assessment reads an observation as extending the period of the
  * entries it names up to the observation's time (mappings/assess.c), and
  * prune measures their age the same way.
  *
  * The last entry per thing is remembered in the collector cursor table
- * (key "seen" or "seen:<path>": "<index> <sha256 hex> <identity hex>"),
+ * (key "seen" or "seen:<path>": "<index> <sha256 hex> <identity hex>
+ * <time last recorded>"),
  * committed with the run.  An entry whose payload has since been erased or
  * pruned is never re-observed: the next run records the thing afresh.
  */
@@ -28,6 +31,9 @@
 #include <stdint.h>
 
 #include "collector.h"
+
+/* How often an unchanged thing is listed in an observation, in seconds. */
+#define OBSERVE_EVERY 3600
 
 struct observed {
 	const char *source;
@@ -41,7 +47,8 @@ struct observed {
 /*
  * Was o last recorded with this very payload (and identity) in an entry
  * whose payload is still there?  Then *index is that entry, *unchanged is
- * true and the re-observation is queued for the run's observation entry.
+ * true and, unless it was recorded or listed within OBSERVE_EVERY, the
+ * re-observation is queued for the run's observation entry.
  */
 int observe_check(struct collect_ctx *c, const struct observed *o, bool *unchanged,
 		  uint64_t *index);

@@ -193,6 +193,14 @@ for d in 2026-11-28 2026-11-29 2026-11-30 2026-12-01 2026-12-02 2026-12-03 2026-
 	AUDITPACK_NOW=${d}T06:00:00Z "$AP" collect >"$WORK/out" || die "collect on $d"
 done
 grep -q "gateway-config: 0 entries, 1 unchanged" "$WORK/out" || { cat "$WORK/out"; die "collect does not say unchanged"; }
+# Within the hour of the last run (a 5-minute cron): nothing at all is added.
+size=$("$AP" list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')
+for m in 05 10 15; do
+	AUDITPACK_NOW=2026-12-06T06:${m}:00Z "$AP" -q collect || die "collect at 06:$m"
+done
+[ "$("$AP" list --json | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')" = "$size" ] ||
+	die "runs within the hour of an observation added entries"
+ok "runs within the hour of the last observation add no entry at all"
 after=$(kinds)
 [ "${after% *}" = "1 1 1 2" ] || die "ten collects of unchanged sources: documents, configs, commands, models = ${after% *}, first ${first% *}"
 [ "${after##* }" = 9 ] || die "expected one observation entry per later run (9), got ${after##* }"
@@ -402,7 +410,10 @@ PY
 ok "long labels do not break the assess columns"
 # --json on the commands that report a result.
 expect_exit 0 "collect --json" -- "$AP" collect file --type policy "$WORK/docs/doc1.txt" --json
-python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); assert d["sources"][0]["unchanged"] == 1 and d["files"][0]["unchanged"] and d["observation"] is not None and d["checkpoint"]["size"] > 0, d' "$WORK/out" || die "collect --json"
+python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); assert d["sources"][0]["unchanged"] == 1 and d["files"][0]["unchanged"] and d["observation"] is None and d["checkpoint"]["size"] > 0, d' "$WORK/out" || die "collect --json"
+expect_exit 0 "collect --json two hours later" -- env AUDITPACK_NOW="$(date -u -d '+2 hours' +%Y-%m-%dT%H:%M:%SZ)" \
+	"$AP" collect file --type policy "$WORK/docs/doc1.txt" --json
+python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); assert isinstance(d["observation"], int), d' "$WORK/out" || die "collect --json: observation"
 expect_exit 0 "verify --json" -- "$AP" verify --json
 python3 -c 'import json,sys; d = json.load(open(sys.argv[1])); assert d["ok"] and d["problems"] == [] and d["entries"] == d["checkpoint"]["size"], d' "$WORK/out" || die "verify --json"
 "$AP" -q pack --framework gdpr -o "$WORK/g.zip" || die pack
