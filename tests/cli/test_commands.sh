@@ -482,13 +482,27 @@ expect_exit 0 "auditpack completion zsh" -- "$AP" completion zsh
 cp "$WORK/out" "$WORK/_auditpack"
 head -n1 "$WORK/_auditpack" | grep -qx '#compdef auditpack' || die "zsh: no #compdef line"
 for c in $cmds; do
-	grep -q "^		'$c:" "$WORK/_auditpack" && grep -q "^	$c) words=(" "$WORK/_auditpack" ||
+	grep -q "^		'$c:" "$WORK/_auditpack" && grep -q "^	$c) opts=(" "$WORK/_auditpack" ||
 		die "zsh completion lacks $c"
 done
+ok "zsh completion names every command with its options"
 if command -v zsh >/dev/null; then
 	zsh -n "$WORK/_auditpack" || die "the zsh completion does not parse"
+	# Run it with zsh's completion builtins stubbed to print the candidates.
+	cat >"$WORK/zcomp" <<'ZSH'
+compadd() { local a; for a in "$@"; do [[ $a == -- ]] || print -r -- $a; done }
+_describe() { print -l -- ${${(P)4}%%:*}; }
+_files() { :; }
+words=("${@:2}"); CURRENT=$#words; PREFIX=$words[-1]
+source "$1"
+ZSH
+	zcomplete() { PATH="$(dirname "$AP"):$PATH" zsh -f "$WORK/zcomp" "$WORK/_auditpack" "$@"; }
+	zcomplete auditpack pru | grep -qx prune || die "zsh: 'pru' does not complete to prune"
+	zcomplete auditpack prune --b | grep -qx -- --before || die "zsh: prune options"
+	zcomplete auditpack --store /tmp collect l | grep -qx logs || die "zsh: collect subcommands"
+	zcomplete auditpack assess --framework g | grep -qx gdpr || die "zsh: framework ids"
+	ok "zsh completion completes commands, options, subcommands and frameworks"
 fi
-ok "zsh completion names every command with its options"
 expect_exit 2 "completion for an unknown shell" -- "$AP" completion fish
 
 echo "$checks checks"
