@@ -230,9 +230,10 @@ int command_collect(struct collect_ctx *c, struct pii *pii,
 		json_object_set_new(a, "type", json_string(o->type));
 	if ((rc = json_stable(&payload, p)) || (rc = json_stable(&attrs, a)))
 		goto out;
-	/* The same output as last time: no second copy, one re-observation. */
-	ob = (struct observed){ o->source, "seen", "command-output", "", payload.data,
-				payload.len };
+	/* The same output (and type) as last time: no second copy, one
+	 * re-observation. */
+	ob = (struct observed){ o->source, "seen", "command-output", o->type ? o->type : "",
+				payload.data, payload.len };
 	if ((rc = observe_check(c, &ob, &unchanged, NULL)))
 		goto out;
 	if (unchanged) {
