@@ -119,6 +119,11 @@ struct checkset;
 int cli_load_checks(struct cli *cli, const struct catalogs *cs, const char *file,
 		    struct checkset *out);
 
+struct profile;
+/* The deployment profile of STORE/auditpack.yaml, checked against the
+ * catalogues (an empty profile when there is no file); profile_free() it. */
+int cli_load_profile(struct cli *cli, const struct catalogs *cs, struct profile *out);
+
 /* Print a JSON value to stdout, indented, keys in insertion order. */
 int cli_print_json(const json_t *v);
 

@@ -4,6 +4,7 @@
 #include "../controls/catalog.h"
 #include "../mappings/assess.h"
 #include "../mappings/checks.h"
+#include "../common/profile.h"
 #include "../reports/csv.h"
 #include "../reports/ocsf.h"
 
@@ -20,7 +21,8 @@ const char help_assess[] =
 	"Map the evidence to controls and print, per framework, the coverage and every\n"
 	"control that is not passing with the reason (fail, stale, missing; manual ones\n"
 	"are counted).  Statuses: pass, fail, stale, missing, manual, not-applicable.\n"
-	"  --framework FW,...  these frameworks (default: all)\n"
+	"  --framework FW,...  these frameworks (default: the profile's in\n"
+	"                      auditpack.yaml, else all)\n"
 	"  --at TIME           as of TIME (RFC 3339): evidence collected later is\n"
 	"                      ignored and freshness is judged then; default now\n"
 	"  --json              the full result (DESIGN.md shape)\n"
@@ -217,10 +219,15 @@ int cmd_assess(int argc, char **argv, struct cli *cli)
 	struct catalogs cs = { NULL, 0 };
 	struct checkset ks = { NULL, 0, NULL, 0 };
 	struct assessment a;
+	struct profile prof;
+	struct assess_policy ap;
 	struct buf csv = BUF_INIT;
 	size_t nfw = 0;
 
 	memset(&a, 0, sizeof(a));
+	memset(&prof, 0, sizeof(prof));
+	memset(&ap, 0, sizeof(ap));
+	ap.profile = &prof;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': fwlist = optarg; break;
@@ -245,13 +252,14 @@ int cmd_assess(int argc, char **argv, struct cli *cli)
 		return rc;
 	if (fwlist && !(fws = cli_split_commas(fwlist, &nfw)))
 		return cli_fail(err_set(ERR_NOMEM, "out of memory"));
-	if ((rc = cli_load_catalogs(cli, &cs)) || (rc = cli_load_checks(cli, &cs, checks_file, &ks)))
+	if ((rc = cli_load_catalogs(cli, &cs)) || (rc = cli_load_checks(cli, &cs, checks_file, &ks)) ||
+	    (rc = cli_load_profile(cli, &cs, &prof)))
 		goto out;
 	if (mode == 'x') {
 		rc = report_crosswalk_csv(&csv, &ks);
 		goto out;
 	}
-	if ((rc = assess_run(&a, cli->store, &cs, &ks, fws, nfw, at, NULL)))
+	if ((rc = assess_run(&a, cli->store, &cs, &ks, fws, nfw, at, &ap)))
 		goto out;
 	if (jsonl) {
 		if ((rc = write_jsonl(jsonl, &a)) || !strcmp(jsonl, "-"))
@@ -276,6 +284,7 @@ out:
 	assess_free(&a);
 	checks_free(&ks);
 	catalogs_free(&cs);
+	profile_free(&prof);
 	free(fws);
 	return rc ? cli_fail(rc) : EXIT_OK;
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/profile.h"
 #include "collector.h"
 #include "logfmt.h"
 
@@ -40,6 +41,7 @@ struct source {
 struct sources {
 	char *origin;
 	char *witness;
+	struct profile profile; /* profile: and retention: */
 	struct source *v;
 	size_t n;
 };

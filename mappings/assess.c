@@ -1,4 +1,5 @@
 #include "assess.h"
+#include "scope.h"
 #include "../common/encode.h"
 #include "../common/err.h"
 #include "../common/timeutil.h"
@@ -366,8 +367,16 @@ static int decide_control(struct control_result *cr, const struct assessment *a,
 	static const enum status order[] = { ST_FAIL, ST_MISSING, ST_STALE };
 	char until[RFC3339_LEN];
 	int64_t valid;
+	struct applicability ap;
 
 	cr->evidence = json_array();
+	scope_control(&ap, policy ? policy->profile : NULL, cat, cr->control);
+	if (!ap.applies) {
+		cr->status = ST_NA;
+		cr->reason = strdup(ap.reason);
+		return cr->reason ? 0 : err_set(ERR_NOMEM, "out of memory");
+	}
+	cr->applies_from = ap.applies_from > a->at ? ap.applies_from : 0;
 	if (excluded(policy, cat, cr->control, a->at, &why)) {
 		cr->status = ST_NA;
 		cr->reason = strdup(why ? why : "excluded by policy");
@@ -492,12 +501,18 @@ int assess_run(struct assessment *out, struct store *s, const struct catalogs *c
 	int64_t evidence_at = policy && policy->evidence_at ? policy->evidence_at : at;
 	struct rule_ctx ctx;
 	struct buf note = BUF_INIT;
+	char **scoped = NULL;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&vr, 0, sizeof(vr));
 	out->at = at;
+	if (n == 0 && policy && policy->profile && policy->profile->frameworks) {
+		if ((rc = scope_frameworks(&scoped, &n, policy->profile, cs)))
+			return rc;
+		frameworks = scoped;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (!catalogs_find(cs, frameworks[i]))
 			return err_set(ERR_USAGE, "no framework '%s' (see 'auditpack frameworks')",
@@ -523,6 +538,8 @@ int assess_run(struct assessment *out, struct store *s, const struct catalogs *c
 			counted.v[counted.n++] = es.v[i];
 	ctx.store = s;
 	ctx.all = &counted;
+	ctx.profile = policy ? policy->profile : NULL;
+	ctx.catalogs = cs;
 	ctx.at = at;
 	ctx.store_ok = verified->nproblems == 0;
 	ctx.store_problem = verified->nproblems ? verified->problems[0].what : NULL;
@@ -549,6 +566,7 @@ out:
 	free(counted.v);
 	evidence_free(&es);
 	buf_free(&note);
+	free(scoped);
 	if (rc)
 		assess_free(out);
 	return rc;
@@ -608,10 +626,18 @@ json_t *assess_json(const struct assessment *a)
 					"id", r->check->id, "status", status_name(r->status),
 					"detail", r->detail, "evidence", r->evidence, "findings", ids));
 			}
-			json_array_append_new(controls, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:O}",
+			json_t *cj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:O}",
 				"id", cr->control->id, "label", cr->control->label,
 				"title", cr->control->title, "status", status_name(cr->status),
-				"reason", cr->reason, "checks", checks, "evidence", cr->evidence));
+				"reason", cr->reason, "checks", checks, "evidence", cr->evidence);
+
+			if (cj && cr->applies_from) {
+				char from[RFC3339_LEN];
+
+				time_format(from, cr->applies_from);
+				json_object_set_new(cj, "applies_from", json_string(from));
+			}
+			json_array_append_new(controls, cj);
 		}
 		json_array_append_new(fws, json_pack("{s:s, s:s, s:o, s:f, s:o}",
 			"id", fr->cat->framework, "title", fr->cat->title, "counts", counts,

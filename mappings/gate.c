@@ -47,8 +47,13 @@ static void add_item(struct gate_result *g, const struct framework_result *fr, s
 	it->cat = fr->cat;
 	it->now = &fr->v[i];
 	it->later = g->later.fw ? &g->later.fw[f].v[i] : NULL;
-	it->fails = fail_on[it->now->status];
-	it->warns = !it->fails && it->later && fail_on[it->later->status];
+	/* An obligation that binds later is readiness, not a failure, unless
+	 * the policy asks for those starting within `upcoming`. */
+	it->deferred = it->now->applies_from &&
+		       (!g->policy->upcoming_set ||
+			it->now->applies_from > g->at + g->policy->upcoming);
+	it->fails = fail_on[it->now->status] && !it->deferred;
+	it->warns = !it->fails && !it->deferred && it->later && fail_on[it->later->status];
 	g->counts[it->now->status]++;
 	g->nexcluded += it->now->status == ST_NA;
 	if (it->fails) {

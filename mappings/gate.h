@@ -31,7 +31,9 @@ struct gate_item {
 	const struct catalog *cat;
 	const struct control_result *now;   /* in gate_result.now */
 	const struct control_result *later; /* in gate_result.later; NULL without warn-before */
-	bool fails;                         /* now->status is in fail-on */
+	bool fails;                         /* now->status is in fail-on (and it
+					     * binds by then: not deferred) */
+	bool deferred;                      /* binds only after at (+ upcoming) */
 	bool warns;                         /* passes now, later->status is in fail-on */
 };
 
