@@ -329,7 +329,11 @@ static void print_summary(const struct gate_result *g, uint64_t index)
 		if (g->nwarn)
 			printf("%zu %s; ", g->nwarn, plural(g->nwarn, "warning", "warnings"));
 	}
+	if (g->ndeferred)
+		printf("%zu not yet binding (applies_from; see 'upcoming' in the policy); ",
+		       g->ndeferred);
 	printf("decision recorded as entry %" PRIu64 "\n", index);
+
 }
 
 /* Judge, report, record: under the store's lock, on a verified store. */

@@ -61,6 +61,7 @@ static void add_item(struct gate_result *g, const struct framework_result *fr, s
 		g->fail_counts[it->now->status]++;
 	}
 	g->nwarn += it->warns;
+	g->ndeferred += it->deferred && fail_on[it->now->status];
 }
 
 /* The controls in scope, in framework then catalogue order. */

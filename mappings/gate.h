@@ -46,6 +46,7 @@ struct gate_result {
 					     * catalogue order */
 	size_t n;
 	size_t nfail, nwarn, nexcluded;
+	size_t ndeferred;                   /* would fail, but bind only later */
 	uint64_t counts[ST_COUNT];          /* in-scope controls by status */
 	uint64_t fail_counts[ST_COUNT];     /* failing controls by status */
 	char policy_sha256[HEX_LEN(SHA256_LEN)]; /* of policy->raw */

@@ -79,8 +79,12 @@ static void risks_text(char *out, size_t cap, unsigned bits)
 static void date_prop(const struct control *c, const char *name, int64_t *best)
 {
 	const char *s = scope_prop(c, name);
+	char full[40];
 	int64_t t;
 
+	/* Catalogues write plain dates (2027-12-02): midnight UTC. */
+	if (s && strlen(s) == 10 && snprintf(full, sizeof(full), "%sT00:00:00Z", s) > 0)
+		s = full;
 	if (s && !time_parse(&t, s) && (!*best || t < *best))
 		*best = t;
 }

@@ -546,6 +546,18 @@ static void evidence_links(struct html *h, const json_t *ev, const char *lead)
 	put(h, "</span>");
 }
 
+/* An obligation that binds later says so before its reason. */
+static void applies_from_note(struct html *h, const struct control_result *cr)
+{
+	char from[RFC3339_LEN];
+
+	if (!cr->applies_from)
+		return;
+	time_format(from, cr->applies_from);
+	from[10] = '\0';
+	putf(h, "<b class=\"applies-from\">applies from %s</b> ", from);
+}
+
 static void check_item(struct html *h, const struct check_result *res)
 {
 	put(h, "<li>");
@@ -782,6 +794,7 @@ static void control_row(struct html *h, const struct framework_result *fr,
 	put(h, "</span></td><td class=\"status\">");
 	badge(h, cr->status, false);
 	put(h, "</td><td class=\"reason\">");
+	applies_from_note(h, cr);
 	control_reason(h, cr);
 	put(h, "</td><td>");
 	check_list(h, cr, false);

@@ -65,4 +65,49 @@ expect_exit 2 "gate with neither a policy nor a profile" -- "$AP" gate
 expect_exit 0 "assess without a profile judges every framework" -- "$AP" assess --json
 [ "$(jq '.frameworks | length' "$WORK/out")" -ge 8 ] || die "not every framework"
 ok "no profile: every framework"
+
+# Applicability (It must show 3): a deployer of an Annex III high-risk system.
+profile $'profile:\n  frameworks: [eu-ai-act, sebi-cscrf, hipaa]\n  ai-act: {role: deployer, risk: high-risk}\n  sebi: {category: mid-size}\n  hipaa: {role: business-associate}'
+expect_exit 0 "controls FW LABEL --json" -- "$AP" controls eu-ai-act "Art. 26" --json
+jq -e '.applies_from == "2027-12-02" and .applicability.status == "applies" and .applies_from_by_class["high-risk-product"] == "2028-08-02"' "$WORK/out" >/dev/null ||
+	{ cat "$WORK/out"; die "Art. 26 does not show 2 December 2027"; }
+ok "controls shows when Art. 26 binds this deployment"
+expect_exit 0 "controls FW LABEL" -- "$AP" controls eu-ai-act "Art. 16"
+expect_out "not-applicable: Art. 16 binds providers; this deployment is a deployer" "says why Art. 16 does not bind"
+expect_exit 0 "assess as of 15 December 2026" -- "$AP" assess --json --framework eu-ai-act --at 2026-12-15T00:00:00Z
+jq -e '.frameworks[0].controls[] | select(.label == "Art. 26") | .applies_from == "2027-12-02T00:00:00Z" and .status == "missing"' "$WORK/out" >/dev/null ||
+	die "Art. 26 lacks applies_from in assess --json"
+ok "Art. 26 is evaluated and carries applies_from"
+jq -e '.frameworks[0].controls[] | select(.label == "Art. 16") | .status == "not-applicable" and .reason == "Art. 16 binds providers; this deployment is a deployer"' "$WORK/out" >/dev/null ||
+	die "Art. 16 is not not-applicable with its reason"
+jq -e '.frameworks[0].controls[] | select(.label == "Art. 55") | .status == "not-applicable" and (.reason | test("Art. 55 binds providers"))' "$WORK/out" >/dev/null ||
+	die "Art. 55 binds a high-risk deployer"
+ok "Art. 16 and Art. 55 are not-applicable with the reason"
+jq -e '.frameworks[0].controls[] | select(.label == "Art. 4") | has("applies_from") | not' "$WORK/out" >/dev/null ||
+	die "Art. 4 carries a date"
+ok "obligations already binding carry no applies_from"
+expect_exit 0 "assess SEBI and HIPAA" -- "$AP" assess --json --framework sebi-cscrf,hipaa
+jq -e '.frameworks[0].controls[] | select(.label == "PR.DS.S6") | .status == "not-applicable" and .reason == "PR.DS.S6 applies to mii and qualified REs; this deployment is a mid-size RE"' "$WORK/out" >/dev/null ||
+	die "PR.DS.S6 applies to a mid-size RE"
+jq -e '.frameworks[1].controls[] | select(.label == "164.314(b)(1)") | .status == "not-applicable" and (.reason | test("business-associate"))' "$WORK/out" >/dev/null ||
+	die "164.314(b)(1) binds a business associate"
+jq -e '.frameworks[1].controls[] | select(.label == "164.308(a)(1)(i)") | .status != "not-applicable"' "$WORK/out" >/dev/null ||
+	die "164.308(a)(1)(i) does not bind a business associate"
+ok "SEBI category and HIPAA role decide applicability"
+expect_exit 0 "gate on the AI Act as of 15 December 2026" -- "$AP" gate --framework eu-ai-act --at 2026-12-15T00:00:00Z
+grep -q "Art. 26" "$WORK/out" && { cat "$WORK/out"; die "the gate fails on Art. 26, which binds from 2027"; }
+expect_out "not yet binding" "the gate counts what binds later"
+ok "the gate does not fail on an obligation that binds later"
+printf 'frameworks: [eu-ai-act]\nupcoming: 365d\n' >"$WORK/upcoming.yaml"
+expect_exit 1 "gate with upcoming: 365d" -- "$AP" gate --policy "$WORK/upcoming.yaml" --at 2026-12-15T00:00:00Z
+expect_out "^FAIL eu-ai-act:Art\\. 26" "obligations starting within 'upcoming' count"
+printf 'frameworks: [eu-ai-act]\nupcoming: 30d\n' >"$WORK/upcoming.yaml"
+expect_exit 0 "gate with upcoming: 30d" -- "$AP" gate --policy "$WORK/upcoming.yaml" --at 2026-12-15T00:00:00Z
+grep -q "Art. 26" "$WORK/out" && die "upcoming: 30d counts an obligation a year away"
+ok "obligations beyond 'upcoming' still do not"
+expect_exit 0 "pack as of 15 December 2026" -- "$AP" pack --framework eu-ai-act --at 2026-12-15T00:00:00Z -o "$WORK/ai.zip"
+unzip -p "$WORK/ai.zip" reports/summary.html | grep -q "applies from 2027-12-02" || die "the HTML summary lacks applies_from"
+unzip -p "$WORK/ai.zip" reports/assessment-results.xml | grep -q 'name="applies-from" ns="https://auditpack.dev/ns[^"]*" value="2027-12-02"' ||
+	die "the OSCAL results lack applies-from"
+ok "HTML and OSCAL results carry applies_from"
 echo "1..$checks"
