@@ -1,4 +1,5 @@
 #include "assess.h"
+#include "rules_scope.h"
 #include "scope.h"
 #include "../common/encode.h"
 #include "../common/err.h"
@@ -429,9 +430,29 @@ static int decide_control(struct control_result *cr, const struct assessment *a,
 	return cr->reason && cr->evidence ? 0 : err_set(ERR_NOMEM, "out of memory");
 }
 
-static int assess_framework(struct framework_result *fr, const struct assessment *a,
+/* Run check k for control c alone (it has its own parameter: a retention
+ * minimum, a jurisdiction); the result is appended to a->checks. */
+static int run_for_control(struct assessment *a, const struct rule_ctx *ctx, size_t k,
+			   const struct control *c, const struct assess_policy *policy,
+			   size_t *idx)
+{
+	struct rule_ctx one = *ctx;
+	struct check_result *v;
+	const struct check *ck = a->checks[k].check;
+
+	if (!(v = realloc(a->checks, (a->nchecks + 2) * sizeof(*v))))
+		return err_set(ERR_NOMEM, "out of memory");
+	a->checks = v;
+	memset(&v[a->nchecks], 0, sizeof(*v));
+	one.control = c;
+	*idx = a->nchecks++;
+	return run_check(&one, ck, policy, &v[*idx]);
+}
+
+static int assess_framework(struct framework_result *fr, struct assessment *a,
 			    const struct catalog *cat, const struct evidence_set *es,
-			    const struct assess_policy *policy)
+			    const struct assess_policy *policy, const struct rule_ctx *ctx,
+			    size_t nbase)
 {
 	int rc;
 
@@ -443,14 +464,19 @@ static int assess_framework(struct framework_result *fr, const struct assessment
 		struct control_result *cr = &fr->v[i];
 
 		cr->control = &cat->v[i];
-		if (!(cr->checks = calloc(a->nchecks + 1, sizeof(*cr->checks))))
+		if (!(cr->checks = calloc(nbase + 1, sizeof(*cr->checks))))
 			return err_set(ERR_NOMEM, "out of memory");
-		for (size_t k = 0; k < a->nchecks; k++) {
+		for (size_t k = 0; k < nbase; k++) {
 			const struct check *ck = a->checks[k].check;
 
 			for (size_t m = 0; m < ck->nmaps; m++)
 				if (ck->maps[m].control == cr->control) {
-					cr->checks[cr->nchecks++] = k;
+					size_t idx = k;
+
+					if (scope_per_control(ck, cr->control) &&
+					    (rc = run_for_control(a, ctx, k, cr->control, policy, &idx)))
+						return rc;
+					cr->checks[cr->nchecks++] = idx;
 					break;
 				}
 		}
@@ -480,7 +506,7 @@ static json_t *conflicts(const struct assessment *a)
 			"kept no longer than needed; the AI Act requires providers and deployers "
 			"of high-risk systems to keep automatically generated logs for at least "
 			"six months. auditpack keeps logs pseudonymised (erasable per subject) and "
-			"prune refuses to drop AI system logs younger than six months."));
+			"prune refuses to drop logs a framework in scope still requires."));
 	if (gdpr && hipaa)
 		json_array_append_new(arr, json_pack("{s:[s,s], s:s}",
 			"controls", "gdpr:Art. 5", "hipaa:164.316(b)(2)(i)",
@@ -555,7 +581,7 @@ int assess_run(struct assessment *out, struct store *s, const struct catalogs *c
 	for (size_t i = 0; i < (n ? n : cs->n) && !rc; i++) {
 		const struct catalog *cat = n ? catalogs_find(cs, frameworks[i]) : &cs->v[i];
 
-		rc = assess_framework(&out->fw[out->nfw++], out, cat, &es, policy);
+		rc = assess_framework(&out->fw[out->nfw++], out, cat, &es, policy, &ctx, ks->n);
 	}
 	if (!rc && !(out->conflicts = conflicts(out)))
 		rc = err_set(ERR_NOMEM, "out of memory");

@@ -1,0 +1,217 @@
+#include "rules_scope.h"
+#include "scope.h"
+#include "../common/err.h"
+#include "../common/timeutil.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_REFS 50
+
+static void set(struct check_result *r, enum status st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void set(struct check_result *r, enum status st, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	free(r->detail);
+	r->detail = strdup(buf);
+	r->status = st;
+}
+
+static void ref(struct check_result *r, const struct evidence *e)
+{
+	if (json_array_size(r->evidence) < MAX_REFS)
+		json_array_append_new(r->evidence, json_integer((json_int_t)e->index));
+}
+
+static bool attr_time(const struct evidence *e, const char *key, int64_t *out)
+{
+	const char *s = json_string_value(json_object_get(e->attrs, key));
+
+	return s && time_parse(out, s) == 0;
+}
+
+static void day(char out[RFC3339_LEN], int64_t t)
+{
+	time_format(out, t);
+	out[10] = '\0';
+}
+
+bool scope_per_control(const struct check *k, const struct control *c)
+{
+	char name[64];
+
+	if (!strcmp(k->rule, "log-retention")) {
+		snprintf(name, sizeof(name), "retention-%s", k->kind);
+		return scope_prop(c, name) != NULL;
+	}
+	if (!strcmp(k->rule, "data-residency"))
+		return scope_prop(c, "residency") != NULL;
+	return false;
+}
+
+/* ---- log-retention ---- */
+
+struct need {
+	struct period period;
+	char who[200]; /* "sebi-cscrf PR.AA.S9", "the check's minimum", ... */
+};
+
+/* What the check must show: the control's own minimum, else the longest of
+ * the check's min-age, auditpack.yaml's retention: and every framework in
+ * scope (what the organisation must keep overall). */
+static int retention_need(const struct rule_ctx *c, const struct check *k, struct need *n)
+{
+	const struct profile *p = c->profile;
+	struct scope_minimum *mins = NULL;
+	int kind = profile_retention_kind(k->kind);
+	size_t nmins = 0;
+	char name[64];
+	int rc;
+
+	memset(n, 0, sizeof(*n));
+	snprintf(name, sizeof(name), "retention-%s", k->kind);
+	if (c->control && scope_prop(c->control, name)) {
+		const struct catalog *cat = NULL;
+
+		if ((rc = period_parse(&n->period, scope_prop(c->control, name))))
+			return rc;
+		for (size_t i = 0; c->catalogs && i < c->catalogs->n; i++)
+			if (c->control >= c->catalogs->v[i].v &&
+			    c->control < c->catalogs->v[i].v + c->catalogs->v[i].n)
+				cat = &c->catalogs->v[i];
+		snprintf(n->who, sizeof(n->who), "%s %s", cat ? cat->framework : "",
+			 c->control->label);
+	} else {
+		const char *s = check_param(k, "min-age");
+
+		if ((rc = period_parse(&n->period, s ? s : "180d")))
+			return rc;
+		snprintf(n->who, sizeof(n->who), "the check's minimum");
+		if (c->catalogs &&
+		    (rc = scope_minimums(&mins, &nmins, p, c->catalogs, k->kind, c->at)))
+			return rc;
+		for (size_t i = 0; i < nmins; i++)
+			if (period_longer(&mins[i].catalogue, &n->period, c->at)) {
+				n->period = mins[i].catalogue;
+				snprintf(n->who, sizeof(n->who), "%s %s (the longest minimum in "
+					 "scope)", mins[i].cat->framework, mins[i].control->label);
+			}
+		free(mins);
+	}
+	if (p && kind >= 0 && period_set(&p->retention[kind]) &&
+	    period_longer(&p->retention[kind], &n->period, c->at)) {
+		n->period = p->retention[kind];
+		snprintf(n->who + strlen(n->who), sizeof(n->who) - strlen(n->who),
+			 ", lengthened by auditpack.yaml retention:");
+	}
+	return 0;
+}
+
+struct lspan {
+	int64_t from, to, inner_gap;
+	uint64_t index;
+};
+
+static int by_from(const void *a, const void *b)
+{
+	const struct lspan *x = a, *y = b;
+
+	return x->from < y->from ? -1 : x->from > y->from;
+}
+
+int scope_log_retention(const struct rule_ctx *c, const struct check *k,
+			const struct evidence **sel, size_t n, struct check_result *r)
+{
+	int64_t max_gap = 2 * 86400, keep_from, reach, worst = 0, wfrom = 0, wto = 0;
+	struct lspan *s = calloc(n + 1, sizeof(*s));
+	const char *mg = check_param(k, "max-gap");
+	struct need need;
+	char per[40], a[RFC3339_LEN], b[RFC3339_LEN], f[RFC3339_LEN];
+	size_t m = 0;
+	int rc;
+
+	if (!s)
+		return err_set(ERR_NOMEM, "out of memory");
+	if ((rc = retention_need(c, k, &need))) {
+		free(s);
+		return rc;
+	}
+	if (mg && duration_parse(&max_gap, mg))
+		max_gap = 2 * 86400;
+	for (size_t i = 0; i < n; i++) {
+		struct lspan x = { 0, 0, 0, sel[i]->index };
+		json_t *g = json_object_get(sel[i]->attrs, "max_gap_seconds");
+
+		if (sel[i]->erased || !attr_time(sel[i], "first_event", &x.from) ||
+		    !attr_time(sel[i], "last_event", &x.to))
+			continue;
+		x.inner_gap = json_is_integer(g) ? (int64_t)json_integer_value(g) : 0;
+		s[m++] = x;
+	}
+	period_str(per, sizeof(per), &need.period);
+	keep_from = period_before(c->at, &need.period);
+	day(f, keep_from);
+	if (!m) {
+		free(s);
+		set(r, ST_FAIL, "no retained log has any event in it; %s asks %s of logs (back "
+		    "to %s)", need.who, per, f);
+		return 0;
+	}
+	qsort(s, m, sizeof(*s), by_from);
+	if (s[0].from > keep_from) {
+		struct lspan o = s[0];
+
+		free(s);
+		for (size_t i = 0; i < n; i++)
+			if (sel[i]->index == o.index)
+				ref(r, sel[i]);
+		day(a, o.from);
+		set(r, ST_FAIL, "the oldest retained log (entry %" PRIu64 ") starts %s, only %"
+		    PRId64 " days back; %s asks %s of logs (back to %s)", o.index, a,
+		    (c->at - o.from) / 86400, need.who, per, f);
+		return 0;
+	}
+	/* The oldest log alone proves nothing: walk the window for holes. */
+	reach = keep_from;
+	for (size_t i = 0; i < m; i++) {
+		if (s[i].to < keep_from)
+			continue;
+		if (s[i].from - reach > worst) {
+			worst = s[i].from - reach;
+			wfrom = reach;
+			wto = s[i].from;
+		}
+		if (s[i].inner_gap > worst) {
+			worst = s[i].inner_gap;
+			wfrom = s[i].from;
+			wto = s[i].to;
+		}
+		if (s[i].to > reach)
+			reach = s[i].to;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!sel[i]->erased && sel[i]->eff_to >= keep_from)
+			ref(r, sel[i]);
+	free(s);
+	if (worst > max_gap) {
+		time_format(a, wfrom);
+		time_format(b, wto);
+		set(r, ST_FAIL, "logs reach back to %s, but %" PRId64 " days between %s and %s "
+		    "are missing (the check allows gaps up to %" PRId64 " h); %s asks %s of "
+		    "logs", f, (worst + 43200) / 86400, a, b, max_gap / 3600, need.who, per);
+		return 0;
+	}
+	set(r, ST_PASS, "logs reach back past %s with no gap over %" PRId64 " h; %s asks %s "
+	    "of logs", f, max_gap / 3600, need.who, per);
+	return 0;
+}
