@@ -133,6 +133,8 @@ install: auditpack
 	install -m 0644 controls/*.xml $(DESTDIR)$(PREFIX)/share/auditpack/controls/
 	install -m 0644 controls/schema/* $(DESTDIR)$(PREFIX)/share/auditpack/controls/schema/
 	install -m 0644 mappings/*.xml mappings/*.xsd $(DESTDIR)$(PREFIX)/share/auditpack/mappings/
+	install -d $(DESTDIR)$(PREFIX)/share/auditpack/mappings/regions
+	install -m 0644 mappings/regions/README mappings/regions/*.txt $(DESTDIR)$(PREFIX)/share/auditpack/mappings/regions/
 
 clean:
 	rm -rf $(BUILD) auditpack examples/out

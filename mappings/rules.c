@@ -1012,6 +1012,7 @@ static const struct {
 	{ "auth-failures-monitored", auth_failures_monitored },
 	{ "changes-have-records", changes_have_records },
 	{ "config-value", config_value },
+	{ "data-residency", scope_data_residency },
 	{ "document-present", evidence_fresh },
 	{ "evidence-fresh", evidence_fresh },
 	{ "log-continuity", log_continuity },
@@ -1023,6 +1024,7 @@ static const struct {
 	{ "production-models-governed", production_models_governed },
 	{ "requests-attributed", requests_attributed },
 	{ "store-verified", store_verified },
+	{ "transfer-safeguards", scope_transfer_safeguards },
 };
 
 int rule_known(const char *name)

@@ -1,5 +1,6 @@
 #include "rules_scope.h"
 #include "scope.h"
+#include "regions.h"
 #include "../common/err.h"
 #include "../common/timeutil.h"
 
@@ -213,5 +214,220 @@ int scope_log_retention(const struct rule_ctx *c, const struct check *k,
 	}
 	set(r, ST_PASS, "logs reach back past %s with no gap over %" PRId64 " h; %s asks %s "
 	    "of logs", f, max_gap / 3600, need.who, per);
+	return 0;
+}
+
+/* ---- data-residency, transfer-safeguards ---- */
+
+static bool key_matches(const char *full, const char *key)
+{
+	const char *colon = strrchr(full, ':');
+	const char *path = colon ? colon + 1 : full;
+	size_t lp = strlen(path), lk = strlen(key);
+
+	return lp >= lk && !strcmp(path + lp - lk, key) &&
+	       (lp == lk || path[lp - lk - 1] == '.' || path[lp - lk - 1] == ']');
+}
+
+static bool latest_of_source(const struct evidence **sel, size_t n, size_t i)
+{
+	for (size_t j = i + 1; j < n; j++)
+		if (!strcmp(sel[j]->source, sel[i]->source))
+			return false;
+	return true;
+}
+
+static const char *jurisdiction_name(const char *id)
+{
+	if (!strcmp(id, "in"))
+		return "India";
+	if (!strcmp(id, "eu"))
+		return "the EU/EEA";
+	if (!strcmp(id, "us"))
+		return "the United States";
+	if (!strcmp(id, "eu-adequacy"))
+		return "a country with an EU adequacy decision";
+	return id;
+}
+
+/* Where a region is, from any list that has it: "(aws Mumbai, in)". */
+static void region_place(char *out, size_t cap, const char *region)
+{
+	static const char *const lists[] = { "in", "eu", "eu-adequacy", "us" };
+	char place[160];
+	bool in;
+
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		if (!regions_contains(lists[i], region, &in, place, sizeof(place)) && in) {
+			snprintf(out, cap, " (%s, %s)", place, jurisdiction_name(lists[i]));
+			return;
+		}
+	snprintf(out, cap, " (in no region list of mappings/regions/)");
+}
+
+struct region_seen {
+	const struct evidence *e;
+	const char *key;
+	const char *region;
+};
+
+/* Every value of the key in the newest snapshot of each source. */
+static size_t regions_of(const struct check *k, const struct evidence **sel, size_t n,
+			 struct region_seen *out, size_t cap)
+{
+	const char *key = check_param(k, "key");
+	size_t m = 0;
+
+	if (!key)
+		key = "data_region";
+	for (size_t i = 0; i < n; i++) {
+		json_t *values = json_object_get(sel[i]->attrs, "values"), *v;
+		const char *full;
+
+		if (!latest_of_source(sel, n, i))
+			continue;
+		json_object_foreach(values, full, v)
+			if (key_matches(full, key) && json_is_string(v) && m < cap)
+				out[m++] = (struct region_seen){ sel[i], full, json_string_value(v) };
+	}
+	return m;
+}
+
+/* The jurisdictions of the control, else of the profile: NULL-terminated
+ * pointers into the control's props or the profile, at most cap - 1. */
+static size_t jurisdictions(const struct rule_ctx *c, const char **out, size_t cap)
+{
+	json_t *v = c->control ? json_object_get(c->control->props, "residency") : NULL, *x;
+	size_t m = 0, i;
+
+	if (json_is_string(v)) {
+		out[m++] = json_string_value(v);
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, x)
+			if (json_is_string(x) && m + 1 < cap)
+				out[m++] = json_string_value(x);
+	} else {
+		for (i = 0; c->profile && c->profile->residency && c->profile->residency[i] &&
+			    m + 1 < cap; i++)
+			out[m++] = c->profile->residency[i];
+	}
+	out[m] = NULL;
+	return m;
+}
+
+int scope_data_residency(const struct rule_ctx *c, const struct check *k,
+			 const struct evidence **sel, size_t n, struct check_result *r)
+{
+	struct region_seen seen[32];
+	const char *jur[16];
+	size_t m = regions_of(k, sel, n, seen, 32), nj = jurisdictions(c, jur, 16);
+	char names[200] = "", place[200];
+	int rc;
+
+	for (size_t j = 0; j < nj; j++) {
+		size_t len = strlen(names);
+
+		snprintf(names + len, sizeof(names) - len, "%s%s", j ? " or " : "",
+			 jurisdiction_name(jur[j]));
+	}
+	if (!m) {
+		set(r, ST_FAIL, "no configuration snapshot sets %s, so where the data is kept "
+		    "cannot be shown", check_param(k, "key") ? check_param(k, "key") : "data_region");
+		return 0;
+	}
+	for (size_t i = 0; i < m; i++)
+		ref(r, seen[i].e);
+	if (!nj) {
+		set(r, ST_PASS, "%s is '%s' in %s; no residency is declared (profile residency: in "
+		    "auditpack.yaml), so no jurisdiction is required", seen[0].key, seen[0].region,
+		    seen[0].e->source);
+		return 0;
+	}
+	for (size_t i = 0; i < m; i++) {
+		bool ok = false, in;
+
+		for (size_t j = 0; j < nj && !ok; j++) {
+			if ((rc = regions_contains(jur[j], seen[i].region, &in, NULL, 0)))
+				return rc;
+			ok = in;
+		}
+		if (!ok) {
+			region_place(place, sizeof(place), seen[i].region);
+			set(r, ST_FAIL, "region %s%s, set as %s in %s (entry %" PRIu64 "), is "
+			    "outside %s, where this data must stay", seen[i].region, place,
+			    seen[i].key, seen[i].e->source, seen[i].e->index, names);
+			return 0;
+		}
+	}
+	region_place(place, sizeof(place), seen[0].region);
+	set(r, ST_PASS, "region %s%s, set as %s in %s, is in %s%s", seen[0].region, place,
+	    seen[0].key, seen[0].e->source, names, m > 1 ? ", as are the other sources' regions" : "");
+	return 0;
+}
+
+/* The newest transfer document on file (type transfer-assessment or scc). */
+static const struct evidence *transfer_document(const struct rule_ctx *c)
+{
+	const struct evidence *best = NULL;
+
+	for (size_t i = 0; i < c->all->n; i++) {
+		const struct evidence *e = &c->all->v[i];
+		const char *type = json_string_value(json_object_get(e->attrs, "type"));
+
+		if (!strcmp(e->kind, "document") && !e->erased && type &&
+		    (!strcmp(type, "transfer-assessment") || !strcmp(type, "scc")))
+			best = e;
+	}
+	return best;
+}
+
+int scope_transfer_safeguards(const struct rule_ctx *c, const struct check *k,
+			      const struct evidence **sel, size_t n, struct check_result *r)
+{
+	struct region_seen seen[32];
+	size_t m = regions_of(k, sel, n, seen, 32);
+	const struct evidence *doc = transfer_document(c);
+	char place[200];
+	int rc;
+
+	if (!profile_in_scope(c->profile, "gdpr")) {
+		set(r, ST_PASS, "GDPR is not in scope (profile frameworks in auditpack.yaml): "
+		    "no EU transfer rule applies");
+		return 0;
+	}
+	if (!m) {
+		set(r, ST_FAIL, "no configuration snapshot sets %s, so whether personal data "
+		    "leaves the EU/EEA cannot be shown",
+		    check_param(k, "key") ? check_param(k, "key") : "data_region");
+		return 0;
+	}
+	for (size_t i = 0; i < m; i++) {
+		bool eu, adequate;
+
+		ref(r, seen[i].e);
+		if ((rc = regions_contains("eu", seen[i].region, &eu, NULL, 0)) ||
+		    (rc = regions_contains("eu-adequacy", seen[i].region, &adequate, NULL, 0)))
+			return rc;
+		if (eu || adequate)
+			continue;
+		region_place(place, sizeof(place), seen[i].region);
+		if (doc) {
+			ref(r, doc);
+			set(r, ST_PASS, "region %s%s, set as %s in %s, is outside the EU/EEA and the "
+			    "countries with an adequacy decision; a transfer document is on file "
+			    "(entry %" PRIu64 ", type %s)", seen[i].region, place, seen[i].key,
+			    seen[i].e->source, doc->index,
+			    json_string_value(json_object_get(doc->attrs, "type")));
+			return 0;
+		}
+		set(r, ST_FAIL, "region %s%s, set as %s in %s (entry %" PRIu64 "), is outside the "
+		    "EU/EEA and the countries with an EU adequacy decision, and no transfer "
+		    "document (type transfer-assessment or scc) is on file", seen[i].region, place,
+		    seen[i].key, seen[i].e->source, seen[i].e->index);
+		return 0;
+	}
+	region_place(place, sizeof(place), seen[0].region);
+	set(r, ST_PASS, "region %s%s, set as %s in %s, is in the EU/EEA or a country with an EU "
+	    "adequacy decision", seen[0].region, place, seen[0].key, seen[0].e->source);
 	return 0;
 }

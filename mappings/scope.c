@@ -1,4 +1,5 @@
 #include "scope.h"
+#include "regions.h"
 #include "../common/err.h"
 #include "../common/timeutil.h"
 
@@ -12,6 +13,15 @@ int scope_check_profile(const struct profile *p, const struct catalogs *cs)
 		if (!catalogs_find(cs, p->frameworks[i]))
 			return profile_at(p, p->fw_pos[i], "profile: unknown framework '%s' "
 					  "(see 'auditpack frameworks')", p->frameworks[i]);
+	for (size_t i = 0; p && p->residency && p->residency[i]; i++)
+		if (!regions_known(p->residency[i])) {
+			char known[256];
+
+			regions_list(known, sizeof(known));
+			return profile_at(p, p->res_pos[i], "profile: no region list for residency "
+					  "'%s' (known: %s; mappings/regions/)", p->residency[i],
+					  known);
+		}
 	return 0;
 }
 

@@ -1,0 +1,108 @@
+#include "regions.h"
+#include "../common/buf.h"
+#include "../common/datadir.h"
+#include "../common/err.h"
+#include "../common/fsutil.h"
+
+#include <dirent.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+#define REGIONS_MAX_BYTES ((size_t)1 << 20)
+
+static bool id_valid(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-'))
+			return false;
+	return true;
+}
+
+static int list_path(char *out, size_t cap, const char *jurisdiction)
+{
+	char sub[128];
+
+	if (!id_valid(jurisdiction) ||
+	    snprintf(sub, sizeof(sub), "mappings/regions/%s.txt", jurisdiction) >= (int)sizeof(sub))
+		return err_set(ERR_NOTFOUND, "no region list for '%s'", jurisdiction);
+	return datadir_path(out, cap, sub);
+}
+
+bool regions_known(const char *jurisdiction)
+{
+	char path[PATH_MAX];
+	FILE *f;
+
+	if (list_path(path, sizeof(path), jurisdiction) || !(f = fopen(path, "r")))
+		return false;
+	fclose(f);
+	return true;
+}
+
+void regions_list(char *out, size_t cap)
+{
+	char dir[PATH_MAX];
+	DIR *d;
+	struct dirent *de;
+	size_t len;
+
+	out[0] = '\0';
+	if (datadir_path(dir, sizeof(dir), "mappings/regions") || !(d = opendir(dir)))
+		return;
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (n > 4 && !strcmp(de->d_name + n - 4, ".txt") && (len = strlen(out)) + n < cap)
+			snprintf(out + len, cap - len, "%s%.*s", len ? ", " : "", (int)(n - 4),
+				 de->d_name);
+	}
+	closedir(d);
+}
+
+bool regions_parse_contains(const char *buf, size_t len, const char *region,
+			    char *place, size_t cap)
+{
+	size_t rl = strlen(region);
+
+	for (size_t i = 0; i < len;) {
+		const char *line = buf + i, *nl = memchr(line, '\n', len - i);
+		size_t ll = nl ? (size_t)(nl - line) : len - i, w = 0, p;
+
+		i += ll + 1;
+		while (w < ll && line[w] != ' ' && line[w] != '\t' && line[w] != '#' &&
+		       line[w] != '\r')
+			w++;
+		if (w == 0 || w != rl || memcmp(line, region, rl))
+			continue;
+		for (p = w; p < ll && (line[p] == ' ' || line[p] == '\t'); p++)
+			;
+		if (place && cap) {
+			size_t n = ll - p;
+
+			while (n && (line[p + n - 1] == '\r' || line[p + n - 1] == ' '))
+				n--;
+			snprintf(place, cap, "%.*s", (int)n, line + p);
+		}
+		return true;
+	}
+	return false;
+}
+
+int regions_contains(const char *jurisdiction, const char *region, bool *in,
+		     char *place, size_t cap)
+{
+	char path[PATH_MAX];
+	struct buf b = BUF_INIT;
+	int rc;
+
+	*in = false;
+	if ((rc = list_path(path, sizeof(path), jurisdiction)) ||
+	    (rc = fs_read_file(&b, path, REGIONS_MAX_BYTES, NULL)))
+		return rc;
+	*in = regions_parse_contains(b.data ? b.data : "", b.len, region, place, cap);
+	buf_free(&b);
+	return 0;
+}
