@@ -1010,7 +1010,9 @@ static const struct {
 		  size_t, struct check_result *);
 } rules[] = {
 	{ "auth-failures-monitored", auth_failures_monitored },
+	{ "backup-evidence", scope_backup_evidence },
 	{ "changes-have-records", changes_have_records },
+	{ "clock-synchronised", scope_clock_synchronised },
 	{ "config-value", config_value },
 	{ "data-residency", scope_data_residency },
 	{ "document-present", evidence_fresh },

@@ -1,6 +1,7 @@
 #include "rules_scope.h"
 #include "scope.h"
 #include "regions.h"
+#include "../common/buf.h"
 #include "../common/err.h"
 #include "../common/timeutil.h"
 
@@ -430,4 +431,187 @@ int scope_transfer_safeguards(const struct rule_ctx *c, const struct check *k,
 	set(r, ST_PASS, "region %s%s, set as %s in %s, is in the EU/EEA or a country with an EU "
 	    "adequacy decision", seen[0].region, place, seen[0].key, seen[0].e->source);
 	return 0;
+}
+
+/* ---- backup-evidence ---- */
+
+static int64_t param_dur(const struct check *k, const char *name, int64_t dflt)
+{
+	const char *s = check_param(k, name);
+	int64_t d;
+
+	return s && duration_parse(&d, s) == 0 && d > 0 ? d : dflt;
+}
+
+static bool has_type(const struct evidence *e, const char *kind, const char *type)
+{
+	const char *t = json_string_value(json_object_get(e->attrs, "type"));
+
+	return !strcmp(e->kind, kind) && t && !strcmp(t, type);
+}
+
+/* Reads the whole store (evidence kind "store"): a backup job's output
+ * (command-output of type backup, exit status 0) within backup-within, or a
+ * restore test record (document of type restore-test) within
+ * restore-within. */
+int scope_backup_evidence(const struct rule_ctx *c, const struct check *k,
+			  const struct evidence **sel, size_t n, struct check_result *r)
+{
+	int64_t bw = param_dur(k, "backup-within", 2 * 86400),
+		rw = param_dur(k, "restore-within", 365 * 86400);
+	const struct evidence *job = NULL, *ok_job = NULL, *restore = NULL;
+	char why[400] = "";
+
+	(void)sel;
+	(void)n;
+	for (size_t i = 0; i < c->all->n; i++) {
+		const struct evidence *e = &c->all->v[i];
+		json_t *st = json_object_get(e->attrs, "exit_status");
+
+		if (has_type(e, "command-output", "backup")) {
+			job = e;
+			if (json_is_integer(st) && json_integer_value(st) == 0 &&
+			    c->at - e->eff_to <= bw)
+				ok_job = e;
+		} else if (has_type(e, "document", "restore-test") && !e->erased &&
+			   c->at - e->eff_to <= rw) {
+			restore = e;
+		}
+	}
+	if (ok_job || restore) {
+		const struct evidence *e = restore ? restore : ok_job;
+
+		ref(r, e);
+		set(r, ST_PASS, "%s (entry %" PRIu64 ", from %s, %" PRId64 " days old)",
+		    restore ? "a restore test record is on file" :
+		    "a backup job ran and exited 0", e->index, e->source,
+		    (c->at - e->eff_to) / 86400);
+		return 0;
+	}
+	if (job) {
+		json_t *st = json_object_get(job->attrs, "exit_status");
+
+		ref(r, job);
+		snprintf(why, sizeof(why), "; the newest backup job output (entry %" PRIu64 ", "
+			 "%" PRId64 " days old) exited %s", job->index, (c->at - job->eff_to) / 86400,
+			 json_is_integer(st) && json_integer_value(st) == 0 ? "0" : "with an error");
+	}
+	set(r, ST_FAIL, "no backup job output (command-output of type backup, exit status 0) "
+	    "within %" PRId64 " days and no restore test record (document of type restore-test) "
+	    "within %" PRId64 " days%s", bw / 86400, rw / 86400, why);
+	return 0;
+}
+
+/* ---- clock-synchronised ---- */
+
+/* The value after "key" and a separator (':' or '='), up to the line end. */
+static bool field(const char *text, const char *key, char *out, size_t cap)
+{
+	size_t kl = strlen(key);
+
+	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		const char *v = p;
+		size_t len;
+
+		while (*v == ' ')
+			v++;
+		if (strncmp(v, key, kl))
+			continue;
+		v += kl;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (*v != ':' && *v != '=')
+			continue;
+		v++;
+		while (*v == ' ')
+			v++;
+		len = strcspn(v, "\r\n");
+		snprintf(out, cap, "%.*s", (int)len, v);
+		return true;
+	}
+	return false;
+}
+
+/* "0.000012 seconds fast of NTP time" (chrony), "+1.234ms" / "-56us" /
+ * "2.1s" (timesyncd): the absolute offset in microseconds. */
+static bool offset_us(const char *s, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+
+	if (end == s)
+		return false;
+	while (*end == ' ')
+		end++;
+	if (!strncmp(end, "seconds", 7) || !strncmp(end, "s", 1) || !*end)
+		v *= 1e6;
+	else if (!strncmp(end, "ms", 2))
+		v *= 1e3;
+	else if (strncmp(end, "us", 2) && strncmp(end, "\xc2\xb5s", 3))
+		return false;
+	*out = v < 0 ? -v : v;
+	return true;
+}
+
+int scope_clock_synchronised(const struct rule_ctx *c, const struct check *k,
+			     const struct evidence **sel, size_t n, struct check_result *r)
+{
+	const char *mo = check_param(k, "max-offset");
+	double max_us = 100000, off = 0;
+	const struct evidence *e = sel[n - 1];
+	struct buf p = BUF_INIT;
+	json_t *payload = NULL, *st = json_object_get(e->attrs, "exit_status");
+	const char *out;
+	char v[200];
+	bool have_off = false;
+	int rc = 0;
+
+	if (mo && !offset_us(mo, &max_us))
+		max_us = 100000;
+	ref(r, e);
+	if (!json_is_integer(st) || json_integer_value(st) != 0) {
+		set(r, ST_FAIL, "the clock command (entry %" PRIu64 ", %s) did not exit 0",
+		    e->index, e->source);
+		return 0;
+	}
+	if (e->erased || store_get_payload(c->store, e->index, &p) ||
+	    !(payload = json_loadb(p.data ? p.data : "", p.len, 0, NULL)) ||
+	    !(out = json_string_value(json_object_get(payload, "stdout")))) {
+		set(r, ST_FAIL, "the clock command's output (entry %" PRIu64 ") cannot be read",
+		    e->index);
+		goto out;
+	}
+	if (field(out, "Leap status", v, sizeof(v))) {                 /* chronyc tracking */
+		if (strcmp(v, "Normal")) {
+			set(r, ST_FAIL, "chrony is not synchronised (Leap status: %s; entry %" PRIu64
+			    ", %s)", v, e->index, e->source);
+			goto out;
+		}
+		have_off = field(out, "System time", v, sizeof(v)) && offset_us(v, &off);
+	} else if (field(out, "NTPSynchronized", v, sizeof(v))) {     /* timedatectl show */
+		if (strcmp(v, "yes")) {
+			set(r, ST_FAIL, "the system clock is not synchronised (NTPSynchronized=%s; "
+			    "entry %" PRIu64 ", %s)", v, e->index, e->source);
+			goto out;
+		}
+		have_off = field(out, "Offset", v, sizeof(v)) && offset_us(v, &off);
+	} else {
+		set(r, ST_FAIL, "the output of entry %" PRIu64 " (%s) is neither chronyc tracking "
+		    "nor timedatectl show: cannot tell whether the clock is synchronised",
+		    e->index, e->source);
+		goto out;
+	}
+	if (have_off && off > max_us)
+		set(r, ST_FAIL, "the clock is synchronised but %.3f ms off (entry %" PRIu64 ", %s); "
+		    "the check allows %.3f ms", off / 1000, e->index, e->source, max_us / 1000);
+	else if (have_off)
+		set(r, ST_PASS, "the clock is synchronised, %.3f ms off (allowed %.3f ms; entry %"
+		    PRIu64 ", %s)", off / 1000, max_us / 1000, e->index, e->source);
+	else
+		set(r, ST_PASS, "the clock is synchronised (entry %" PRIu64 ", %s); the output "
+		    "reports no offset to compare with %.3f ms", e->index, e->source, max_us / 1000);
+out:
+	json_decref(payload);
+	buf_free(&p);
+	return rc;
 }
