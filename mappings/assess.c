@@ -496,8 +496,14 @@ static json_t *conflicts(const struct assessment *a)
 
 	for (size_t i = 0; i < a->nfw; i++) {
 		gdpr |= !strcmp(a->fw[i].cat->framework, "gdpr");
-		aiact |= !strcmp(a->fw[i].cat->framework, "eu-ai-act");
 		hipaa |= !strcmp(a->fw[i].cat->framework, "hipaa");
+		/* The six-month log duty binds high-risk systems only: no
+		 * conflict when the profile puts Art. 19 and 26 out of scope. */
+		if (!strcmp(a->fw[i].cat->framework, "eu-ai-act"))
+			for (size_t c = 0; c < a->fw[i].n; c++)
+				aiact |= (!strcmp(a->fw[i].v[c].control->id, "art-19") ||
+					  !strcmp(a->fw[i].v[c].control->id, "art-26")) &&
+					 a->fw[i].v[c].status != ST_NA;
 	}
 	if (gdpr && aiact)
 		json_array_append_new(arr, json_pack("{s:[s,s,s], s:s}",

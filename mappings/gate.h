@@ -86,7 +86,10 @@ int gate_warning_text(struct buf *out, const struct gate_result *g,
  * max_age_seconds, warn_before_seconds, excluded [{control, id,
  * justification}], failing [{control, id, title, status, reason,
  * evidence}], accepted [{finding, check, subject, justification, expires}]
- * (findings the policy accepted as a risk), warnings, in_scope, counts, checkpoint {size, root}.  Controls
+ * (findings the policy accepted as a risk), not_yet_binding [{control, id,
+ * status, applies_from, reason}] (would fail but bind only after at +
+ * upcoming), upcoming_seconds (or null), warnings, in_scope, counts,
+ * checkpoint {size, root}.  Controls
  * are "fw:label" (id: "fw:id").  NULL when memory runs out.
  */
 json_t *gate_decision_attrs(const struct gate_result *g, const char *release);

@@ -97,6 +97,10 @@ ok "SEBI category and HIPAA role decide applicability"
 expect_exit 0 "gate on the AI Act as of 15 December 2026" -- "$AP" gate --framework eu-ai-act --at 2026-12-15T00:00:00Z
 grep -q "Art. 26" "$WORK/out" && { cat "$WORK/out"; die "the gate fails on Art. 26, which binds from 2027"; }
 expect_out "not yet binding" "the gate counts what binds later"
+"$AP" list --kind gate-decision --json | jq -e 'last | .attrs.not_yet_binding |
+	map(select(.control == "eu-ai-act:Art. 26" and .applies_from == "2027-12-02T00:00:00Z" and .status == "missing")) | length == 1' >/dev/null ||
+	die "the decision record does not list Art. 26 as not yet binding"
+ok "the decision record lists what was not judged yet"
 ok "the gate does not fail on an obligation that binds later"
 printf 'frameworks: [eu-ai-act]\nupcoming: 365d\n' >"$WORK/upcoming.yaml"
 expect_exit 1 "gate with upcoming: 365d" -- "$AP" gate --policy "$WORK/upcoming.yaml" --at 2026-12-15T00:00:00Z
@@ -110,4 +114,16 @@ unzip -p "$WORK/ai.zip" reports/summary.html | grep -q "applies from 2027-12-02"
 unzip -p "$WORK/ai.zip" reports/assessment-results.xml | grep -q 'name="applies-from" ns="https://auditpack.dev/ns[^"]*" value="2027-12-02"' ||
 	die "the OSCAL results lack applies-from"
 ok "HTML and OSCAL results carry applies_from"
+
+# The GDPR / AI Act retention conflict is reported only where the AI Act's
+# six-month log duty binds (high-risk systems).
+profile $'profile:\n  frameworks: [gdpr, eu-ai-act]\n  ai-act: {role: deployer, risk: limited}'
+expect_exit 0 "assess a limited-risk deployment" -- "$AP" assess --json
+jq -e '[.conflicts[] | select(.controls | index("eu-ai-act:Art. 19"))] | length == 0' "$WORK/out" >/dev/null ||
+	die "a conflict with a duty that does not bind is reported"
+profile $'profile:\n  frameworks: [gdpr, eu-ai-act]\n  ai-act: {role: deployer, risk: high-risk}'
+expect_exit 0 "assess a high-risk deployment" -- "$AP" assess --json
+jq -e '[.conflicts[] | select(.controls | index("eu-ai-act:Art. 19"))] | length == 1' "$WORK/out" >/dev/null ||
+	die "the GDPR / AI Act conflict is not reported for a high-risk system"
+ok "the storage-limitation conflict follows the AI Act risk class"
 echo "1..$checks"
