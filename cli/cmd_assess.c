@@ -71,16 +71,23 @@ static void print_reason(const struct control_result *cr)
 {
 	const char *r = cr->reason ? cr->reason : "";
 	size_t n = strlen(r);
+	char day[RFC3339_LEN], from[RFC3339_LEN + 16] = "";
 
+	/* An obligation that binds later says when before its reason. */
+	if (cr->applies_from) {
+		time_format(day, cr->applies_from);
+		day[10] = '\0';
+		snprintf(from, sizeof(from), "(binds from %s) ", day);
+	}
 	if (n <= TEXT_REASON) {
-		printf("  %-7s %-18s %s\n", status_name(cr->status), cr->control->label, r);
+		printf("  %-7s %-18s %s%s\n", status_name(cr->status), cr->control->label, from, r);
 		return;
 	}
 	n = TEXT_REASON;
 	while (n && ((unsigned char)r[n] & 0xc0) == 0x80)
 		n--;
-	printf("  %-7s %-18s %.*s... (every finding is listed below)\n", status_name(cr->status),
-	       cr->control->label, (int)n, r);
+	printf("  %-7s %-18s %s%.*s... (every finding is listed below)\n", status_name(cr->status),
+	       cr->control->label, from, (int)n, r);
 }
 
 static void print_text(const struct assessment *a, const bool *want)

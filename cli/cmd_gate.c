@@ -38,7 +38,8 @@ const char help_gate[] =
 	"Without either, the frameworks of profile: in auditpack.yaml are judged with\n"
 	"the defaults.  A control the profile puts out of scope is not-applicable; one\n"
 	"that binds only later (applies_from) does not fail the gate unless the policy\n"
-	"sets upcoming: DURATION and it binds within that.\n"
+	"sets upcoming: DURATION and it binds within that; one LATER line names each\n"
+	"that would fail.\n"
 	"  --junit FILE        also write JUnit XML for CI: one testsuite per framework,\n"
 	"                      one testcase per control, a <failure> per failing control\n"
 	"  --at TIME           judge as of TIME (RFC 3339): evidence collected later is\n"
@@ -255,6 +256,17 @@ static int print_items(const struct cli *cli, const struct gate_result *g)
 	for (size_t i = 0; i < g->n && !cli->quiet && !rc; i++)
 		if (g->v[i].warns && !(rc = gate_warning_text(&w, g, &g->v[i])))
 			print_line("WARN", &g->v[i], w.data, NULL);
+	for (size_t i = 0; i < g->n && !cli->quiet && !rc; i++)
+		if (g->v[i].deferred && g->policy->fail_on[g->v[i].now->status]) {
+			char from[RFC3339_LEN];
+
+			time_format(from, g->v[i].now->applies_from);
+			from[10] = '\0';
+			buf_reset(&w);
+			if (!(rc = buf_printf(&w, "binds from %s, not judged yet: %s", from,
+					      status_name(g->v[i].now->status))))
+				print_line("LATER", &g->v[i], w.data, g->v[i].now->reason);
+		}
 	buf_free(&w);
 	if (!cli->quiet)
 		print_accepted(g);

@@ -95,8 +95,14 @@ jq -e '.frameworks[1].controls[] | select(.label == "164.308(a)(1)(i)") | .statu
 	die "164.308(a)(1)(i) does not bind a business associate"
 ok "SEBI category and HIPAA role decide applicability"
 expect_exit 0 "gate on the AI Act as of 15 December 2026" -- "$AP" gate --framework eu-ai-act --at 2026-12-15T00:00:00Z
-grep -q "Art. 26" "$WORK/out" && { cat "$WORK/out"; die "the gate fails on Art. 26, which binds from 2027"; }
+grep -q "^FAIL.*Art. 26" "$WORK/out" && { cat "$WORK/out"; die "the gate fails on Art. 26, which binds from 2027"; }
 expect_out "not yet binding" "the gate counts what binds later"
+expect_out "^LATER eu-ai-act:Art\\. 26 .* binds from 2027-12-02, not judged yet: missing" "a LATER line names it"
+expect_exit 0 "gate with JUnit" -- "$AP" gate --framework eu-ai-act --at 2026-12-15T00:00:00Z --junit "$WORK/j.xml"
+grep -q "LATER binds from 2027-12-02, not judged yet: missing" "$WORK/j.xml" || die "JUnit lacks the LATER note"
+ok "JUnit notes it in system-out"
+expect_exit 0 "assess as text" -- "$AP" assess --framework eu-ai-act --at 2026-12-15T00:00:00Z
+expect_out "missing +Art\\. 26 +\\(binds from 2027-12-02\\)" "assess says when it binds"
 "$AP" list --kind gate-decision --json | jq -e 'last | .attrs.not_yet_binding |
 	map(select(.control == "eu-ai-act:Art. 26" and .applies_from == "2027-12-02T00:00:00Z" and .status == "missing")) | length == 1' >/dev/null ||
 	die "the decision record does not list Art. 26 as not yet binding"
@@ -107,7 +113,7 @@ expect_exit 1 "gate with upcoming: 365d" -- "$AP" gate --policy "$WORK/upcoming.
 expect_out "^FAIL eu-ai-act:Art\\. 26" "obligations starting within 'upcoming' count"
 printf 'frameworks: [eu-ai-act]\nupcoming: 30d\n' >"$WORK/upcoming.yaml"
 expect_exit 0 "gate with upcoming: 30d" -- "$AP" gate --policy "$WORK/upcoming.yaml" --at 2026-12-15T00:00:00Z
-grep -q "Art. 26" "$WORK/out" && die "upcoming: 30d counts an obligation a year away"
+grep -q "^FAIL.*Art. 26" "$WORK/out" && die "upcoming: 30d counts an obligation a year away"
 ok "obligations beyond 'upcoming' still do not"
 expect_exit 0 "pack as of 15 December 2026" -- "$AP" pack --framework eu-ai-act --at 2026-12-15T00:00:00Z -o "$WORK/ai.zip"
 unzip -p "$WORK/ai.zip" reports/summary.html | grep -q "applies from 2027-12-02" || die "the HTML summary lacks applies_from"
