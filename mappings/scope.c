@@ -209,9 +209,13 @@ int scope_minimums(struct scope_minimum **out, size_t *n, const struct profile *
 			if (!ap.applies)
 				continue;
 			memset(&m, 0, sizeof(m));
-			if (period_parse(&m.catalogue, v))
-				return err_set(ERR_PARSE, "%s:%d: %s: %s", cat->path, c->line, name,
-					       err_msg());
+			if (period_parse(&m.catalogue, v)) {
+				free(*out);
+				*out = NULL;
+				*n = 0;
+				return err_set(ERR_PARSE, "%s:%d: %s '%s' is not a period like 2y, "
+					       "6mo or 400d", cat->path, c->line, name, v);
+			}
 			m.cat = cat;
 			m.control = c;
 			m.period = m.catalogue;

@@ -79,6 +79,31 @@ check_of eu-ai-act "Art. 19" | grep -Eq "^fail: logs reach back to 2026-05-30, b
 	die "the gap passed: $(check_of eu-ai-act "Art. 19")"
 ok "the retention check reports the gap instead of passing on the oldest log"
 
+# A catalogue of one's own can carry a minimum too; a bad one is named.
+cat >"$WORK/house.xml" <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<catalog xmlns="http://csrc.nist.gov/ns/oscal/1.0" uuid="0b3c8f3e-2f6a-4c8e-9a43-6c1f0d6f4b11">
+  <metadata>
+    <title>House rules</title>
+    <last-modified>2026-11-30T00:00:00Z</last-modified>
+    <version>1</version>
+    <oscal-version>1.2.1</oscal-version>
+  </metadata>
+  <control id="logs-1">
+    <title>Keep gateway logs</title>
+    <prop name="label" value="LOGS-1"/>
+    <prop name="retention-access-log" ns="https://auditpack.dev/ns/oscal" value="forever"/>
+  </control>
+</catalog>
+XML
+expect_exit 0 "import a catalogue with a retention minimum" -- "$AP" controls import "$WORK/house.xml" --id house
+profile $'profile:\n  frameworks: [house]'
+expect_exit 3 "prune with a malformed minimum in scope" -- "$AP" prune --before 190d --dry-run
+expect_err "house.xml:[0-9]+: retention-access-log 'forever' is not a period" "names the catalogue, line and value"
+sed -i 's/value="forever"/value="7mo"/' "$AUDITPACK_STORE/controls/house.xml"
+expect_exit 3 "prune inside the house minimum" -- "$AP" prune --before 190d --dry-run
+expect_err "house LOGS-1 \(House rules\): access-log evidence must be kept 7 months" "an imported catalogue's minimum holds"
+
 # 2. Logs whose events ended 195 days ago, as their own entry.
 rm -rf "$AUDITPACK_STORE"
 "$AP" -q init --origin test.example/retention || die "init"
