@@ -119,6 +119,9 @@ expect_exit 0 "pack as of 15 December 2026" -- "$AP" pack --framework eu-ai-act 
 unzip -p "$WORK/ai.zip" reports/summary.html | grep -q "applies from 2027-12-02" || die "the HTML summary lacks applies_from"
 unzip -p "$WORK/ai.zip" reports/assessment-results.xml | grep -q 'name="applies-from" ns="https://auditpack.dev/ns[^"]*" value="2027-12-02"' ||
 	die "the OSCAL results lack applies-from"
+unzip -p "$WORK/ai.zip" reports/assessment-results.xml >"$WORK/ar.xml"
+xmllint --noout --nonet --schema "$TESTS/../controls/schema/oscal_assessment-results_schema.xsd" "$WORK/ar.xml" 2>/dev/null ||
+	die "the OSCAL results with applies-from do not validate"
 ok "HTML and OSCAL results carry applies_from"
 
 # The GDPR / AI Act retention conflict is reported only where the AI Act's
