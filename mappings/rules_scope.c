@@ -29,6 +29,30 @@ static void set(struct check_result *r, enum status st, const char *fmt, ...)
 	r->status = st;
 }
 
+/*
+ * A violation: what is at fault (`subject`: "region eu-west-1", "source
+ * gateway", stable across assessments), the entry that shows it (may be
+ * NULL) and what is wrong.  Fails the check.
+ */
+static int fault(struct check_result *r, const char *subject, const struct evidence *e,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int fault(struct check_result *r, const char *subject, const struct evidence *e,
+		 const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	(void)subject;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (e && json_array_size(r->evidence) < MAX_REFS)
+		json_array_append_new(r->evidence, json_integer((json_int_t)e->index));
+	set(r, ST_FAIL, "%s", buf);
+	return 0;
+}
+
 static void ref(struct check_result *r, const struct evidence *e)
 {
 	if (json_array_size(r->evidence) < MAX_REFS)
@@ -46,6 +70,21 @@ static void day(char out[RFC3339_LEN], int64_t t)
 {
 	time_format(out, t);
 	out[10] = '\0';
+}
+
+/* "sebi-cscrf PR.DS.S2": the control a check is run for, or "". */
+static void control_name(char *out, size_t cap, const struct rule_ctx *c)
+{
+	const struct catalog *cat = NULL;
+
+	out[0] = '\0';
+	if (!c->control)
+		return;
+	for (size_t i = 0; c->catalogs && i < c->catalogs->n; i++)
+		if (c->control >= c->catalogs->v[i].v &&
+		    c->control < c->catalogs->v[i].v + c->catalogs->v[i].n)
+			cat = &c->catalogs->v[i];
+	snprintf(out, cap, "%s %s", cat ? cat->framework : "", c->control->label);
 }
 
 bool scope_per_control(const struct check *k, const struct control *c)
@@ -66,6 +105,7 @@ bool scope_per_control(const struct check *k, const struct control *c)
 struct need {
 	struct period period;
 	char who[200]; /* "sebi-cscrf PR.AA.S9", "the check's minimum", ... */
+	char subject[240]; /* of a finding: "access logs (sebi-cscrf PR.AA.S9)" */
 };
 
 /* What the check must show: the control's own minimum, else the longest of
@@ -83,22 +123,17 @@ static int retention_need(const struct rule_ctx *c, const struct check *k, struc
 	memset(n, 0, sizeof(*n));
 	snprintf(name, sizeof(name), "retention-%s", k->kind);
 	if (c->control && scope_prop(c->control, name)) {
-		const struct catalog *cat = NULL;
-
 		if ((rc = period_parse(&n->period, scope_prop(c->control, name))))
 			return rc;
-		for (size_t i = 0; c->catalogs && i < c->catalogs->n; i++)
-			if (c->control >= c->catalogs->v[i].v &&
-			    c->control < c->catalogs->v[i].v + c->catalogs->v[i].n)
-				cat = &c->catalogs->v[i];
-		snprintf(n->who, sizeof(n->who), "%s %s", cat ? cat->framework : "",
-			 c->control->label);
+		control_name(n->who, sizeof(n->who), c);
+		snprintf(n->subject, sizeof(n->subject), "access logs (%s)", n->who);
 	} else {
 		const char *s = check_param(k, "min-age");
 
 		if ((rc = period_parse(&n->period, s ? s : "180d")))
 			return rc;
 		snprintf(n->who, sizeof(n->who), "the check's minimum");
+		snprintf(n->subject, sizeof(n->subject), "access logs");
 		if (c->catalogs &&
 		    (rc = scope_minimums(&mins, &nmins, p, c->catalogs, k->kind, c->at)))
 			return rc;
@@ -165,23 +200,23 @@ int scope_log_retention(const struct rule_ctx *c, const struct check *k,
 	day(f, keep_from);
 	if (!m) {
 		free(s);
-		set(r, ST_FAIL, "no retained log has any event in it; %s asks %s of logs (back "
-		    "to %s)", need.who, per, f);
-		return 0;
+		return fault(r, need.subject, NULL, "no retained log has any event in it; %s asks "
+			     "%s of logs (back to %s)", need.who, per, f);
 	}
 	qsort(s, m, sizeof(*s), by_from);
 	if (s[0].from > keep_from) {
 		struct lspan o = s[0];
 
+		const struct evidence *oe = NULL;
+
 		free(s);
 		for (size_t i = 0; i < n; i++)
 			if (sel[i]->index == o.index)
-				ref(r, sel[i]);
+				oe = sel[i];
 		day(a, o.from);
-		set(r, ST_FAIL, "the oldest retained log (entry %" PRIu64 ") starts %s, only %"
-		    PRId64 " days back; %s asks %s of logs (back to %s)", o.index, a,
-		    (c->at - o.from) / 86400, need.who, per, f);
-		return 0;
+		return fault(r, need.subject, oe, "the oldest retained log (entry %" PRIu64 ") "
+			     "starts %s, only %" PRId64 " days back; %s asks %s of logs (back to %s)",
+			     o.index, a, (c->at - o.from) / 86400, need.who, per, f);
 	}
 	/* The oldest log alone proves nothing: walk the window for holes. */
 	reach = keep_from;
@@ -208,10 +243,10 @@ int scope_log_retention(const struct rule_ctx *c, const struct check *k,
 	if (worst > max_gap) {
 		time_format(a, wfrom);
 		time_format(b, wto);
-		set(r, ST_FAIL, "logs reach back to %s, but %" PRId64 " days between %s and %s "
-		    "are missing (the check allows gaps up to %" PRId64 " h); %s asks %s of "
-		    "logs", f, (worst + 43200) / 86400, a, b, max_gap / 3600, need.who, per);
-		return 0;
+		return fault(r, need.subject, NULL, "logs reach back to %s, but %" PRId64 " days "
+			     "between %s and %s are missing (the check allows gaps up to %" PRId64
+			     " h); %s asks %s of logs", f, (worst + 43200) / 86400, a, b,
+			     max_gap / 3600, need.who, per);
 	}
 	set(r, ST_PASS, "logs reach back past %s with no gap over %" PRId64 " h; %s asks %s "
 	    "of logs", f, max_gap / 3600, need.who, per);
@@ -331,10 +366,16 @@ int scope_data_residency(const struct rule_ctx *c, const struct check *k,
 		snprintf(names + len, sizeof(names) - len, "%s%s", j ? " or " : "",
 			 jurisdiction_name(jur[j]));
 	}
+	const char *key = check_param(k, "key") ? check_param(k, "key") : "data_region";
+	char who[200], subject[300];
+	bool bad = false;
+
+	control_name(who, sizeof(who), c);
 	if (!m) {
-		set(r, ST_FAIL, "no configuration snapshot sets %s, so where the data is kept "
-		    "cannot be shown", check_param(k, "key") ? check_param(k, "key") : "data_region");
-		return 0;
+		snprintf(subject, sizeof(subject), "setting %s%s%s%s", key, *who ? " (" : "", who,
+			 *who ? ")" : "");
+		return fault(r, subject, NULL, "no configuration snapshot sets %s, so where the "
+			     "data is kept cannot be shown", key);
 	}
 	for (size_t i = 0; i < m; i++)
 		ref(r, seen[i].e);
@@ -353,13 +394,21 @@ int scope_data_residency(const struct rule_ctx *c, const struct check *k,
 			ok = in;
 		}
 		if (!ok) {
+			/* One finding per region at fault; per control when the
+			 * control has its own jurisdiction. */
 			region_place(place, sizeof(place), seen[i].region);
-			set(r, ST_FAIL, "region %s%s, set as %s in %s (entry %" PRIu64 "), is "
-			    "outside %s, where this data must stay", seen[i].region, place,
-			    seen[i].key, seen[i].e->source, seen[i].e->index, names);
-			return 0;
+			snprintf(subject, sizeof(subject), "region %s%s%s%s", seen[i].region,
+				 *who ? " (" : "", who, *who ? ")" : "");
+			bad = true;
+			if ((rc = fault(r, subject, seen[i].e, "region %s%s, set as %s in %s (entry %"
+					PRIu64 "), is outside %s, where this data must stay",
+					seen[i].region, place, seen[i].key, seen[i].e->source,
+					seen[i].e->index, names)))
+				return rc;
 		}
 	}
+	if (bad)
+		return 0;
 	region_place(place, sizeof(place), seen[0].region);
 	set(r, ST_PASS, "region %s%s, set as %s in %s, is in %s%s", seen[0].region, place,
 	    seen[0].key, seen[0].e->source, names, m > 1 ? ", as are the other sources' regions" : "");
@@ -387,8 +436,10 @@ int scope_transfer_safeguards(const struct rule_ctx *c, const struct check *k,
 {
 	struct region_seen seen[32];
 	size_t m = regions_of(k, sel, n, seen, 32);
-	const struct evidence *doc = transfer_document(c);
-	char place[200];
+	const struct evidence *doc = transfer_document(c), *outside = NULL;
+	const char *key = check_param(k, "key") ? check_param(k, "key") : "data_region";
+	char place[200], subject[200];
+	bool bad = false;
 	int rc;
 
 	if (!profile_in_scope(c->profile, "gdpr")) {
@@ -397,10 +448,9 @@ int scope_transfer_safeguards(const struct rule_ctx *c, const struct check *k,
 		return 0;
 	}
 	if (!m) {
-		set(r, ST_FAIL, "no configuration snapshot sets %s, so whether personal data "
-		    "leaves the EU/EEA cannot be shown",
-		    check_param(k, "key") ? check_param(k, "key") : "data_region");
-		return 0;
+		snprintf(subject, sizeof(subject), "setting %s", key);
+		return fault(r, subject, NULL, "no configuration snapshot sets %s, so whether "
+			     "personal data leaves the EU/EEA cannot be shown", key);
 	}
 	for (size_t i = 0; i < m; i++) {
 		bool eu, adequate;
@@ -411,8 +461,24 @@ int scope_transfer_safeguards(const struct rule_ctx *c, const struct check *k,
 			return rc;
 		if (eu || adequate)
 			continue;
+		outside = seen[i].e;
+		if (doc)
+			continue;
 		region_place(place, sizeof(place), seen[i].region);
-		if (doc) {
+		snprintf(subject, sizeof(subject), "region %s", seen[i].region);
+		bad = true;
+		if ((rc = fault(r, subject, seen[i].e, "region %s%s, set as %s in %s (entry %" PRIu64
+				"), is outside the EU/EEA and the countries with an EU adequacy "
+				"decision, and no transfer document (type transfer-assessment or "
+				"scc) is on file", seen[i].region, place, seen[i].key,
+				seen[i].e->source, seen[i].e->index)))
+			return rc;
+	}
+	if (bad)
+		return 0;
+	for (size_t i = 0; outside && i < m; i++)
+		if (seen[i].e == outside) {
+			region_place(place, sizeof(place), seen[i].region);
 			ref(r, doc);
 			set(r, ST_PASS, "region %s%s, set as %s in %s, is outside the EU/EEA and the "
 			    "countries with an adequacy decision; a transfer document is on file "
@@ -421,12 +487,6 @@ int scope_transfer_safeguards(const struct rule_ctx *c, const struct check *k,
 			    json_string_value(json_object_get(doc->attrs, "type")));
 			return 0;
 		}
-		set(r, ST_FAIL, "region %s%s, set as %s in %s (entry %" PRIu64 "), is outside the "
-		    "EU/EEA and the countries with an EU adequacy decision, and no transfer "
-		    "document (type transfer-assessment or scc) is on file", seen[i].region, place,
-		    seen[i].key, seen[i].e->source, seen[i].e->index);
-		return 0;
-	}
 	region_place(place, sizeof(place), seen[0].region);
 	set(r, ST_PASS, "region %s%s, set as %s in %s, is in the EU/EEA or a country with an EU "
 	    "adequacy decision", seen[0].region, place, seen[0].key, seen[0].e->source);
@@ -491,15 +551,14 @@ int scope_backup_evidence(const struct rule_ctx *c, const struct check *k,
 	if (job) {
 		json_t *st = json_object_get(job->attrs, "exit_status");
 
-		ref(r, job);
 		snprintf(why, sizeof(why), "; the newest backup job output (entry %" PRIu64 ", "
 			 "%" PRId64 " days old) exited %s", job->index, (c->at - job->eff_to) / 86400,
 			 json_is_integer(st) && json_integer_value(st) == 0 ? "0" : "with an error");
 	}
-	set(r, ST_FAIL, "no backup job output (command-output of type backup, exit status 0) "
-	    "within %" PRId64 " days and no restore test record (document of type restore-test) "
-	    "within %" PRId64 " days%s", bw / 86400, rw / 86400, why);
-	return 0;
+	return fault(r, "backups", job, "no backup job output (command-output of type backup, "
+		     "exit status 0) within %" PRId64 " days and no restore test record "
+		     "(document of type restore-test) within %" PRId64 " days%s", bw / 86400,
+		     rw / 86400, why);
 }
 
 /* ---- clock-synchronised ---- */
@@ -553,65 +612,97 @@ static bool offset_us(const char *s, double *out)
 	return true;
 }
 
-int scope_clock_synchronised(const struct rule_ctx *c, const struct check *k,
-			     const struct evidence **sel, size_t n, struct check_result *r)
+/* Judge one source's newest clock output: 1 when at fault (a finding was
+ * added), 0 when synchronised (*detail says how), negative on error. */
+static int clock_one(const struct rule_ctx *c, const struct evidence *e, double max_us,
+		     struct check_result *r, char *detail, size_t cap)
 {
-	const char *mo = check_param(k, "max-offset");
-	double max_us = 100000, off = 0;
-	const struct evidence *e = sel[n - 1];
 	struct buf p = BUF_INIT;
 	json_t *payload = NULL, *st = json_object_get(e->attrs, "exit_status");
 	const char *out;
-	char v[200];
+	char v[200], subject[200];
+	double off = 0;
 	bool have_off = false;
-	int rc = 0;
+	int rc = 1;
 
-	if (mo && !offset_us(mo, &max_us))
-		max_us = 100000;
-	ref(r, e);
+	snprintf(subject, sizeof(subject), "source %s", e->source);
 	if (!json_is_integer(st) || json_integer_value(st) != 0) {
-		set(r, ST_FAIL, "the clock command (entry %" PRIu64 ", %s) did not exit 0",
-		    e->index, e->source);
-		return 0;
+		fault(r, subject, e, "the clock command (entry %" PRIu64 ", %s) did not exit 0",
+		      e->index, e->source);
+		return 1;
 	}
 	if (e->erased || store_get_payload(c->store, e->index, &p) ||
 	    !(payload = json_loadb(p.data ? p.data : "", p.len, 0, NULL)) ||
 	    !(out = json_string_value(json_object_get(payload, "stdout")))) {
-		set(r, ST_FAIL, "the clock command's output (entry %" PRIu64 ") cannot be read",
-		    e->index);
+		fault(r, subject, e, "the clock command's output (entry %" PRIu64 ", %s) cannot "
+		      "be read", e->index, e->source);
 		goto out;
 	}
 	if (field(out, "Leap status", v, sizeof(v))) {                 /* chronyc tracking */
 		if (strcmp(v, "Normal")) {
-			set(r, ST_FAIL, "chrony is not synchronised (Leap status: %s; entry %" PRIu64
-			    ", %s)", v, e->index, e->source);
+			fault(r, subject, e, "chrony is not synchronised (Leap status: %s; entry %"
+			      PRIu64 ", %s)", v, e->index, e->source);
 			goto out;
 		}
 		have_off = field(out, "System time", v, sizeof(v)) && offset_us(v, &off);
 	} else if (field(out, "NTPSynchronized", v, sizeof(v))) {     /* timedatectl show */
 		if (strcmp(v, "yes")) {
-			set(r, ST_FAIL, "the system clock is not synchronised (NTPSynchronized=%s; "
-			    "entry %" PRIu64 ", %s)", v, e->index, e->source);
+			fault(r, subject, e, "the system clock is not synchronised (NTPSynchronized=%s; "
+			      "entry %" PRIu64 ", %s)", v, e->index, e->source);
 			goto out;
 		}
 		have_off = field(out, "Offset", v, sizeof(v)) && offset_us(v, &off);
 	} else {
-		set(r, ST_FAIL, "the output of entry %" PRIu64 " (%s) is neither chronyc tracking "
-		    "nor timedatectl show: cannot tell whether the clock is synchronised",
-		    e->index, e->source);
+		fault(r, subject, e, "the output of entry %" PRIu64 " (%s) is neither chronyc "
+		      "tracking nor timedatectl show: cannot tell whether the clock is synchronised",
+		      e->index, e->source);
 		goto out;
 	}
-	if (have_off && off > max_us)
-		set(r, ST_FAIL, "the clock is synchronised but %.3f ms off (entry %" PRIu64 ", %s); "
-		    "the check allows %.3f ms", off / 1000, e->index, e->source, max_us / 1000);
-	else if (have_off)
-		set(r, ST_PASS, "the clock is synchronised, %.3f ms off (allowed %.3f ms; entry %"
-		    PRIu64 ", %s)", off / 1000, max_us / 1000, e->index, e->source);
+	if (have_off && off > max_us) {
+		fault(r, subject, e, "the clock is synchronised but %.3f ms off (entry %" PRIu64
+		      ", %s); the check allows %.3f ms", off / 1000, e->index, e->source,
+		      max_us / 1000);
+		goto out;
+	}
+	rc = 0;
+	ref(r, e);
+	if (have_off)
+		snprintf(detail, cap, "the clock is synchronised, %.3f ms off (allowed %.3f ms; "
+			 "entry %" PRIu64 ", %s)", off / 1000, max_us / 1000, e->index, e->source);
 	else
-		set(r, ST_PASS, "the clock is synchronised (entry %" PRIu64 ", %s); the output "
-		    "reports no offset to compare with %.3f ms", e->index, e->source, max_us / 1000);
+		snprintf(detail, cap, "the clock is synchronised (entry %" PRIu64 ", %s); the "
+			 "output reports no offset to compare with %.3f ms", e->index, e->source,
+			 max_us / 1000);
 out:
 	json_decref(payload);
 	buf_free(&p);
 	return rc;
+}
+
+/* The newest output of each clock source is judged. */
+int scope_clock_synchronised(const struct rule_ctx *c, const struct check *k,
+			     const struct evidence **sel, size_t n, struct check_result *r)
+{
+	const char *mo = check_param(k, "max-offset");
+	double max_us = 100000;
+	char detail[400] = "";
+	size_t good = 0, bad = 0;
+
+	if (mo && !offset_us(mo, &max_us))
+		max_us = 100000;
+	for (size_t i = 0; i < n; i++) {
+		int rc;
+
+		if (!latest_of_source(sel, n, i))
+			continue;
+		if ((rc = clock_one(c, sel[i], max_us, r, detail, sizeof(detail))) < 0)
+			return rc;
+		if (rc)
+			bad++;
+		else
+			good++;
+	}
+	if (!bad)
+		set(r, ST_PASS, "%s%s", detail, good > 1 ? "; so are the other sources' clocks" : "");
+	return 0;
 }
