@@ -32,7 +32,8 @@ static void set(struct check_result *r, enum status st, const char *fmt, ...)
 /*
  * A violation: what is at fault (`subject`: "region eu-west-1", "source
  * gateway", stable across assessments), the entry that shows it (may be
- * NULL) and what is wrong.  Fails the check.
+ * NULL) and what is wrong.  Fails the check.  (A check run for one control
+ * alone is told apart by the engine, not here.)
  */
 static int fault(struct check_result *r, const char *subject, const struct evidence *e,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -105,7 +106,6 @@ bool scope_per_control(const struct check *k, const struct control *c)
 struct need {
 	struct period period;
 	char who[200]; /* "sebi-cscrf PR.AA.S9", "the check's minimum", ... */
-	char subject[240]; /* of a finding: "access logs (sebi-cscrf PR.AA.S9)" */
 };
 
 /* What the check must show: the control's own minimum, else the longest of
@@ -126,14 +126,12 @@ static int retention_need(const struct rule_ctx *c, const struct check *k, struc
 		if ((rc = period_parse(&n->period, scope_prop(c->control, name))))
 			return rc;
 		control_name(n->who, sizeof(n->who), c);
-		snprintf(n->subject, sizeof(n->subject), "access logs (%s)", n->who);
 	} else {
 		const char *s = check_param(k, "min-age");
 
 		if ((rc = period_parse(&n->period, s ? s : "180d")))
 			return rc;
 		snprintf(n->who, sizeof(n->who), "the check's minimum");
-		snprintf(n->subject, sizeof(n->subject), "access logs");
 		if (c->catalogs &&
 		    (rc = scope_minimums(&mins, &nmins, p, c->catalogs, k->kind, c->at)))
 			return rc;
@@ -200,7 +198,7 @@ int scope_log_retention(const struct rule_ctx *c, const struct check *k,
 	day(f, keep_from);
 	if (!m) {
 		free(s);
-		return fault(r, need.subject, NULL, "no retained log has any event in it; %s asks "
+		return fault(r, "access logs", NULL, "no retained log has any event in it; %s asks "
 			     "%s of logs (back to %s)", need.who, per, f);
 	}
 	qsort(s, m, sizeof(*s), by_from);
@@ -214,7 +212,7 @@ int scope_log_retention(const struct rule_ctx *c, const struct check *k,
 			if (sel[i]->index == o.index)
 				oe = sel[i];
 		day(a, o.from);
-		return fault(r, need.subject, oe, "the oldest retained log (entry %" PRIu64 ") "
+		return fault(r, "access logs", oe, "the oldest retained log (entry %" PRIu64 ") "
 			     "starts %s, only %" PRId64 " days back; %s asks %s of logs (back to %s)",
 			     o.index, a, (c->at - o.from) / 86400, need.who, per, f);
 	}
@@ -243,7 +241,7 @@ int scope_log_retention(const struct rule_ctx *c, const struct check *k,
 	if (worst > max_gap) {
 		time_format(a, wfrom);
 		time_format(b, wto);
-		return fault(r, need.subject, NULL, "logs reach back to %s, but %" PRId64 " days "
+		return fault(r, "access logs", NULL, "logs reach back to %s, but %" PRId64 " days "
 			     "between %s and %s are missing (the check allows gaps up to %" PRId64
 			     " h); %s asks %s of logs", f, (worst + 43200) / 86400, a, b,
 			     max_gap / 3600, need.who, per);
@@ -367,13 +365,11 @@ int scope_data_residency(const struct rule_ctx *c, const struct check *k,
 			 jurisdiction_name(jur[j]));
 	}
 	const char *key = check_param(k, "key") ? check_param(k, "key") : "data_region";
-	char who[200], subject[300];
+	char subject[300];
 	bool bad = false;
 
-	control_name(who, sizeof(who), c);
 	if (!m) {
-		snprintf(subject, sizeof(subject), "setting %s%s%s%s", key, *who ? " (" : "", who,
-			 *who ? ")" : "");
+		snprintf(subject, sizeof(subject), "setting %s", key);
 		return fault(r, subject, NULL, "no configuration snapshot sets %s, so where the "
 			     "data is kept cannot be shown", key);
 	}
@@ -394,11 +390,9 @@ int scope_data_residency(const struct rule_ctx *c, const struct check *k,
 			ok = in;
 		}
 		if (!ok) {
-			/* One finding per region at fault; per control when the
-			 * control has its own jurisdiction. */
+			/* One finding per region at fault. */
 			region_place(place, sizeof(place), seen[i].region);
-			snprintf(subject, sizeof(subject), "region %s%s%s%s", seen[i].region,
-				 *who ? " (" : "", who, *who ? ")" : "");
+			snprintf(subject, sizeof(subject), "region %s", seen[i].region);
 			bad = true;
 			if ((rc = fault(r, subject, seen[i].e, "region %s%s, set as %s in %s (entry %"
 					PRIu64 "), is outside %s, where this data must stay",
