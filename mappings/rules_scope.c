@@ -54,6 +54,23 @@ static int fault(struct check_result *r, const char *subject, const struct evide
 	return 0;
 }
 
+/* No evidence of what the rule looks for at all: the check is missing. */
+static int absent(struct check_result *r, const char *subject, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int absent(struct check_result *r, const char *subject, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	(void)subject;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	set(r, ST_MISSING, "%s", buf);
+	return 0;
+}
+
 static void ref(struct check_result *r, const struct evidence *e)
 {
 	if (json_array_size(r->evidence) < MAX_REFS)
@@ -514,6 +531,7 @@ int scope_backup_evidence(const struct rule_ctx *c, const struct check *k,
 	int64_t bw = param_dur(k, "backup-within", 2 * 86400),
 		rw = param_dur(k, "restore-within", 365 * 86400);
 	const struct evidence *job = NULL, *ok_job = NULL, *restore = NULL;
+	bool any_restore = false;
 	char why[400] = "";
 
 	(void)sel;
@@ -527,9 +545,10 @@ int scope_backup_evidence(const struct rule_ctx *c, const struct check *k,
 			if (json_is_integer(st) && json_integer_value(st) == 0 &&
 			    c->at - e->eff_to <= bw)
 				ok_job = e;
-		} else if (has_type(e, "document", "restore-test") && !e->erased &&
-			   c->at - e->eff_to <= rw) {
-			restore = e;
+		} else if (has_type(e, "document", "restore-test") && !e->erased) {
+			any_restore = true;
+			if (c->at - e->eff_to <= rw)
+				restore = e;
 		}
 	}
 	if (ok_job || restore) {
@@ -542,6 +561,10 @@ int scope_backup_evidence(const struct rule_ctx *c, const struct check *k,
 		    (c->at - e->eff_to) / 86400);
 		return 0;
 	}
+	if (!job && !any_restore)
+		return absent(r, "backups", "no backup job output (command-output of type backup) "
+			      "and no restore test record (document of type restore-test) has been "
+			      "collected");
 	if (job) {
 		json_t *st = json_object_get(job->attrs, "exit_status");
 
