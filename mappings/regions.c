@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,24 +43,35 @@ bool regions_known(const char *jurisdiction)
 	return true;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 void regions_list(char *out, size_t cap)
 {
-	char dir[PATH_MAX];
+	char dir[PATH_MAX], names[32][64];
+	const char *sorted[32];
+	size_t n = 0, len;
 	DIR *d;
 	struct dirent *de;
-	size_t len;
 
 	out[0] = '\0';
 	if (datadir_path(dir, sizeof(dir), "mappings/regions") || !(d = opendir(dir)))
 		return;
-	while ((de = readdir(d))) {
-		size_t n = strlen(de->d_name);
+	while ((de = readdir(d)) && n < 32) {
+		size_t l = strlen(de->d_name);
 
-		if (n > 4 && !strcmp(de->d_name + n - 4, ".txt") && (len = strlen(out)) + n < cap)
-			snprintf(out + len, cap - len, "%s%.*s", len ? ", " : "", (int)(n - 4),
-				 de->d_name);
+		if (l > 4 && l - 4 < sizeof(names[0]) && !strcmp(de->d_name + l - 4, ".txt")) {
+			snprintf(names[n], sizeof(names[n]), "%.*s", (int)(l - 4), de->d_name);
+			sorted[n] = names[n];
+			n++;
+		}
 	}
 	closedir(d);
+	qsort(sorted, n, sizeof(sorted[0]), by_name);
+	for (size_t i = 0; i < n && (len = strlen(out)) + strlen(sorted[i]) + 3 < cap; i++)
+		snprintf(out + len, cap - len, "%s%s", len ? ", " : "", sorted[i]);
 }
 
 bool regions_parse_contains(const char *buf, size_t len, const char *region,
