@@ -34,14 +34,6 @@ static const char *const seeds[] = {
 	"exclude:\n  - control: \"iso27001:A.7.4\"\n    justification: >\n      no premises\n"
 	"  - {control: eu-ai-act:art-5, justification: \"none\"}\n"
 	"fail-on: [fail, stale, missing, manual]\nmax-age: 7d\nwarn-before: 12h\n",
-	/* fuzz_profile (first byte % 3: auditpack.yaml, period, region list) */
-	"\x18" "origin: o.example/x\nprofile:\n  frameworks: [gdpr, eu-ai-act]\n"
-	"  ai-act: {role: [provider, deployer], risk: high-risk}\n  sebi: {category: small}\n"
-	"  hipaa: {role: covered-entity}\n  residency: [in, eu]\nretention: {access-log: 2y, "
-	"document: 18mo}\nsources:\n  - {name: clock, type: command, output-type: clock, "
-	"run: [chronyc, tracking]}\n",
-	"\x0a" "18mo",
-	"\x0e" "# India\nap-south-1   aws  Mumbai\r\ncentralindia azure Pune\n\n#x\n",
 };
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
