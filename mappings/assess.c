@@ -374,6 +374,7 @@ static int decide_control(struct control_result *cr, const struct assessment *a,
 	scope_control(&ap, policy ? policy->profile : NULL, cat, cr->control);
 	if (!ap.applies) {
 		cr->status = ST_NA;
+		cr->out_of_profile = true;
 		cr->reason = strdup(ap.reason);
 		return cr->reason ? 0 : err_set(ERR_NOMEM, "out of memory");
 	}

@@ -117,6 +117,8 @@ struct control_result {
 	size_t nchecks;
 	json_t *evidence; /* attestation entries, when one decided it */
 	int64_t applies_from; /* binds only from this time, after `at` (0: now) */
+	bool out_of_profile;  /* not-applicable because the profile says so
+			       * (reason says why), not a policy exclusion */
 };
 
 struct framework_result {

@@ -118,7 +118,8 @@ static void testcase(struct jw *j, const struct gate_item *it)
 		xw_end(&j->xw);
 	} else if (it->now->status == ST_NA) {
 		xw_start(&j->xw, "skipped");
-		msg(j, "excluded: %s", it->now->reason);
+		msg(j, "%s: %s", it->now->out_of_profile ? "not-applicable" : "excluded",
+		    it->now->reason);
 		xw_attr(&j->xw, "message", j->msg.data);
 		xw_end(&j->xw);
 	}

@@ -100,6 +100,8 @@ expect_out "not yet binding" "the gate counts what binds later"
 expect_out "^LATER eu-ai-act:Art\\. 26 .* binds from 2027-12-02, not judged yet: missing" "a LATER line names it"
 expect_exit 0 "gate with JUnit" -- "$AP" gate --framework eu-ai-act --at 2026-12-15T00:00:00Z --junit "$WORK/j.xml"
 grep -q "LATER binds from 2027-12-02, not judged yet: missing" "$WORK/j.xml" || die "JUnit lacks the LATER note"
+grep -q 'skipped message="not-applicable: Art. 16 binds providers; this deployment is a deployer"' "$WORK/j.xml" ||
+	die "JUnit does not say why Art. 16 is skipped"
 ok "JUnit notes it in system-out"
 expect_exit 0 "assess as text" -- "$AP" assess --framework eu-ai-act --at 2026-12-15T00:00:00Z
 expect_out "missing +Art\\. 26 +\\(binds from 2027-12-02\\)" "assess says when it binds"
