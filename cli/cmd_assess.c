@@ -44,7 +44,7 @@ static void print_findings(const struct assessment *a)
 	size_t total = 0, shown = 0;
 
 	for (size_t i = 0; i < a->nchecks; i++)
-		if (check_in_scope(a, a->checks[i].check))
+		if (result_in_scope(a, &a->checks[i]))
 			total += a->checks[i].nfindings;
 	if (!total)
 		return;
@@ -52,7 +52,7 @@ static void print_findings(const struct assessment *a)
 	for (size_t i = 0; i < a->nchecks; i++) {
 		const struct check_result *r = &a->checks[i];
 
-		if (!check_in_scope(a, r->check))
+		if (!result_in_scope(a, r))
 			continue;
 		for (size_t j = 0; j < r->nfindings && shown < TEXT_FINDINGS; j++, shown++)
 			printf("  %-7s %s  %s: %s\n", status_name((enum status)r->findings[j].status),

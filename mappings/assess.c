@@ -434,12 +434,13 @@ static int decide_control(struct control_result *cr, const struct assessment *a,
 /* Run check k for control c alone (it has its own parameter: a retention
  * minimum, a jurisdiction); the result is appended to a->checks. */
 static int run_for_control(struct assessment *a, const struct rule_ctx *ctx, size_t k,
-			   const struct control *c, const struct assess_policy *policy,
-			   size_t *idx)
+			   const char *fw, const struct control *c,
+			   const struct assess_policy *policy, size_t *idx)
 {
 	struct rule_ctx one = *ctx;
 	struct check_result *v;
 	const struct check *ck = a->checks[k].check;
+	int rc;
 
 	if (!(v = realloc(a->checks, (a->nchecks + 2) * sizeof(*v))))
 		return err_set(ERR_NOMEM, "out of memory");
@@ -447,7 +448,13 @@ static int run_for_control(struct assessment *a, const struct rule_ctx *ctx, siz
 	memset(&v[a->nchecks], 0, sizeof(*v));
 	one.control = c;
 	*idx = a->nchecks++;
-	return run_check(&one, ck, policy, &v[*idx]);
+	if (asprintf(&v[*idx].for_control, "%s:%s", fw, c->label) < 0) {
+		v[*idx].for_control = NULL;
+		return err_set(ERR_NOMEM, "out of memory");
+	}
+	if ((rc = run_check(&one, ck, policy, &v[*idx])))
+		return rc;
+	return accept_findings(policy, a->at, &v[*idx]);
 }
 
 static int assess_framework(struct framework_result *fr, struct assessment *a,
@@ -475,7 +482,8 @@ static int assess_framework(struct framework_result *fr, struct assessment *a,
 					size_t idx = k;
 
 					if (scope_per_control(ck, cr->control) &&
-					    (rc = run_for_control(a, ctx, k, cr->control, policy, &idx)))
+					    (rc = run_for_control(a, ctx, k, cat->framework, cr->control,
+								  policy, &idx)))
 						return rc;
 					cr->checks[cr->nchecks++] = idx;
 					break;
@@ -609,6 +617,7 @@ void assess_free(struct assessment *a)
 {
 	for (size_t i = 0; a->checks && i < a->nchecks; i++) {
 		findings_free(&a->checks[i]);
+		free(a->checks[i].for_control);
 		free(a->checks[i].detail);
 		json_decref(a->checks[i].evidence);
 	}

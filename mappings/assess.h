@@ -70,6 +70,9 @@ struct check_result {
 	struct finding *findings; /* one per thing at fault (findings.h) */
 	size_t nfindings;
 	size_t last;      /* the finding finding_ref() adds to */
+	char *for_control; /* "fw:label" when run for that control alone (its own
+			    * minimum or jurisdiction): its findings' subjects
+			    * say so and name only that control; else NULL */
 };
 
 /* Context a rule runs in (rules.c). */

@@ -1,4 +1,5 @@
 #include "rules_scope.h"
+#include "findings.h"
 #include "scope.h"
 #include "regions.h"
 #include "../common/buf.h"
@@ -44,13 +45,17 @@ static int fault(struct check_result *r, const char *subject, const struct evide
 	char buf[1024];
 	va_list ap;
 
-	(void)subject;
+	int rc;
+
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	if (e && json_array_size(r->evidence) < MAX_REFS)
 		json_array_append_new(r->evidence, json_integer((json_int_t)e->index));
-	set(r, ST_FAIL, "%s", buf);
+	if ((rc = finding_add(r, ST_FAIL, subject, "%s", buf)))
+		return rc;
+	if (e)
+		finding_ref(r, e->index);
 	return 0;
 }
 
@@ -63,12 +68,10 @@ static int absent(struct check_result *r, const char *subject, const char *fmt, 
 	char buf[1024];
 	va_list ap;
 
-	(void)subject;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	set(r, ST_MISSING, "%s", buf);
-	return 0;
+	return finding_add(r, ST_MISSING, subject, "%s", buf);
 }
 
 static void ref(struct check_result *r, const struct evidence *e)

@@ -684,7 +684,7 @@ static void finding_totals(const struct assessment *a, size_t *nfind, size_t *nc
 {
 	*nfind = *nctl = 0;
 	for (size_t i = 0; i < a->nchecks; i++)
-		if (needs_action(a->checks[i].status) && check_in_scope(a, a->checks[i].check))
+		if (needs_action(a->checks[i].status) && result_in_scope(a, &a->checks[i]))
 			*nfind += a->checks[i].nfindings;
 	for (size_t f = 0; f < a->nfw; f++)
 		for (size_t i = 0; i < a->fw[f].n; i++)
@@ -707,7 +707,7 @@ static void findings_section(struct html *h)
 	for (size_t o = 0; o < sizeof(order) / sizeof(order[0]); o++)
 		for (size_t i = 0; i < a->nchecks; i++)
 			if (a->checks[i].status == order[o] && a->checks[i].nfindings &&
-			    check_in_scope(a, a->checks[i].check))
+			    result_in_scope(a, &a->checks[i]))
 				check_findings(h, &a->checks[i]);
 	put(h, "</section>\n");
 }
