@@ -39,6 +39,12 @@ jq -e '.frameworks[] | select(.id == "sebi-cscrf") | .controls[] | select(.label
 	"$WORK/out" >/dev/null || die "PR.DS.S2 does not fail naming eu-west-1"
 result iso27001 A.5.31 data-residency | grep -q "^fail: region eu-west-1" || die "A.5.31 ignores residency: [in]"
 ok "eu-west-1 fails SEBI PR.DS.S2 (and ISO A.5.31), naming the region"
+jq -e '[.findings[] | select(.check == "data-residency")] |
+	(map(select(.subject == "region eu-west-1 (sebi-cscrf:PR.DS.S2)" and .controls == ["sebi-cscrf:PR.DS.S2"])) | length == 1) and
+	(map(select(.subject == "region eu-west-1" and (.controls | index("iso27001:A.5.31")))) | length == 1) and
+	all(.remediation | length > 0)' "$WORK/out" >/dev/null ||
+	die "findings: $(jq -c '[.findings[] | select(.check == "data-residency") | {subject, controls}]' "$WORK/out")"
+ok "one finding per region and control that judges it, each with what to do"
 region ap-south-1
 expect_exit 0 "assess with data_region ap-south-1" -- "$AP" assess --json
 result sebi-cscrf PR.DS.S2 data-residency | grep -Eq "^pass: region ap-south-1 \(aws +Mumbai, India\)" ||

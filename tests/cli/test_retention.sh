@@ -49,6 +49,11 @@ ok "the AI Act's Art. 19 and Art. 26(6) retention checks pass against six months
 check_of iso27001 A.8.15 | grep -Eq "^fail: .*sebi-cscrf PR.AA.S9 \(the longest minimum in scope\) asks 2 years" ||
 	die "A.8.15: $(check_of iso27001 A.8.15)"
 ok "a control without a minimum of its own is held to the longest one in scope"
+jq -e '[.findings[] | select(.check == "access-log-retention")] |
+	(map(select(.subject == "access logs (sebi-cscrf:PR.AA.S9)" and .controls == ["sebi-cscrf:PR.AA.S9"])) | length == 1) and
+	(map(select(.controls | index("eu-ai-act:Art. 19"))) | length == 0)' "$WORK/out" >/dev/null ||
+	die "findings: $(jq -c '[.findings[] | select(.check == "access-log-retention") | {subject, controls}]' "$WORK/out")"
+ok "SEBI's retention finding names PR.AA.S9 alone; none names Art. 19, which passes"
 
 # retention: lengthens a minimum and never shortens one.
 profile $'profile:\n  frameworks: [sebi-cscrf, eu-ai-act]\n  ai-act: {role: both, risk: high-risk}\nretention:\n  access-log: 300d'
