@@ -92,11 +92,18 @@ bool regions_parse_contains(const char *buf, size_t len, const char *region,
 		for (p = w; p < ll && (line[p] == ' ' || line[p] == '\t'); p++)
 			;
 		if (place && cap) {
-			size_t n = ll - p;
+			/* "aws     Mumbai" -> "aws Mumbai": runs of blanks are one space */
+			size_t o = 0;
 
-			while (n && (line[p + n - 1] == '\r' || line[p + n - 1] == ' '))
-				n--;
-			snprintf(place, cap, "%.*s", (int)n, line + p);
+			for (size_t q = p; q < ll && line[q] != '\r' && o + 1 < cap; q++) {
+				bool blank = line[q] == ' ' || line[q] == '\t';
+
+				if (!blank || (o && place[o - 1] != ' '))
+					place[o++] = blank ? ' ' : line[q];
+			}
+			while (o && place[o - 1] == ' ')
+				o--;
+			place[o] = '\0';
 		}
 		return true;
 	}
