@@ -101,13 +101,13 @@ static json_t *applicability_json(const struct applicability *ap)
 static int show_control(const struct catalog *cat, const char *want, bool json,
 			const struct profile *prof)
 {
-	const struct control *k = catalog_find(cat, want);
+	const struct control *k = catalog_want(cat, want);
 	struct applicability ap;
 	json_t *o, *dates, *appl;
 	int rc;
 
 	if (!k)
-		return cli_fail(err_set(ERR_NOTFOUND, "%s has no control '%s'", cat->framework, want));
+		return cli_fail(ERR_USAGE);
 	scope_control(&ap, prof, cat, k);
 	dates = dates_json(k);
 	appl = applicability_json(&ap);
@@ -195,7 +195,7 @@ static int do_import(struct cli *cli, const char *path, const char *id)
 	}
 	/* The framework id travels with the file, so a rename cannot lose it. */
 	if ((rc = fs_read_file(&b, path, CATALOG_MAX_BYTES, NULL)) ||
-	    (rc = fs_write_new(dest, b.data, b.len, 0644)))
+	    (rc = fs_write_new(dest, b.data, b.len, 0600)))
 		goto out;
 	if (!cli->quiet)
 		printf("imported %s: %zu controls from '%s' (%s)\n", cat.framework, cat.n,
@@ -217,8 +217,8 @@ static int do_export(struct cli *cli, const char *fw, const char *out, bool json
 
 	if ((rc = cli_load_catalogs(cli, &cs)))
 		return cli_fail(rc);
-	if (!(cat = catalogs_find(&cs, fw)))
-		rc = err_set(ERR_NOTFOUND, "no framework '%s' (see 'auditpack frameworks')", fw);
+	if (!(cat = catalogs_want(&cs, fw)))
+		rc = ERR_USAGE;
 	else if (!(rc = fs_read_file(&b, cat->path, (size_t)64 << 20, NULL)) &&
 		 !(json && (rc = report_oscal_json(&j, b.data, b.len))) &&
 		 (f = cli_output(out)) == NULL)
@@ -254,7 +254,7 @@ int cmd_controls(int argc, char **argv, struct cli *cli)
 		case 'j': json = true; break;
 		case 'i': id = optarg; break;
 		case 'o': out = optarg; break;
-		default: return cli_usage("controls", "unknown option");
+		default: return cli_bad_option("controls", argc, argv);
 		}
 	}
 	args = argv + optind;
@@ -271,9 +271,8 @@ int cmd_controls(int argc, char **argv, struct cli *cli)
 		return cli_usage("controls", "unexpected argument '%s'", args[2]);
 	if ((rc = cli_load_catalogs(cli, &cs)))
 		return cli_fail(rc);
-	if (!(cat = catalogs_find(&cs, args[0])))
-		rc = cli_fail(err_set(ERR_NOTFOUND, "no framework '%s' (see 'auditpack "
-					"frameworks')", args[0]));
+	if (!(cat = catalogs_want(&cs, args[0])))
+		rc = cli_fail(ERR_USAGE);
 	else if (nargs == 2 && (rc = cli_load_profile(cli, &cs, &prof)))
 		rc = cli_fail(rc);
 	else

@@ -21,7 +21,7 @@
 
 const char help_gate[] =
 	"usage: auditpack gate [--policy FILE] [--framework FW,...] [--junit FILE]\n"
-	"                      [--at TIME] [--release ID]\n"
+	"                      [--at TIME] [--release ID] [--json]\n"
 	"\n"
 	"Pre-release gate.  Verify the store first (a store that does not verify\n"
 	"fails the gate before anything is judged), judge every control the policy\n"
@@ -46,6 +46,9 @@ const char help_gate[] =
 	"                      ignored and freshness is judged then; default now\n"
 	"  --release ID        what is being released (a commit, a tag): the subject of\n"
 	"                      the decision entry\n"
+	"  --json              the decision as recorded (verdict, at, release, policy,\n"
+	"                      failing, counts, checkpoint, ...) plus entry (its index)\n"
+	"                      and warned: [{control, id, text}], instead of the lines\n"
 	"With -q nothing is printed when the gate passes.\n"
 	"exit status: 0 passed, 1 failed or the store does not verify, 2 usage,\n"
 	"3 error (a bad policy is named by file:line:column), 4 store locked\n";
@@ -56,6 +59,7 @@ struct gate_args {
 	const char *junit;
 	const char *release;
 	int64_t at;
+	bool json;
 };
 
 /* The decision's attrs are JSON: names going into them must be UTF-8. */
@@ -75,6 +79,7 @@ static int parse_args(int argc, char **argv, struct gate_args *a)
 		{ "junit", required_argument, NULL, 'j' },
 		{ "at", required_argument, NULL, 'a' },
 		{ "release", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'J' },
 		{ 0, 0, 0, 0 },
 	};
 	int c;
@@ -87,11 +92,12 @@ static int parse_args(int argc, char **argv, struct gate_args *a)
 		case 'f': a->frameworks = optarg; break;
 		case 'j': a->junit = optarg; break;
 		case 'r': a->release = optarg; break;
+		case 'J': a->json = true; break;
 		case 'a':
-			if (time_parse(&a->at, optarg))
+			if (time_parse_arg(&a->at, optarg))
 				return cli_usage("gate", "--at: %s", err_msg());
 			break;
-		default: return cli_usage("gate", "unknown option");
+		default: return cli_bad_option("gate", argc, argv);
 		}
 	}
 	if (optind < argc)
@@ -165,6 +171,7 @@ static int load_policy(const struct gate_args *a, const struct catalogs *cs,
 	else if (!a->policy && !a->frameworks &&
 		 (rc = scope_frameworks(&fws, &n, prof, cs)))
 		return rc;
+	cli_framework_ids(cs, fws, n);
 	if (!a->policy)
 		rc = policy_default(out, cs, fws, n);
 	else if (!(rc = policy_load(out, cs, a->policy)) && fws)
@@ -348,6 +355,34 @@ static void print_summary(const struct gate_result *g, uint64_t index)
 
 }
 
+/* gate --json: the decision record, its entry, and the warnings. */
+static int print_json(const struct gate_result *g, const char *release, uint64_t index)
+{
+	json_t *o = gate_decision_attrs(g, release), *warned = json_array();
+	struct buf w = BUF_INIT;
+	int rc = 0;
+
+	for (size_t i = 0; o && warned && i < g->n && !rc; i++) {
+		const struct gate_item *it = &g->v[i];
+
+		if (it->warns && !(rc = gate_warning_text(&w, g, it)))
+			json_array_append_new(warned, json_pack("{s:s++, s:s++, s:s}",
+				"control", it->cat->framework, ":", it->now->control->label,
+				"id", it->cat->framework, ":", it->now->control->id,
+				"text", w.data));
+	}
+	buf_free(&w);
+	if (!rc && (!o || !warned ||
+		    json_object_set_new(o, "entry", json_integer((json_int_t)index)) ||
+		    json_object_set(o, "warned", warned)))
+		rc = err_set(ERR_NOMEM, "out of memory");
+	if (!rc)
+		rc = cli_print_json(o);
+	json_decref(warned);
+	json_decref(o);
+	return rc;
+}
+
 /* Judge, report, record: under the store's lock, on a verified store. */
 static int judge(struct cli *cli, const struct gate_args *a, const struct catalogs *cs,
 		 const struct checkset *ks, const struct gate_policy *p, struct store *s,
@@ -363,9 +398,11 @@ static int judge(struct cli *cli, const struct gate_args *a, const struct catalo
 		return cli_fail(rc);
 	if ((!a->junit || !(rc = write_junit(a->junit, &g))) &&
 	    !(rc = record(s, &g, a->release, &index))) {
-		if (!gate_passed(&g) || !cli->quiet)
+		if (a->json)
+			rc = print_json(&g, a->release, index);
+		else if (!gate_passed(&g) || !cli->quiet)
 			rc = print_items(cli, &g);
-		if (!rc && (!gate_passed(&g) || !cli->quiet))
+		if (!rc && !a->json && (!gate_passed(&g) || !cli->quiet))
 			print_summary(&g, index);
 	}
 	if (!rc)
@@ -402,6 +439,14 @@ int cmd_gate(int argc, char **argv, struct cli *cli)
 	    (rc = verify_first(cli, s, &vr, &bad))) {
 		rc = cli_fail(rc);
 		goto out;
+	}
+	if (bad && a.json) {
+		json_t *o = json_pack("{s:s, s:s, s:n}", "verdict", "fail", "reason",
+				      "the evidence store does not verify", "entry");
+
+		if (!o || cli_print_json(o))
+			fprintf(stderr, "auditpack: cannot write JSON\n");
+		json_decref(o);
 	}
 	rc = bad ? EXIT_VERDICT : judge(cli, &a, &cs, &ks, &p, s, &vr);
 out:

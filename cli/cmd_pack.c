@@ -14,7 +14,7 @@
 #include <string.h>
 
 const char help_pack[] =
-	"usage: auditpack pack [--framework FW,...] -o FILE.zip [--from TIME --to TIME]\n"
+	"usage: auditpack pack [--framework FW,...|all] -o FILE.zip [--from TIME --to TIME]\n"
 	"                      [--at TIME]\n"
 	"\n"
 	"Write a signed audit pack: the evidence whose effective period overlaps\n"
@@ -24,8 +24,11 @@ const char help_pack[] =
 	"assessment-results.xml), the catalogues and checks used, a README for the\n"
 	"auditor, and manifest.dsse.json: the DSSE-signed in-toto statement of every\n"
 	"file's SHA-256.  The same store, frameworks and --at give the same bytes.\n"
-	"Needs the signing key (and its passphrase, if encrypted).  Without\n"
-	"--framework, the frameworks of profile: in auditpack.yaml are packed.\n";
+	"Needs the signing key (and its passphrase, if encrypted).\n"
+	"  --framework FW,...  the frameworks assessed (default: the frameworks of\n"
+	"                      profile: in auditpack.yaml, else every catalogue, as\n"
+	"                      assess does; 'all': every catalogue)\n"
+	"  --from, --to, --at  RFC 3339 times or dates (2026-11-30: midnight UTC)\n";
 
 int cmd_pack(int argc, char **argv, struct cli *cli)
 {
@@ -56,36 +59,38 @@ int cmd_pack(int argc, char **argv, struct cli *cli)
 		case 'F':
 		case 'T':
 		case 'a':
-			if (time_parse(c == 'F' ? &o.from : c == 'T' ? &o.to : &o.at, optarg))
+			if (time_parse_arg(c == 'F' ? &o.from : c == 'T' ? &o.to : &o.at, optarg))
 				return cli_usage("pack", "%s", err_msg());
 			break;
-		default: return cli_usage("pack", "unknown option");
+		default: return cli_bad_option("pack", argc, argv);
 		}
 	}
 	if (optind < argc)
 		return cli_usage("pack", "unexpected argument '%s'", argv[optind]);
 	if (!out)
-		return cli_usage("pack", "pack needs -o FILE.zip (and --framework FW,... unless "
-				 "auditpack.yaml's profile lists the frameworks in scope)");
+		return cli_usage("pack", "pack needs -o FILE.zip");
 	if (o.from > o.to)
 		return cli_usage("pack", "--from is after --to");
-	if (fwlist) {
-		if (!(fws = calloc(strlen(fwlist) + 1, sizeof(*fws))))
-			return cli_fail(err_set(ERR_NOMEM, "out of memory"));
-		for (p = strtok_r(fwlist, ",", &save); p; p = strtok_r(NULL, ",", &save))
-			fws[o.nframeworks++] = p;
-	}
 	if ((rc = cli_load_catalogs(cli, &cs)) || (rc = cli_load_profile(cli, &cs, &prof)))
 		goto out;
 	if (!fwlist) {
-		if (!prof.frameworks) {
-			rc = err_set(ERR_USAGE, "pack: give --framework FW,... or list the "
-				     "frameworks in scope under profile: in auditpack.yaml");
-			goto out;
-		}
+		/* As assess: the profile's frameworks, else every catalogue. */
 		if ((rc = scope_frameworks(&fws, &o.nframeworks, &prof, &cs)))
 			goto out;
+	} else {
+		if (!(fws = calloc(strlen(fwlist) + cs.n + 1, sizeof(*fws)))) {
+			rc = err_set(ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		if (!strcmp(fwlist, "all")) {
+			for (size_t i = 0; i < cs.n; i++)
+				fws[o.nframeworks++] = cs.v[i].framework;
+		} else {
+			for (p = strtok_r(fwlist, ",", &save); p; p = strtok_r(NULL, ",", &save))
+				fws[o.nframeworks++] = p;
+		}
 	}
+	cli_framework_ids(&cs, fws, o.nframeworks);
 	o.frameworks = fws;
 	o.profile = &prof;
 	/* Read-only (no lock), but with the passphrase: the manifest is signed. */

@@ -875,9 +875,14 @@ static int open_files(const struct accesslog_opts *o, struct file **out, size_t 
 
 		if (gr == GLOB_NOMATCH) {
 			globfree(&g);
+			if (o->optional)
+				continue; /* the source says it may match nothing yet */
 			if (has_glob(o->paths[i]))
-				continue; /* a pattern may match nothing yet */
-			rc = err_set(ERR_IO, "cannot open '%s': %s", o->paths[i], strerror(ENOENT));
+				rc = err_set(ERR_IO, "'%s' matches no file (a typo? a source that "
+					     "may match nothing yet says 'optional: true')", o->paths[i]);
+			else
+				rc = err_set(ERR_IO, "cannot open '%s': %s", o->paths[i],
+					     strerror(ENOENT));
 			break;
 		}
 		if (gr) {

@@ -40,6 +40,8 @@ struct accesslog_opts {
 	enum pii_mode pii;
 	char *const *paths;       /* files or glob patterns */
 	size_t npaths;
+	bool optional;            /* a pattern or path may match nothing; else
+				   * a pattern matching no file is an error */
 	size_t max_entry_bytes;   /* 0: ACCESSLOG_ENTRY_BYTES */
 	bool complete;            /* the files are finished: a last line without
 				   * a newline is taken rather than waited for */

@@ -29,6 +29,8 @@ struct collect_ctx {
 	int64_t now;           /* the "collected" time of every entry this run */
 	const uint8_t *secret; /* STORE_SECRET_LEN bytes: the HMAC key for tokens */
 	struct pii *pii;       /* the detectors (pii.h), keyed with that secret */
+	struct json_t *reobserved; /* unchanged evidence seen again this run, for
+				    * its one observation entry (observe.h) */
 };
 
 /* What one collector did, for the run's summary line. */

@@ -7,10 +7,12 @@
 #include "../common/yamlutil.h"
 #include "../store/entry.h"
 
+#include <glob.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define CONFIG_MAX_BYTES ((size_t)1 << 20)
 
@@ -77,11 +79,11 @@ static int want_fields(const struct ydoc *p, const yaml_node_t *n, struct jsonl_
 static const char *allowed(enum source_type t)
 {
 	switch (t) {
-	case SOURCE_ACCESS_LOG: return "format, paths, fields, pii";
+	case SOURCE_ACCESS_LOG: return "format, paths, optional, fields, pii";
 	case SOURCE_MODEL: return "mlflow, dir, model, version, pii";
-	case SOURCE_CONFIG: return "paths";
+	case SOURCE_CONFIG: return "paths, optional";
 	case SOURCE_COMMAND: return "run, timeout, output-type";
-	case SOURCE_DOCUMENT: return "paths, kind, doc-type";
+	case SOURCE_DOCUMENT: return "paths, optional, kind, doc-type";
 	}
 	return "";
 }
@@ -91,6 +93,8 @@ static bool key_allowed(enum source_type t, const char *key)
 	const char *list = allowed(t), *p = list;
 	size_t n = strlen(key);
 
+	if (!n)
+		return false; /* strstr() would find "" everywhere, forever */
 	while ((p = strstr(p, key))) {
 		if ((p == list || p[-1] == ' ') && (p[n] == ',' || p[n] == '\0'))
 			return true;
@@ -98,6 +102,8 @@ static bool key_allowed(enum source_type t, const char *key)
 	}
 	return false;
 }
+
+static void free_list(char **v);
 
 static int parse_source(const struct ydoc *p, const yaml_node_t *n, struct source *s)
 {
@@ -157,6 +163,9 @@ static int parse_source(const struct ydoc *p, const yaml_node_t *n, struct sourc
 				return ydoc_at(p, v, "source '%s': format must be combined, common, "
 					       "jsonl, auditd or syslog", s->name);
 		} else if (!strcmp(key, "paths")) {
+			/* A repeated key: the last counts, as for the others. */
+			free_list(s->paths);
+			s->paths = NULL;
 			rc = ydoc_want_list(p, v, "paths", &s->paths);
 		} else if (!strcmp(key, "fields")) {
 			rc = want_fields(p, v, &s->fields);
@@ -171,17 +180,27 @@ static int parse_source(const struct ydoc *p, const yaml_node_t *n, struct sourc
 		} else if (!strcmp(key, "version")) {
 			rc = ydoc_want_string(p, v, key, &s->model_version);
 		} else if (!strcmp(key, "run")) {
+			free_list(s->run);
+			s->run = NULL;
 			rc = ydoc_want_list(p, v, key, &s->run);
 		} else if (!strcmp(key, "timeout")) {
 			if (!ydoc_scalar(v) || duration_parse(&s->timeout, ydoc_scalar(v)) ||
 			    s->timeout <= 0)
-				return ydoc_at(p, v, "source '%s': timeout must be a duration like 30s",
-					       s->name);
+				return ydoc_at(p, v, "source '%s': timeout must be a duration: a number "
+					       "and a unit s, m, h, d or w (like 30s or 2m)", s->name);
 		} else if (!strcmp(key, "output-type")) {
 			if (!ydoc_scalar(v) || !command_type_valid(ydoc_scalar(v)))
 				return ydoc_at(p, v, "source '%s': output-type must be one lower-case "
 					       "word such as rbac", s->name);
 			rc = ydoc_want_string(p, v, key, &s->output_type);
+		} else if (!strcmp(key, "optional")) {
+			const char *b = ydoc_scalar(v);
+
+			if (b && (!strcmp(b, "true") || !strcmp(b, "false")))
+				s->optional = !strcmp(b, "true");
+			else
+				return ydoc_at(p, v, "source '%s': optional must be true or false",
+					       s->name);
 		} else if (!strcmp(key, "kind")) {
 			rc = ydoc_want_string(p, v, key, &s->kind);
 		} else if (!strcmp(key, "doc-type")) {
@@ -563,6 +582,109 @@ void sources_free(struct sources *s)
 	free(s->witness);
 	profile_free(&s->profile);
 	memset(s, 0, sizeof(*s));
+}
+
+int sources_witness_line(const char *buf, size_t len, char *out, size_t cap)
+{
+	const char *p = buf, *end = buf + len;
+
+	out[0] = '\0';
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		const char *v, *ve;
+
+		if (!eol)
+			eol = end;
+		if ((size_t)(eol - p) > 8 && !memcmp(p, "witness:", 8)) {
+			for (v = p + 8; v < eol && (*v == ' ' || *v == '\t'); v++)
+				;
+			ve = eol;
+			if (v < ve && (*v == '"' || *v == '\'')) {
+				const char *q = memchr(v + 1, *v, (size_t)(ve - v - 1));
+
+				ve = q ? q : ve;
+				v++;
+			} else {
+				for (const char *h = v; h < ve; h++)
+					if (*h == '#' && (h == v || h[-1] == ' ' || h[-1] == '\t')) {
+						ve = h;
+						break;
+					}
+			}
+			while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t' || ve[-1] == '\r'))
+				ve--;
+			if ((size_t)(ve - v) >= cap)
+				return err_set(ERR_LIMIT, "witness path too long");
+			memcpy(out, v, (size_t)(ve - v));
+			out[ve - v] = '\0';
+		}
+		p = eol + 1;
+	}
+	return 0;
+}
+
+bool sources_is_glob(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
+
+void sources_free_paths(char **v)
+{
+	free_list(v);
+}
+
+static int push_path(char ***v, size_t *n, size_t *cap, const char *p)
+{
+	char **nv;
+
+	if (*n + 1 >= *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		if (!(nv = realloc(*v, *cap * sizeof(*nv))))
+			return err_set(ERR_NOMEM, "out of memory");
+		*v = nv;
+	}
+	if (!((*v)[*n] = strdup(p)))
+		return err_set(ERR_NOMEM, "out of memory");
+	(*v)[++*n] = NULL;
+	return 0;
+}
+
+int sources_expand_paths(char ***out, size_t *nout, char *const *paths, size_t n,
+			 bool optional)
+{
+	char **v = NULL;
+	size_t cnt = 0, cap = 0;
+	int rc = 0;
+
+	for (size_t i = 0; i < n && !rc; i++) {
+		glob_t g;
+		int gr;
+
+		if (!sources_is_glob(paths[i])) {
+			if (!optional || access(paths[i], F_OK) == 0)
+				rc = push_path(&v, &cnt, &cap, paths[i]);
+			continue;
+		}
+		gr = glob(paths[i], GLOB_ERR, NULL, &g);
+		if (gr == GLOB_NOMATCH && !optional)
+			rc = err_set(ERR_IO, "'%s' matches no file (a typo? a source that may "
+				     "match nothing yet says 'optional: true')", paths[i]);
+		else if (gr && gr != GLOB_NOMATCH)
+			rc = err_set(ERR_IO, "cannot expand '%s'", paths[i]);
+		for (size_t k = 0; !gr && k < g.gl_pathc && !rc; k++)
+			rc = push_path(&v, &cnt, &cap, g.gl_pathv[k]);
+		globfree(&g);
+	}
+	if (!rc && !v && !(v = calloc(1, sizeof(*v))))
+		rc = err_set(ERR_NOMEM, "out of memory");
+	if (rc) {
+		free_list(v);
+		v = NULL;
+		cnt = 0;
+	}
+	*out = v;
+	*nout = cnt;
+	return rc;
 }
 
 const struct source *sources_find(const struct sources *s, const char *name)

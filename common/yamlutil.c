@@ -2,15 +2,25 @@
 #include "err.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static int parser_error(const struct ydoc *y, const yaml_parser_t *p)
 {
-	return err_set(ERR_PARSE, "%s:%zu:%zu: %s", y->file, p->problem_mark.line + 1,
+	/* libyaml's words for a list under a key that already has a value
+	 * ("sources: []" above uncommented "- name:" lines), or for items
+	 * indented unevenly. */
+	bool list_hint = p->problem && (strstr(p->problem, "did not find expected key") ||
+					strstr(p->problem, "block end"));
+
+	return err_set(ERR_PARSE, "%s:%zu:%zu: %s%s", y->file, p->problem_mark.line + 1,
 		       p->problem_mark.column + 1,
-		       p->problem ? p->problem : "malformed YAML");
+		       p->problem ? p->problem : "malformed YAML",
+		       list_hint ? " (a '- ' list item where none can be: is the key above "
+		       "it already given a value, like 'sources: []'? remove the '[]'; or "
+		       "indent the items of one list alike)" : "");
 }
 
 /* With YDOC_ONE: is there a second document after the first? */

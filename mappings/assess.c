@@ -135,6 +135,52 @@ static int mark_superseded(struct evidence_set *es)
 	return 0;
 }
 
+static struct evidence *evidence_by_index(const struct evidence_set *es, uint64_t index)
+{
+	size_t lo = 0, hi = es->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (es->v[mid].index == index)
+			return &es->v[mid];
+		if (es->v[mid].index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/*
+ * An observation entry says the entries it names were seen again, unchanged,
+ * at its time (collectors/observe.h): their evidence speaks up to then.
+ */
+static void apply_observations(struct evidence_set *es)
+{
+	for (size_t i = 0; i < es->n; i++) {
+		const struct evidence *o = &es->v[i];
+		json_t *items = json_object_get(o->attrs, "reobserved"), *it;
+		size_t k;
+
+		if (strcmp(o->kind, "observation") || !json_is_array(items))
+			continue;
+		json_array_foreach(items, k, it) {
+			json_t *jx = json_object_get(it, "index");
+			const char *kind = json_string_value(json_object_get(it, "kind"));
+			struct evidence *e;
+
+			if (!json_is_integer(jx) || json_integer_value(jx) < 0 ||
+			    (uint64_t)json_integer_value(jx) >= o->index ||
+			    !(e = evidence_by_index(es, (uint64_t)json_integer_value(jx))) ||
+			    e->erased || !kind || strcmp(kind, e->kind))
+				continue;
+			if (o->eff_to > e->eff_to)
+				e->eff_to = o->eff_to;
+		}
+	}
+}
+
 int evidence_load(struct evidence_set *out, struct store *s, int64_t at)
 {
 	struct store_filter f = { NULL, NULL, INT64_MIN };
@@ -144,6 +190,8 @@ int evidence_load(struct evidence_set *out, struct store *s, int64_t at)
 	memset(out, 0, sizeof(*out));
 	if ((rc = store_each(s, &f, take, &l)) || (rc = mark_superseded(out)))
 		evidence_free(out);
+	else
+		apply_observations(out);
 	return rc;
 }
 
@@ -420,8 +468,14 @@ static int decide_control(struct control_result *cr, const struct assessment *a,
 	} else if (att) {
 		cr->status = ST_STALE;
 		json_array_append_new(cr->evidence, json_integer((json_int_t)att->index));
-		if (asprintf(&cr->reason, "the attestation (entry %" PRIu64 ") expired on %s",
-			     att->index, json_string_value(json_object_get(att->attrs, "valid_until"))) < 0)
+		/* Judged at a later time (gate warn-before): it has not run out yet. */
+		bool later = policy && policy->evidence_at &&
+			     time_parse(&valid, json_string_value(json_object_get(att->attrs,
+					"valid_until"))) == 0 && valid > policy->evidence_at;
+
+		if (asprintf(&cr->reason, "the attestation (entry %" PRIu64 ") %s on %s",
+			     att->index, later ? "expires" : "expired",
+			     json_string_value(json_object_get(att->attrs, "valid_until"))) < 0)
 			cr->reason = NULL;
 	} else {
 		cr->status = ST_MANUAL;
@@ -555,9 +609,8 @@ int assess_run(struct assessment *out, struct store *s, const struct catalogs *c
 		frameworks = scoped;
 	}
 	for (size_t i = 0; i < n; i++)
-		if (!catalogs_find(cs, frameworks[i]))
-			return err_set(ERR_USAGE, "no framework '%s' (see 'auditpack frameworks')",
-				       frameworks[i]);
+		if (!catalogs_want(cs, frameworks[i]))
+			return ERR_USAGE;
 	/* The checkpoint, the evidence and the verification from one snapshot
 	 * (store.h), whatever a concurrent collect commits. */
 	if ((rc = store_read_begin(s)))

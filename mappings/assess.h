@@ -176,7 +176,7 @@ int assess_run(struct assessment *out, struct store *s, const struct catalogs *c
 	       int64_t at, const struct assess_policy *policy);
 void assess_free(struct assessment *a);
 
-/* The `assess --json` document (DESIGN.md "Machine-readable output"). */
+/* The `assess --json` document (docs/architecture.md "Machine-readable output"). */
 json_t *assess_json(const struct assessment *a);
 
 #endif

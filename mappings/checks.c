@@ -63,6 +63,17 @@ static int add_map(struct check *k, const xmlNode *n, const struct catalogs *cs)
 	return rc;
 }
 
+/* The rule parameters that are durations (rules.c param_dur). */
+static bool is_duration_param(const char *name)
+{
+	static const char *const names[] = { "max-gap", "window", "min-age", "within" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
+
 static int read_check(struct check *k, const xmlNode *n, const struct catalogs *cs)
 {
 	int rc;
@@ -87,7 +98,20 @@ static int read_check(struct check *k, const xmlNode *n, const struct catalogs *
 			for (const xmlNode *p = c->children; p; p = p->next)
 				if (is(p, "param")) {
 					char *name = xml_attr(p, "name"), *value = xml_attr(p, "value");
+					int64_t d;
 
+					/* A duration parameter without its unit would
+					 * silently fall back to the rule's default. */
+					if (name && value && is_duration_param(name) &&
+					    duration_parse(&d, value)) {
+						rc = err_set(ERR_PARSE, "%s:%ld: check '%s': param '%s': "
+							     "'%s' is not a duration: a number and a "
+							     "unit s, m, h, d or w (like 2h or 7d)",
+							     k->file, xmlGetLineNo(p), k->id, name, value);
+						free(name);
+						free(value);
+						return rc;
+					}
 					json_object_set_new(k->params, name, json_string(value));
 					free(name);
 					free(value);
@@ -98,7 +122,8 @@ static int read_check(struct check *k, const xmlNode *n, const struct catalogs *
 			rc = d ? duration_parse(&k->freshness, d) : ERR_NOMEM;
 			free(d);
 			if (rc)
-				return err_set(ERR_PARSE, "%s:%ld: check '%s': bad freshness",
+				return err_set(ERR_PARSE, "%s:%ld: check '%s': bad freshness: "
+					       "a number and a unit s, m, h, d or w (like 7d)",
 					       k->file, xmlGetLineNo(c), k->id);
 		} else if (is(c, "maps") && (rc = add_map(k, c, cs))) {
 			return rc;

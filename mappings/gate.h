@@ -1,5 +1,5 @@
 /*
- * gate.h - judging a release against a gate policy (DESIGN.md "Gate").
+ * gate.h - judging a release against a gate policy (docs/ci.md).
  *
  * In scope: every control of the policy's frameworks and each required
  * control (its framework is assessed, only that control is in scope).  A

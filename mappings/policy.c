@@ -445,9 +445,8 @@ static int check_frameworks(const struct catalogs *cs, char *const *fws, size_t 
 	if (n == 0)
 		return err_set(ERR_USAGE, "no framework given");
 	for (size_t i = 0; i < n; i++)
-		if (!catalogs_find(cs, fws[i]))
-			return err_set(ERR_USAGE, "no framework '%s' (see 'auditpack frameworks')",
-				       fws[i]);
+		if (!catalogs_want(cs, fws[i]))
+			return ERR_USAGE;
 	return 0;
 }
 

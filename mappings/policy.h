@@ -1,5 +1,5 @@
 /*
- * policy.h - the gate policy (DESIGN.md "Gate"): which controls a release
+ * policy.h - the gate policy (docs/ci.md, examples/gate-policy.yaml): which controls a release
  * is judged on, which are out of scope and why, which statuses fail it,
  * and how fresh evidence must be.
  *

@@ -1,6 +1,6 @@
 /*
  * rules.c - the predicates checks apply to evidence.  Each rule reads the
- * attrs collectors wrote (DESIGN.md "Collectors") and says pass or fail with
+ * attrs collectors wrote (docs/configuration.md) and says pass or fail with
  * a reason a person can act on.  Parameters come from the check file.
  */
 #include "assess.h"

@@ -7,7 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* When each entry was last seen again unchanged (observation entries). */
+struct seen {
+	uint64_t index;
+	int64_t at;
+};
+
+struct seen_set {
+	struct seen *v;
+	size_t n, cap;
+};
+
 struct pruner {
+	const struct seen_set *seen;
 	int64_t before, now;
 	const struct retention_rule *rules;
 	size_t nrules;
@@ -19,21 +31,97 @@ struct pruner {
 	int64_t blocked_until, allowed;
 };
 
+static int gather_seen(const struct entry *e, void *arg)
+{
+	struct seen_set *ss = arg;
+	json_t *a, *items, *it;
+	struct seen *v;
+	size_t k;
+
+	if (strcmp(e->kind, "observation"))
+		return 0;
+	if (!(a = json_loadb(e->attrs, e->attrs_len, 0, NULL)))
+		return 0;
+	items = json_object_get(a, "reobserved");
+	json_array_foreach(items, k, it) {
+		json_t *jx = json_object_get(it, "index");
+
+		if (!json_is_integer(jx) || json_integer_value(jx) < 0 ||
+		    (uint64_t)json_integer_value(jx) >= e->index)
+			continue;
+		if (ss->n == ss->cap) {
+			ss->cap = ss->cap ? ss->cap * 2 : 64;
+			if (!(v = realloc(ss->v, ss->cap * sizeof(*v)))) {
+				json_decref(a);
+				return err_set(ERR_NOMEM, "out of memory");
+			}
+			ss->v = v;
+		}
+		ss->v[ss->n++] = (struct seen){ (uint64_t)json_integer_value(jx), e->eff_to };
+	}
+	json_decref(a);
+	return 0;
+}
+
+static int seen_cmp(const void *a, const void *b)
+{
+	const struct seen *x = a, *y = b;
+
+	if (x->index != y->index)
+		return x->index < y->index ? -1 : 1;
+	return x->at < y->at ? 1 : x->at > y->at ? -1 : 0; /* latest first */
+}
+
+/* Sorted by index, one (the latest) per index. */
+static void seen_sort(struct seen_set *ss)
+{
+	size_t k = 0;
+
+	if (ss->n == 0)
+		return;
+	qsort(ss->v, ss->n, sizeof(*ss->v), seen_cmp);
+	for (size_t i = 1; i < ss->n; i++)
+		if (ss->v[i].index != ss->v[k].index)
+			ss->v[++k] = ss->v[i];
+	ss->n = k + 1;
+}
+
+/* The end of e's period, counting the times it was seen again unchanged. */
+static int64_t period_end(const struct pruner *p, const struct entry *e)
+{
+	size_t lo = 0, hi = p->seen->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p->seen->v[mid].index == e->index)
+			return p->seen->v[mid].at > e->eff_to ? p->seen->v[mid].at : e->eff_to;
+		if (p->seen->v[mid].index < e->index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return e->eff_to;
+}
+
 static int consider(const struct entry *e, void *arg)
 {
 	struct pruner *p = arg;
 	bool kept = false, first = !p->blocked;
+	int64_t end;
 	uint64_t *v;
 
-	/* An unknown time (a leaf of release 0.1.0) is not known to be old. */
-	if (e->erased || !strcmp(e->kind, "tombstone") || e->eff_to >= p->before ||
-	    e->eff_to == TIME_UNKNOWN)
+	/* An unknown time (a leaf of release 0.1.0) is not known to be old;
+	 * tombstones and observations carry no payload worth dropping. */
+	if (e->erased || !strcmp(e->kind, "tombstone") || !strcmp(e->kind, "observation") ||
+	    e->eff_to >= p->before || e->eff_to == TIME_UNKNOWN ||
+	    (end = period_end(p, e)) >= p->before)
 		return 0;
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct retention_rule *rule = &p->rules[i];
 		size_t len = strlen(p->blocked_by);
 
-		if (strcmp(rule->kind, e->kind) || e->eff_to < rule->keep_from)
+		if (strcmp(rule->kind, e->kind) || end < rule->keep_from)
 			continue;
 		kept = true;
 		if (first)
@@ -46,7 +134,7 @@ static int consider(const struct entry *e, void *arg)
 		if (first) {
 			p->blocked = true;
 			p->blocked_entry = e->index;
-			p->blocked_until = e->eff_to;
+			p->blocked_until = end;
 			snprintf(p->blocked_kind, sizeof(p->blocked_kind), "%s", e->kind);
 		}
 		return 0;
@@ -63,6 +151,7 @@ int prune_before(struct store *s, int64_t before, int64_t now, bool dry_run,
 		 const struct retention_rule *rules, size_t nrules, struct prune_result *out)
 {
 	struct store_filter all = { NULL, NULL, INT64_MIN };
+	struct seen_set seen = { NULL, 0, 0 };
 	struct pruner p;
 	char t_before[RFC3339_LEN], t_until[RFC3339_LEN], t_allowed[RFC3339_LEN];
 	json_t *attrs;
@@ -70,6 +159,7 @@ int prune_before(struct store *s, int64_t before, int64_t now, bool dry_run,
 
 	memset(out, 0, sizeof(*out));
 	memset(&p, 0, sizeof(p));
+	p.seen = &seen;
 	p.before = before;
 	p.now = now;
 	p.rules = rules;
@@ -78,6 +168,9 @@ int prune_before(struct store *s, int64_t before, int64_t now, bool dry_run,
 	p.allowed = INT64_MAX;
 	if (before > now)
 		return err_set(ERR_USAGE, "--before is in the future");
+	if ((rc = store_each(s, &all, gather_seen, &seen)))
+		goto out;
+	seen_sort(&seen);
 	if ((rc = store_each(s, &all, consider, &p)))
 		goto out;
 	if (p.blocked) {
@@ -107,6 +200,7 @@ int prune_before(struct store *s, int64_t before, int64_t now, bool dry_run,
 	rc = tombstone_append(s, "prune", now, attrs, &out->tombstone);
 	json_decref(attrs);
 out:
+	free(seen.v);
 	if (rc) {
 		prune_result_free(out);
 		memset(out, 0, sizeof(*out));

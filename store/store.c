@@ -112,8 +112,7 @@ static int create_secret(const char *dir);
 static int take_lock(struct store *s, int wait_seconds)
 {
 	char path[PATH_MAX];
-	struct timespec nap = { 0, 100 * 1000 * 1000 };
-	time_t deadline = time(NULL) + wait_seconds;
+	struct timespec nap = { 0, 100 * 1000 * 1000 }, t0, t;
 	int rc;
 
 	if ((rc = fs_join(path, sizeof(path), s->dir, "lock")))
@@ -121,14 +120,58 @@ static int take_lock(struct store *s, int wait_seconds)
 	s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (s->lock_fd < 0)
 		return err_set(ERR_IO, "cannot open lock '%s': %s", path, strerror(errno));
+	/* A monotonic clock to the millisecond: whole seconds of time() gave
+	 * up after 1.1 s of a 2 s wait. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (flock(s->lock_fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return err_set(ERR_IO, "cannot lock '%s': %s", path, strerror(errno));
-		if (time(NULL) >= deadline)
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((int64_t)(t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 >=
+		    (int64_t)wait_seconds * 1000)
 			return err_set(ERR_LOCKED, "the store '%s' is in use by another run "
 				       "(waited %d s; see --wait)", s->dir, wait_seconds);
 		nanosleep(&nap, NULL);
 	}
+	return 0;
+}
+
+/*
+ * A reader opens the database read-only, so an auditor's copy without write
+ * access (chmod -R a-w, a read-only mount) can be verified, listed and
+ * packed.  SQLite needs the -shm file of a WAL database, or the right to
+ * create it; when neither is there (the directory is not writable and no
+ * run left a -wal behind), the file cannot change under us and is opened
+ * as immutable.
+ */
+static int open_db_readonly(struct store *s, const char *path)
+{
+	char uri[PATH_MAX * 3 + 32], wal[PATH_MAX + 8];
+	size_t k = 0;
+	bool immutable;
+
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	immutable = access(s->dir, W_OK) < 0 && access(wal, F_OK) < 0;
+	if (!immutable) {
+		if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW,
+				    NULL) != SQLITE_OK)
+			return store_db_error(s, "cannot open");
+		return 0;
+	}
+	/* file: URI, the path percent-encoded where it must be. */
+	k = (size_t)snprintf(uri, sizeof(uri), "file:");
+	for (const char *p = path; *p && k + 4 < sizeof(uri); p++) {
+		if (*p == '?' || *p == '#' || *p == '%' || (unsigned char)*p < 0x21 ||
+		    (unsigned char)*p >= 0x7f)
+			k += (size_t)snprintf(uri + k, sizeof(uri) - k, "%%%02X", (unsigned char)*p);
+		else
+			uri[k++] = *p;
+	}
+	if (snprintf(uri + k, sizeof(uri) - k, "?immutable=1") >= (int)(sizeof(uri) - k))
+		return err_set(ERR_LIMIT, "store path too long");
+	if (sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW |
+			    SQLITE_OPEN_URI, NULL) != SQLITE_OK)
+		return store_db_error(s, "cannot open");
 	return 0;
 }
 
@@ -143,6 +186,13 @@ static int open_db(struct store *s, bool create)
 	if (!create && access(path, F_OK) < 0)
 		return err_set(ERR_IO, "no evidence store at '%s' (run 'auditpack init' "
 			       "or give --store DIR)", s->dir);
+	if (!create && s->mode == STORE_READ) {
+		if ((rc = open_db_readonly(s, path)))
+			return rc;
+		sqlite3_busy_timeout(s->db, 60000);
+		sqlite3_extended_result_codes(s->db, 1);
+		return 0;
+	}
 	if (create)
 		flags |= SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)

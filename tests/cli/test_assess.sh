@@ -44,7 +44,7 @@ for f in a["frameworks"]:
         for k in c["checks"]:
             assert set(k) >= {"id", "status", "detail", "evidence"}
 PY
-ok "assess --json has the DESIGN.md shape and a mix of statuses in every framework"
+ok "assess --json has the documented shape (docs/architecture.md) and a mix of statuses in every framework"
 [ "$(check_status models-registered)" = pass ] || die "models-registered: $(check_status models-registered)"
 ok "models-registered passes: the only model serving is registered with digests"
 

@@ -1,4 +1,4 @@
-# The pre-release gate (DESIGN.md "Gate"): a policy that the evidence meets
+# The pre-release gate (docs/ci.md): a policy that the evidence meets
 # passes, a failing check, stale and missing evidence fail it, an exclusion
 # with a justification takes a control out, a tampered store fails before
 # anything is judged, bad policies are named by file:line, JUnit is well
@@ -336,7 +336,7 @@ if command -v flock >/dev/null; then
 	flock "$AUDITPACK_STORE/lock" sleep 3 &
 	holder=$!
 	sleep 0.3
-	expect_exit 4 "the store is locked past --wait" -- "$AP" --wait 1 gate --policy "$WORK/pass.yaml"
+	expect_exit 4 "the store is locked past --wait" -- "$AP" --wait 1s gate --policy "$WORK/pass.yaml"
 	wait "$holder"
 	[ "$(ndecisions)" = "$before" ] || die "a locked gate recorded a decision"
 fi

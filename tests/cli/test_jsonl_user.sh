@@ -153,10 +153,13 @@ assert a["auth_failures"] == 1, a' || die "model/status read from the wrong memb
 ok "model, version and status come from llm.name, llm.v and http.code, not the decoys"
 
 # --- a line too long to parse (over 1 MiB) is streamed in pieces ----------
+# A short line follows each long one: a first run in which no line parses
+# is refused (test_firstrun.sh), and these tests are about the long line.
 python3 -c '
 pad = "x" * (3 << 20)
 open("'"$WORK"'/long.jsonl", "w").write(
-    "{\"ts\":\"2026-11-28T10:00:00Z\",\"user_id\":\"alice.long\",\"pad\":\"%s\",\"user_id\":\"bob.long\"}\n" % pad)'
+    "{\"ts\":\"2026-11-28T10:00:00Z\",\"user_id\":\"alice.long\",\"pad\":\"%s\",\"user_id\":\"bob.long\"}\n" % pad
+    + "{\"ts\":\"2026-11-28T10:00:01Z\",\"user_id\":\"carol.short\"}\n")'
 expect_exit 0 "collect an overlong jsonl line" -- "$AP" collect logs --complete --format jsonl \
 	--name long --field time=ts --field user=user_id "$WORK/long.jsonl"
 for v in alice.long bob.long; do
@@ -171,7 +174,7 @@ python3 -c '
 M = 1 << 20
 head, mid = "{\"ts\":\"2026-11-28T10:00:00Z\",\"pad\":\"", "\",\"user_id\":\""
 line = head + "x" * (M - 4 - len(head) - len(mid)) + mid + "alice.split\",\"more\":\"" + "y" * (M + 100) + "\"}\n"
-open("'"$WORK"'/split.jsonl", "w").write(line)'
+open("'"$WORK"'/split.jsonl", "w").write(line + "{\"ts\":\"2026-11-28T10:00:01Z\",\"user_id\":\"carol.short\"}\n")'
 expect_exit 0 "collect an overlong line cut inside the user value" -- "$AP" collect logs --complete \
 	--format jsonl --name split --field time=ts --field user=user_id "$WORK/split.jsonl"
 store_has alice.split && die "the part of a user value after a cut is stored in clear"

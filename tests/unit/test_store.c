@@ -83,8 +83,9 @@ static size_t verify_problems(struct store *s)
 
 	assert_int_equal(store_verify(s, &vo, &r), 0);
 	n = r.nproblems;
-	for (size_t i = 0; i < n; i++)
-		fprintf(stderr, "  (expected?) %s\n", r.problems[i].what);
+	/* Tests that tamper expect problems; show them only when asked. */
+	for (size_t i = 0; getenv("AUDITPACK_TEST_VERBOSE") && i < n; i++)
+		fprintf(stderr, "  verify problem: %s\n", r.problems[i].what);
 	verify_report_free(&r);
 	return n;
 }
