@@ -178,6 +178,8 @@ install: auditpack auditpack.1 $(BUILD)/completions/auditpack.bash $(BUILD)/comp
 	install -m 0644 controls/*.xml $(DESTDIR)$(PREFIX)/share/auditpack/controls/
 	install -m 0644 controls/schema/* $(DESTDIR)$(PREFIX)/share/auditpack/controls/schema/
 	install -m 0644 mappings/*.xml mappings/*.xsd $(DESTDIR)$(PREFIX)/share/auditpack/mappings/
+	install -d $(DESTDIR)$(PREFIX)/share/auditpack/mappings/regions
+	install -m 0644 mappings/regions/README mappings/regions/*.txt $(DESTDIR)$(PREFIX)/share/auditpack/mappings/regions/
 	install -m 0644 auditpack.1 $(DESTDIR)$(PREFIX)/share/man/man1/auditpack.1
 	install -m 0644 $(BUILD)/completions/auditpack.bash \
 		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/auditpack

@@ -4,6 +4,7 @@
 #include "../common/fsutil.h"
 #include "../common/timeutil.h"
 #include "../collectors/sources.h"
+#include "../mappings/scope.h"
 #include "../store/witness.h"
 
 #include <errno.h>
@@ -82,6 +83,27 @@ int cli_witness(struct cli *cli, char *out)
 				    cfg.witness[0] == '/' ? "" : "/", cfg.witness) >= PATH_MAX)
 		rc = err_set(ERR_LIMIT, "%s: witness path too long", path);
 	sources_free(&cfg);
+	return rc;
+}
+
+int cli_load_profile(struct cli *cli, const struct catalogs *cs, struct profile *out)
+{
+	struct sources cfg;
+	char path[PATH_MAX];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = fs_join(path, PATH_MAX, cli->store_dir, "auditpack.yaml")))
+		return rc;
+	if (access(path, F_OK) < 0)
+		return 0;
+	if ((rc = sources_load(&cfg, path)))
+		return rc;
+	*out = cfg.profile;
+	memset(&cfg.profile, 0, sizeof(cfg.profile));
+	sources_free(&cfg);
+	if ((rc = scope_check_profile(out, cs)))
+		profile_free(out);
 	return rc;
 }
 

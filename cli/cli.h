@@ -128,6 +128,10 @@ struct checkset;
 int cli_load_checks(struct cli *cli, const struct catalogs *cs, const char *file,
 		    struct checkset *out);
 
+struct profile;
+/* The deployment profile of STORE/auditpack.yaml, checked against the
+ * catalogues (an empty profile when there is no file); profile_free() it. */
+int cli_load_profile(struct cli *cli, const struct catalogs *cs, struct profile *out);
 /* A JSON array of indices (NULL: out of memory). */
 json_t *cli_indices_json(const uint64_t *v, size_t n);
 

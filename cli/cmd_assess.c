@@ -4,6 +4,7 @@
 #include "../controls/catalog.h"
 #include "../mappings/assess.h"
 #include "../mappings/checks.h"
+#include "../common/profile.h"
 #include "../reports/csv.h"
 #include "../reports/ocsf.h"
 
@@ -20,7 +21,8 @@ const char help_assess[] =
 	"Map the evidence to controls and print, per framework, the coverage and every\n"
 	"control that is not passing with the reason (fail, stale, missing; manual ones\n"
 	"are counted).  Statuses: pass, fail, stale, missing, manual, not-applicable.\n"
-	"  --framework FW,...  these frameworks (default, or 'all': every catalogue)\n"
+	"  --framework FW,...  these frameworks (default: the profile's in\n"
+	"                      auditpack.yaml, else all; 'all': every catalogue)\n"
 	"  --at TIME           as of TIME (RFC 3339): evidence collected later is\n"
 	"                      ignored and freshness is judged then; default now\n"
 	"  --json              the full result (docs/architecture.md shape)\n"
@@ -42,7 +44,7 @@ static void print_findings(const struct assessment *a)
 	size_t total = 0, shown = 0;
 
 	for (size_t i = 0; i < a->nchecks; i++)
-		if (check_in_scope(a, a->checks[i].check))
+		if (result_in_scope(a, &a->checks[i]))
 			total += a->checks[i].nfindings;
 	if (!total)
 		return;
@@ -50,7 +52,7 @@ static void print_findings(const struct assessment *a)
 	for (size_t i = 0; i < a->nchecks; i++) {
 		const struct check_result *r = &a->checks[i];
 
-		if (!check_in_scope(a, r->check))
+		if (!result_in_scope(a, r))
 			continue;
 		for (size_t j = 0; j < r->nfindings && shown < TEXT_FINDINGS; j++, shown++)
 			printf("  %-7s %s  %s: %s\n", status_name((enum status)r->findings[j].status),
@@ -69,17 +71,24 @@ static void print_reason(const struct control_result *cr, int swidth, int lwidth
 {
 	const char *r = cr->reason ? cr->reason : "";
 	size_t n = strlen(r);
+	char day[RFC3339_LEN], from[RFC3339_LEN + 16] = "";
 
+	/* An obligation that binds later says when before its reason. */
+	if (cr->applies_from) {
+		time_format(day, cr->applies_from);
+		day[10] = '\0';
+		snprintf(from, sizeof(from), "(binds from %s) ", day);
+	}
 	if (n <= TEXT_REASON) {
-		printf("  %-*s %-*s %s\n", swidth, status_name(cr->status), lwidth,
-		       cr->control->label, r);
+		printf("  %-*s %-*s %s%s\n", swidth, status_name(cr->status), lwidth,
+		       cr->control->label, from, r);
 		return;
 	}
 	n = TEXT_REASON;
 	while (n && ((unsigned char)r[n] & 0xc0) == 0x80)
 		n--;
-	printf("  %-*s %-*s %.*s... (every finding is listed below)\n", swidth,
-	       status_name(cr->status), lwidth, cr->control->label, (int)n, r);
+	printf("  %-*s %-*s %s%.*s... (every finding is listed below)\n", swidth,
+	       status_name(cr->status), lwidth, cr->control->label, from, (int)n, r);
 }
 
 static void print_text(const struct assessment *a, const bool *want)
@@ -230,10 +239,16 @@ int cmd_assess(int argc, char **argv, struct cli *cli)
 	struct catalogs cs = { NULL, 0 };
 	struct checkset ks = { NULL, 0, NULL, 0 };
 	struct assessment a;
+	struct profile prof;
+	bool all_fw = false;
+	struct assess_policy ap;
 	struct buf csv = BUF_INIT;
 	size_t nfw = 0;
 
 	memset(&a, 0, sizeof(a));
+	memset(&prof, 0, sizeof(prof));
+	memset(&ap, 0, sizeof(ap));
+	ap.profile = &prof;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': fwlist = optarg; break;
@@ -256,18 +271,30 @@ int cmd_assess(int argc, char **argv, struct cli *cli)
 		return cli_usage("assess", "unexpected argument '%s'", argv[optind]);
 	if (statuses && (rc = parse_statuses(statuses, want)))
 		return rc;
-	if (fwlist && !strcmp(fwlist, "all"))
+	/* 'all': every catalogue, whatever the profile says. */
+	if (fwlist && !strcmp(fwlist, "all")) {
 		fwlist = NULL;
+		all_fw = true;
+	}
 	if (fwlist && !(fws = cli_split_commas(fwlist, &nfw)))
 		return cli_fail(err_set(ERR_NOMEM, "out of memory"));
-	if ((rc = cli_load_catalogs(cli, &cs)) || (rc = cli_load_checks(cli, &cs, checks_file, &ks)))
+	if ((rc = cli_load_catalogs(cli, &cs)) || (rc = cli_load_checks(cli, &cs, checks_file, &ks)) ||
+	    (rc = cli_load_profile(cli, &cs, &prof)))
 		goto out;
+	if (all_fw) {
+		if (!(fws = calloc(cs.n + 1, sizeof(*fws)))) {
+			rc = err_set(ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i < cs.n; i++)
+			fws[nfw++] = (char *)cs.v[i].framework;
+	}
 	cli_framework_ids(&cs, fws, nfw);
 	if (mode == 'x') {
 		rc = report_crosswalk_csv(&csv, &ks);
 		goto out;
 	}
-	if ((rc = assess_run(&a, cli->store, &cs, &ks, fws, nfw, at, NULL)))
+	if ((rc = assess_run(&a, cli->store, &cs, &ks, fws, nfw, at, &ap)))
 		goto out;
 	if (jsonl) {
 		if ((rc = write_jsonl(jsonl, &a)) || !strcmp(jsonl, "-"))
@@ -292,6 +319,7 @@ out:
 	assess_free(&a);
 	checks_free(&ks);
 	catalogs_free(&cs);
+	profile_free(&prof);
 	free(fws);
 	return rc ? cli_fail(rc) : EXIT_OK;
 }

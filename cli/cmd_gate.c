@@ -8,6 +8,7 @@
 #include "../mappings/checks.h"
 #include "../mappings/gate.h"
 #include "../mappings/policy.h"
+#include "../mappings/scope.h"
 #include "../reports/junit.h"
 
 #include <getopt.h>
@@ -29,11 +30,16 @@ const char help_gate[] =
 	"record the decision as a signed gate-decision entry (carrying the policy),\n"
 	"and exit 0 when the gate passes, 1 when it fails.\n"
 	"  --policy FILE       the policy (YAML): frameworks, require, exclude (with a\n"
-	"                      justification each), fail-on, max-age, warn-before;\n"
-	"                      see examples/gate-policy.yaml\n"
+	"                      justification each), fail-on, max-age, warn-before,\n"
+	"                      upcoming; see examples/gate-policy.yaml\n"
 	"  --framework FW,...  judge every control of these frameworks; replaces the\n"
-	"                      policy's frameworks.  Without --policy it is required\n"
-	"                      and the defaults apply: fail-on [fail, stale, missing]\n"
+	"                      policy's frameworks.  Without --policy the defaults\n"
+	"                      apply: fail-on [fail, stale, missing]\n"
+	"Without either, the frameworks of profile: in auditpack.yaml are judged with\n"
+	"the defaults.  A control the profile puts out of scope is not-applicable; one\n"
+	"that binds only later (applies_from) does not fail the gate unless the policy\n"
+	"sets upcoming: DURATION and it binds within that; one LATER line names each\n"
+	"that would fail.\n"
 	"  --junit FILE        also write JUnit XML for CI: one testsuite per framework,\n"
 	"                      one testcase per control, a <failure> per failing control\n"
 	"  --at TIME           judge as of TIME (RFC 3339): evidence collected later is\n"
@@ -96,8 +102,6 @@ static int parse_args(int argc, char **argv, struct gate_args *a)
 	}
 	if (optind < argc)
 		return cli_usage("gate", "unexpected argument '%s'", argv[optind]);
-	if (!a->policy && !a->frameworks)
-		return cli_usage("gate", "give --policy FILE or --framework FW,...");
 	if (a->release && (!entry_field_valid(a->release) || !is_utf8(a->release)))
 		return cli_usage("gate", "--release: an id of 1 to %d bytes of UTF-8 without "
 				 "control characters", ENTRY_FIELD_MAX);
@@ -152,15 +156,21 @@ static int check_justifications(const struct gate_policy *p)
 /* The policy file, or the default one for --framework; --framework
  * replaces a policy's frameworks. */
 static int load_policy(const struct gate_args *a, const struct catalogs *cs,
-		       struct gate_policy *out)
+		       const struct profile *prof, struct gate_policy *out)
 {
 	char **fws = NULL;
 	size_t n = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	if (!a->policy && !a->frameworks && !prof->frameworks)
+		return err_set(ERR_USAGE, "gate: give --policy FILE or --framework FW,..., or "
+			       "list the frameworks in scope under profile: in auditpack.yaml");
 	if (a->frameworks && !(fws = cli_split_commas(a->frameworks, &n)))
 		return err_set(ERR_NOMEM, "out of memory");
+	else if (!a->policy && !a->frameworks &&
+		 (rc = scope_frameworks(&fws, &n, prof, cs)))
+		return rc;
 	cli_framework_ids(cs, fws, n);
 	if (!a->policy)
 		rc = policy_default(out, cs, fws, n);
@@ -170,6 +180,7 @@ static int load_policy(const struct gate_args *a, const struct catalogs *cs,
 		rc = policy_check_scope(out);
 	if (!rc)
 		rc = check_justifications(out);
+	out->profile = prof;
 	free(fws);
 	return rc;
 }
@@ -252,6 +263,17 @@ static int print_items(const struct cli *cli, const struct gate_result *g)
 	for (size_t i = 0; i < g->n && !cli->quiet && !rc; i++)
 		if (g->v[i].warns && !(rc = gate_warning_text(&w, g, &g->v[i])))
 			print_line("WARN", &g->v[i], w.data, NULL);
+	for (size_t i = 0; i < g->n && !cli->quiet && !rc; i++)
+		if (g->v[i].deferred && g->policy->fail_on[g->v[i].now->status]) {
+			char from[RFC3339_LEN];
+
+			time_format(from, g->v[i].now->applies_from);
+			from[10] = '\0';
+			buf_reset(&w);
+			if (!(rc = buf_printf(&w, "binds from %s, not judged yet: %s", from,
+					      status_name(g->v[i].now->status))))
+				print_line("LATER", &g->v[i], w.data, g->v[i].now->reason);
+		}
 	buf_free(&w);
 	if (!cli->quiet)
 		print_accepted(g);
@@ -326,7 +348,11 @@ static void print_summary(const struct gate_result *g, uint64_t index)
 		if (g->nwarn)
 			printf("%zu %s; ", g->nwarn, plural(g->nwarn, "warning", "warnings"));
 	}
+	if (g->ndeferred)
+		printf("%zu not yet binding (applies_from; see 'upcoming' in the policy); ",
+		       g->ndeferred);
 	printf("decision recorded as entry %" PRIu64 "\n", index);
+
 }
 
 /* gate --json: the decision record, its entry, and the warnings. */
@@ -394,17 +420,20 @@ int cmd_gate(int argc, char **argv, struct cli *cli)
 	struct checkset ks = { NULL, 0, NULL, 0 };
 	struct gate_policy p;
 	struct verify_report vr;
+	struct profile prof;
 	struct store *s = NULL;
 	bool bad = false;
 	int rc;
 
 	memset(&p, 0, sizeof(p));
+	memset(&prof, 0, sizeof(prof));
 	memset(&vr, 0, sizeof(vr));
 	if ((rc = parse_args(argc, argv, &a)))
 		return rc;
 	/* Everything that can be wrong with the input first: nothing is
 	 * locked or recorded for a bad policy. */
-	if ((rc = cli_load_catalogs(cli, &cs)) || (rc = load_policy(&a, &cs, &p)) ||
+	if ((rc = cli_load_catalogs(cli, &cs)) || (rc = cli_load_profile(cli, &cs, &prof)) ||
+	    (rc = load_policy(&a, &cs, &prof, &p)) ||
 	    (rc = cli_load_checks(cli, &cs, NULL, &ks)) ||
 	    (rc = cli_open_store(cli, STORE_WRITE, &s)) || (rc = store_read_begin(s)) ||
 	    (rc = verify_first(cli, s, &vr, &bad))) {
@@ -425,6 +454,7 @@ out:
 	store_close(s);
 	checks_free(&ks);
 	policy_free(&p);
+	profile_free(&prof);
 	catalogs_free(&cs);
 	return rc;
 }

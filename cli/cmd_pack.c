@@ -2,7 +2,9 @@
 #include "../common/err.h"
 #include "../common/timeutil.h"
 #include "../controls/catalog.h"
+#include "../common/profile.h"
 #include "../mappings/checks.h"
+#include "../mappings/scope.h"
 #include "../reports/pack.h"
 
 #include <getopt.h>
@@ -23,8 +25,9 @@ const char help_pack[] =
 	"auditor, and manifest.dsse.json: the DSSE-signed in-toto statement of every\n"
 	"file's SHA-256.  The same store, frameworks and --at give the same bytes.\n"
 	"Needs the signing key (and its passphrase, if encrypted).\n"
-	"  --framework FW,...  the frameworks assessed (default, or 'all': every\n"
-	"                      catalogue, as assess does)\n"
+	"  --framework FW,...  the frameworks assessed (default: the frameworks of\n"
+	"                      profile: in auditpack.yaml, else every catalogue, as\n"
+	"                      assess does; 'all': every catalogue)\n"
 	"  --from, --to, --at  RFC 3339 times or dates (2026-11-30: midnight UTC)\n";
 
 int cmd_pack(int argc, char **argv, struct cli *cli)
@@ -37,10 +40,11 @@ int cmd_pack(int argc, char **argv, struct cli *cli)
 		{ "at", required_argument, NULL, 'a' },
 		{ 0, 0, 0, 0 },
 	};
-	struct pack_opts o = { NULL, 0, 0, INT64_MIN, INT64_MAX, AUDITPACK_VERSION };
+	struct pack_opts o = { NULL, 0, 0, INT64_MIN, INT64_MAX, AUDITPACK_VERSION, NULL };
 	struct catalogs cs = { NULL, 0 };
 	struct checkset ks = { NULL, 0, NULL, 0 };
 	struct pack_stats st;
+	struct profile prof = { 0 };
 	struct store *s = NULL;
 	struct store_opts so = { .dir = cli->store_dir, .wait_seconds = cli->wait_seconds };
 	char *fwlist = NULL, **fws = NULL, *p, *save = NULL;
@@ -67,22 +71,28 @@ int cmd_pack(int argc, char **argv, struct cli *cli)
 		return cli_usage("pack", "pack needs -o FILE.zip");
 	if (o.from > o.to)
 		return cli_usage("pack", "--from is after --to");
-	if ((rc = cli_load_catalogs(cli, &cs)))
+	if ((rc = cli_load_catalogs(cli, &cs)) || (rc = cli_load_profile(cli, &cs, &prof)))
 		goto out;
-	if (!(fws = calloc((fwlist ? strlen(fwlist) : 0) + cs.n + 1, sizeof(*fws)))) {
-		rc = err_set(ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	if (!fwlist || !strcmp(fwlist, "all")) {
-		/* As assess: every catalogue. */
-		for (size_t i = 0; i < cs.n; i++)
-			fws[o.nframeworks++] = cs.v[i].framework;
+	if (!fwlist) {
+		/* As assess: the profile's frameworks, else every catalogue. */
+		if ((rc = scope_frameworks(&fws, &o.nframeworks, &prof, &cs)))
+			goto out;
 	} else {
-		for (p = strtok_r(fwlist, ",", &save); p; p = strtok_r(NULL, ",", &save))
-			fws[o.nframeworks++] = p;
+		if (!(fws = calloc(strlen(fwlist) + cs.n + 1, sizeof(*fws)))) {
+			rc = err_set(ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		if (!strcmp(fwlist, "all")) {
+			for (size_t i = 0; i < cs.n; i++)
+				fws[o.nframeworks++] = cs.v[i].framework;
+		} else {
+			for (p = strtok_r(fwlist, ",", &save); p; p = strtok_r(NULL, ",", &save))
+				fws[o.nframeworks++] = p;
+		}
 	}
 	cli_framework_ids(&cs, fws, o.nframeworks);
 	o.frameworks = fws;
+	o.profile = &prof;
 	/* Read-only (no lock), but with the passphrase: the manifest is signed. */
 	if ((rc = cli_passphrase(cli, &so.pass)) || (rc = store_open(&s, &so, STORE_READ)) ||
 	    (rc = cli_load_checks(cli, &cs, NULL, &ks)) ||
@@ -96,6 +106,7 @@ out:
 	store_close(s);
 	checks_free(&ks);
 	catalogs_free(&cs);
+	profile_free(&prof);
 	free(fws);
 	return rc ? cli_fail(rc) : EXIT_OK;
 }

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/profile.h"
 #include "collector.h"
 #include "logfmt.h"
 
@@ -44,6 +45,7 @@ struct source {
 struct sources {
 	char *origin;
 	char *witness;
+	struct profile profile; /* profile: and retention: */
 	struct source *v;
 	size_t n;
 };

@@ -1,4 +1,6 @@
 #include "assess.h"
+#include "rules_scope.h"
+#include "scope.h"
 #include "../common/encode.h"
 #include "../common/err.h"
 #include "../common/timeutil.h"
@@ -414,8 +416,17 @@ static int decide_control(struct control_result *cr, const struct assessment *a,
 	static const enum status order[] = { ST_FAIL, ST_MISSING, ST_STALE };
 	char until[RFC3339_LEN];
 	int64_t valid;
+	struct applicability ap;
 
 	cr->evidence = json_array();
+	scope_control(&ap, policy ? policy->profile : NULL, cat, cr->control);
+	if (!ap.applies) {
+		cr->status = ST_NA;
+		cr->out_of_profile = true;
+		cr->reason = strdup(ap.reason);
+		return cr->reason ? 0 : err_set(ERR_NOMEM, "out of memory");
+	}
+	cr->applies_from = ap.applies_from > a->at ? ap.applies_from : 0;
 	if (excluded(policy, cat, cr->control, a->at, &why)) {
 		cr->status = ST_NA;
 		cr->reason = strdup(why ? why : "excluded by policy");
@@ -474,9 +485,36 @@ static int decide_control(struct control_result *cr, const struct assessment *a,
 	return cr->reason && cr->evidence ? 0 : err_set(ERR_NOMEM, "out of memory");
 }
 
-static int assess_framework(struct framework_result *fr, const struct assessment *a,
+/* Run check k for control c alone (it has its own parameter: a retention
+ * minimum, a jurisdiction); the result is appended to a->checks. */
+static int run_for_control(struct assessment *a, const struct rule_ctx *ctx, size_t k,
+			   const char *fw, const struct control *c,
+			   const struct assess_policy *policy, size_t *idx)
+{
+	struct rule_ctx one = *ctx;
+	struct check_result *v;
+	const struct check *ck = a->checks[k].check;
+	int rc;
+
+	if (!(v = realloc(a->checks, (a->nchecks + 2) * sizeof(*v))))
+		return err_set(ERR_NOMEM, "out of memory");
+	a->checks = v;
+	memset(&v[a->nchecks], 0, sizeof(*v));
+	one.control = c;
+	*idx = a->nchecks++;
+	if (asprintf(&v[*idx].for_control, "%s:%s", fw, c->label) < 0) {
+		v[*idx].for_control = NULL;
+		return err_set(ERR_NOMEM, "out of memory");
+	}
+	if ((rc = run_check(&one, ck, policy, &v[*idx])))
+		return rc;
+	return accept_findings(policy, a->at, &v[*idx]);
+}
+
+static int assess_framework(struct framework_result *fr, struct assessment *a,
 			    const struct catalog *cat, const struct evidence_set *es,
-			    const struct assess_policy *policy)
+			    const struct assess_policy *policy, const struct rule_ctx *ctx,
+			    size_t nbase)
 {
 	int rc;
 
@@ -488,14 +526,20 @@ static int assess_framework(struct framework_result *fr, const struct assessment
 		struct control_result *cr = &fr->v[i];
 
 		cr->control = &cat->v[i];
-		if (!(cr->checks = calloc(a->nchecks + 1, sizeof(*cr->checks))))
+		if (!(cr->checks = calloc(nbase + 1, sizeof(*cr->checks))))
 			return err_set(ERR_NOMEM, "out of memory");
-		for (size_t k = 0; k < a->nchecks; k++) {
+		for (size_t k = 0; k < nbase; k++) {
 			const struct check *ck = a->checks[k].check;
 
 			for (size_t m = 0; m < ck->nmaps; m++)
 				if (ck->maps[m].control == cr->control) {
-					cr->checks[cr->nchecks++] = k;
+					size_t idx = k;
+
+					if (scope_per_control(ck, cr->control) &&
+					    (rc = run_for_control(a, ctx, k, cat->framework, cr->control,
+								  policy, &idx)))
+						return rc;
+					cr->checks[cr->nchecks++] = idx;
 					break;
 				}
 		}
@@ -515,8 +559,14 @@ static json_t *conflicts(const struct assessment *a)
 
 	for (size_t i = 0; i < a->nfw; i++) {
 		gdpr |= !strcmp(a->fw[i].cat->framework, "gdpr");
-		aiact |= !strcmp(a->fw[i].cat->framework, "eu-ai-act");
 		hipaa |= !strcmp(a->fw[i].cat->framework, "hipaa");
+		/* The six-month log duty binds high-risk systems only: no
+		 * conflict when the profile puts Art. 19 and 26 out of scope. */
+		if (!strcmp(a->fw[i].cat->framework, "eu-ai-act"))
+			for (size_t c = 0; c < a->fw[i].n; c++)
+				aiact |= (!strcmp(a->fw[i].v[c].control->id, "art-19") ||
+					  !strcmp(a->fw[i].v[c].control->id, "art-26")) &&
+					 a->fw[i].v[c].status != ST_NA;
 	}
 	if (gdpr && aiact)
 		json_array_append_new(arr, json_pack("{s:[s,s,s], s:s}",
@@ -525,7 +575,7 @@ static json_t *conflicts(const struct assessment *a)
 			"kept no longer than needed; the AI Act requires providers and deployers "
 			"of high-risk systems to keep automatically generated logs for at least "
 			"six months. auditpack keeps logs pseudonymised (erasable per subject) and "
-			"prune refuses to drop AI system logs younger than six months."));
+			"prune refuses to drop logs a framework in scope still requires."));
 	if (gdpr && hipaa)
 		json_array_append_new(arr, json_pack("{s:[s,s], s:s}",
 			"controls", "gdpr:Art. 5", "hipaa:164.316(b)(2)(i)",
@@ -546,12 +596,18 @@ int assess_run(struct assessment *out, struct store *s, const struct catalogs *c
 	int64_t evidence_at = policy && policy->evidence_at ? policy->evidence_at : at;
 	struct rule_ctx ctx;
 	struct buf note = BUF_INIT;
+	char **scoped = NULL;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&vr, 0, sizeof(vr));
 	out->at = at;
+	if (n == 0 && policy && policy->profile && policy->profile->frameworks) {
+		if ((rc = scope_frameworks(&scoped, &n, policy->profile, cs)))
+			return rc;
+		frameworks = scoped;
+	}
 	for (size_t i = 0; i < n; i++)
 		if (!catalogs_want(cs, frameworks[i]))
 			return ERR_USAGE;
@@ -576,6 +632,8 @@ int assess_run(struct assessment *out, struct store *s, const struct catalogs *c
 			counted.v[counted.n++] = es.v[i];
 	ctx.store = s;
 	ctx.all = &counted;
+	ctx.profile = policy ? policy->profile : NULL;
+	ctx.catalogs = cs;
 	ctx.at = at;
 	ctx.store_ok = verified->nproblems == 0;
 	ctx.store_problem = verified->nproblems ? verified->problems[0].what : NULL;
@@ -591,7 +649,7 @@ int assess_run(struct assessment *out, struct store *s, const struct catalogs *c
 	for (size_t i = 0; i < (n ? n : cs->n) && !rc; i++) {
 		const struct catalog *cat = n ? catalogs_find(cs, frameworks[i]) : &cs->v[i];
 
-		rc = assess_framework(&out->fw[out->nfw++], out, cat, &es, policy);
+		rc = assess_framework(&out->fw[out->nfw++], out, cat, &es, policy, &ctx, ks->n);
 	}
 	if (!rc && !(out->conflicts = conflicts(out)))
 		rc = err_set(ERR_NOMEM, "out of memory");
@@ -602,6 +660,7 @@ out:
 	free(counted.v);
 	evidence_free(&es);
 	buf_free(&note);
+	free(scoped);
 	if (rc)
 		assess_free(out);
 	return rc;
@@ -611,6 +670,7 @@ void assess_free(struct assessment *a)
 {
 	for (size_t i = 0; a->checks && i < a->nchecks; i++) {
 		findings_free(&a->checks[i]);
+		free(a->checks[i].for_control);
 		free(a->checks[i].detail);
 		json_decref(a->checks[i].evidence);
 	}
@@ -661,10 +721,18 @@ json_t *assess_json(const struct assessment *a)
 					"id", r->check->id, "status", status_name(r->status),
 					"detail", r->detail, "evidence", r->evidence, "findings", ids));
 			}
-			json_array_append_new(controls, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:O}",
+			json_t *cj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:O}",
 				"id", cr->control->id, "label", cr->control->label,
 				"title", cr->control->title, "status", status_name(cr->status),
-				"reason", cr->reason, "checks", checks, "evidence", cr->evidence));
+				"reason", cr->reason, "checks", checks, "evidence", cr->evidence);
+
+			if (cj && cr->applies_from) {
+				char from[RFC3339_LEN];
+
+				time_format(from, cr->applies_from);
+				json_object_set_new(cj, "applies_from", json_string(from));
+			}
+			json_array_append_new(controls, cj);
 		}
 		json_array_append_new(fws, json_pack("{s:s, s:s, s:o, s:f, s:o}",
 			"id", fr->cat->framework, "title", fr->cat->title, "counts", counts,

@@ -60,6 +60,11 @@ void findings_free(struct check_result *r);
 /* "fw:label" of every control of the assessed frameworks a check maps to. */
 json_t *finding_controls(const struct assessment *a, const struct check *k);
 
+/* The controls a result's findings concern: the one control it was run
+ * for, else every mapped control of the assessed frameworks that is not
+ * judged by a run of its own. */
+json_t *finding_result_controls(const struct assessment *a, const struct check_result *r);
+
 /* The `assess --json` shape of one finding (id, check, status, subject,
  * message, remediation, evidence, controls). */
 json_t *finding_json(const struct assessment *a, const struct check_result *r,
@@ -68,6 +73,10 @@ json_t *finding_json(const struct assessment *a, const struct check_result *r,
 /* Every finding of checks that touch the assessed frameworks, in check
  * order: the top-level `findings` of `assess --json`. */
 json_t *findings_json(const struct assessment *a);
+
+/* Do the findings of this result concern a control being assessed (see
+ * finding_result_controls)? */
+bool result_in_scope(const struct assessment *a, const struct check_result *r);
 
 /* Does any check of a touch a control of the assessed frameworks? */
 bool check_in_scope(const struct assessment *a, const struct check *k);

@@ -4,6 +4,7 @@
  * a reason a person can act on.  Parameters come from the check file.
  */
 #include "assess.h"
+#include "rules_scope.h"
 #include "../common/buf.h"
 #include "../common/err.h"
 #include "../common/timeutil.h"
@@ -216,37 +217,6 @@ static int log_continuity(const struct rule_ctx *c, const struct check *k,
 	} else
 		set(r, ST_PASS, "logs cover the last %" PRId64 " days; the largest gap is %s "
 		    "(allowed %s)", window / 86400, g, a);
-	return 0;
-}
-
-static int log_retention(const struct rule_ctx *c, const struct check *k,
-			 const struct evidence **sel, size_t n, struct check_result *r)
-{
-	int64_t need = param_dur(k, "min-age", 180 * 86400), oldest = INT64_MAX, t;
-	const struct evidence *o = NULL;
-	char when[RFC3339_LEN];
-
-	for (size_t i = 0; i < n; i++)
-		if (!sel[i]->erased && attr_time(sel[i], "first_event", &t) && t < oldest) {
-			oldest = t;
-			o = sel[i];
-		}
-	if (!o)
-		return finding_add(r, ST_FAIL, "access logs", "no retained log has any event in it");
-	ref(r, o);
-	time_format(when, oldest);
-	if (c->at - oldest < need) {
-		int rc = finding_add(r, ST_FAIL, "access logs", "the oldest retained log (entry %"
-				     PRIu64 ") starts %s, only %" PRId64 " days back; %" PRId64
-				     " days of logs must be kept", o->index, when,
-				     (c->at - oldest) / 86400, need / 86400);
-
-		finding_ref(r, o->index);
-		return rc;
-	}
-		set(r, ST_PASS, "the oldest retained log (entry %" PRIu64 ") starts %s, %" PRId64
-		    " days back; at least %" PRId64 " required", o->index, when,
-		    (c->at - oldest) / 86400, need / 86400);
 	return 0;
 }
 
@@ -1040,12 +1010,15 @@ static const struct {
 		  size_t, struct check_result *);
 } rules[] = {
 	{ "auth-failures-monitored", auth_failures_monitored },
+	{ "backup-evidence", scope_backup_evidence },
 	{ "changes-have-records", changes_have_records },
+	{ "clock-synchronised", scope_clock_synchronised },
 	{ "config-value", config_value },
+	{ "data-residency", scope_data_residency },
 	{ "document-present", evidence_fresh },
 	{ "evidence-fresh", evidence_fresh },
 	{ "log-continuity", log_continuity },
-	{ "log-retention", log_retention },
+	{ "log-retention", scope_log_retention },
 	{ "models-registered", models_registered },
 	{ "no-plaintext-secrets", no_plaintext_secrets },
 	{ "no-raw-pii", no_raw_pii },
@@ -1053,6 +1026,7 @@ static const struct {
 	{ "production-models-governed", production_models_governed },
 	{ "requests-attributed", requests_attributed },
 	{ "store-verified", store_verified },
+	{ "transfer-safeguards", scope_transfer_safeguards },
 };
 
 int rule_known(const char *name)

@@ -537,6 +537,7 @@ int pack_build(struct store *s, const struct catalogs *cs, const struct checkset
 	struct report_ctx r;
 	struct buf note = BUF_INIT, vkey = BUF_INIT;
 	struct checkpoint cp;
+	struct assess_policy ap;
 	int rc;
 
 	memset(&p, 0, sizeof(p));
@@ -552,7 +553,9 @@ int pack_build(struct store *s, const struct catalogs *cs, const struct checkset
 		store_read_end(s);
 		return err_set(ERR_NOMEM, "out of memory");
 	}
-	if ((rc = assess_run(&a, s, cs, ks, o->frameworks, o->nframeworks, o->at, NULL)) ||
+	memset(&ap, 0, sizeof(ap));
+	ap.profile = o->profile;
+	if ((rc = assess_run(&a, s, cs, ks, o->frameworks, o->nframeworks, o->at, &ap)) ||
 	    (rc = evidence_load(&p.ev, s, o->at)) || (rc = store_checkpoint(s, &note, &cp)) ||
 	    (rc = select_evidence(&p)) || (rc = add_keys(&p, &vkey)))
 		goto out;

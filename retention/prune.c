@@ -3,19 +3,9 @@
 #include "../common/timeutil.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* Months, not days: "six months" and "six years" are calendar periods. */
-const struct retention_rule retention_rules[] = {
-	{ "access-log", 6, "EU AI Act Art. 19(1) and Art. 26(6): logs a high-risk AI "
-	  "system generates automatically are kept for at least six months" },
-	{ "document", 72, "HIPAA 45 CFR 164.316(b)(2)(i): policies, procedures and other "
-	  "required documentation are kept for six years from creation or last effective date" },
-	{ "attestation", 72, "HIPAA 45 CFR 164.316(b)(2)(i): records of required actions "
-	  "and assessments are kept for six years" },
-};
-const size_t retention_nrules = sizeof(retention_rules) / sizeof(retention_rules[0]);
 
 /* When each entry was last seen again unchanged (observation entries). */
 struct seen {
@@ -31,19 +21,15 @@ struct seen_set {
 struct pruner {
 	const struct seen_set *seen;
 	int64_t before, now;
+	const struct retention_rule *rules;
+	size_t nrules;
 	struct prune_result *out;
-	const struct retention_rule *blocked_by;
+	char blocked_kind[32];
+	char blocked_by[1024];  /* every rule that keeps the first protected entry */
+	bool blocked;
 	uint64_t blocked_entry;
 	int64_t blocked_until, allowed;
 };
-
-static const struct retention_rule *rule_for(const char *kind)
-{
-	for (size_t i = 0; i < retention_nrules; i++)
-		if (!strcmp(retention_rules[i].kind, kind))
-			return &retention_rules[i];
-	return NULL;
-}
 
 static int gather_seen(const struct entry *e, void *arg)
 {
@@ -121,7 +107,7 @@ static int64_t period_end(const struct pruner *p, const struct entry *e)
 static int consider(const struct entry *e, void *arg)
 {
 	struct pruner *p = arg;
-	const struct retention_rule *rule;
+	bool kept = false, first = !p->blocked;
 	int64_t end;
 	uint64_t *v;
 
@@ -131,19 +117,27 @@ static int consider(const struct entry *e, void *arg)
 	    e->eff_to >= p->before || e->eff_to == TIME_UNKNOWN ||
 	    (end = period_end(p, e)) >= p->before)
 		return 0;
-	if ((rule = rule_for(e->kind))) {
-		int64_t keep_from = time_minus_months(p->now, rule->months);
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct retention_rule *rule = &p->rules[i];
+		size_t len = strlen(p->blocked_by);
 
-		if (end >= keep_from) {
-			if (!p->blocked_by) {
-				p->blocked_by = rule;
-				p->blocked_entry = e->index;
-				p->blocked_until = end;
-			}
-			if (keep_from < p->allowed)
-				p->allowed = keep_from;
-			return 0;
+		if (strcmp(rule->kind, e->kind) || end < rule->keep_from)
+			continue;
+		kept = true;
+		if (first)
+			snprintf(p->blocked_by + len, sizeof(p->blocked_by) - len, "%s%s",
+				 len ? "; and under " : "", rule->why);
+		if (rule->keep_from < p->allowed)
+			p->allowed = rule->keep_from;
+	}
+	if (kept) {
+		if (first) {
+			p->blocked = true;
+			p->blocked_entry = e->index;
+			p->blocked_until = end;
+			snprintf(p->blocked_kind, sizeof(p->blocked_kind), "%s", e->kind);
 		}
+		return 0;
 	}
 	if (!(v = realloc(p->out->pruned, (p->out->npruned + 1) * sizeof(*v))))
 		return err_set(ERR_NOMEM, "out of memory");
@@ -154,16 +148,24 @@ static int consider(const struct entry *e, void *arg)
 }
 
 int prune_before(struct store *s, int64_t before, int64_t now, bool dry_run,
-		 struct prune_result *out)
+		 const struct retention_rule *rules, size_t nrules, struct prune_result *out)
 {
 	struct store_filter all = { NULL, NULL, INT64_MIN };
 	struct seen_set seen = { NULL, 0, 0 };
-	struct pruner p = { &seen, before, now, out, NULL, 0, 0, INT64_MAX };
+	struct pruner p;
 	char t_before[RFC3339_LEN], t_until[RFC3339_LEN], t_allowed[RFC3339_LEN];
 	json_t *attrs;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	memset(&p, 0, sizeof(p));
+	p.seen = &seen;
+	p.before = before;
+	p.now = now;
+	p.rules = rules;
+	p.nrules = nrules;
+	p.out = out;
+	p.allowed = INT64_MAX;
 	if (before > now)
 		return err_set(ERR_USAGE, "--before is in the future");
 	if ((rc = store_each(s, &all, gather_seen, &seen)))
@@ -171,13 +173,13 @@ int prune_before(struct store *s, int64_t before, int64_t now, bool dry_run,
 	seen_sort(&seen);
 	if ((rc = store_each(s, &all, consider, &p)))
 		goto out;
-	if (p.blocked_by) {
+	if (p.blocked) {
 		time_format(t_until, p.blocked_until);
 		time_format(t_allowed, p.allowed);
 		rc = err_set(ERR_LIMIT, "refusing to prune: entry %" PRIu64 " (%s, evidence up "
 			     "to %s) must be kept under %s; the latest --before this allows "
-			     "is %s", p.blocked_entry, p.blocked_by->kind, t_until,
-			     p.blocked_by->citation, t_allowed);
+			     "is %s", p.blocked_entry, p.blocked_kind, t_until,
+			     p.blocked_by, t_allowed);
 		goto out;
 	}
 	if (dry_run || out->npruned == 0)

@@ -223,7 +223,7 @@ bad_policy() { # description, expected stderr; policy on stdin
 	expect_exit 3 "$1" -- "$AP" gate --policy "$WORK/bad.yaml" --junit "$WORK/bad.xml"
 	expect_err "$2" "$1: names file:line:column"
 }
-bad_policy "an unknown key" "bad\.yaml:3:1: unknown key 'fail_on' in the policy \(expected frameworks, require, exclude, fail-on, max-age, warn-before\)" <<'YAML'
+bad_policy "an unknown key" "bad\.yaml:3:1: unknown key 'fail_on' in the policy \(expected frameworks, require, exclude, fail-on, max-age, warn-before, upcoming\)" <<'YAML'
 frameworks: [iso27001]
 # fail-on is spelt with a dash
 fail_on: [fail]
