@@ -357,12 +357,14 @@ static int parse_sebi(const struct ydoc *p, yaml_node_t *n, struct profile *pr)
 
 	if ((rc = want_map(p, n, "sebi", keys)))
 		return rc;
-	for (yaml_node_pair_t *x = n->data.mapping.pairs.start; x < n->data.mapping.pairs.top; x++)
+	for (yaml_node_pair_t *x = n->data.mapping.pairs.start; x < n->data.mapping.pairs.top; x++) {
 		if ((rc = want_word(p, ydoc_node(p, x->value), "sebi category", cats, 6,
 				    "mii, qualified, mid-size, small or self-certification", &i)))
 			return rc;
-		else if (!(pr->sebi_category = strdup(stored[i])))
+		free(pr->sebi_category); /* a repeated key: the last counts */
+		if (!(pr->sebi_category = strdup(stored[i])))
 			return err_set(ERR_NOMEM, "out of memory");
+	}
 	return 0;
 }
 
@@ -390,6 +392,11 @@ static int want_ids(const struct ydoc *p, yaml_node_t *n, const char *what,
 	size_t cnt;
 	int rc;
 
+	/* A key given twice: the last one counts, as for every other key. */
+	free_list(*out);
+	*out = NULL;
+	free(*pos);
+	*pos = NULL;
 	if ((rc = ydoc_want_list(p, n, what, out)))
 		return rc;
 	for (cnt = 0; (*out)[cnt]; cnt++)
