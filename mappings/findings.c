@@ -107,6 +107,19 @@ static bool has_index(json_t *arr, uint64_t index)
 	return false;
 }
 
+void result_set(struct check_result *r, int st, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	free(r->detail);
+	r->detail = strdup(buf);
+	r->status = st;
+}
+
 void finding_ref(struct check_result *r, uint64_t index)
 {
 	if (r->evidence && !has_index(r->evidence, index))

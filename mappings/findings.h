@@ -45,6 +45,10 @@ void finding_id(char *out, const char *check, const char *subject);
 int finding_add(struct check_result *r, int st, const char *subject, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* Set r's status and its one-line detail (from fmt, cut at 1 KiB). */
+void result_set(struct check_result *r, int st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Note entry `index` as evidence of the last finding added (and of r). */
 void finding_ref(struct check_result *r, uint64_t index);
 

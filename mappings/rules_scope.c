@@ -14,22 +14,6 @@
 
 #define MAX_REFS 50
 
-static void set(struct check_result *r, enum status st, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set(struct check_result *r, enum status st, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	free(r->detail);
-	r->detail = strdup(buf);
-	r->status = st;
-}
-
 /*
  * A violation: what is at fault (`subject`: "region eu-west-1", "source
  * gateway", stable across assessments), the entry that shows it (may be
@@ -266,7 +250,7 @@ int scope_log_retention(const struct rule_ctx *c, const struct check *k,
 			     " h); %s asks %s of logs", f, (worst + 43200) / 86400, a, b,
 			     max_gap / 3600, need.who, per);
 	}
-	set(r, ST_PASS, "logs reach back past %s with no gap over %" PRId64 " h; %s asks %s "
+	result_set(r, ST_PASS, "logs reach back past %s with no gap over %" PRId64 " h; %s asks %s "
 	    "of logs", f, max_gap / 3600, need.who, per);
 	return 0;
 }
@@ -396,7 +380,7 @@ int scope_data_residency(const struct rule_ctx *c, const struct check *k,
 	for (size_t i = 0; i < m; i++)
 		ref(r, seen[i].e);
 	if (!nj) {
-		set(r, ST_PASS, "%s is '%s' in %s; no residency is declared (profile residency: in "
+		result_set(r, ST_PASS, "%s is '%s' in %s; no residency is declared (profile residency: in "
 		    "auditpack.yaml), so no jurisdiction is required", seen[0].key, seen[0].region,
 		    seen[0].e->source);
 		return 0;
@@ -424,7 +408,7 @@ int scope_data_residency(const struct rule_ctx *c, const struct check *k,
 	if (bad)
 		return 0;
 	region_place(place, sizeof(place), seen[0].region);
-	set(r, ST_PASS, "region %s%s, set as %s in %s, is in %s%s", seen[0].region, place,
+	result_set(r, ST_PASS, "region %s%s, set as %s in %s, is in %s%s", seen[0].region, place,
 	    seen[0].key, seen[0].e->source, names, m > 1 ? ", as are the other sources' regions" : "");
 	return 0;
 }
@@ -457,7 +441,7 @@ int scope_transfer_safeguards(const struct rule_ctx *c, const struct check *k,
 	int rc;
 
 	if (!profile_in_scope(c->profile, "gdpr")) {
-		set(r, ST_PASS, "GDPR is not in scope (profile frameworks in auditpack.yaml): "
+		result_set(r, ST_PASS, "GDPR is not in scope (profile frameworks in auditpack.yaml): "
 		    "no EU transfer rule applies");
 		return 0;
 	}
@@ -494,7 +478,7 @@ int scope_transfer_safeguards(const struct rule_ctx *c, const struct check *k,
 		if (seen[i].e == outside) {
 			region_place(place, sizeof(place), seen[i].region);
 			ref(r, doc);
-			set(r, ST_PASS, "region %s%s, set as %s in %s, is outside the EU/EEA and the "
+			result_set(r, ST_PASS, "region %s%s, set as %s in %s, is outside the EU/EEA and the "
 			    "countries with an adequacy decision; a transfer document is on file "
 			    "(entry %" PRIu64 ", type %s)", seen[i].region, place, seen[i].key,
 			    seen[i].e->source, doc->index,
@@ -502,7 +486,7 @@ int scope_transfer_safeguards(const struct rule_ctx *c, const struct check *k,
 			return 0;
 		}
 	region_place(place, sizeof(place), seen[0].region);
-	set(r, ST_PASS, "region %s%s, set as %s in %s, is in the EU/EEA or a country with an EU "
+	result_set(r, ST_PASS, "region %s%s, set as %s in %s, is in the EU/EEA or a country with an EU "
 	    "adequacy decision", seen[0].region, place, seen[0].key, seen[0].e->source);
 	return 0;
 }
@@ -558,7 +542,7 @@ int scope_backup_evidence(const struct rule_ctx *c, const struct check *k,
 		const struct evidence *e = restore ? restore : ok_job;
 
 		ref(r, e);
-		set(r, ST_PASS, "%s (entry %" PRIu64 ", from %s, %" PRId64 " days old)",
+		result_set(r, ST_PASS, "%s (entry %" PRIu64 ", from %s, %" PRId64 " days old)",
 		    restore ? "a restore test record is on file" :
 		    "a backup job ran and exited 0", e->index, e->source,
 		    (c->at - e->eff_to) / 86400);
@@ -723,6 +707,6 @@ int scope_clock_synchronised(const struct rule_ctx *c, const struct check *k,
 			good++;
 	}
 	if (!bad)
-		set(r, ST_PASS, "%s%s", detail, good > 1 ? "; so are the other sources' clocks" : "");
+		result_set(r, ST_PASS, "%s%s", detail, good > 1 ? "; so are the other sources' clocks" : "");
 	return 0;
 }
