@@ -120,7 +120,7 @@ int payload_open_row(struct store *s, uint64_t index, sqlite3_int64 id, int enco
 
 	*out = NULL;
 	if (encoding != ENC_PLAIN && encoding != ENC_ZSTD)
-		return err_set(ERR_VERIFY, "entry %" PRIu64 ": payload has an unknown "
+		return err_set(ERR_DB, "entry %" PRIu64 ": payload has an unknown "
 			       "encoding %d", index, encoding);
 	if (!(p = calloc(1, sizeof(*p))))
 		return err_set(ERR_NOMEM, "out of memory");
@@ -184,17 +184,17 @@ int store_payload_read(struct store_payload *p, void *buf, size_t cap, size_t *g
 			break; /* the end */
 		r = ZSTD_decompressStream(p->z, &o, &p->in);
 		if (ZSTD_isError(r))
-			return err_set(ERR_VERIFY, "entry %" PRIu64 ": compressed payload is "
+			return err_set(ERR_DB, "entry %" PRIu64 ": compressed payload is "
 				       "damaged: %s", p->index, ZSTD_getErrorName(r));
 		if (r == 0)
 			p->frame_done = true;
 		else if (o.pos == 0 && p->in.pos == p->in.size && p->blob_off == p->blob_len)
-			return err_set(ERR_VERIFY, "entry %" PRIu64 ": compressed payload is "
+			return err_set(ERR_DB, "entry %" PRIu64 ": compressed payload is "
 				       "damaged: it ends early", p->index);
 		/* A frame that ended and more bytes after it: refuse them. */
 		if (p->frame_done && o.pos == 0 &&
 		    (p->in.pos < p->in.size || p->blob_off < p->blob_len))
-			return err_set(ERR_VERIFY, "entry %" PRIu64 ": compressed payload is "
+			return err_set(ERR_DB, "entry %" PRIu64 ": compressed payload is "
 				       "damaged: bytes after its end", p->index);
 	}
 	*got = o.pos;
@@ -244,7 +244,7 @@ int store_payload_open(struct store *s, uint64_t index, struct store_payload **o
 	enc = sqlite3_column_int(st, 1);
 	if (sha256_out) {
 		if (sqlite3_column_bytes(st, 2) != SHA256_LEN) {
-			rc = err_set(ERR_VERIFY, "entry %" PRIu64 ": payload digest is damaged", index);
+			rc = err_set(ERR_DB, "entry %" PRIu64 ": payload digest is damaged", index);
 			goto out;
 		}
 		memcpy(sha256_out, sqlite3_column_blob(st, 2), SHA256_LEN);

@@ -164,7 +164,7 @@ int store_get_payload(struct store *s, uint64_t index, struct buf *out);
  * them compressed.  open: *size is the entry's payload size and sha256 (may
  * be NULL) the SHA-256 the store keys the payload by; neither is checked
  * here (store_verify does).  read: *got is 0 at the end; a damaged
- * compressed payload fails with ERR_VERIFY.  Use inside one read snapshot
+ * compressed payload fails with ERR_DB naming the entry.  Use inside one read snapshot
  * (or write transaction); fails for erased entries like store_get_payload.
  */
 struct store_payload;
