@@ -36,10 +36,11 @@ PY
 bob_user=$("$AP" show 0 --payload | grep -o '"user":"<user:[0-9a-f]*>"' | sed -n 2p | cut -d'"' -f4)
 bob_mail=$("$AP" show 0 --payload | grep -o '<email:[0-9a-f]*>' | sed -n 2p)
 [ -n "$bob_user" ] && [ -n "$bob_mail" ] || die "no tokens in the gateway payload"
-store_has() { grep -rqaF -- "$1" "$AUDITPACK_STORE"; }
-# Logs are stored compressed (store-format.md): grep finds the tokens only in
-# the attrs and the plain payloads.  So also take 24 bytes from the middle of
-# each payload that names bob, as stored, and look for those bytes.
+store_has() { grep -rqaF -- "$1" "$(store_plain)"; }
+# Logs are stored compressed (store-format.md): store_has greps the store's
+# files and every payload decompressed.  The erased payloads' bytes as stored
+# must go too: take 24 bytes from the middle of each payload that names bob,
+# as stored, and look for those bytes in the store's files.
 stored_has() {
 	python3 - "$AUDITPACK_STORE" "$1" <<'PY'
 import os, sys
@@ -60,6 +61,7 @@ bob_stored=$(db "SELECT hex(substr(p.data, length(p.data) / 2, 24)) FROM entries
 for w in $bob_stored; do
 	stored_has "$w" || die "bytes of a payload that names bob should be in the store files"
 done
+store_has "$bob_user" || die "bob's token should be in the store before erasure"
 store_has "bob.k" || die "bob's raw e-mail is in the config snapshot before erasure"
 ok "before: bob's token and raw value are in the store (the logs compressed)"
 
