@@ -1,5 +1,6 @@
 #include "pack.h"
 #include "ocsf.h"
+#include "pack_deflate.h"
 #include "csv.h"
 #include "report.h"
 #include "../common/encode.h"
@@ -509,6 +510,11 @@ out:
 struct stream_src {
 	struct store *s;
 	const struct pfile *f;
+	struct pack_deflater *d; /* job >= 0: deflated ahead by a worker */
+	long job;
+	bool have;               /* def holds the job's result (its sizes stay) */
+	struct pack_deflated def;
+	size_t pos;
 	struct store_payload *sp;
 	struct sha256_ctx *h;
 	uint64_t got;
@@ -524,6 +530,85 @@ static zip_int64_t stream_fail(struct stream_src *ss, int rc)
 	return -1;
 }
 
+/* A payload a worker deflated (pack_deflate.h): libzip copies the deflate
+ * stream as it is, told its method, CRC and sizes; freed once written. */
+static zip_int64_t deflated_cb(struct stream_src *ss, void *data, zip_uint64_t len,
+			       zip_source_cmd_t cmd)
+{
+	int rc;
+
+	switch (cmd) {
+	case ZIP_SOURCE_OPEN:
+	case ZIP_SOURCE_STAT:
+		if (!ss->have) {
+			if ((rc = pack_deflate_take(ss->d, (size_t)ss->job, &ss->def)))
+				return stream_fail(ss, rc);
+			ss->have = true;
+		}
+		if (cmd == ZIP_SOURCE_OPEN) {
+			if (!ss->def.data && ss->def.len)
+				return stream_fail(ss, err_set(ERR_USAGE, "entry %" PRIu64
+					": payload read twice", ss->f->index));
+			ss->pos = 0;
+			return 0;
+		} else {
+			zip_stat_t *st = data;
+
+			if (len < sizeof(*st))
+				return -1;
+			zip_stat_init(st);
+			st->size = ss->def.size;
+			st->comp_size = ss->def.len;
+			st->comp_method = ZIP_CM_DEFLATE;
+			st->crc = ss->def.crc;
+			st->mtime = 0;
+			st->valid |= ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD |
+				ZIP_STAT_CRC | ZIP_STAT_MTIME;
+			return sizeof(*st);
+		}
+	case ZIP_SOURCE_READ:
+		if (len > ss->def.len - ss->pos)
+			len = ss->def.len - ss->pos;
+		if (len)
+			memcpy(data, ss->def.data + ss->pos, len);
+		ss->pos += len;
+		return (zip_int64_t)len;
+	case ZIP_SOURCE_CLOSE:
+		free(ss->def.data);
+		ss->def.data = NULL;
+		return 0;
+	case ZIP_SOURCE_GET_FILE_ATTRIBUTES: {
+		/* What libzip's own deflate says of level 6. */
+		zip_file_attributes_t *a = data;
+
+		if (len < sizeof(*a))
+			return -1;
+		zip_file_attributes_init(a);
+		a->valid |= ZIP_FILE_ATTRIBUTES_VERSION_NEEDED |
+			ZIP_FILE_ATTRIBUTES_GENERAL_PURPOSE_BIT_FLAGS;
+		a->version_needed = 20;
+		a->general_purpose_bit_flags = 0;
+		a->general_purpose_bit_mask = 0x0006;
+		return sizeof(*a);
+	}
+	case ZIP_SOURCE_ERROR:
+		return zip_error_to_data(&ss->error, data, len);
+	case ZIP_SOURCE_FREE:
+		free(ss->def.data);
+		zip_error_fini(&ss->error);
+		free(ss);
+		return 0;
+	case ZIP_SOURCE_SUPPORTS:
+		return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ,
+						      ZIP_SOURCE_CLOSE, ZIP_SOURCE_STAT,
+						      ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE,
+						      ZIP_SOURCE_GET_FILE_ATTRIBUTES, -1);
+	default:
+		zip_error_set(&ss->error, ZIP_ER_OPNOTSUPP, 0);
+		return -1;
+	}
+}
+
 static zip_int64_t stream_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
 {
 	struct stream_src *ss = ud;
@@ -531,6 +616,8 @@ static zip_int64_t stream_cb(void *ud, void *data, zip_uint64_t len, zip_source_
 	size_t got;
 	int rc;
 
+	if (ss->job >= 0)
+		return deflated_cb(ss, data, len, cmd);
 	switch (cmd) {
 	case ZIP_SOURCE_OPEN:
 		/* Also a second time, should libzip read the data again. */
@@ -594,7 +681,8 @@ static zip_int64_t stream_cb(void *ud, void *data, zip_uint64_t len, zip_source_
 	}
 }
 
-static zip_source_t *stream_source(zip_t *za, struct store *s, const struct pfile *f, int *rc)
+static zip_source_t *stream_source(zip_t *za, struct store *s, const struct pfile *f,
+				   struct pack_deflater *d, long job, int *rc)
 {
 	struct stream_src *ss = calloc(1, sizeof(*ss));
 	zip_source_t *src;
@@ -603,6 +691,8 @@ static zip_source_t *stream_source(zip_t *za, struct store *s, const struct pfil
 		return NULL;
 	ss->s = s;
 	ss->f = f;
+	ss->d = d;
+	ss->job = job;
 	ss->rc = rc;
 	zip_error_init(&ss->error);
 	if (!(src = zip_source_function(za, stream_cb, ss))) {
@@ -616,15 +706,44 @@ static int write_zip(struct store *s, const struct files *fs, const char *path)
 {
 	char tmp[4096];
 	zip_t *za;
+	struct pack_deflater *d = NULL;
+	struct pack_deflate_job *jobs = NULL;
+	long *job_of = NULL;
+	size_t njobs = 0;
 	int zerr, rc = 0, stream_rc = 0;
 
 	/* Built beside the target and renamed: a failed run leaves no half pack. */
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
 		return err_set(ERR_LIMIT, "path too long");
-	if (!(za = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &zerr)))
+	/* Payloads of up to PACK_DEFLATE_MAX bytes are deflated on every core,
+	 * in the order libzip writes them; larger ones stream through libzip. */
+	if (!(jobs = calloc(fs->n + 1, sizeof(*jobs))) || !(job_of = calloc(fs->n + 1, sizeof(*job_of)))) {
+		free(jobs);
+		return err_set(ERR_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < fs->n; i++) {
+		job_of[i] = -1;
+		if (fs->v[i].stream && fs->v[i].size <= PACK_DEFLATE_MAX) {
+			jobs[njobs].index = fs->v[i].index;
+			jobs[njobs].size = fs->v[i].size;
+			memcpy(jobs[njobs].sha256, fs->v[i].sha256, SHA256_LEN);
+			job_of[i] = (long)njobs++;
+		}
+	}
+	rc = pack_deflate_start(&d, s, jobs, njobs, 0);
+	free(jobs);
+	if (rc) {
+		free(job_of);
+		return rc;
+	}
+	if (!(za = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &zerr))) {
+		pack_deflate_stop(d);
+		free(job_of);
 		return err_set(ERR_IO, "cannot create '%s' (libzip error %d)", tmp, zerr);
+	}
 	for (size_t i = 0; i < fs->n && !rc; i++) {
-		zip_source_t *src = fs->v[i].stream ? stream_source(za, s, &fs->v[i], &stream_rc) :
+		zip_source_t *src = fs->v[i].stream ? stream_source(za, s, &fs->v[i], d, job_of[i],
+								    &stream_rc) :
 			zip_source_buffer(za, fs->v[i].data.data ? fs->v[i].data.data : "",
 					  fs->v[i].data.len, 0);
 		zip_int64_t idx;
@@ -646,7 +765,7 @@ static int write_zip(struct store *s, const struct files *fs, const char *path)
 	if (rc) {
 		zip_discard(za);
 		remove(tmp);
-		return rc;
+		goto out;
 	}
 	if (zip_close(za) < 0) {
 		/* A payload that failed to stream has said why. */
@@ -654,13 +773,16 @@ static int write_zip(struct store *s, const struct files *fs, const char *path)
 			err_set(ERR_IO, "cannot write '%s': %s", tmp, zip_strerror(za));
 		zip_discard(za);
 		remove(tmp);
-		return rc;
+		goto out;
 	}
 	if (rename(tmp, path) < 0) {
 		remove(tmp);
-		return err_set(ERR_IO, "cannot write '%s'", path);
+		rc = err_set(ERR_IO, "cannot write '%s'", path);
 	}
-	return 0;
+out:
+	pack_deflate_stop(d);
+	free(job_of);
+	return rc;
 }
 
 int pack_build(struct store *s, const struct catalogs *cs, const struct checkset *ks,
