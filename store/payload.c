@@ -24,11 +24,11 @@
 #define ENC_PLAIN 0
 #define ENC_ZSTD 1
 
-/* zstd level 3 (its default): about as fast as gzip -1 with gzip -6's ratio
- * or better on logs; decompression runs at GB/s. */
-#define PAYLOAD_ZSTD_LEVEL 3
+/* zstd level 1: on access logs smaller than level 3 (and than gzip -1) and
+ * the fastest; decompression runs at GB/s (docs/store-format.md). */
+#define PAYLOAD_ZSTD_LEVEL 1
 /* Refuse frames that want a larger window than 2^24 (16 MiB): ours use at
- * most 2^21 at level 3, and a doctored frame must not make a reader
+ * most 2^19 at level 1, and a doctored frame must not make a reader
  * allocate more. */
 #define PAYLOAD_WINDOW_LOG_MAX 24
 #define CHUNK (64 * 1024)
