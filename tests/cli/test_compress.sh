@@ -60,6 +60,16 @@ expect_exit 1 "verify a store with a compressed payload cut short" -- "$AP" veri
 expect_err "entry 0: payload does not match its commitment" "names the entry"
 expect_exit 3 "show --payload of a damaged compressed payload" -- "$AP" show 0 --payload
 expect_err "entry 0: compressed payload is damaged" "says so"
+# Bytes after the end of the frame.
+rm -rf "$AUDITPACK_STORE" && cp -r "$WORK/pristine" "$AUDITPACK_STORE"
+db "UPDATE payloads SET data = data || X'0a' WHERE id = (SELECT payload_id FROM entries WHERE idx = 0)"
+expect_exit 1 "verify a store with a byte after a compressed payload's end" -- "$AP" verify
+expect_err "entry 0: payload does not match its commitment" "names the entry"
+# An encoding this release does not know.
+rm -rf "$AUDITPACK_STORE" && cp -r "$WORK/pristine" "$AUDITPACK_STORE"
+db "UPDATE payloads SET encoding = 7 WHERE id = (SELECT payload_id FROM entries WHERE idx = 0)"
+expect_exit 1 "verify a store with an unknown payload encoding" -- "$AP" verify
+expect_err "entry 0: .*unknown encoding 7" "names the entry and the encoding"
 rm -rf "$AUDITPACK_STORE" && mv "$WORK/pristine" "$AUDITPACK_STORE"
 
 # Incompressible data is stored as it is.
