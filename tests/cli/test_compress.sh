@@ -80,6 +80,21 @@ head -c 200000 /dev/urandom >"$WORK/random.bin"
 "$AP" show 1 --payload | cmp - "$WORK/random.bin" || die "show --payload of a plain payload"
 ok "incompressible payloads are stored as they are (encoding 0)"
 
+# A payload over 16 MiB streams through libzip; smaller ones are deflated
+# ahead on every core.  Both in one pack, both as collected.
+python3 -c 'import sys; sys.stdout.write("".join("line %d of a large document\n" % i for i in range(700000)))' >"$WORK/large.txt"
+[ "$(stat -c %s "$WORK/large.txt")" -gt $((16 << 20)) ] || die "large.txt should be over 16 MiB"
+"$AP" -q collect file --type policy "$WORK/large.txt" || die "collect large"
+"$AP" -q pack --framework iso27001 -o "$WORK/large.zip" || die "pack with a large payload"
+vkey=$("$AP" key show | awk '$2 == "active" {print $3}')
+expect_exit 0 "verify-pack of a pack with payloads over and under 16 MiB" -- \
+	"$AP" verify-pack "$WORK/large.zip" --vkey "$vkey"
+unzip -tq "$WORK/large.zip" >/dev/null || die "unzip -t of the pack"
+unzip -p "$WORK/large.zip" evidence/2.payload | cmp - "$WORK/large.txt" || die "the large payload differs"
+unzip -p "$WORK/large.zip" evidence/1.payload | cmp - "$WORK/random.bin" || die "the random payload differs"
+unzip -p "$WORK/large.zip" evidence/0.payload | cmp - "$WORK/p0" || die "the log payload differs"
+ok "payloads over and under 16 MiB come out of the pack as collected (unzip -t, verify-pack)"
+
 # The previous release's store (schema 1: no encoding column).
 export AUDITPACK_STORE="$WORK/store-0.1.0"
 "$AP" -q init --origin test.example/release-0.1.0 || die "init for the 0.1.0 store"
