@@ -163,7 +163,8 @@ int store_get_payload(struct store *s, uint64_t index, struct buf *out);
  * size: the bytes as collected, decompressed on the fly when the store keeps
  * them compressed.  open: *size is the entry's payload size and sha256 (may
  * be NULL) the SHA-256 the store keys the payload by; neither is checked
- * here (store_verify does).  read: *got is 0 at the end; a damaged
+ * here (store_verify does).  read: up to cap bytes into buf (all of
+ * buf[0..cap) may be written); *got is 0 at the end; a damaged
  * compressed payload fails with ERR_DB naming the entry.  Use inside one read snapshot
  * (or write transaction); fails for erased entries like store_get_payload.
  */
