@@ -65,6 +65,12 @@ int payload_migrate(struct store *s)
 	return 0;
 }
 
+void payload_free(struct store *s)
+{
+	ZSTD_freeCCtx(s->zstd_cctx);
+	s->zstd_cctx = NULL;
+}
+
 int payload_put(struct store *s, const void *data, size_t len, sqlite3_int64 *id)
 {
 	uint8_t digest[SHA256_LEN];
@@ -79,9 +85,13 @@ int payload_put(struct store *s, const void *data, size_t len, sqlite3_int64 *id
 	if (len >= 64 && s->payload_encoding) {
 		size_t cap = ZSTD_compressBound(len), n;
 
+		/* One context for every append: making one costs more than
+		 * compressing a 2 KiB document. */
+		if (!s->zstd_cctx && !(s->zstd_cctx = ZSTD_createCCtx()))
+			return err_set(ERR_NOMEM, "out of memory");
 		if (!(z = malloc(cap)))
 			return err_set(ERR_NOMEM, "out of memory");
-		n = ZSTD_compress(z, cap, data, len, PAYLOAD_ZSTD_LEVEL);
+		n = ZSTD_compressCCtx(s->zstd_cctx, z, cap, data, len, PAYLOAD_ZSTD_LEVEL);
 		/* Kept only when it saves space; else the bytes as they are. */
 		if (!ZSTD_isError(n) && n < len) {
 			stored = z;

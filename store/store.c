@@ -300,6 +300,7 @@ void store_close(struct store *s)
 	}
 	sqlite3_finalize(s->put_payload);
 	sqlite3_finalize(s->put_entry);
+	payload_free(s);
 	sqlite3_close_v2(s->db);
 	EVP_PKEY_free(s->signer);
 	buf_free(&s->signed_note);

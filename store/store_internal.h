@@ -30,6 +30,7 @@ struct store {
 	sqlite3_stmt *put_payload;
 	sqlite3_stmt *put_entry;
 	bool payload_encoding;     /* payloads has the encoding column (schema 2) */
+	void *zstd_cctx;           /* payload.c's compressor, reused for every append */
 };
 
 /* Report a failed SQLite call as ERR_DB with the statement's context. */
@@ -57,6 +58,7 @@ int store_key_lookup(struct store *s, uint32_t key_id, uint8_t pub[NOTE_PUBKEY])
  * `id` stored with `encoding` (index names the entry in messages). */
 int payload_migrate(struct store *s);
 int payload_put(struct store *s, const void *data, size_t len, sqlite3_int64 *id);
+void payload_free(struct store *s);
 int payload_open_row(struct store *s, uint64_t index, sqlite3_int64 id, int encoding,
 		     struct store_payload **out);
 
