@@ -23,20 +23,25 @@ w="$out/table"
 mkdir -p "$w"
 export AUDITPACK_NOW=2026-11-30T00:00:00Z
 
-# timed VAR_S VAR_MIB COMMAND...: elapsed seconds and peak MiB of COMMAND.
+# timed VAR_S VAR_MIB COMMAND...: elapsed seconds ("E/C": elapsed / CPU,
+# user + system, of all its threads) and peak MiB of COMMAND.
 timed() {
-	local vs=$1 vm=$2 s kib
+	local vs=$1 vm=$2 s kib u y
 	shift 2
-	"$TIME" -f '%e %M' -o "$w/time" "$@" >"$w/out" 2>"$w/err" ||
+	"$TIME" -f '%e %M %U %S' -o "$w/time" "$@" >"$w/out" 2>"$w/err" ||
 		{ cat "$w/err" >&2; echo "failed: $*" >&2; exit 1; }
-	read -r s kib < <(tail -n 1 "$w/time")
+	read -r s kib u y < <(tail -n 1 "$w/time")
 	printf -v "$vs" '%s' "$s"
+	printf -v "${vs}_cpu" '%s' "$(python3 -c "print(f'{$u + $y:.2f}')")"
 	printf -v "$vm" '%s' $((kib / 1024))
 }
+mb() { python3 -c "print(f'{$1 / 1e6:.1f}')"; }
 r2() { python3 -c "print(f'{$1 / max($2, 0.001):.2f}')"; }
 row() { # STAGE SIZE AP_S AP_MIB TOOL TOOL_S TOOL_MIB RATIO AIM
-	printf '| %-13s | %-22s | %8s | %6s | %-22s | %8s | %6s | %6sx | %-6s |\n' "$@"
+	printf '| %-13s | %-25s | %12s | %6s | %-20s | %12s | %6s | %6sx | %-6s |\n' "$@"
 }
+# et NAME: "elapsed/cpu" of a timed variable
+et() { local c="${1}_cpu"; echo "${!1}/${!c}"; }
 
 gen_docs() { # M DIR: M random 2 KiB documents
 	[ -f "$2/.done" ] && return
@@ -55,8 +60,8 @@ PY
 }
 
 echo "issue 15 benchmark: $AP ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg) at start)"
-row stage input "ap s" "ap MiB" "tool" "tool s" "MiB" ratio aim
-echo "|---------------|------------------------|----------|--------|------------------------|----------|--------|---------|--------|"
+row stage input "ap s (cpu)" "ap MiB" "tool" "tool s (cpu)" "MiB" ratio aim
+echo "|---------------|---------------------------|--------------|--------|----------------------|--------------|--------|---------|--------|"
 for k in 0 1; do
 	n=${lines_v[$k]}
 	m=${docs_v[$k]}
@@ -75,14 +80,14 @@ for k in 0 1; do
 	"$AP" --store "$store" -q init --origin bench.example/table
 	timed col_s col_m "$AP" --store "$store" -q collect logs --complete --format combined \
 		--name bench "$log"
-	row "collect logs" "$n lines, $mib MiB" "$col_s" "$col_m" "sqlite3 .import" "$imp_s" "$imp_m" \
+	row "collect logs" "$n lines, $mib MiB" "$(et col_s)" "$col_m" "sqlite3 .import" "$(et imp_s)" "$imp_m" \
 		"$(r2 "$col_s" "$imp_s")" "<=1.0"
 
 	# store size vs the raw log (and what gzip -1 makes of it)
 	sqlite3 "$store/evidence.db" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 	db=$(( $(stat -c %s "$store/evidence.db") + $(stat -c %s "$store/evidence.db-wal" 2>/dev/null || echo 0) ))
 	gz=$(gzip -1 -c "$log" | wc -c)
-	row "store size" "$n lines, $mib MiB" "$((db / 1048576))M" "-" "raw log (gzip -1)" "${mib}M" "$((gz / 1048576))M" \
+	row "store size" "$n lines, $mib MiB" "$(mb "$db") MB" "-" "raw (gzip -1)" "$(mb "$bytes") MB" "$(mb "$gz")" \
 		"$(r2 "$db" "$bytes")" "<=0.25"
 
 	# pack vs zip -r -q -6 of the pack's own files
@@ -93,14 +98,14 @@ for k in 0 1; do
 	(cd "$w/x" && unzip -q ../pack.zip)
 	cat "$w"/x/evidence/* >/dev/null
 	timed zip_s zip_m sh -c "cd '$w/x' && zip -r -q -6 '$w/zip.zip' ."
-	row "pack" "$n lines, $(($(stat -c %s "$w/pack.zip") / 1048576)) MiB zip" "$pack_s" "$pack_m" \
-		"zip -r -q -6" "$zip_s" "$zip_m" "$(r2 "$pack_s" "$zip_s")" "<=1.0"
+	row "pack" "$n lines, $(mb "$(stat -c %s "$w/pack.zip")")/$(mb "$(stat -c %s "$w/zip.zip")") MB" \
+		"$(et pack_s)" "$pack_m" "zip -r -q -6" "$(et zip_s)" "$zip_m" "$(r2 "$pack_s" "$zip_s")" "<=1.0"
 
 	# verify-pack vs unzip -t
 	vkey=$("$AP" --store "$store" key show | awk '$2 == "active" {print $3}')
 	timed unz_s unz_m unzip -t -q "$w/pack.zip"
 	timed vp_s vp_m "$AP" -q verify-pack "$w/pack.zip" --vkey "$vkey"
-	row "verify-pack" "$n lines" "$vp_s" "$vp_m" "unzip -t" "$unz_s" "$unz_m" \
+	row "verify-pack" "$n lines" "$(et vp_s)" "$vp_m" "unzip -t" "$(et unz_s)" "$unz_m" \
 		"$(r2 "$vp_s" "$unz_s")" "<=1.0"
 	rm -rf "$w/x" "$w/zip.zip" "$w/import.db"
 
@@ -114,9 +119,15 @@ for k in 0 1; do
 	rm -rf "$fstore"
 	"$AP" --store "$fstore" -q init --origin bench.example/files
 	timed cf_s cf_m "$AP" --store "$fstore" -q collect file --files-from "$w/list"
-	row "collect file" "$m x 2 KiB" "$cf_s" "$cf_m" "openssl dgst -sha256" "$dg_s" "$dg_m" \
+	row "collect file" "$m x 2 KiB" "$(et cf_s)" "$cf_m" "openssl dgst -sha256" "$(et dg_s)" "$dg_m" \
 		"$(r2 "$cf_s" "$dg_s")" "<=2.0"
 	rm -rf "$fstore"
 	[ -n "${KEEP_STORES:-}" ] || rm -rf "$store"
 done
-echo "(load $(cut -d' ' -f1-3 /proc/loadavg) at the end; ap = auditpack; MiB = peak resident memory)"
+cat <<END
+(load $(cut -d' ' -f1-3 /proc/loadavg) at the end.  ap = auditpack; s (cpu) = elapsed
+seconds (CPU seconds, user + system, all threads); MiB = peak resident memory;
+ratio = elapsed time (store size: bytes) of auditpack / the tool.  pack: its zip
+and zip's, MB.  On a loaded machine a process gets its share of the cores whatever
+its threads, so compare CPU seconds too.)
+END
