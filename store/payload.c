@@ -46,6 +46,23 @@ struct store_payload {
 	uint64_t out_total;
 };
 
+int payload_refresh(struct store *s)
+{
+	sqlite3_stmt *st = NULL;
+	int rc = 0;
+
+	if (s->payload_encoding)
+		return 0;
+	if ((rc = store_prepare(s, &st, "PRAGMA user_version")))
+		return rc;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		s->payload_encoding = sqlite3_column_int(st, 0) >= 2;
+	else
+		rc = store_db_error(s, "cannot read");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 int payload_migrate(struct store *s)
 {
 	int rc = 0;
@@ -230,6 +247,8 @@ int store_payload_open(struct store *s, uint64_t index, struct store_payload **o
 	int rc, enc;
 
 	*out = NULL;
+	if ((rc = payload_refresh(s)))
+		return rc;
 	if ((rc = store_prepare(s, &st, s->payload_encoding ?
 				"SELECT p.id, p.encoding, p.sha256, e.payload_size FROM entries e"
 				" JOIN payloads p ON p.id = e.payload_id WHERE e.idx=? AND e.erased=0" :

@@ -57,6 +57,9 @@ int store_key_lookup(struct store *s, uint32_t key_id, uint8_t pub[NOTE_PUBKEY])
  * payload, compressed when that saves space.  open_row: stream payload row
  * `id` stored with `encoding` (index names the entry in messages). */
 int payload_migrate(struct store *s);
+/* A reader opened on a schema-1 store: has a writer upgraded it since?  Call
+ * inside the snapshot that then reads payloads. */
+int payload_refresh(struct store *s);
 int payload_put(struct store *s, const void *data, size_t len, sqlite3_int64 *id);
 void payload_free(struct store *s);
 int payload_open_row(struct store *s, uint64_t index, sqlite3_int64 id, int encoding,

@@ -418,7 +418,7 @@ static int check_entries(struct store *s, struct verify_report *r,
 	uint64_t i = 0, cap = 0;
 	int rc, step;
 
-	if ((rc = load_tombstones(s, &tomb)) ||
+	if ((rc = payload_refresh(s)) || (rc = load_tombstones(s, &tomb)) ||
 	    (rc = store_prepare(s, &st, s->payload_encoding ? ENTRY_ROWS("p.encoding") :
 				ENTRY_ROWS("0"))))
 		goto out;

@@ -484,6 +484,51 @@ static void test_payload_stream(void **state)
 	free(back);
 }
 
+/* A reader that opened a schema-1 store (release 0.1.0) while a writer
+ * upgrades it and appends compressed payloads reads them decompressed. */
+static void test_reader_sees_upgrade(void **state)
+{
+	struct fixture *f = *state;
+	struct store *r = NULL, *w = NULL;
+	char path[128], big[8192];
+	sqlite3 *db = NULL;
+	struct buf b = BUF_INIT;
+	struct entry_input in = { 0 };
+	uint64_t idx;
+
+	memset(big, 'x', sizeof(big));
+	assert_int_equal(store_init(&f->o, "unit.example/log", NULL), 0);
+	assert_int_equal(store_open(&w, &f->o, STORE_WRITE), 0);
+	append_docs(w, 2, "old");
+	store_close(w);
+	/* Back to what 0.1.0 wrote: no encoding column, version 1. */
+	snprintf(path, sizeof(path), "%s/evidence.db", f->dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "ALTER TABLE payloads DROP COLUMN encoding;"
+				      " PRAGMA user_version=1;", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(store_open(&r, &f->o, STORE_READ), 0);
+	assert_int_equal(verify_problems(r), 0);
+	assert_int_equal(store_open(&w, &f->o, STORE_WRITE), 0);
+	assert_int_equal(store_begin(w), 0);
+	in.kind = "document";
+	in.source = "unit";
+	in.eff_from = in.eff_to = in.collected = 1700000000;
+	in.attrs = "{}";
+	in.attrs_len = 2;
+	in.payload = big;
+	in.payload_len = sizeof(big);
+	assert_int_equal(store_append(w, &in, &idx), 0);
+	assert_int_equal(store_commit(w), 0);
+	store_close(w);
+	assert_int_equal(store_get_payload(r, idx, &b), 0);
+	assert_int_equal(b.len, sizeof(big));
+	assert_memory_equal(b.data, big, sizeof(big));
+	assert_int_equal(verify_problems(r), 0);
+	store_close(r);
+	buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -497,6 +542,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_rotation_keeps_old_checkpoints, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tampering_found, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_payload_stream, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reader_sees_upgrade, setup, teardown),
 	};
 
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
