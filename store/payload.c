@@ -247,7 +247,9 @@ int store_payload_open(struct store *s, uint64_t index, struct store_payload **o
 	int rc, enc;
 
 	*out = NULL;
-	if ((rc = payload_refresh(s)))
+	/* Inside a snapshot store_read_begin() has looked (and pack's workers
+	 * open payloads from several threads: they must not write *s). */
+	if (!s->read_depth && !s->in_txn && (rc = payload_refresh(s)))
 		return rc;
 	if ((rc = store_prepare(s, &st, s->payload_encoding ?
 				"SELECT p.id, p.encoding, p.sha256, e.payload_size FROM entries e"

@@ -181,7 +181,8 @@ static int open_db_readonly(struct store *s, const char *path)
 static int open_db(struct store *s, bool create)
 {
 	char path[PATH_MAX];
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW;
+	/* FULLMUTEX: pack reads payloads from several threads (pack_deflate.c). */
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX;
 	int rc;
 
 	if ((rc = fs_join(path, sizeof(path), s->dir, DB_NAME)))
@@ -805,7 +806,8 @@ int store_read_begin(struct store *s)
 		s->read_depth = 0;
 		return rc;
 	}
-	return 0;
+	/* The schema this snapshot reads (a writer may have upgraded it). */
+	return payload_refresh(s);
 }
 
 void store_read_end(struct store *s)
