@@ -292,7 +292,8 @@ int store_get_payload(struct store *s, uint64_t index, struct buf *out)
 {
 	struct store_payload *p = NULL;
 	uint64_t size;
-	size_t got;
+	size_t got, start = out->len;
+	bool had = out->data != NULL;
 	int rc;
 
 	if ((rc = store_payload_open(s, index, &p, &size, NULL)))
@@ -311,5 +312,13 @@ int store_get_payload(struct store *s, uint64_t index, struct buf *out)
 			break;
 	}
 	store_payload_close(p);
+	/* On failure out is as it was (callers need not free what they did
+	 * not have). */
+	if (rc && !had)
+		buf_free(out);
+	else if (rc) {
+		out->len = start;
+		out->data[start] = '\0';
+	}
 	return rc;
 }

@@ -154,8 +154,9 @@ int store_read_begin(struct store *s);
 void store_read_end(struct store *s);
 
 int store_get_entry(struct store *s, uint64_t index, struct entry *out);
-/* The payload bytes as collected (fails for erased entries).  The whole
- * payload in memory: for large ones, stream with store_payload_open(). */
+/* Append the payload bytes as collected to out (fails for erased entries;
+ * on failure out is as it was).  The whole payload in memory: for large
+ * ones, stream with store_payload_open(). */
 int store_get_payload(struct store *s, uint64_t index, struct buf *out);
 
 /*
