@@ -166,8 +166,16 @@ check: deps-test $(BUILD)/san/auditpack $(UNIT_TESTS:%=$(BUILD)/san-tests/%)
 demo: deps-demo auditpack
 	$(Q)examples/demo.sh ./auditpack
 
+# One table (issue 15): every stage as a ratio to its standard tool, with
+# peak memory, at two input sizes (LINES="..." DOCS="..." to change them).
 bench: auditpack
+	$(Q)bench/table.sh ./auditpack
+# Every detailed benchmark (hostile packs, huge lines, erasure, ...).
+bench-all: auditpack
 	$(Q)bench/run.sh ./auditpack
+# pack, verify-pack and verify memory on a store of 1 GiB of logs (slow).
+bench-big: auditpack
+	$(Q)bench/bigstore.sh ./auditpack
 
 install: auditpack auditpack.1 $(BUILD)/completions/auditpack.bash $(BUILD)/completions/_auditpack
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/auditpack/controls/schema \
@@ -188,7 +196,7 @@ install: auditpack auditpack.1 $(BUILD)/completions/auditpack.bash $(BUILD)/comp
 clean:
 	rm -rf $(BUILD) auditpack auditpack.1 examples/out
 
-.PHONY: all deps deps-test deps-demo deps-fuzz test check demo bench fuzz install clean
+.PHONY: all deps deps-test deps-demo deps-fuzz test check demo bench bench-all bench-big fuzz install clean
 .DELETE_ON_ERROR:
 
 -include $(OBJS:.o=.d) $(SAN_OBJS:.o=.d) $(FUZZ_OBJS:.o=.d) $(BUILD)/obj/$(MAIN:.c=.d) $(BUILD)/san/$(MAIN:.c=.d)

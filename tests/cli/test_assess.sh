@@ -181,6 +181,6 @@ XML
 if "$AP" controls xxe --json >"$WORK/out" 2>/dev/null; then
 	! grep -q TOP-SECRET-MARKER "$WORK/out" || die "the entity was expanded into a title"
 fi
-! grep -r -q TOP-SECRET-MARKER "$AUDITPACK_STORE" || die "the entity reached the store"
+! grep -r -q TOP-SECRET-MARKER "$(store_plain)" || die "the entity reached the store"
 ok "an external entity in an imported catalogue is not expanded"
 echo "$checks checks"

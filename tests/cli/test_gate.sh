@@ -319,7 +319,8 @@ ok "no decision recorded when the JUnit report could not be written"
 # 8. A tampered store fails the gate before anything is judged.
 cp -r "$AUDITPACK_STORE" "$WORK/pristine"
 before=$(ndecisions)
-db "UPDATE payloads SET data = CAST(replace(CAST(data AS TEXT), '\"status\": 200}', '\"status\": 500}') AS BLOB) WHERE id = 1"
+# (Byte 20 of the payload as stored: the store keeps logs compressed.)
+db "UPDATE payloads SET data = substr(data, 1, 19) || CASE WHEN substr(data, 20, 1) = X'41' THEN X'42' ELSE X'41' END || substr(data, 21) WHERE id = 1"
 rm -f "$WORK/tampered.xml"
 expect_exit 1 "a store with one changed payload byte" -- \
 	"$AP" gate --policy "$WORK/pass.yaml" --junit "$WORK/tampered.xml"
