@@ -25,7 +25,7 @@ const char help_collect[] =
 	"usage: auditpack collect [SOURCE...] [--json]\n"
 	"       auditpack collect --rescan SOURCE...\n"
 	"       auditpack collect logs --format F [--name N] [--field K=JSONKEY]...\n"
-	"                              [--pii MODE] [--complete] PATH...\n"
+	"                              [--pii MODE] [--complete] [--jobs N] PATH...\n"
 	"       auditpack collect model (--mlflow DB_OR_DIR | --dir PATH --name N --version V)\n"
 	"                              [--source S] [--pii MODE]\n"
 	"       auditpack collect config [--name N] PATH...\n"
@@ -53,7 +53,8 @@ const char help_collect[] =
 	"       generations too, compressed ones (gzip, zstd, xz, bzip2) read\n"
 	"       decompressed.  Input that is not text is refused.  A last line without\n"
 	"       a newline waits for the next run, unless --complete says the files are\n"
-	"       finished.\n"
+	"       finished.  --jobs N parses and scrubs on N threads (default: the\n"
+	"       online cores); the entries are the same, byte for byte, for any N.\n"
 	"model  model versions from an MLflow registry (SQLite DB, opened read-only, or\n"
 	"       an mlruns/ file store) or a model directory (file digests, config.json,\n"
 	"       model card, safetensors headers); an entry only when a version changed\n"
@@ -348,6 +349,46 @@ static bool parse_pii(const char *s, enum pii_mode *out)
 	return true;
 }
 
+#define JOBS_MAX 256u
+
+/* The cores this machine has online: collect's threads by default. */
+static unsigned default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > (long)JOBS_MAX ? JOBS_MAX : (unsigned)n;
+}
+
+/*
+ * AUDITPACK_LOG_ENTRY_BYTES: a smaller access-log entry than 16 MiB, so
+ * tests can cut entries inside a file of a few lines (0: the default).
+ */
+static size_t log_entry_bytes(void)
+{
+	const char *s = getenv("AUDITPACK_LOG_ENTRY_BYTES");
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s)
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	return errno || *end || v > ACCESSLOG_ENTRY_BYTES ? 0 : (size_t)v;
+}
+
+static bool parse_jobs(const char *s, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > JOBS_MAX || s[0] == '-')
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
 static int collect_logs(int argc, char **argv, struct cli *cli)
 {
 	static const struct option opts[] = {
@@ -356,6 +397,7 @@ static int collect_logs(int argc, char **argv, struct cli *cli)
 		{ "field", required_argument, NULL, 'F' },
 		{ "pii", required_argument, NULL, 'p' },
 		{ "complete", no_argument, NULL, 'c' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ 0, 0, 0, 0 },
 	};
 	struct accesslog_opts o;
@@ -366,6 +408,8 @@ static int collect_logs(int argc, char **argv, struct cli *cli)
 
 	memset(&o, 0, sizeof(o));
 	o.source = "logs";
+	o.jobs = default_jobs();
+	o.max_entry_bytes = log_entry_bytes();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -376,6 +420,11 @@ static int collect_logs(int argc, char **argv, struct cli *cli)
 			break;
 		case 'n': o.source = optarg; break;
 		case 'c': o.complete = true; break;
+		case 'j':
+			if (!parse_jobs(optarg, &o.jobs))
+				return cli_usage("collect", "--jobs takes a number from 1 to %u",
+						 JOBS_MAX);
+			break;
 		case 'F':
 			if (!set_field(&o.fmt.fields, optarg))
 				return cli_usage("collect", "--field takes NAME=JSONKEY with NAME one "
@@ -562,6 +611,8 @@ static int run_source(struct run *run, const struct source *s, bool rescan,
 		o.npaths = n;
 		o.rescan = rescan;
 		o.optional = s->optional;
+		o.jobs = default_jobs();
+		o.max_entry_bytes = log_entry_bytes();
 		return accesslog_collect(&run->ctx, run->ctx.pii, &o, res);
 	}
 	case SOURCE_COMMAND: {
