@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "progress.h"
 #include "../collectors/accesslog.h"
 #include "../collectors/command.h"
 #include "../collectors/config.h"
@@ -83,6 +84,7 @@ struct run {
 	bool began;
 	struct checkpoint cp;   /* signed by the commit, for --json */
 	uint64_t observation;   /* its observation entry, or UINT64_MAX */
+	struct cli_progress prog;
 };
 
 static int run_open(struct run *r, struct cli *cli)
@@ -99,6 +101,7 @@ static int run_open(struct run *r, struct cli *cli)
 	r->ctx.store = r->store;
 	r->ctx.now = time_now();
 	r->ctx.secret = r->secret;
+	r->ctx.progress = cli_progress_start(&r->prog, cli, "collect", false);
 	return 0;
 }
 
@@ -106,7 +109,10 @@ static int run_commit(struct run *r)
 {
 	/* One observation entry for whatever was seen again unchanged. */
 	struct buf note = BUF_INIT;
-	int rc = observe_finish(&r->ctx, &r->observation);
+	int rc;
+
+	cli_progress_end(&r->prog);
+	rc = observe_finish(&r->ctx, &r->observation);
 
 	if (!rc)
 		rc = store_commit(r->store);
@@ -119,6 +125,7 @@ static int run_commit(struct run *r)
 
 static void run_close(struct run *r)
 {
+	cli_progress_end(&r->prog);
 	if (r->began)
 		store_rollback(r->store);
 	observe_discard(&r->ctx);

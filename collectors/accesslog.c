@@ -364,6 +364,7 @@ struct reader {
 	char piece_tail[256]; /* jsonl: the end of the last piece written */
 	size_t piece_tail_len;
 	struct pool *pool; /* workers (o->jobs > 1), made on first use */
+	uint64_t read, to_read; /* text bytes read this run, of (0: unknown) */
 };
 
 /* A rescanned file's entry: "rescan": true and the earlier entries whose
@@ -1057,6 +1058,8 @@ static int read_lines(struct reader *rd, const struct file *f, struct cursor *cu
 		}
 		if (n == 0)
 			break;
+		rd->read += n;
+		progress_update(rd->cx->progress, PROGRESS_BYTES, rd->read, rd->to_read);
 		for (size_t i = 0; i < n; i++) {
 			if (chunk[i] != '\n')
 				continue;
@@ -1684,6 +1687,23 @@ static int refuse_unparsed(const struct reader *rd)
 		       expected);
 }
 
+/* The text bytes the plan will read, for progress; 0 when a compressed
+ * file makes it unknown. */
+static uint64_t bytes_to_read(const struct plan *p)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct file *f = &p->v[i].f;
+
+		if (f->format != LOGFILE_PLAIN)
+			return 0;
+		if ((uint64_t)f->st.st_size > p->v[i].cur->offset)
+			sum += (uint64_t)f->st.st_size - p->v[i].cur->offset;
+	}
+	return sum;
+}
+
 int accesslog_collect(struct collect_ctx *c, struct pii *pii,
 		      const struct accesslog_opts *o, struct collect_result *r)
 {
@@ -1726,6 +1746,7 @@ int accesslog_collect(struct collect_ctx *c, struct pii *pii,
 		if ((rc = plan_rescan(c, o, &plan, chains, r)))
 			goto out;
 	}
+	rd.to_read = bytes_to_read(&plan);
 	for (size_t i = 0; i < plan.n && !rc; i++) {
 		rd.chain = chains && chains[i].n ? &chains[i] : NULL;
 		rc = read_file(&rd, &plan.v[i].f, plan.v[i].cur, plan.v[i].to_eof);
