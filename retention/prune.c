@@ -35,6 +35,8 @@ struct pruner {
 	const struct retention_rule *blocked_by;
 	uint64_t blocked_entry;
 	int64_t blocked_until, allowed;
+	struct progress *progress;
+	uint64_t total;
 };
 
 static const struct retention_rule *rule_for(const char *kind)
@@ -125,6 +127,7 @@ static int consider(const struct entry *e, void *arg)
 	int64_t end;
 	uint64_t *v;
 
+	progress_update(p->progress, PROGRESS_ITEMS, e->index + 1, p->total);
 	/* An unknown time (a leaf of release 0.1.0) is not known to be old;
 	 * tombstones and observations carry no payload worth dropping. */
 	if (e->erased || !strcmp(e->kind, "tombstone") || !strcmp(e->kind, "observation") ||
@@ -154,11 +157,11 @@ static int consider(const struct entry *e, void *arg)
 }
 
 int prune_before(struct store *s, int64_t before, int64_t now, bool dry_run,
-		 struct prune_result *out)
+		 struct progress *progress, struct prune_result *out)
 {
 	struct store_filter all = { NULL, NULL, INT64_MIN };
 	struct seen_set seen = { NULL, 0, 0 };
-	struct pruner p = { &seen, before, now, out, NULL, 0, 0, INT64_MAX };
+	struct pruner p = { &seen, before, now, out, NULL, 0, 0, INT64_MAX, progress, 0 };
 	char t_before[RFC3339_LEN], t_until[RFC3339_LEN], t_allowed[RFC3339_LEN];
 	json_t *attrs;
 	int rc;
@@ -166,6 +169,8 @@ int prune_before(struct store *s, int64_t before, int64_t now, bool dry_run,
 	memset(out, 0, sizeof(*out));
 	if (before > now)
 		return err_set(ERR_USAGE, "--before is in the future");
+	if (progress && (rc = store_size(s, &p.total)))
+		goto out;
 	if ((rc = store_each(s, &all, gather_seen, &seen)))
 		goto out;
 	seen_sort(&seen);

@@ -59,7 +59,7 @@ struct erase_result {
  */
 int erase_subject(struct store *s, struct pii *pii, const char *const *subjects,
 		  size_t nsubjects, const char *reason, int64_t now,
-		  struct erase_result *out);
+		  struct progress *progress, struct erase_result *out);
 void erase_result_free(struct erase_result *r);
 
 /* A legal minimum: evidence of `kind` effective within `months` of now is
@@ -85,10 +85,11 @@ struct prune_result {
  * `before`, except tombstones.  Refuses with ERR_LIMIT (exit 3), naming the rule, the
  * first protected entry and the latest `before` the rules allow, when any
  * of them falls under a retention_rule.  With dry_run nothing is written:
- * out lists what would go.
+ * out lists what would go.  progress (may be NULL) hears of the entries
+ * considered.
  */
 int prune_before(struct store *s, int64_t before, int64_t now, bool dry_run,
-		 struct prune_result *out);
+		 struct progress *progress, struct prune_result *out);
 void prune_result_free(struct prune_result *r);
 
 /* Internal: append the tombstone entry (kind tombstone, payload empty). */
