@@ -1060,9 +1060,9 @@ static int read_lines(struct reader *rd, const struct file *f, struct cursor *cu
 			break;
 		rd->read += n;
 		progress_update(rd->cx->progress, PROGRESS_BYTES, rd->read, rd->to_read);
-		for (size_t i = 0; i < n; i++) {
-			if (chunk[i] != '\n')
-				continue;
+		for (const char *nl; (nl = memchr(chunk + start, '\n', n - start));) {
+			size_t i = (size_t)(nl - chunk);
+
 			rd->line_no++;
 			if (overlong) {
 				if ((rc = pool_flush(pl)) ||
