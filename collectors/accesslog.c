@@ -806,7 +806,9 @@ static int pool_new(struct pool **out, struct reader *rd, size_t nth)
 	pthread_cond_init(&pl->done, NULL);
 	pl->rd = rd;
 	pl->nth = nth;
-	pl->nb = 2 * nth + 2;
+	/* Deep enough that the workers keep going while the reading thread
+	 * appends a 16 MiB entry (hashing and writing it). */
+	pl->nb = 4 * nth + 4;
 	if (!(pl->th = calloc(nth, sizeof(*pl->th))) ||
 	    !(pl->pii = calloc(nth, sizeof(*pl->pii))) ||
 	    !(pl->b = calloc(pl->nb, sizeof(*pl->b)))) {
