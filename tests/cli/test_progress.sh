@@ -27,7 +27,7 @@ assert re.search(rb"\r +\r", t[last:]), t[last:]   # cleared before the end
 PY
 }
 expect_exit 0 "collect logs with stderr on a terminal" -- \
-	pty "$WORK/tty" "$AP" collect logs --format combined --name web "$WORK/access.log"
+	pty "$WORK/tty" "$AP" collect logs --format common --name web "$WORK/access.log"
 has_progress "$WORK/tty" collect
 python3 - "$WORK/tty" <<'PY' || { cat -A "$WORK/tty" | head -c 600; die "collect's progress line"; }
 import re, sys
@@ -39,7 +39,7 @@ expect_out "web: 1 entry, 40000 lines" "the summary is on stdout as before"
 
 printf '10.0.0.1 - u-0001 [26/Nov/2026:23:59:59 +0000] "GET / HTTP/1.1" 200 1\n' >>"$WORK/access.log"
 expect_exit 0 "collect -q on a terminal" -- \
-	pty "$WORK/tty" "$AP" -q collect logs --format combined --name web "$WORK/access.log"
+	pty "$WORK/tty" "$AP" -q collect logs --format common --name web "$WORK/access.log"
 [ ! -s "$WORK/tty" ] || { od -c "$WORK/tty" | head; die "-q printed on the terminal"; }
 ok "nothing on the terminal with -q"
 
@@ -51,7 +51,7 @@ expect_out "^verified: " "verify's result is unchanged"
 expect_exit 0 "verify with stderr to a file" -- "$AP" verify
 [ ! -s "$WORK/err" ] || { od -c "$WORK/err" | head; die "progress went to a file"; }
 ok "nothing on stderr when it is a file"
-expect_exit 0 "collect with stderr to a file" -- "$AP" collect logs --format combined --name web2 "$WORK/access.log"
+expect_exit 0 "collect with stderr to a file" -- "$AP" collect logs --format common --name web2 "$WORK/access.log"
 [ ! -s "$WORK/err" ] || { od -c "$WORK/err" | head; die "progress went to a file"; }
 ok "nothing on stderr when it is a file (collect)"
 
@@ -65,7 +65,7 @@ ok "prune draws its progress (entries) and clears it"
 # An error on a terminal starts on a clean line, after the progress is cleared.
 printf 'bad\0\0\0\0line\n' >"$WORK/bin.log"
 expect_exit 3 "collect of a binary file on a terminal" -- \
-	pty "$WORK/tty" "$AP" collect logs --format combined --name bin "$WORK/access.log" "$WORK/bin.log"
+	pty "$WORK/tty" "$AP" collect logs --format common --name bin "$WORK/access.log" "$WORK/bin.log"
 python3 - "$WORK/tty" <<'PY' || { od -c "$WORK/tty" | head -30; die "the error is not on a clean line"; }
 import re, sys
 t = open(sys.argv[1], "rb").read()
