@@ -23,8 +23,8 @@
 #include <openssl/crypto.h>
 
 const char help_collect[] =
-	"usage: auditpack collect [SOURCE...] [--json]\n"
-	"       auditpack collect --rescan SOURCE...\n"
+	"usage: auditpack collect [--jobs N] [SOURCE...] [--json]\n"
+	"       auditpack collect [--jobs N] --rescan SOURCE...\n"
 	"       auditpack collect logs --format F [--name N] [--field K=JSONKEY]...\n"
 	"                              [--pii MODE] [--complete] [--jobs N] PATH...\n"
 	"       auditpack collect model (--mlflow DB_OR_DIR | --dir PATH --name N --version V)\n"
@@ -85,6 +85,7 @@ struct run {
 	struct checkpoint cp;   /* signed by the commit, for --json */
 	uint64_t observation;   /* its observation entry, or UINT64_MAX */
 	struct cli_progress prog;
+	unsigned jobs;          /* access logs: collect --jobs */
 };
 
 static int run_open(struct run *r, struct cli *cli)
@@ -618,7 +619,7 @@ static int run_source(struct run *run, const struct source *s, bool rescan,
 		o.npaths = n;
 		o.rescan = rescan;
 		o.optional = s->optional;
-		o.jobs = default_jobs();
+		o.jobs = run->jobs;
 		o.max_entry_bytes = log_entry_bytes();
 		return accesslog_collect(&run->ctx, run->ctx.pii, &o, res);
 	}
@@ -662,6 +663,27 @@ static bool sources_named(int argc, char **argv, const char *name)
 	return false;
 }
 
+/* `collect [--jobs N] SOURCE...`: take --jobs N (or --jobs=N) out of argv.
+ * False when its value is not a number from 1 to JOBS_MAX. */
+static bool take_jobs(int *argc, char **argv, unsigned *jobs)
+{
+	int k = 1;
+
+	for (int i = 1; i < *argc; i++) {
+		if (!strcmp(argv[i], "--jobs")) {
+			if (i + 1 >= *argc || !parse_jobs(argv[++i], jobs))
+				return false;
+		} else if (!strncmp(argv[i], "--jobs=", 7)) {
+			if (!parse_jobs(argv[i] + 7, jobs))
+				return false;
+		} else {
+			argv[k++] = argv[i];
+		}
+	}
+	*argc = k;
+	return true;
+}
+
 static int collect_configured(int argc, char **argv, struct cli *cli)
 {
 	struct collect_result *res = NULL;
@@ -669,7 +691,11 @@ static int collect_configured(int argc, char **argv, struct cli *cli)
 	char path[4096];
 	struct run run = { 0 };
 	bool rescan = take_rescan(&argc, argv);
+	unsigned jobs = default_jobs();
 	int rc;
+
+	if (!take_jobs(&argc, argv, &jobs))
+		return cli_usage("collect", "--jobs takes a number from 1 to %u", JOBS_MAX);
 
 	if (snprintf(path, sizeof(path), "%s/evidence.db", cli->store_dir) >= (int)sizeof(path))
 		return cli_fail(err_set(ERR_LIMIT, "store path too long"));
@@ -711,6 +737,7 @@ static int collect_configured(int argc, char **argv, struct cli *cli)
 	}
 	if ((rc = run_open(&run, cli)))
 		goto fail;
+	run.jobs = jobs;
 	for (size_t i = 0; i < cfg.n; i++) {
 		bool wanted = argc == 1;
 
@@ -779,7 +806,8 @@ int cmd_collect(int argc, char **argv, struct cli *cli)
 		for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 			if (!strcmp(argv[1], subcommands[i].name))
 				return subcommands[i].fn(argc - 1, argv + 1, cli);
-	if (argc >= 2 && argv[1][0] == '-' && strcmp(argv[1], "--rescan"))
+	if (argc >= 2 && argv[1][0] == '-' && strcmp(argv[1], "--rescan") &&
+	    strcmp(argv[1], "--jobs") && strncmp(argv[1], "--jobs=", 7))
 		return cli_usage("collect", "unknown option '%s'", argv[1]);
 	return collect_configured(argc, argv, cli);
 }

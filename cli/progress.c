@@ -104,7 +104,7 @@ struct progress *cli_progress_start(struct cli_progress *cp, const struct cli *c
 				    const char *what, bool json)
 {
 	memset(cp, 0, sizeof(*cp));
-	if (cli->quiet || json || !isatty(STDERR_FILENO))
+	if (cli->quiet || cli->json || json || !isatty(STDERR_FILENO))
 		return NULL;
 	cp->what = what;
 	cp->start_ns = mono_ns();

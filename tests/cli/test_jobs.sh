@@ -105,6 +105,27 @@ done
 n=$(compare part-1 part-2) || exit 1
 ok "an unfinished last line waits and is taken on the next run alike with --jobs 1 and 2 ($n entries)"
 
+# Configured sources: collect --jobs N [SOURCE...] (and --jobs=N).
+cat >>"$AUDITPACK_STORE/auditpack.yaml" <<YAML
+sources:
+  - name: cfg1
+    type: access-log
+    format: jsonl
+    paths: [$WORK/jsonl.log]
+    fields: {time: ts, user: user, model: model, status: status}
+  - name: cfg2
+    type: access-log
+    format: jsonl
+    paths: [$WORK/jsonl.log]
+    fields: {time: ts, user: user, model: model, status: status}
+YAML
+expect_exit 0 "collect --jobs 1 cfg1" -- "$AP" collect --jobs 1 cfg1
+expect_exit 0 "collect --jobs=2 cfg2" -- "$AP" collect --jobs=2 cfg2
+n=$(compare cfg1 cfg2) || exit 1
+ok "configured sources: --jobs 1 and --jobs=2 wrote the same $n entries"
+expect_exit 2 "collect --jobs 0" -- "$AP" collect --jobs 0 cfg1
+expect_err "--jobs takes a number" "says what --jobs takes"
+
 unset AUDITPACK_LOG_ENTRY_BYTES
 # Binary bytes after 2 MiB of good lines: the workers have lines in hand
 # when the reader finds them; the error is the same as one thread's.
