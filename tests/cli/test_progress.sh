@@ -43,6 +43,11 @@ expect_exit 0 "collect -q on a terminal" -- \
 [ ! -s "$WORK/tty" ] || { od -c "$WORK/tty" | head; die "-q printed on the terminal"; }
 ok "nothing on the terminal with -q"
 
+expect_exit 0 "collect --json on a terminal" -- \
+	pty "$WORK/tty" "$AP" collect logs --json --format common --name webj "$WORK/access.log"
+[ ! -s "$WORK/tty" ] || { od -c "$WORK/tty" | head; die "--json drew progress"; }
+ok "nothing on the terminal with --json"
+
 expect_exit 0 "verify on a terminal" -- pty "$WORK/tty" "$AP" verify
 has_progress "$WORK/tty" verify
 ok "verify draws its progress and clears it"
@@ -69,7 +74,7 @@ expect_exit 3 "collect of a binary file on a terminal" -- \
 python3 - "$WORK/tty" <<'PY' || { od -c "$WORK/tty" | head -30; die "the error is not on a clean line"; }
 import re, sys
 t = open(sys.argv[1], "rb").read()
-assert re.search(rb"(^|\r +\r)auditpack: \S*bin.log:1: not text", t), t[-300:]
+assert re.search(rb"(^|\r +\r)auditpack: [^\r]*bin.log:1: not text", t), t[-300:]
 PY
 ok "an error is printed after the progress line is cleared"
 unset AUDITPACK_PROGRESS_AFTER
