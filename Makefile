@@ -13,7 +13,7 @@ PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS)) -lbz2 # bzip2 ships no .pc file
 CMOCKA_LIBS = $(shell $(PKG_CONFIG) --libs cmocka)
 
-ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wpedantic -Wshadow \
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread -Wall -Wextra -Wpedantic -Wshadow \
 	-DAUDITPACK_DATADIR='"$(PREFIX)/share/auditpack"' \
 	-Wno-overlength-strings $(PKG_CFLAGS) $(CFLAGS)
 ifeq ($(DEV),1)

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "progress.h"
 #include "../common/encode.h"
 #include "../common/err.h"
 #include "../common/fsutil.h"
@@ -18,6 +19,7 @@
 
 int cli_fail(int rc)
 {
+	cli_progress_clear();
 	fprintf(stderr, "auditpack: %s\n", err_msg());
 	return err_exit_code(rc);
 }
@@ -285,7 +287,8 @@ static int witness_of_config(struct cli *cli, char *out)
 int cli_verify(struct cli *cli, struct store *s, const char *against, const char *vkey,
 	       struct verify_report *r, char *witness_used)
 {
-	struct verify_opts o = { NULL, 0, vkey };
+	struct verify_opts o = { NULL, 0, vkey, NULL };
+	struct cli_progress prog;
 	struct buf note = BUF_INIT;
 	char witness[PATH_MAX];
 	bool found = false;
@@ -306,7 +309,9 @@ int cli_verify(struct cli *cli, struct store *s, const char *against, const char
 		o.against = found ? note.data : NULL;
 		o.against_len = note.len;
 	}
+	o.progress = cli_progress_start(&prog, cli, "verify", false);
 	rc = store_verify(s, &o, r);
+	cli_progress_end(&prog);
 	buf_free(&note);
 	if (rc)
 		return rc;

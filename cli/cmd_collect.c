@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "progress.h"
 #include "../collectors/accesslog.h"
 #include "../collectors/command.h"
 #include "../collectors/config.h"
@@ -22,10 +23,10 @@
 #include <openssl/crypto.h>
 
 const char help_collect[] =
-	"usage: auditpack collect [SOURCE...] [--json]\n"
-	"       auditpack collect --rescan SOURCE...\n"
+	"usage: auditpack collect [--jobs N] [SOURCE...] [--json]\n"
+	"       auditpack collect [--jobs N] --rescan SOURCE...\n"
 	"       auditpack collect logs --format F [--name N] [--field K=JSONKEY]...\n"
-	"                              [--pii MODE] [--complete] PATH...\n"
+	"                              [--pii MODE] [--complete] [--jobs N] PATH...\n"
 	"       auditpack collect model (--mlflow DB_OR_DIR | --dir PATH --name N --version V)\n"
 	"                              [--source S] [--pii MODE]\n"
 	"       auditpack collect config [--name N] PATH...\n"
@@ -53,7 +54,8 @@ const char help_collect[] =
 	"       generations too, compressed ones (gzip, zstd, xz, bzip2) read\n"
 	"       decompressed.  Input that is not text is refused.  A last line without\n"
 	"       a newline waits for the next run, unless --complete says the files are\n"
-	"       finished.\n"
+	"       finished.  --jobs N parses and scrubs on N threads (default: the\n"
+	"       online cores); the entries are the same, byte for byte, for any N.\n"
 	"model  model versions from an MLflow registry (SQLite DB, opened read-only, or\n"
 	"       an mlruns/ file store) or a model directory (file digests, config.json,\n"
 	"       model card, safetensors headers); an entry only when a version changed\n"
@@ -82,6 +84,8 @@ struct run {
 	bool began;
 	struct checkpoint cp;   /* signed by the commit, for --json */
 	uint64_t observation;   /* its observation entry, or UINT64_MAX */
+	struct cli_progress prog;
+	unsigned jobs;          /* access logs: collect --jobs */
 };
 
 static int run_open(struct run *r, struct cli *cli)
@@ -98,6 +102,7 @@ static int run_open(struct run *r, struct cli *cli)
 	r->ctx.store = r->store;
 	r->ctx.now = time_now();
 	r->ctx.secret = r->secret;
+	r->ctx.progress = cli_progress_start(&r->prog, cli, "collect", false);
 	return 0;
 }
 
@@ -105,7 +110,10 @@ static int run_commit(struct run *r)
 {
 	/* One observation entry for whatever was seen again unchanged. */
 	struct buf note = BUF_INIT;
-	int rc = observe_finish(&r->ctx, &r->observation);
+	int rc;
+
+	cli_progress_end(&r->prog);
+	rc = observe_finish(&r->ctx, &r->observation);
 
 	if (!rc)
 		rc = store_commit(r->store);
@@ -118,6 +126,7 @@ static int run_commit(struct run *r)
 
 static void run_close(struct run *r)
 {
+	cli_progress_end(&r->prog);
 	if (r->began)
 		store_rollback(r->store);
 	observe_discard(&r->ctx);
@@ -348,6 +357,46 @@ static bool parse_pii(const char *s, enum pii_mode *out)
 	return true;
 }
 
+#define JOBS_MAX 256u
+
+/* The cores this machine has online: collect's threads by default. */
+static unsigned default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > (long)JOBS_MAX ? JOBS_MAX : (unsigned)n;
+}
+
+/*
+ * AUDITPACK_LOG_ENTRY_BYTES: a smaller access-log entry than 16 MiB, so
+ * tests can cut entries inside a file of a few lines (0: the default).
+ */
+static size_t log_entry_bytes(void)
+{
+	const char *s = getenv("AUDITPACK_LOG_ENTRY_BYTES");
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s)
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	return errno || *end || v > ACCESSLOG_ENTRY_BYTES ? 0 : (size_t)v;
+}
+
+static bool parse_jobs(const char *s, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > JOBS_MAX || s[0] == '-')
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
 static int collect_logs(int argc, char **argv, struct cli *cli)
 {
 	static const struct option opts[] = {
@@ -356,6 +405,7 @@ static int collect_logs(int argc, char **argv, struct cli *cli)
 		{ "field", required_argument, NULL, 'F' },
 		{ "pii", required_argument, NULL, 'p' },
 		{ "complete", no_argument, NULL, 'c' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ 0, 0, 0, 0 },
 	};
 	struct accesslog_opts o;
@@ -366,6 +416,8 @@ static int collect_logs(int argc, char **argv, struct cli *cli)
 
 	memset(&o, 0, sizeof(o));
 	o.source = "logs";
+	o.jobs = default_jobs();
+	o.max_entry_bytes = log_entry_bytes();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -376,6 +428,11 @@ static int collect_logs(int argc, char **argv, struct cli *cli)
 			break;
 		case 'n': o.source = optarg; break;
 		case 'c': o.complete = true; break;
+		case 'j':
+			if (!parse_jobs(optarg, &o.jobs))
+				return cli_usage("collect", "--jobs takes a number from 1 to %u",
+						 JOBS_MAX);
+			break;
 		case 'F':
 			if (!set_field(&o.fmt.fields, optarg))
 				return cli_usage("collect", "--field takes NAME=JSONKEY with NAME one "
@@ -562,6 +619,8 @@ static int run_source(struct run *run, const struct source *s, bool rescan,
 		o.npaths = n;
 		o.rescan = rescan;
 		o.optional = s->optional;
+		o.jobs = run->jobs;
+		o.max_entry_bytes = log_entry_bytes();
 		return accesslog_collect(&run->ctx, run->ctx.pii, &o, res);
 	}
 	case SOURCE_COMMAND: {
@@ -604,6 +663,27 @@ static bool sources_named(int argc, char **argv, const char *name)
 	return false;
 }
 
+/* `collect [--jobs N] SOURCE...`: take --jobs N (or --jobs=N) out of argv.
+ * False when its value is not a number from 1 to JOBS_MAX. */
+static bool take_jobs(int *argc, char **argv, unsigned *jobs)
+{
+	int k = 1;
+
+	for (int i = 1; i < *argc; i++) {
+		if (!strcmp(argv[i], "--jobs")) {
+			if (i + 1 >= *argc || !parse_jobs(argv[++i], jobs))
+				return false;
+		} else if (!strncmp(argv[i], "--jobs=", 7)) {
+			if (!parse_jobs(argv[i] + 7, jobs))
+				return false;
+		} else {
+			argv[k++] = argv[i];
+		}
+	}
+	*argc = k;
+	return true;
+}
+
 static int collect_configured(int argc, char **argv, struct cli *cli)
 {
 	struct collect_result *res = NULL;
@@ -611,7 +691,11 @@ static int collect_configured(int argc, char **argv, struct cli *cli)
 	char path[4096];
 	struct run run = { 0 };
 	bool rescan = take_rescan(&argc, argv);
+	unsigned jobs = default_jobs();
 	int rc;
+
+	if (!take_jobs(&argc, argv, &jobs))
+		return cli_usage("collect", "--jobs takes a number from 1 to %u", JOBS_MAX);
 
 	if (snprintf(path, sizeof(path), "%s/evidence.db", cli->store_dir) >= (int)sizeof(path))
 		return cli_fail(err_set(ERR_LIMIT, "store path too long"));
@@ -653,6 +737,7 @@ static int collect_configured(int argc, char **argv, struct cli *cli)
 	}
 	if ((rc = run_open(&run, cli)))
 		goto fail;
+	run.jobs = jobs;
 	for (size_t i = 0; i < cfg.n; i++) {
 		bool wanted = argc == 1;
 
@@ -721,7 +806,8 @@ int cmd_collect(int argc, char **argv, struct cli *cli)
 		for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 			if (!strcmp(argv[1], subcommands[i].name))
 				return subcommands[i].fn(argc - 1, argv + 1, cli);
-	if (argc >= 2 && argv[1][0] == '-' && strcmp(argv[1], "--rescan"))
+	if (argc >= 2 && argv[1][0] == '-' && strcmp(argv[1], "--rescan") &&
+	    strcmp(argv[1], "--jobs") && strncmp(argv[1], "--jobs=", 7))
 		return cli_usage("collect", "unknown option '%s'", argv[1]);
 	return collect_configured(argc, argv, cli);
 }

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "progress.h"
 #include "../common/err.h"
 #include "../common/timeutil.h"
 #include "../retention/retention.h"
@@ -94,6 +95,7 @@ int cmd_erase(int argc, char **argv, struct cli *cli)
 	size_t nsubjects = 0;
 	uint8_t secret[STORE_SECRET_LEN];
 	struct erase_result r = { 0 };
+	struct cli_progress prog;
 	struct store *s = NULL;
 	struct pii *pii = NULL;
 	bool dry_run = false, yes = false, json = false;
@@ -118,8 +120,12 @@ int cmd_erase(int argc, char **argv, struct cli *cli)
 	if (!nsubjects || !reason || !*reason)
 		return cli_usage("erase", "--subject and --reason are required");
 	if ((rc = cli_open_store(cli, STORE_WRITE, &s)) || (rc = store_secret(s, secret)) ||
-	    (rc = pii_new(&pii, secret)) || (rc = store_begin(s)) ||
-	    (rc = erase_subject(s, pii, subjects, nsubjects, reason, time_now(), &r)))
+	    (rc = pii_new(&pii, secret)) || (rc = store_begin(s)))
+		goto out;
+	rc = erase_subject(s, pii, subjects, nsubjects, reason, time_now(),
+			   cli_progress_start(&prog, cli, "erase", false), &r);
+	cli_progress_end(&prog);
+	if (rc)
 		goto out;
 	for (size_t i = 0; i < r.nin_leaf; i++)
 		fprintf(stderr, "auditpack: erase: warning: entry %" PRIu64 " names the subject "

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "progress.h"
 #include "../common/err.h"
 #include "../common/timeutil.h"
 #include "../common/profile.h"
@@ -119,6 +120,7 @@ int cmd_prune(int argc, char **argv, struct cli *cli)
 	const char *before_arg = NULL;
 	int64_t before, age, now = time_now();
 	struct prune_result r = { 0 };
+	struct cli_progress prog;
 	char t[RFC3339_LEN];
 	struct store *s = NULL;
 	struct retention_rule *rules = NULL;
@@ -148,8 +150,12 @@ int cmd_prune(int argc, char **argv, struct cli *cli)
 	/* Irreversible: at a terminal, show what would go and ask for --yes. */
 	ask = !dry_run && !yes && isatty(STDIN_FILENO);
 	if ((rc = load_rules(cli, now, &rules, &nrules)) ||
-	    (rc = cli_open_store(cli, STORE_WRITE, &s)) || (rc = store_begin(s)) ||
-	    (rc = prune_before(s, before, now, dry_run || ask, rules, nrules, &r)))
+	    (rc = cli_open_store(cli, STORE_WRITE, &s)) || (rc = store_begin(s)))
+		goto out;
+	rc = prune_before(s, before, now, dry_run || ask, rules, nrules,
+			  cli_progress_start(&prog, cli, "prune", false), &r);
+	cli_progress_end(&prog);
+	if (rc)
 		goto out;
 	time_format(t, before);
 	if (dry_run || ask || r.npruned == 0) {

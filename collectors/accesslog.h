@@ -47,6 +47,9 @@ struct accesslog_opts {
 				   * a newline is taken rather than waited for */
 	bool rescan;              /* read every tracked file again from byte 0;
 				   * the new entries supersede the old (logcheck.h) */
+	unsigned jobs;            /* threads that parse and scrub lines: 0 or 1
+				   * reads on the calling thread; any number
+				   * gives the same entries, byte for byte */
 };
 
 /*

@@ -12,6 +12,8 @@
 #ifndef AUDITPACK_COLLECTOR_H
 #define AUDITPACK_COLLECTOR_H
 
+#include "../common/progress.h"
+
 #include <stdint.h>
 
 #include "../store/store.h"
@@ -31,6 +33,7 @@ struct collect_ctx {
 	struct pii *pii;       /* the detectors (pii.h), keyed with that secret */
 	struct json_t *reobserved; /* unchanged evidence seen again this run, for
 				    * its one observation entry (observe.h) */
+	struct progress *progress; /* how far a long collect has got, or NULL */
 };
 
 /* What one collector did, for the run's summary line. */

@@ -590,7 +590,7 @@ int assess_run(struct assessment *out, struct store *s, const struct catalogs *c
 	       int64_t at, const struct assess_policy *policy)
 {
 	struct evidence_set es = { NULL, 0 }, counted = { NULL, 0 };
-	struct verify_opts vo = { NULL, 0, NULL };
+	struct verify_opts vo = { NULL, 0, NULL, NULL };
 	struct verify_report vr;
 	const struct verify_report *verified = policy ? policy->verified : NULL;
 	int64_t evidence_at = policy && policy->evidence_at ? policy->evidence_at : at;

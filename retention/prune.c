@@ -29,6 +29,8 @@ struct pruner {
 	bool blocked;
 	uint64_t blocked_entry;
 	int64_t blocked_until, allowed;
+	struct progress *progress;
+	uint64_t total;
 };
 
 static int gather_seen(const struct entry *e, void *arg)
@@ -111,6 +113,7 @@ static int consider(const struct entry *e, void *arg)
 	int64_t end;
 	uint64_t *v;
 
+	progress_update(p->progress, PROGRESS_ITEMS, e->index + 1, p->total);
 	/* An unknown time (a leaf of release 0.1.0) is not known to be old;
 	 * tombstones and observations carry no payload worth dropping. */
 	if (e->erased || !strcmp(e->kind, "tombstone") || !strcmp(e->kind, "observation") ||
@@ -148,7 +151,8 @@ static int consider(const struct entry *e, void *arg)
 }
 
 int prune_before(struct store *s, int64_t before, int64_t now, bool dry_run,
-		 const struct retention_rule *rules, size_t nrules, struct prune_result *out)
+		 const struct retention_rule *rules, size_t nrules,
+		 struct progress *progress, struct prune_result *out)
 {
 	struct store_filter all = { NULL, NULL, INT64_MIN };
 	struct seen_set seen = { NULL, 0, 0 };
@@ -166,8 +170,11 @@ int prune_before(struct store *s, int64_t before, int64_t now, bool dry_run,
 	p.nrules = nrules;
 	p.out = out;
 	p.allowed = INT64_MAX;
+	p.progress = progress;
 	if (before > now)
 		return err_set(ERR_USAGE, "--before is in the future");
+	if (progress && (rc = store_size(s, &p.total)))
+		goto out;
 	if ((rc = store_each(s, &all, gather_seen, &seen)))
 		goto out;
 	seen_sort(&seen);

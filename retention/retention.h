@@ -59,7 +59,7 @@ struct erase_result {
  */
 int erase_subject(struct store *s, struct pii *pii, const char *const *subjects,
 		  size_t nsubjects, const char *reason, int64_t now,
-		  struct erase_result *out);
+		  struct progress *progress, struct erase_result *out);
 void erase_result_free(struct erase_result *r);
 
 /* A retention minimum: evidence of `kind` effective at or after keep_from is
@@ -83,10 +83,11 @@ struct prune_result {
  * `before`, except tombstones.  Refuses with ERR_LIMIT (exit 3), naming
  * every rule that keeps the first protected entry and the latest `before`
  * the rules allow, when any of them falls under one of `rules`.  With
- * dry_run nothing is written: out lists what would go.
+ * dry_run nothing is written: out lists what would go.  progress may be NULL.
  */
 int prune_before(struct store *s, int64_t before, int64_t now, bool dry_run,
-		 const struct retention_rule *rules, size_t nrules, struct prune_result *out);
+		 const struct retention_rule *rules, size_t nrules,
+		 struct progress *progress, struct prune_result *out);
 void prune_result_free(struct prune_result *r);
 
 /* Internal: append the tombstone entry (kind tombstone, payload empty). */

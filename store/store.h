@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "../common/buf.h"
+#include "../common/progress.h"
 #include "entry.h"
 #include "keys.h"
 #include "note.h"
@@ -252,6 +253,7 @@ struct verify_opts {
 	const char *against;   /* a checkpoint note kept elsewhere, or NULL */
 	size_t against_len;
 	const char *vkey;      /* pin: only this key is trusted, or NULL */
+	struct progress *progress; /* payload bytes checked, or NULL */
 };
 
 /*

@@ -409,9 +409,23 @@ static int check_against(struct verify_report *r, const struct trust *t,
 	return 0;
 }
 
-static int check_entries(struct store *s, struct verify_report *r,
-			 merkle_hash **leaves_out, uint64_t *n_out)
+/* The payload bytes verify will read, for progress (0: unknown). */
+static uint64_t payload_total(struct store *s)
 {
+	sqlite3_stmt *st = NULL;
+	uint64_t n = 0;
+
+	if (!store_prepare(s, &st, "SELECT sum(payload_size) FROM entries") &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int check_entries(struct store *s, const struct verify_opts *o,
+			 struct verify_report *r, merkle_hash **leaves_out, uint64_t *n_out)
+{
+	uint64_t total = o->progress ? payload_total(s) : 0, done = 0;
 	sqlite3_stmt *st = NULL;
 	merkle_hash *leaves = NULL, *nl;
 	struct tombstones tomb = { NULL };
@@ -442,6 +456,8 @@ static int check_entries(struct store *s, struct verify_report *r,
 		}
 		check_entry(s, r, st, i, leaves[i], &tomb);
 		i++;
+		done += (uint64_t)sqlite3_column_int64(st, 9);
+		progress_update(o->progress, PROGRESS_BYTES, done, total);
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = store_db_error(s, "cannot read");
@@ -499,7 +515,7 @@ int store_verify(struct store *s, const struct verify_opts *o,
 	/* One read transaction: a concurrent collect cannot shift the view. */
 	if ((rc = store_read_begin(s)))
 		return rc;
-	if ((rc = db_integrity(s, r)) || (rc = check_entries(s, r, &leaves, &n)) ||
+	if ((rc = db_integrity(s, r)) || (rc = check_entries(s, o, r, &leaves, &n)) ||
 	    (rc = load_checkpoints(s, &t, r, &cps, &ncp)) ||
 	    (rc = check_tree(r, (const merkle_hash *)leaves, n, cps, ncp)))
 		goto out;
