@@ -1,12 +1,15 @@
 #include "cli.h"
+#include "progress.h"
 #include "../common/encode.h"
 #include "../common/err.h"
 #include "../common/fsutil.h"
 #include "../common/timeutil.h"
 #include "../collectors/sources.h"
+#include "../mappings/scope.h"
 #include "../store/witness.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -16,6 +19,7 @@
 
 int cli_fail(int rc)
 {
+	cli_progress_clear();
 	fprintf(stderr, "auditpack: %s\n", err_msg());
 	return err_exit_code(rc);
 }
@@ -30,6 +34,24 @@ int cli_usage(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\ntry 'auditpack %s --help'\n", cmd);
 	return EXIT_USAGE;
+}
+
+int cli_bad_option(const char *cmd, int argc, char **argv)
+{
+	const char *a = optind > 0 && optind - 1 < argc ? argv[optind - 1] : "?";
+	const char *eq = strchr(a, '=');
+
+	if (a[0] == '-' && a[1] == '-') {
+		if (!optopt)
+			return cli_usage(cmd, "unknown option '%.*s'",
+					 eq ? (int)(eq - a) : (int)strlen(a), a);
+		if (eq)
+			return cli_usage(cmd, "option '%.*s' takes no value", (int)(eq - a), a);
+		return cli_usage(cmd, "option '%s' needs a value", a);
+	}
+	if (optopt && a[0] == '-' && a[1] == optopt && !a[2] && optind >= argc)
+		return cli_usage(cmd, "option '%s' needs a value", a);
+	return cli_usage(cmd, "unknown option '-%c'", optopt ? optopt : '?');
 }
 
 int cli_passphrase(struct cli *cli, const struct passphrase **out)
@@ -63,6 +85,27 @@ int cli_witness(struct cli *cli, char *out)
 				    cfg.witness[0] == '/' ? "" : "/", cfg.witness) >= PATH_MAX)
 		rc = err_set(ERR_LIMIT, "%s: witness path too long", path);
 	sources_free(&cfg);
+	return rc;
+}
+
+int cli_load_profile(struct cli *cli, const struct catalogs *cs, struct profile *out)
+{
+	struct sources cfg;
+	char path[PATH_MAX];
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = fs_join(path, PATH_MAX, cli->store_dir, "auditpack.yaml")))
+		return rc;
+	if (access(path, F_OK) < 0)
+		return 0;
+	if ((rc = sources_load(&cfg, path)))
+		return rc;
+	*out = cfg.profile;
+	memset(&cfg.profile, 0, sizeof(cfg.profile));
+	sources_free(&cfg);
+	if ((rc = scope_check_profile(out, cs)))
+		profile_free(out);
 	return rc;
 }
 
@@ -159,6 +202,18 @@ json_t *cli_entry_json(const struct entry *e, bool with_leaf)
 	return o;
 }
 
+json_t *cli_indices_json(const uint64_t *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, json_integer((json_int_t)v[i]))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
 int cli_print_json(const json_t *v)
 {
 	if (json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) < 0)
@@ -198,10 +253,42 @@ char **cli_split_commas(char *s, size_t *n)
 	return v;
 }
 
+/*
+ * The witness directory for verify: only the witness: line of
+ * auditpack.yaml, read leniently, so a malformed (or absent, or unreadable)
+ * configuration never stops an integrity check.
+ */
+static int witness_of_config(struct cli *cli, char *out)
+{
+	struct buf b = BUF_INIT;
+	char path[PATH_MAX], w[PATH_MAX];
+	int rc;
+
+	out[0] = '\0';
+	if ((rc = fs_join(path, PATH_MAX, cli->store_dir, "auditpack.yaml")))
+		return rc;
+	if (access(path, F_OK) < 0)
+		return 0;
+	if (fs_read_file(&b, path, (size_t)1 << 20, NULL)) {
+		fprintf(stderr, "auditpack: verify: warning: %s; verifying without its "
+			"witness: setting\n", err_msg());
+		return 0;
+	}
+	rc = sources_witness_line(b.data ? b.data : "", b.len, w, sizeof(w));
+	buf_free(&b);
+	if (rc || !*w)
+		return rc;
+	if (snprintf(out, PATH_MAX, "%s%s%s", w[0] == '/' ? "" : cli->store_dir,
+		     w[0] == '/' ? "" : "/", w) >= PATH_MAX)
+		return err_set(ERR_LIMIT, "%s: witness path too long", path);
+	return 0;
+}
+
 int cli_verify(struct cli *cli, struct store *s, const char *against, const char *vkey,
 	       struct verify_report *r, char *witness_used)
 {
-	struct verify_opts o = { NULL, 0, vkey };
+	struct verify_opts o = { NULL, 0, vkey, NULL };
+	struct cli_progress prog;
 	struct buf note = BUF_INIT;
 	char witness[PATH_MAX];
 	bool found = false;
@@ -210,7 +297,7 @@ int cli_verify(struct cli *cli, struct store *s, const char *against, const char
 	memset(r, 0, sizeof(*r));
 	*witness_used = '\0';
 	if (!against) {
-		if ((rc = cli_witness(cli, witness)))
+		if ((rc = witness_of_config(cli, witness)))
 			return rc;
 		against = *witness ? witness : NULL;
 	}
@@ -222,7 +309,9 @@ int cli_verify(struct cli *cli, struct store *s, const char *against, const char
 		o.against = found ? note.data : NULL;
 		o.against_len = note.len;
 	}
+	o.progress = cli_progress_start(&prog, cli, "verify", false);
 	rc = store_verify(s, &o, r);
+	cli_progress_end(&prog);
 	buf_free(&note);
 	if (rc)
 		return rc;

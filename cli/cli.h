@@ -4,7 +4,7 @@
  *
  * Commands have one signature: int cmd_<name>(int argc, char **argv,
  * struct cli *cli), where argv[0] is the command name.  They return the
- * process exit status (DESIGN.md: 0 ok, 1 negative verdict, 2 usage,
+ * process exit status (docs/architecture.md: 0 ok, 1 negative verdict, 2 usage,
  * 3 runtime or input error, 4 store locked).
  */
 #ifndef AUDITPACK_CLI_H
@@ -33,6 +33,7 @@ struct cli {
 	const char *passphrase_file;
 	int wait_seconds;
 	bool quiet;
+	bool json;             /* --json before the command: passed on to it */
 	struct passphrase pass;
 	bool pass_loaded;
 	struct store *store; /* opened by main for NEEDS_STORE commands */
@@ -45,6 +46,10 @@ int cli_fail(int rc);
  * return EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* After getopt_long() returned '?': one line naming the option at fault
+ * (unknown, or missing its value), then the --help hint; EXIT_USAGE. */
+int cli_bad_option(const char *cmd, int argc, char **argv);
 
 /* Load the passphrase (env or --passphrase-file) once. */
 int cli_passphrase(struct cli *cli, const struct passphrase **out);
@@ -106,18 +111,43 @@ CMD(verify);
 CMD(verify_pack);
 
 
-/* The `show --json` object for an entry (DESIGN.md "Machine-readable
- * output"); `leaf_data` only when with_leaf. */
+/* The `show --json` object for an entry (docs/architecture.md
+ * "Machine-readable output"); `leaf_data` only when with_leaf. */
 json_t *cli_entry_json(const struct entry *e, bool with_leaf);
 
 struct catalogs;
 /* The built-in catalogues and the store's imported ones (cmd_frameworks.c). */
 int cli_load_catalogs(struct cli *cli, struct catalogs *out);
 
+/* Replace each framework name in v (as typed: GDPR, eu_ai_act) by its
+ * catalogue's id, so reports and records say "gdpr"; unknown names stay. */
+void cli_framework_ids(const struct catalogs *cs, char **v, size_t n);
+
 struct checkset;
 /* The built-in check files and the store's own, or only `file` (cmd_assess.c). */
 int cli_load_checks(struct cli *cli, const struct catalogs *cs, const char *file,
 		    struct checkset *out);
+
+struct profile;
+/* The deployment profile of STORE/auditpack.yaml, checked against the
+ * catalogues (an empty profile when there is no file); profile_free() it. */
+int cli_load_profile(struct cli *cli, const struct catalogs *cs, struct profile *out);
+/* A JSON array of indices (NULL: out of memory). */
+json_t *cli_indices_json(const uint64_t *v, size_t n);
+
+/* A command as the man page and the completions describe it (docs.c). */
+struct cli_doc {
+	const char *name, *summary, *help;
+};
+
+/* Completion script for shell "bash" or "zsh" from the command table;
+ * -1 for another shell. */
+int cli_completion(FILE *f, const char *shell, const struct cli_doc *v, size_t n);
+
+/* The man page (roff) from the command table, the global options text and
+ * the exit-status rule. */
+void cli_manpage(FILE *f, const struct cli_doc *v, size_t n, const char *globals,
+		 const char *exits);
 
 /* Print a JSON value to stdout, indented, keys in insertion order. */
 int cli_print_json(const json_t *v);

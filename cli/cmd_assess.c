@@ -4,6 +4,7 @@
 #include "../controls/catalog.h"
 #include "../mappings/assess.h"
 #include "../mappings/checks.h"
+#include "../common/profile.h"
 #include "../reports/csv.h"
 #include "../reports/ocsf.h"
 
@@ -13,17 +14,18 @@
 #include <string.h>
 
 const char help_assess[] =
-	"usage: auditpack assess [--framework FW,...] [--json | --csv | --crosswalk]\n"
+	"usage: auditpack assess [--framework FW,...|all] [--json | --csv | --crosswalk]\n"
 	"                        [--status S,...] [--findings-jsonl FILE|-] [--at TIME]\n"
 	"                        [--checks FILE]\n"
 	"\n"
 	"Map the evidence to controls and print, per framework, the coverage and every\n"
 	"control that is not passing with the reason (fail, stale, missing; manual ones\n"
 	"are counted).  Statuses: pass, fail, stale, missing, manual, not-applicable.\n"
-	"  --framework FW,...  these frameworks (default: all)\n"
+	"  --framework FW,...  these frameworks (default: the profile's in\n"
+	"                      auditpack.yaml, else all; 'all': every catalogue)\n"
 	"  --at TIME           as of TIME (RFC 3339): evidence collected later is\n"
 	"                      ignored and freshness is judged then; default now\n"
-	"  --json              the full result (DESIGN.md shape)\n"
+	"  --json              the full result (docs/architecture.md shape)\n"
 	"  --status S,...      only controls (and findings) of these statuses; the text\n"
 	"                      report lists fail, stale and missing ones by default\n"
 	"  --csv               framework,control,label,title,status,checks,evidence,reason\n"
@@ -42,7 +44,7 @@ static void print_findings(const struct assessment *a)
 	size_t total = 0, shown = 0;
 
 	for (size_t i = 0; i < a->nchecks; i++)
-		if (check_in_scope(a, a->checks[i].check))
+		if (result_in_scope(a, &a->checks[i]))
 			total += a->checks[i].nfindings;
 	if (!total)
 		return;
@@ -50,7 +52,7 @@ static void print_findings(const struct assessment *a)
 	for (size_t i = 0; i < a->nchecks; i++) {
 		const struct check_result *r = &a->checks[i];
 
-		if (!check_in_scope(a, r->check))
+		if (!result_in_scope(a, r))
 			continue;
 		for (size_t j = 0; j < r->nfindings && shown < TEXT_FINDINGS; j++, shown++)
 			printf("  %-7s %s  %s: %s\n", status_name((enum status)r->findings[j].status),
@@ -65,20 +67,28 @@ static void print_findings(const struct assessment *a)
 
 /* One line per control; a long reason is cut at a character boundary and
  * says where the rest is. */
-static void print_reason(const struct control_result *cr)
+static void print_reason(const struct control_result *cr, int swidth, int lwidth)
 {
 	const char *r = cr->reason ? cr->reason : "";
 	size_t n = strlen(r);
+	char day[RFC3339_LEN], from[RFC3339_LEN + 16] = "";
 
+	/* An obligation that binds later says when before its reason. */
+	if (cr->applies_from) {
+		time_format(day, cr->applies_from);
+		day[10] = '\0';
+		snprintf(from, sizeof(from), "(binds from %s) ", day);
+	}
 	if (n <= TEXT_REASON) {
-		printf("  %-7s %-18s %s\n", status_name(cr->status), cr->control->label, r);
+		printf("  %-*s %-*s %s%s\n", swidth, status_name(cr->status), lwidth,
+		       cr->control->label, from, r);
 		return;
 	}
 	n = TEXT_REASON;
 	while (n && ((unsigned char)r[n] & 0xc0) == 0x80)
 		n--;
-	printf("  %-7s %-18s %.*s... (every finding is listed below)\n", status_name(cr->status),
-	       cr->control->label, (int)n, r);
+	printf("  %-*s %-*s %s%.*s... (every finding is listed below)\n", swidth,
+	       status_name(cr->status), lwidth, cr->control->label, from, (int)n, r);
 }
 
 static void print_text(const struct assessment *a, const bool *want)
@@ -95,11 +105,23 @@ static void print_text(const struct assessment *a, const bool *want)
 		       fr->cat->framework, fr->coverage * 100, fr->counts[ST_PASS],
 		       fr->counts[ST_FAIL], fr->counts[ST_STALE], fr->counts[ST_MISSING],
 		       fr->counts[ST_MANUAL], fr->counts[ST_NA]);
+		/* Columns as wide as the widest status and label listed (up to
+		 * 40), so long labels (RBI FREE-AI, SEBI) keep the reasons aligned. */
+		int swidth = 7, lwidth = 18;
+
+		for (size_t i = 0; i < fr->n; i++)
+			if (want[fr->v[i].status]) {
+				int s = (int)strlen(status_name(fr->v[i].status));
+				int l = (int)strlen(fr->v[i].control->label);
+
+				swidth = s > swidth ? s : swidth;
+				lwidth = l > lwidth ? (l > 40 ? 40 : l) : lwidth;
+			}
 		for (size_t i = 0; i < fr->n; i++) {
 			const struct control_result *cr = &fr->v[i];
 
 			if (want[cr->status])
-				print_reason(cr);
+				print_reason(cr, swidth, lwidth);
 		}
 	}
 	print_findings(a);
@@ -217,10 +239,16 @@ int cmd_assess(int argc, char **argv, struct cli *cli)
 	struct catalogs cs = { NULL, 0 };
 	struct checkset ks = { NULL, 0, NULL, 0 };
 	struct assessment a;
+	struct profile prof;
+	bool all_fw = false;
+	struct assess_policy ap;
 	struct buf csv = BUF_INIT;
 	size_t nfw = 0;
 
 	memset(&a, 0, sizeof(a));
+	memset(&prof, 0, sizeof(prof));
+	memset(&ap, 0, sizeof(ap));
+	ap.profile = &prof;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f': fwlist = optarg; break;
@@ -230,28 +258,43 @@ int cmd_assess(int argc, char **argv, struct cli *cli)
 			mode = c;
 			break;
 		case 'a':
-			if (time_parse(&at, optarg))
+			if (time_parse_arg(&at, optarg))
 				return cli_usage("assess", "--at: %s", err_msg());
 			break;
 		case 'k': checks_file = optarg; break;
 		case 'o': jsonl = optarg; break;
 		case 's': statuses = optarg; break;
-		default: return cli_usage("assess", "unknown option");
+		default: return cli_bad_option("assess", argc, argv);
 		}
 	}
 	if (optind < argc)
 		return cli_usage("assess", "unexpected argument '%s'", argv[optind]);
 	if (statuses && (rc = parse_statuses(statuses, want)))
 		return rc;
+	/* 'all': every catalogue, whatever the profile says. */
+	if (fwlist && !strcmp(fwlist, "all")) {
+		fwlist = NULL;
+		all_fw = true;
+	}
 	if (fwlist && !(fws = cli_split_commas(fwlist, &nfw)))
 		return cli_fail(err_set(ERR_NOMEM, "out of memory"));
-	if ((rc = cli_load_catalogs(cli, &cs)) || (rc = cli_load_checks(cli, &cs, checks_file, &ks)))
+	if ((rc = cli_load_catalogs(cli, &cs)) || (rc = cli_load_checks(cli, &cs, checks_file, &ks)) ||
+	    (rc = cli_load_profile(cli, &cs, &prof)))
 		goto out;
+	if (all_fw) {
+		if (!(fws = calloc(cs.n + 1, sizeof(*fws)))) {
+			rc = err_set(ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		for (size_t i = 0; i < cs.n; i++)
+			fws[nfw++] = (char *)cs.v[i].framework;
+	}
+	cli_framework_ids(&cs, fws, nfw);
 	if (mode == 'x') {
 		rc = report_crosswalk_csv(&csv, &ks);
 		goto out;
 	}
-	if ((rc = assess_run(&a, cli->store, &cs, &ks, fws, nfw, at, NULL)))
+	if ((rc = assess_run(&a, cli->store, &cs, &ks, fws, nfw, at, &ap)))
 		goto out;
 	if (jsonl) {
 		if ((rc = write_jsonl(jsonl, &a)) || !strcmp(jsonl, "-"))
@@ -276,6 +319,7 @@ out:
 	assess_free(&a);
 	checks_free(&ks);
 	catalogs_free(&cs);
+	profile_free(&prof);
 	free(fws);
 	return rc ? cli_fail(rc) : EXIT_OK;
 }

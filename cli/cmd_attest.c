@@ -13,7 +13,7 @@
 
 const char help_attest[] =
 	"usage: auditpack attest --control FW:ID --file PATH --by WHO\n"
-	"                        [--valid-for DURATION] [--note TEXT]\n"
+	"                        [--valid-for DURATION] [--note TEXT] [--json]\n"
 	"\n"
 	"Record a signed human attestation for a control no automated check covers\n"
 	"(physical security, training, a board decision): the file (the signed\n"
@@ -21,7 +21,10 @@ const char help_attest[] =
 	"which control and until when.  Until it expires the control passes; after,\n"
 	"it is stale.\n"
 	"  --control FW:ID   e.g. iso27001:A.7.4 or gdpr:art-37 (id or label)\n"
-	"  --valid-for DUR   e.g. 365d (default: no expiry)\n";
+	"  --valid-for DUR   a number and a unit: s, m, h, d or w, e.g. 365d\n"
+	"                    (default: no expiry)\n"
+	"  --json            the attestation's attrs (framework, control, label, by,\n"
+	"                    name, sha256, size, valid_from, valid_until, note) and index\n";
 
 #define ATTEST_MAX_BYTES ((size_t)64 << 20)
 
@@ -33,6 +36,7 @@ int cmd_attest(int argc, char **argv, struct cli *cli)
 		{ "by", required_argument, NULL, 'b' },
 		{ "valid-for", required_argument, NULL, 'v' },
 		{ "note", required_argument, NULL, 'n' },
+		{ "json", no_argument, NULL, 'j' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *target = NULL, *file = NULL, *by = NULL, *note = NULL, *colon;
@@ -47,6 +51,7 @@ int cmd_attest(int argc, char **argv, struct cli *cli)
 	uint8_t digest[SHA256_LEN];
 	uint64_t index;
 	json_t *a = NULL;
+	bool json = false;
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -55,11 +60,12 @@ int cmd_attest(int argc, char **argv, struct cli *cli)
 		case 'f': file = optarg; break;
 		case 'b': by = optarg; break;
 		case 'n': note = optarg; break;
+		case 'j': json = true; break;
 		case 'v':
 			if (duration_parse(&valid_for, optarg) || valid_for <= 0)
 				return cli_usage("attest", "--valid-for: %s", err_msg());
 			break;
-		default: return cli_usage("attest", "unknown option");
+		default: return cli_bad_option("attest", argc, argv);
 		}
 	}
 	if (optind < argc)
@@ -71,12 +77,8 @@ int cmd_attest(int argc, char **argv, struct cli *cli)
 	snprintf(fw, sizeof(fw), "%.*s", (int)(colon - target), target);
 	if ((rc = cli_load_catalogs(cli, &cs)))
 		goto out;
-	if (!(cat = catalogs_find(&cs, fw))) {
-		rc = err_set(ERR_USAGE, "no framework '%s' (see 'auditpack frameworks')", fw);
-		goto out;
-	}
-	if (!(ctl = catalog_find(cat, colon + 1))) {
-		rc = err_set(ERR_USAGE, "%s has no control '%s'", fw, colon + 1);
+	if (!(cat = catalogs_want(&cs, fw)) || !(ctl = catalog_want(cat, colon + 1))) {
+		rc = ERR_USAGE;
 		goto out;
 	}
 	if ((rc = fs_read_file(&data, file, ATTEST_MAX_BYTES, NULL)) ||
@@ -111,7 +113,11 @@ int cmd_attest(int argc, char **argv, struct cli *cli)
 	if ((rc = cli_open_store(cli, STORE_WRITE, &s)) || (rc = store_begin(s)) ||
 	    (rc = store_append(s, &in, &index)) || (rc = store_commit(s)))
 		goto out;
-	if (!cli->quiet)
+	if (json) {
+		/* The attrs as recorded, and the entry that holds them. */
+		json_object_set_new(a, "index", json_integer((json_int_t)index));
+		rc = cli_print_json(a);
+	} else if (!cli->quiet)
 		printf("%" PRIu64 "\tattestation\t%s %s by %s%s%s\n", index, cat->framework,
 		       ctl->label, by, valid_for ? ", valid until " : "", valid_for ? t1 : "");
 out:

@@ -19,7 +19,7 @@ int cmd_checkpoint(int argc, char **argv, struct cli *cli)
 
 	while ((c = getopt(argc, argv, "o:")) != -1) {
 		if (c != 'o')
-			return cli_usage("checkpoint", "unknown option");
+			return cli_bad_option("checkpoint", argc, argv);
 		out = optarg;
 	}
 	if (optind < argc)

@@ -1,11 +1,14 @@
 #include "cli.h"
+#include "progress.h"
 #include "../collectors/accesslog.h"
 #include "../collectors/command.h"
 #include "../collectors/config.h"
 #include "../collectors/document.h"
 #include "../collectors/model.h"
+#include "../collectors/observe.h"
 #include "../collectors/pii.h"
 #include "../collectors/sources.h"
+#include "../common/encode.h"
 #include "../common/err.h"
 #include "../common/timeutil.h"
 
@@ -15,14 +18,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
 const char help_collect[] =
-	"usage: auditpack collect [SOURCE...]\n"
-	"       auditpack collect --rescan SOURCE...\n"
+	"usage: auditpack collect [--jobs N] [SOURCE...] [--json]\n"
+	"       auditpack collect [--jobs N] --rescan SOURCE...\n"
 	"       auditpack collect logs --format F [--name N] [--field K=JSONKEY]...\n"
-	"                              [--pii MODE] [--complete] PATH...\n"
+	"                              [--pii MODE] [--complete] [--jobs N] PATH...\n"
 	"       auditpack collect model (--mlflow DB_OR_DIR | --dir PATH --name N --version V)\n"
 	"                              [--source S] [--pii MODE]\n"
 	"       auditpack collect config [--name N] PATH...\n"
@@ -50,7 +54,8 @@ const char help_collect[] =
 	"       generations too, compressed ones (gzip, zstd, xz, bzip2) read\n"
 	"       decompressed.  Input that is not text is refused.  A last line without\n"
 	"       a newline waits for the next run, unless --complete says the files are\n"
-	"       finished.\n"
+	"       finished.  --jobs N parses and scrubs on N threads (default: the\n"
+	"       online cores); the entries are the same, byte for byte, for any N.\n"
 	"model  model versions from an MLflow registry (SQLite DB, opened read-only, or\n"
 	"       an mlruns/ file store) or a model directory (file digests, config.json,\n"
 	"       model card, safetensors headers); an entry only when a version changed\n"
@@ -63,7 +68,13 @@ const char help_collect[] =
 	"file   keep documents (policies, DPIAs, model cards, red-team reports) whole:\n"
 	"       one entry per file.  --type is a label checks can ask for (dpia,\n"
 	"       red-team-report, model-card, policy); --files-from reads paths from a\n"
-	"       file (- for stdin).\n";
+	"       file (- for stdin).\n"
+	"\n"
+	"An unchanged document, configuration or command output adds no entry: the\n"
+	"run records one observation entry for all such (docs/cron-and-systemd.md).\n"
+	"--json (any form): {sources: [{source, entries, unchanged, lines, malformed}],\n"
+	"observation, checkpoint: {size, root}} (collect file adds files: [{index,\n"
+	"kind, path, unchanged}]).\n";
 
 /* One collect run: the store locked, a transaction open, the detectors. */
 struct run {
@@ -71,6 +82,10 @@ struct run {
 	uint8_t secret[STORE_SECRET_LEN];
 	struct collect_ctx ctx;
 	bool began;
+	struct checkpoint cp;   /* signed by the commit, for --json */
+	uint64_t observation;   /* its observation entry, or UINT64_MAX */
+	struct cli_progress prog;
+	unsigned jobs;          /* access logs: collect --jobs */
 };
 
 static int run_open(struct run *r, struct cli *cli)
@@ -78,6 +93,7 @@ static int run_open(struct run *r, struct cli *cli)
 	int rc;
 
 	memset(r, 0, sizeof(*r));
+	r->observation = UINT64_MAX;
 	if ((rc = cli_open_store(cli, STORE_WRITE, &r->store)) ||
 	    (rc = store_secret(r->store, r->secret)) ||
 	    (rc = pii_new(&r->ctx.pii, r->secret)) || (rc = store_begin(r->store)))
@@ -86,21 +102,34 @@ static int run_open(struct run *r, struct cli *cli)
 	r->ctx.store = r->store;
 	r->ctx.now = time_now();
 	r->ctx.secret = r->secret;
+	r->ctx.progress = cli_progress_start(&r->prog, cli, "collect", false);
 	return 0;
 }
 
 static int run_commit(struct run *r)
 {
-	int rc = store_commit(r->store);
+	/* One observation entry for whatever was seen again unchanged. */
+	struct buf note = BUF_INIT;
+	int rc;
 
+	cli_progress_end(&r->prog);
+	rc = observe_finish(&r->ctx, &r->observation);
+
+	if (!rc)
+		rc = store_commit(r->store);
+	if (!rc)
+		rc = store_checkpoint(r->store, &note, &r->cp);
+	buf_free(&note);
 	r->began = false;
 	return rc;
 }
 
 static void run_close(struct run *r)
 {
+	cli_progress_end(&r->prog);
 	if (r->began)
 		store_rollback(r->store);
+	observe_discard(&r->ctx);
 	pii_free(r->ctx.pii);
 	store_close(r->store);
 	OPENSSL_cleanse(r->secret, sizeof(r->secret));
@@ -109,6 +138,39 @@ static void run_close(struct run *r)
 static void summary(const struct cli *cli, const char *source,
 		    const struct collect_result *res);
 
+/*
+ * collect --json: {sources: [{source, entries, unchanged, lines, malformed}],
+ * observation: index|null, checkpoint: {size, root}}, plus `extra`'s keys.
+ */
+static int print_json(const struct run *run, const char *const *names,
+		      const struct collect_result *res, size_t n, json_t *extra)
+{
+	char root[B64_LEN(MERKLE_HASH)];
+	json_t *o, *srcs = json_array();
+	int rc;
+
+	b64_encode(root, run->cp.root, MERKLE_HASH);
+	for (size_t i = 0; srcs && i < n; i++)
+		if (names[i])
+			json_array_append_new(srcs, json_pack("{s:s, s:I, s:I, s:I, s:I}",
+				"source", names[i], "entries", (json_int_t)res[i].entries,
+				"unchanged", (json_int_t)res[i].unchanged,
+				"lines", (json_int_t)res[i].lines,
+				"malformed", (json_int_t)res[i].malformed));
+	o = json_pack("{s:o, s:o, s:{s:I, s:s}}", "sources", srcs,
+		      "observation", run->observation == UINT64_MAX ? json_null()
+				     : json_integer((json_int_t)run->observation),
+		      "checkpoint", "size", (json_int_t)run->cp.size, "root", root);
+	if (o && extra)
+		json_object_update(o, extra);
+	json_decref(extra);
+	if (!o)
+		return err_set(ERR_NOMEM, "out of memory");
+	rc = cli_print_json(o);
+	json_decref(o);
+	return rc;
+}
+
 /* Commit a one-source run that went well (rc == 0), close it, report. */
 static int run_finish(struct cli *cli, struct run *run, int rc, const char *source,
 		      const struct collect_result *res)
@@ -116,9 +178,12 @@ static int run_finish(struct cli *cli, struct run *run, int rc, const char *sour
 	if (!rc)
 		rc = run_commit(run);
 	run_close(run);
+	if (!rc && cli->json)
+		rc = print_json(run, &source, res, 1, NULL);
 	if (rc)
 		return cli_fail(rc);
-	summary(cli, source, res);
+	if (!cli->json)
+		summary(cli, source, res);
 	return EXIT_OK;
 }
 
@@ -192,7 +257,7 @@ static int collect_file(int argc, char **argv, struct cli *cli)
 	struct document_opts o = { "document", NULL, NULL };
 	struct collect_result res = { 0 };
 	struct run run = { 0 };
-	uint64_t *idx = NULL;
+	uint64_t *idx = NULL, size_before = 0;
 	const char *list = NULL;
 	char **paths = NULL;
 	size_t n = 0, cap = 0, from_argv;
@@ -204,7 +269,7 @@ static int collect_file(int argc, char **argv, struct cli *cli)
 		case 't': o.type = optarg; break;
 		case 'n': o.source = optarg; break;
 		case 'f': list = optarg; break;
-		default: return cli_usage("collect", "unknown option");
+		default: return cli_bad_option("collect", argc, argv);
 		}
 	}
 	if (optind >= argc && !list)
@@ -231,15 +296,28 @@ static int collect_file(int argc, char **argv, struct cli *cli)
 		rc = cli_fail(err_nomem());
 		goto out;
 	}
-	if ((rc = run_open(&run, cli)) ||
+	if ((rc = run_open(&run, cli)) || (rc = store_size(run.store, &size_before)) ||
 	    (rc = document_collect(&run.ctx, &o, paths, n, idx, &res)) ||
 	    (rc = run_commit(&run))) {
 		rc = cli_fail(rc);
 		goto out;
 	}
-	if (!cli->quiet)
+	if (cli->json) {
+		json_t *files = json_array();
+
+		for (size_t i = 0; files && i < n; i++)
+			json_array_append_new(files, json_pack("{s:I, s:s, s:s, s:b}",
+				"index", (json_int_t)idx[i], "kind", o.kind, "path", paths[i],
+				"unchanged", idx[i] < size_before));
+		if ((rc = print_json(&run, &o.source, &res, 1,
+				     json_pack("{s:o}", "files", files)))) {
+			rc = cli_fail(rc);
+			goto out;
+		}
+	} else if (!cli->quiet)
 		for (size_t i = 0; i < n; i++)
-			printf("%" PRIu64 "\t%s\t%s\n", idx[i], o.kind, paths[i]);
+			printf("%" PRIu64 "\t%s\t%s%s\n", idx[i], o.kind, paths[i],
+			       idx[i] < size_before ? "\tunchanged (seen again)" : "");
 	rc = EXIT_OK;
 out:
 	run_close(&run);
@@ -266,6 +344,46 @@ static bool set_field(struct jsonl_fields *f, const char *kv)
 	return false;
 }
 
+#define JOBS_MAX 256u
+
+/* The cores this machine has online: collect's threads by default. */
+static unsigned default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > (long)JOBS_MAX ? JOBS_MAX : (unsigned)n;
+}
+
+/*
+ * AUDITPACK_LOG_ENTRY_BYTES: a smaller access-log entry than 16 MiB, so
+ * tests can cut entries inside a file of a few lines (0: the default).
+ */
+static size_t log_entry_bytes(void)
+{
+	const char *s = getenv("AUDITPACK_LOG_ENTRY_BYTES");
+	unsigned long long v;
+	char *end;
+
+	if (!s || !*s)
+		return 0;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	return errno || *end || v > ACCESSLOG_ENTRY_BYTES ? 0 : (size_t)v;
+}
+
+static bool parse_jobs(const char *s, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > JOBS_MAX || s[0] == '-')
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
 static int collect_logs(int argc, char **argv, struct cli *cli)
 {
 	static const struct option opts[] = {
@@ -274,6 +392,7 @@ static int collect_logs(int argc, char **argv, struct cli *cli)
 		{ "field", required_argument, NULL, 'F' },
 		{ "pii", required_argument, NULL, 'p' },
 		{ "complete", no_argument, NULL, 'c' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ 0, 0, 0, 0 },
 	};
 	struct accesslog_opts o;
@@ -284,6 +403,8 @@ static int collect_logs(int argc, char **argv, struct cli *cli)
 
 	memset(&o, 0, sizeof(o));
 	o.source = "logs";
+	o.jobs = default_jobs();
+	o.max_entry_bytes = log_entry_bytes();
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'f':
@@ -294,6 +415,11 @@ static int collect_logs(int argc, char **argv, struct cli *cli)
 			break;
 		case 'n': o.source = optarg; break;
 		case 'c': o.complete = true; break;
+		case 'j':
+			if (!parse_jobs(optarg, &o.jobs))
+				return cli_usage("collect", "--jobs takes a number from 1 to %u",
+						 JOBS_MAX);
+			break;
 		case 'F':
 			if (!set_field(&o.fmt.fields, optarg))
 				return cli_usage("collect", "--field takes NAME=JSONKEY with NAME one "
@@ -303,7 +429,7 @@ static int collect_logs(int argc, char **argv, struct cli *cli)
 			if (!pii_mode_from_name(optarg, &o.pii))
 				return cli_usage("collect", "--pii must be pseudonymise, redact or keep");
 			break;
-		default: return cli_usage("collect", "unknown option");
+		default: return cli_bad_option("collect", argc, argv);
 		}
 	}
 	if (!have_format)
@@ -314,8 +440,9 @@ static int collect_logs(int argc, char **argv, struct cli *cli)
 		return cli_usage("collect", "collect logs needs at least one PATH");
 	o.paths = argv + optind;
 	o.npaths = (size_t)(argc - optind);
-	if (!(rc = run_open(&run, cli)))
-		rc = accesslog_collect(&run.ctx, run.ctx.pii, &o, &res);
+	if (!(rc = run_open(&run, cli)) &&
+	    (rc = accesslog_collect(&run.ctx, run.ctx.pii, &o, &res)))
+		err_wrap(rc, "source '%s'", o.source);
 	return run_finish(cli, &run, rc, o.source, &res);
 }
 
@@ -350,7 +477,7 @@ static int collect_model(int argc, char **argv, struct cli *cli)
 			if (!pii_mode_from_name(optarg, &pii))
 				return cli_usage("collect", "--pii must be pseudonymise, redact or keep");
 			break;
-		default: return cli_usage("collect", "unknown option");
+		default: return cli_bad_option("collect", argc, argv);
 		}
 	}
 	if (optind < argc)
@@ -373,18 +500,24 @@ static int collect_config(int argc, char **argv, struct cli *cli)
 	};
 	const char *source = "config";
 	struct collect_result res = { 0 };
+	char **files = NULL;
+	size_t nfiles;
 	struct run run;
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'n')
-			return cli_usage("collect", "unknown option");
+			return cli_bad_option("collect", argc, argv);
 		source = optarg;
 	}
 	if (optind >= argc)
 		return cli_usage("collect", "collect config needs at least one PATH");
+	if ((rc = sources_expand_paths(&files, &nfiles, argv + optind, (size_t)(argc - optind),
+				       false)))
+		return cli_fail(err_wrap(rc, "source '%s'", source));
 	if (!(rc = run_open(&run, cli)))
-		rc = config_collect(&run.ctx, source, argv + optind, (size_t)(argc - optind), run.ctx.pii, &res);
+		rc = config_collect(&run.ctx, source, files, nfiles, run.ctx.pii, &res);
+	sources_free_paths(files);
 	return run_finish(cli, &run, rc, source, &res);
 }
 
@@ -416,7 +549,7 @@ static int collect_cmd(int argc, char **argv, struct cli *cli)
 			if (duration_parse(&o.timeout, optarg) || o.timeout <= 0)
 				return cli_usage("collect", "--timeout: %s", err_msg());
 			break;
-		default: return cli_usage("collect", "unknown option");
+		default: return cli_bad_option("collect", argc, argv);
 		}
 	}
 	if (!o.source)
@@ -430,6 +563,28 @@ static int collect_cmd(int argc, char **argv, struct cli *cli)
 }
 
 /* --- configured sources --- */
+
+/* A config or document source: its globs expanded (a pattern matching
+ * nothing is an error unless the source is optional). */
+static int run_files(struct run *run, const struct source *s, size_t n,
+		     struct collect_result *res)
+{
+	struct document_opts o = { s->kind ? s->kind : "document", s->doc_type, s->name };
+	char **files = NULL;
+	size_t nfiles;
+	int rc;
+
+	if ((rc = sources_expand_paths(&files, &nfiles, s->paths, n, s->optional)))
+		return rc;
+	if (nfiles == 0)
+		rc = 0; /* optional, and nothing there yet */
+	else if (s->type == SOURCE_CONFIG)
+		rc = config_collect(&run->ctx, s->name, files, nfiles, run->ctx.pii, res);
+	else
+		rc = document_collect(&run->ctx, &o, files, nfiles, NULL, res);
+	sources_free_paths(files);
+	return rc;
+}
 
 static int run_source(struct run *run, const struct source *s, bool rescan,
 		      struct collect_result *res)
@@ -450,6 +605,9 @@ static int run_source(struct run *run, const struct source *s, bool rescan,
 		o.paths = s->paths;
 		o.npaths = n;
 		o.rescan = rescan;
+		o.optional = s->optional;
+		o.jobs = run->jobs;
+		o.max_entry_bytes = log_entry_bytes();
 		return accesslog_collect(&run->ctx, run->ctx.pii, &o, res);
 	}
 	case SOURCE_COMMAND: {
@@ -457,17 +615,13 @@ static int run_source(struct run *run, const struct source *s, bool rescan,
 
 		return command_collect(&run->ctx, run->ctx.pii, &o, res);
 	}
-	case SOURCE_DOCUMENT: {
-		struct document_opts o = { s->kind ? s->kind : "document", s->doc_type, s->name };
-
-		return document_collect(&run->ctx, &o, s->paths, n, NULL, res);
-	}
+	case SOURCE_DOCUMENT:
+	case SOURCE_CONFIG:
+		return run_files(run, s, n, res);
 	case SOURCE_MODEL:
 		return s->mlflow ? model_collect_mlflow(&run->ctx, s->name, s->mlflow, s->pii, res)
 				 : model_collect_dir(&run->ctx, s->name, s->model_dir, s->model_name,
 						     s->model_version, s->pii, res);
-	case SOURCE_CONFIG:
-		return config_collect(&run->ctx, s->name, s->paths, n, run->ctx.pii, res);
 	}
 	return err_set(ERR_USAGE, "source '%s': unknown type", s->name);
 }
@@ -488,6 +642,35 @@ static bool take_rescan(int *argc, char **argv)
 	return rescan;
 }
 
+static bool sources_named(int argc, char **argv, const char *name)
+{
+	for (int k = 1; k < argc; k++)
+		if (!strcmp(argv[k], name))
+			return true;
+	return false;
+}
+
+/* `collect [--jobs N] SOURCE...`: take --jobs N (or --jobs=N) out of argv.
+ * False when its value is not a number from 1 to JOBS_MAX. */
+static bool take_jobs(int *argc, char **argv, unsigned *jobs)
+{
+	int k = 1;
+
+	for (int i = 1; i < *argc; i++) {
+		if (!strcmp(argv[i], "--jobs")) {
+			if (i + 1 >= *argc || !parse_jobs(argv[++i], jobs))
+				return false;
+		} else if (!strncmp(argv[i], "--jobs=", 7)) {
+			if (!parse_jobs(argv[i] + 7, jobs))
+				return false;
+		} else {
+			argv[k++] = argv[i];
+		}
+	}
+	*argc = k;
+	return true;
+}
+
 static int collect_configured(int argc, char **argv, struct cli *cli)
 {
 	struct collect_result *res = NULL;
@@ -495,10 +678,22 @@ static int collect_configured(int argc, char **argv, struct cli *cli)
 	char path[4096];
 	struct run run = { 0 };
 	bool rescan = take_rescan(&argc, argv);
+	unsigned jobs = default_jobs();
 	int rc;
 
-	if (snprintf(path, sizeof(path), "%s/auditpack.yaml", cli->store_dir) >= (int)sizeof(path))
+	if (!take_jobs(&argc, argv, &jobs))
+		return cli_usage("collect", "--jobs takes a number from 1 to %u", JOBS_MAX);
+
+	if (snprintf(path, sizeof(path), "%s/evidence.db", cli->store_dir) >= (int)sizeof(path))
 		return cli_fail(err_set(ERR_LIMIT, "store path too long"));
+	if (access(path, F_OK) < 0)
+		return cli_fail(err_set(ERR_IO, "no evidence store at '%s' (run 'auditpack init' "
+					"or give --store DIR)", cli->store_dir));
+	snprintf(path, sizeof(path), "%s/auditpack.yaml", cli->store_dir);
+	if (access(path, F_OK) < 0)
+		return cli_fail(err_set(ERR_IO, "no %s: it names the sources 'collect' runs (see "
+					"docs/configuration.md), or collect one-offs with 'collect "
+					"logs|model|config|cmd|file'", path));
 	if ((rc = sources_load(&cfg, path)))
 		return cli_fail(rc);
 	for (int i = 1; i < argc; i++) {
@@ -529,6 +724,7 @@ static int collect_configured(int argc, char **argv, struct cli *cli)
 	}
 	if ((rc = run_open(&run, cli)))
 		goto fail;
+	run.jobs = jobs;
 	for (size_t i = 0; i < cfg.n; i++) {
 		bool wanted = argc == 1;
 
@@ -543,9 +739,22 @@ static int collect_configured(int argc, char **argv, struct cli *cli)
 	}
 	if ((rc = run_commit(&run)))
 		goto fail;
-	for (size_t i = 0; i < cfg.n; i++)
-		if (res[i].entries || res[i].unchanged || res[i].lines)
-			summary(cli, cfg.v[i].name, &res[i]);
+	if (cli->json) {
+		const char **names = calloc(cfg.n, sizeof(*names));
+
+		for (size_t i = 0; names && i < cfg.n; i++)
+			if (argc == 1 || sources_named(argc, argv, cfg.v[i].name))
+				names[i] = cfg.v[i].name;
+		rc = names ? print_json(&run, names, res, cfg.n, NULL)
+			   : err_set(ERR_NOMEM, "out of memory");
+		free(names);
+		if (rc)
+			goto fail;
+	} else {
+		for (size_t i = 0; i < cfg.n; i++)
+			if (res[i].entries || res[i].unchanged || res[i].lines)
+				summary(cli, cfg.v[i].name, &res[i]);
+	}
 	run_close(&run);
 	free(res);
 	sources_free(&cfg);
@@ -571,11 +780,21 @@ static const struct {
 
 int cmd_collect(int argc, char **argv, struct cli *cli)
 {
+	/* --json anywhere (before a "--"), for every form of collect. */
+	for (int i = 1, k; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json")) {
+			cli->json = true;
+			for (k = i; k < argc; k++)
+				argv[k] = argv[k + 1];
+			argc--;
+			i--;
+		}
 	if (argc >= 2)
 		for (size_t i = 0; i < sizeof(subcommands) / sizeof(subcommands[0]); i++)
 			if (!strcmp(argv[1], subcommands[i].name))
 				return subcommands[i].fn(argc - 1, argv + 1, cli);
-	if (argc >= 2 && argv[1][0] == '-' && strcmp(argv[1], "--rescan"))
+	if (argc >= 2 && argv[1][0] == '-' && strcmp(argv[1], "--rescan") &&
+	    strcmp(argv[1], "--jobs") && strncmp(argv[1], "--jobs=", 7))
 		return cli_usage("collect", "unknown option '%s'", argv[1]);
 	return collect_configured(argc, argv, cli);
 }

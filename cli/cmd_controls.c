@@ -1,7 +1,10 @@
 #include "cli.h"
 #include "../common/err.h"
 #include "../common/fsutil.h"
+#include "../common/profile.h"
+#include "../common/timeutil.h"
 #include "../controls/catalog.h"
+#include "../mappings/scope.h"
 #include "../reports/report.h"
 
 #include <errno.h>
@@ -18,7 +21,11 @@ const char help_controls[] =
 	"\n"
 	"FW            every control of a framework, in catalogue order: id, label,\n"
 	"              title, group (--json: an array of {id, label, title, group})\n"
-	"FW ID|LABEL   one control: 'controls iso27001 A.8.15', 'controls gdpr art-32'\n"
+	"FW ID|LABEL   one control: 'controls iso27001 A.8.15', 'controls gdpr art-32';\n"
+	"              with the dates it binds from and whether it binds this\n"
+	"              deployment (the profile of auditpack.yaml): --json adds\n"
+	"              applicability {status, reason, applies_from}, applies_from and\n"
+	"              applies_from_by_class\n"
 	"import        validate any OSCAL 1.x catalog (groups and nested controls\n"
 	"              included) and add it to the store's catalogues, as FW (default:\n"
 	"              its framework-id prop, else its file name)\n"
@@ -58,16 +65,63 @@ static int list_controls(const struct catalog *cat, bool json)
 	return rc ? cli_fail(rc) : EXIT_OK;
 }
 
-static int show_control(const struct catalog *cat, const char *want, bool json)
+/* The dates a control binds from, by AI Act risk class, as the catalogue
+ * has them: {"annex-iii": "2027-12-02", ...}; NULL when it has none. */
+static json_t *dates_json(const struct control *k)
 {
-	const struct control *k = catalog_find(cat, want);
-	json_t *o;
+	static const char *const names[][2] = {
+		{ "applies-from", "all" }, { "applies-from-annex-iii", "high-risk" },
+		{ "applies-from-annex-i", "high-risk-product" },
+	};
+	json_t *o = NULL;
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		const char *v = scope_prop(k, names[i][0]);
+
+		if (v && (o || (o = json_object())))
+			json_object_set_new(o, names[i][1], json_string(v));
+	}
+	return o;
+}
+
+/* Applicability to this deployment (the profile of auditpack.yaml). */
+static json_t *applicability_json(const struct applicability *ap)
+{
+	char from[RFC3339_LEN];
+
+	if (!ap->applies)
+		return json_pack("{s:s, s:s}", "status", "not-applicable", "reason", ap->reason);
+	if (!ap->applies_from)
+		return json_pack("{s:s}", "status", "applies");
+	time_format(from, ap->applies_from);
+	from[10] = '\0';
+	return json_pack("{s:s, s:s}", "status", "applies", "applies_from", from);
+}
+
+static int show_control(const struct catalog *cat, const char *want, bool json,
+			const struct profile *prof)
+{
+	const struct control *k = catalog_want(cat, want);
+	struct applicability ap;
+	json_t *o, *dates, *appl;
 	int rc;
 
 	if (!k)
-		return cli_fail(err_set(ERR_NOTFOUND, "%s has no control '%s'", cat->framework, want));
+		return cli_fail(ERR_USAGE);
+	scope_control(&ap, prof, cat, k);
+	dates = dates_json(k);
+	appl = applicability_json(&ap);
 	if (json) {
 		o = control_json(k, true);
+		if (o && dates)
+			json_object_set(o, "applies_from_by_class", dates);
+		if (o && appl) {
+			json_object_set(o, "applicability", appl);
+			if (json_object_get(appl, "applies_from"))
+				json_object_set(o, "applies_from", json_object_get(appl, "applies_from"));
+		}
+		json_decref(dates);
+		json_decref(appl);
 		rc = o ? cli_print_json(o) : err_nomem();
 		json_decref(o);
 		return rc ? cli_fail(rc) : EXIT_OK;
@@ -84,6 +138,24 @@ static int show_control(const struct catalog *cat, const char *want, bool json)
 		printf("props:   %s\n", p ? p : "");
 		free(p);
 	}
+	if (dates) {
+		const char *cls;
+		json_t *v;
+
+		printf("binds from:");
+		json_object_foreach(dates, cls, v)
+			printf(" %s (%s)", json_string_value(v), cls);
+		putchar('\n');
+	}
+	if (!ap.applies)
+		printf("here:    not-applicable: %s\n", ap.reason);
+	else if (json_object_get(appl, "applies_from"))
+		printf("here:    applies from %s (auditpack.yaml profile)\n",
+		       json_string_value(json_object_get(appl, "applies_from")));
+	else
+		printf("here:    applies\n");
+	json_decref(dates);
+	json_decref(appl);
 	if (k->summary)
 		printf("\n%s\n", k->summary);
 	return EXIT_OK;
@@ -124,7 +196,7 @@ static int do_import(struct cli *cli, const char *path, const char *id)
 	}
 	/* The framework id travels with the file, so a rename cannot lose it. */
 	if ((rc = fs_read_file(&b, path, CATALOG_MAX_BYTES, NULL)) ||
-	    (rc = fs_write_new(dest, b.data, b.len, 0644)))
+	    (rc = fs_write_new(dest, b.data, b.len, 0600)))
 		goto out;
 	if (!cli->quiet)
 		printf("imported %s: %zu controls from '%s' (%s)\n", cat.framework, cat.n,
@@ -146,8 +218,8 @@ static int do_export(struct cli *cli, const char *fw, const char *out, bool json
 
 	if ((rc = cli_load_catalogs(cli, &cs)))
 		return cli_fail(rc);
-	if (!(cat = catalogs_find(&cs, fw)))
-		rc = err_set(ERR_NOTFOUND, "no framework '%s' (see 'auditpack frameworks')", fw);
+	if (!(cat = catalogs_want(&cs, fw)))
+		rc = ERR_USAGE;
 	else if (!(rc = fs_read_file(&b, cat->path, (size_t)64 << 20, NULL)) &&
 		 !(json && (rc = report_oscal_json(&j, b.data, b.len))) &&
 		 (f = cli_output(out)) == NULL)
@@ -171,6 +243,7 @@ int cmd_controls(int argc, char **argv, struct cli *cli)
 		{ 0, 0, 0, 0 },
 	};
 	const char *id = NULL, *out = NULL;
+	struct profile prof = { 0 };
 	struct catalogs cs;
 	const struct catalog *cat;
 	bool json = false;
@@ -182,7 +255,7 @@ int cmd_controls(int argc, char **argv, struct cli *cli)
 		case 'j': json = true; break;
 		case 'i': id = optarg; break;
 		case 'o': out = optarg; break;
-		default: return cli_usage("controls", "unknown option");
+		default: return cli_bad_option("controls", argc, argv);
 		}
 	}
 	args = argv + optind;
@@ -199,11 +272,13 @@ int cmd_controls(int argc, char **argv, struct cli *cli)
 		return cli_usage("controls", "unexpected argument '%s'", args[2]);
 	if ((rc = cli_load_catalogs(cli, &cs)))
 		return cli_fail(rc);
-	if (!(cat = catalogs_find(&cs, args[0])))
-		rc = cli_fail(err_set(ERR_NOTFOUND, "no framework '%s' (see 'auditpack "
-					"frameworks')", args[0]));
+	if (!(cat = catalogs_want(&cs, args[0])))
+		rc = cli_fail(ERR_USAGE);
+	else if (nargs == 2 && (rc = cli_load_profile(cli, &cs, &prof)))
+		rc = cli_fail(rc);
 	else
-		rc = nargs == 2 ? show_control(cat, args[1], json) : list_controls(cat, json);
+		rc = nargs == 2 ? show_control(cat, args[1], json, &prof) : list_controls(cat, json);
+	profile_free(&prof);
 	catalogs_free(&cs);
 	return rc;
 }

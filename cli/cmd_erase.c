@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "progress.h"
 #include "../common/err.h"
 #include "../common/timeutil.h"
 #include "../retention/retention.h"
@@ -7,9 +8,11 @@
 #include <inttypes.h>
 #include <openssl/crypto.h>
 #include <string.h>
+#include <unistd.h>
 
 const char help_erase[] =
-	"usage: auditpack erase --subject S [--subject S...] --reason TEXT [--dry-run]\n"
+	"usage: auditpack erase --subject S [--subject S...] --reason TEXT [--dry-run] [--json]\n"
+	"                       [--yes]\n"
 	"\n"
 	"GDPR Art. 17 erasure of one data subject.  S is the raw value (a user id,\n"
 	"e-mail, phone number, IP address, card or account number) or the token\n"
@@ -23,7 +26,12 @@ const char help_erase[] =
 	"  --reason TEXT  why: a request reference such as DSR-114; kept for ever and\n"
 	"                 shown in every pack, so it must not contain personal data\n"
 	"                 (refused when the PII detectors find any) nor the subject\n"
-	"  --dry-run      show what would be erased; change nothing\n";
+	"  --dry-run      show what would be erased; change nothing\n"
+	"  --json         {erased (done or not), entries: [{index, attrs_erased,\n"
+	"                 lines_removed?, restated_as?}], lines_removed, tombstone,\n"
+	"                 in_leaf}\n"
+	"  --yes          go ahead without asking: needed when standard input is a\n"
+	"                 terminal (without it, erase shows what would go and stops)\n";
 
 static void print_result(const struct erase_result *r, bool dry_run)
 {
@@ -42,22 +50,56 @@ static void print_result(const struct erase_result *r, bool dry_run)
 	}
 }
 
+static int print_json(const struct erase_result *r, bool done)
+{
+	json_t *o, *entries = json_array();
+	int rc;
+
+	for (size_t i = 0, k = 0; entries && i < r->nerased; i++) {
+		json_t *e = json_pack("{s:I, s:b}", "index", (json_int_t)r->erased[i],
+				      "attrs_erased", r->attrs_erased[i]);
+
+		if (e && k < r->nrestated && r->restated[k].from == r->erased[i]) {
+			json_object_set_new(e, "lines_removed",
+					    json_integer((json_int_t)r->restated[k].lines_removed));
+			json_object_set_new(e, "restated_as",
+					    done ? json_integer((json_int_t)r->restated[k].to)
+						 : json_null());
+			k++;
+		}
+		json_array_append_new(entries, e);
+	}
+	o = json_pack("{s:b, s:o, s:I, s:o, s:o}", "erased", done && r->nerased > 0,
+		      "entries", entries, "lines_removed", (json_int_t)r->lines_removed,
+		      "tombstone", done && r->nerased ? json_integer((json_int_t)r->tombstone)
+						      : json_null(),
+		      "in_leaf", cli_indices_json(r->in_leaf, r->nin_leaf));
+	if (!o)
+		return err_set(ERR_NOMEM, "out of memory");
+	rc = cli_print_json(o);
+	json_decref(o);
+	return rc;
+}
+
 int cmd_erase(int argc, char **argv, struct cli *cli)
 {
 	static const struct option opts[] = {
 		{ "subject", required_argument, NULL, 's' },
 		{ "reason", required_argument, NULL, 'r' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "yes", no_argument, NULL, 'y' },
+		{ "json", no_argument, NULL, 'j' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *subjects[10], *reason = NULL;
 	size_t nsubjects = 0;
 	uint8_t secret[STORE_SECRET_LEN];
 	struct erase_result r = { 0 };
+	struct cli_progress prog;
 	struct store *s = NULL;
 	struct pii *pii = NULL;
-	bool dry_run = false;
-	int c, rc;
+	bool dry_run = false, yes = false, json = false;
+	int c, rc, status = EXIT_OK;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
@@ -68,7 +110,9 @@ int cmd_erase(int argc, char **argv, struct cli *cli)
 			break;
 		case 'r': reason = optarg; break;
 		case 'n': dry_run = true; break;
-		default: return cli_usage("erase", "unknown option");
+		case 'y': yes = true; break;
+		case 'j': json = true; break;
+		default: return cli_bad_option("erase", argc, argv);
 		}
 	}
 	if (optind < argc)
@@ -76,8 +120,12 @@ int cmd_erase(int argc, char **argv, struct cli *cli)
 	if (!nsubjects || !reason || !*reason)
 		return cli_usage("erase", "--subject and --reason are required");
 	if ((rc = cli_open_store(cli, STORE_WRITE, &s)) || (rc = store_secret(s, secret)) ||
-	    (rc = pii_new(&pii, secret)) || (rc = store_begin(s)) ||
-	    (rc = erase_subject(s, pii, subjects, nsubjects, reason, time_now(), &r)))
+	    (rc = pii_new(&pii, secret)) || (rc = store_begin(s)))
+		goto out;
+	rc = erase_subject(s, pii, subjects, nsubjects, reason, time_now(),
+			   cli_progress_start(&prog, cli, "erase", false), &r);
+	cli_progress_end(&prog);
+	if (rc)
 		goto out;
 	for (size_t i = 0; i < r.nin_leaf; i++)
 		fprintf(stderr, "auditpack: erase: warning: entry %" PRIu64 " names the subject "
@@ -88,18 +136,31 @@ int cmd_erase(int argc, char **argv, struct cli *cli)
 		store_rollback(s);
 		if ((rc = store_purge(s)))
 			goto out;
-		if (!cli->quiet)
+		if (json)
+			rc = print_json(&r, false);
+		else if (!cli->quiet)
 			printf("no evidence mentions the subject; nothing erased\n");
 		goto out;
 	}
-	if (dry_run) {
+	/* Irreversible: at a terminal, show what would go and ask for --yes. */
+	if (dry_run || (!yes && isatty(STDIN_FILENO))) {
 		store_rollback(s);
-		print_result(&r, true);
+		if (json && (rc = print_json(&r, false)))
+			goto out;
+		if (!json)
+			print_result(&r, true);
+		if (!dry_run) {
+			fprintf(stderr, "auditpack: erase: nothing erased: this erases the payloads "
+				"listed above for good; run again with --yes to go ahead\n");
+			status = EXIT_USAGE;
+		}
 		goto out;
 	}
 	if ((rc = store_commit(s)) || (rc = store_purge(s)))
 		goto out;
-	if (!cli->quiet) {
+	if (json)
+		rc = print_json(&r, true);
+	else if (!cli->quiet) {
 		print_result(&r, false);
 		printf("tombstone\tentry %" PRIu64 "\t%zu entr%s erased, %" PRIu64 " log line%s "
 		       "removed; checkpoint re-signed\n", r.tombstone, r.nerased,
@@ -111,5 +172,5 @@ out:
 	pii_free(pii);
 	erase_result_free(&r);
 	store_close(s);
-	return rc ? cli_fail(rc) : EXIT_OK;
+	return rc ? cli_fail(rc) : status;
 }

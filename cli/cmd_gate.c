@@ -9,6 +9,7 @@
 #include "../mappings/checks.h"
 #include "../mappings/gate.h"
 #include "../mappings/policy.h"
+#include "../mappings/scope.h"
 #include "../reports/junit.h"
 
 #include <getopt.h>
@@ -21,7 +22,7 @@
 
 const char help_gate[] =
 	"usage: auditpack gate [--policy FILE] [--framework FW,...] [--junit FILE]\n"
-	"                      [--at TIME] [--release ID]\n"
+	"                      [--at TIME] [--release ID] [--json]\n"
 	"\n"
 	"Pre-release gate.  Verify the store first (a store that does not verify\n"
 	"fails the gate before anything is judged), judge every control the policy\n"
@@ -30,17 +31,25 @@ const char help_gate[] =
 	"record the decision as a signed gate-decision entry (carrying the policy),\n"
 	"and exit 0 when the gate passes, 1 when it fails.\n"
 	"  --policy FILE       the policy (YAML): frameworks, require, exclude (with a\n"
-	"                      justification each), fail-on, max-age, warn-before;\n"
-	"                      see examples/gate-policy.yaml\n"
+	"                      justification each), fail-on, max-age, warn-before,\n"
+	"                      upcoming; see examples/gate-policy.yaml\n"
 	"  --framework FW,...  judge every control of these frameworks; replaces the\n"
-	"                      policy's frameworks.  Without --policy it is required\n"
-	"                      and the defaults apply: fail-on [fail, stale, missing]\n"
+	"                      policy's frameworks.  Without --policy the defaults\n"
+	"                      apply: fail-on [fail, stale, missing]\n"
+	"Without either, the frameworks of profile: in auditpack.yaml are judged with\n"
+	"the defaults.  A control the profile puts out of scope is not-applicable; one\n"
+	"that binds only later (applies_from) does not fail the gate unless the policy\n"
+	"sets upcoming: DURATION and it binds within that; one LATER line names each\n"
+	"that would fail.\n"
 	"  --junit FILE        also write JUnit XML for CI: one testsuite per framework,\n"
 	"                      one testcase per control, a <failure> per failing control\n"
 	"  --at TIME           judge as of TIME (RFC 3339): evidence collected later is\n"
 	"                      ignored and freshness is judged then; default now\n"
 	"  --release ID        what is being released (a commit, a tag): the subject of\n"
 	"                      the decision entry\n"
+	"  --json              the decision as recorded (verdict, at, release, policy,\n"
+	"                      failing, counts, checkpoint, ...) plus entry (its index)\n"
+	"                      and warned: [{control, id, text}], instead of the lines\n"
 	"With -q nothing is printed when the gate passes.\n"
 	"exit status: 0 passed, 1 failed or the store does not verify, 2 usage,\n"
 	"3 error (a bad policy is named by file:line:column), 4 store locked\n";
@@ -51,6 +60,7 @@ struct gate_args {
 	const char *junit;
 	const char *release;
 	int64_t at;
+	bool json;
 };
 
 static int parse_args(int argc, char **argv, struct gate_args *a)
@@ -61,6 +71,7 @@ static int parse_args(int argc, char **argv, struct gate_args *a)
 		{ "junit", required_argument, NULL, 'j' },
 		{ "at", required_argument, NULL, 'a' },
 		{ "release", required_argument, NULL, 'r' },
+		{ "json", no_argument, NULL, 'J' },
 		{ 0, 0, 0, 0 },
 	};
 	int c;
@@ -73,17 +84,16 @@ static int parse_args(int argc, char **argv, struct gate_args *a)
 		case 'f': a->frameworks = optarg; break;
 		case 'j': a->junit = optarg; break;
 		case 'r': a->release = optarg; break;
+		case 'J': a->json = true; break;
 		case 'a':
-			if (time_parse(&a->at, optarg))
+			if (time_parse_arg(&a->at, optarg))
 				return cli_usage("gate", "--at: %s", err_msg());
 			break;
-		default: return cli_usage("gate", "unknown option");
+		default: return cli_bad_option("gate", argc, argv);
 		}
 	}
 	if (optind < argc)
 		return cli_usage("gate", "unexpected argument '%s'", argv[optind]);
-	if (!a->policy && !a->frameworks)
-		return cli_usage("gate", "give --policy FILE or --framework FW,...");
 	if (a->release && (!entry_field_valid(a->release) || !utf8_valid_str(a->release)))
 		return cli_usage("gate", "--release: an id of 1 to %d bytes of UTF-8 without "
 				 "control characters", ENTRY_FIELD_MAX);
@@ -138,15 +148,22 @@ static int check_justifications(const struct gate_policy *p)
 /* The policy file, or the default one for --framework; --framework
  * replaces a policy's frameworks. */
 static int load_policy(const struct gate_args *a, const struct catalogs *cs,
-		       struct gate_policy *out)
+		       const struct profile *prof, struct gate_policy *out)
 {
 	char **fws = NULL;
 	size_t n = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
+	if (!a->policy && !a->frameworks && !prof->frameworks)
+		return err_set(ERR_USAGE, "gate: give --policy FILE or --framework FW,..., or "
+			       "list the frameworks in scope under profile: in auditpack.yaml");
 	if (a->frameworks && !(fws = cli_split_commas(a->frameworks, &n)))
 		return err_nomem();
+	else if (!a->policy && !a->frameworks &&
+		 (rc = scope_frameworks(&fws, &n, prof, cs)))
+		return rc;
+	cli_framework_ids(cs, fws, n);
 	if (!a->policy)
 		rc = policy_default(out, cs, fws, n);
 	else if (!(rc = policy_load(out, cs, a->policy)) && fws)
@@ -155,6 +172,7 @@ static int load_policy(const struct gate_args *a, const struct catalogs *cs,
 		rc = policy_check_scope(out);
 	if (!rc)
 		rc = check_justifications(out);
+	out->profile = prof;
 	free(fws);
 	return rc;
 }
@@ -237,6 +255,17 @@ static int print_items(const struct cli *cli, const struct gate_result *g)
 	for (size_t i = 0; i < g->n && !cli->quiet && !rc; i++)
 		if (g->v[i].warns && !(rc = gate_warning_text(&w, g, &g->v[i])))
 			print_line("WARN", &g->v[i], w.data, NULL);
+	for (size_t i = 0; i < g->n && !cli->quiet && !rc; i++)
+		if (g->v[i].deferred && g->policy->fail_on[g->v[i].now->status]) {
+			char from[RFC3339_LEN];
+
+			time_format(from, g->v[i].now->applies_from);
+			from[10] = '\0';
+			buf_reset(&w);
+			if (!(rc = buf_printf(&w, "binds from %s, not judged yet: %s", from,
+					      status_name(g->v[i].now->status))))
+				print_line("LATER", &g->v[i], w.data, g->v[i].now->reason);
+		}
 	buf_free(&w);
 	if (!cli->quiet)
 		print_accepted(g);
@@ -311,7 +340,39 @@ static void print_summary(const struct gate_result *g, uint64_t index)
 		if (g->nwarn)
 			printf("%zu %s; ", g->nwarn, plural(g->nwarn, "warning", "warnings"));
 	}
+	if (g->ndeferred)
+		printf("%zu not yet binding (applies_from; see 'upcoming' in the policy); ",
+		       g->ndeferred);
 	printf("decision recorded as entry %" PRIu64 "\n", index);
+
+}
+
+/* gate --json: the decision record, its entry, and the warnings. */
+static int print_json(const struct gate_result *g, const char *release, uint64_t index)
+{
+	json_t *o = gate_decision_attrs(g, release), *warned = json_array();
+	struct buf w = BUF_INIT;
+	int rc = 0;
+
+	for (size_t i = 0; o && warned && i < g->n && !rc; i++) {
+		const struct gate_item *it = &g->v[i];
+
+		if (it->warns && !(rc = gate_warning_text(&w, g, it)))
+			json_array_append_new(warned, json_pack("{s:s++, s:s++, s:s}",
+				"control", it->cat->framework, ":", it->now->control->label,
+				"id", it->cat->framework, ":", it->now->control->id,
+				"text", w.data));
+	}
+	buf_free(&w);
+	if (!rc && (!o || !warned ||
+		    json_object_set_new(o, "entry", json_integer((json_int_t)index)) ||
+		    json_object_set(o, "warned", warned)))
+		rc = err_set(ERR_NOMEM, "out of memory");
+	if (!rc)
+		rc = cli_print_json(o);
+	json_decref(warned);
+	json_decref(o);
+	return rc;
 }
 
 /* Judge, report, record: under the store's lock, on a verified store. */
@@ -329,9 +390,11 @@ static int judge(struct cli *cli, const struct gate_args *a, const struct catalo
 		return cli_fail(rc);
 	if ((!a->junit || !(rc = write_junit(a->junit, &g))) &&
 	    !(rc = record(s, &g, a->release, &index))) {
-		if (!gate_passed(&g) || !cli->quiet)
+		if (a->json)
+			rc = print_json(&g, a->release, index);
+		else if (!gate_passed(&g) || !cli->quiet)
 			rc = print_items(cli, &g);
-		if (!rc && (!gate_passed(&g) || !cli->quiet))
+		if (!rc && !a->json && (!gate_passed(&g) || !cli->quiet))
 			print_summary(&g, index);
 	}
 	if (!rc)
@@ -349,22 +412,33 @@ int cmd_gate(int argc, char **argv, struct cli *cli)
 	struct checkset ks = { NULL, 0, NULL, 0 };
 	struct gate_policy p;
 	struct verify_report vr;
+	struct profile prof;
 	struct store *s = NULL;
 	bool bad = false;
 	int rc;
 
 	memset(&p, 0, sizeof(p));
+	memset(&prof, 0, sizeof(prof));
 	memset(&vr, 0, sizeof(vr));
 	if ((rc = parse_args(argc, argv, &a)))
 		return rc;
 	/* Everything that can be wrong with the input first: nothing is
 	 * locked or recorded for a bad policy. */
-	if ((rc = cli_load_catalogs(cli, &cs)) || (rc = load_policy(&a, &cs, &p)) ||
+	if ((rc = cli_load_catalogs(cli, &cs)) || (rc = cli_load_profile(cli, &cs, &prof)) ||
+	    (rc = load_policy(&a, &cs, &prof, &p)) ||
 	    (rc = cli_load_checks(cli, &cs, NULL, &ks)) ||
 	    (rc = cli_open_store(cli, STORE_WRITE, &s)) || (rc = store_read_begin(s)) ||
 	    (rc = verify_first(cli, s, &vr, &bad))) {
 		rc = cli_fail(rc);
 		goto out;
+	}
+	if (bad && a.json) {
+		json_t *o = json_pack("{s:s, s:s, s:n}", "verdict", "fail", "reason",
+				      "the evidence store does not verify", "entry");
+
+		if (!o || cli_print_json(o))
+			fprintf(stderr, "auditpack: cannot write JSON\n");
+		json_decref(o);
 	}
 	rc = bad ? EXIT_VERDICT : judge(cli, &a, &cs, &ks, &p, s, &vr);
 out:
@@ -372,6 +446,7 @@ out:
 	store_close(s);
 	checks_free(&ks);
 	policy_free(&p);
+	profile_free(&prof);
 	catalogs_free(&cs);
 	return rc;
 }

@@ -29,8 +29,34 @@ static const char config_template[] =
 	"# <size>.checkpoint; verify checks against it (docs/operations.md).\n"
 	"# witness: /mnt/witness/auditpack\n"
 	"\n"
-	"# sources: what `auditpack collect` gathers, every run.\n"
-	"sources: []\n"
+	"# profile: who this deployment is.  It decides which frameworks assess, gate\n"
+	"# and pack judge by default, which controls bind it (the others are\n"
+	"# not-applicable, with the reason), from when (applies_from), and the\n"
+	"# retention minimums prune keeps.  Every key is optional; unset means \"not\n"
+	"# known\" and nothing is put out of scope on that ground.  To set a key,\n"
+	"# remove the '#' at the start of its line (keep the two spaces).\n"
+	"profile:\n"
+	"#  frameworks: [gdpr, eu-ai-act, sebi-cscrf, iso27001]  # in scope (default: all)\n"
+	"#  ai-act: {role: deployer, risk: high-risk}\n"
+	"#    # role: provider | deployer | both\n"
+	"#    # risk: high-risk (Annex III) | high-risk-product (Annex I) | limited |\n"
+	"#    #       minimal | gpai | gpai-systemic   (or a list of them)\n"
+	"#  sebi: {category: qualified}  # mii | qualified | mid-size | small | self-certification\n"
+	"#  hipaa: {role: covered-entity}  # covered-entity | business-associate\n"
+	"#  residency: [in]  # where logs and personal data must stay: in | eu | us\n"
+	"\n"
+	"# retention: keep evidence longer than the frameworks in scope require\n"
+	"# (a value shorter than a framework's minimum never shortens it).\n"
+	"retention:\n"
+	"#  access-log: 3y    # periods: 2y, 18mo, 400d\n"
+	"#  document: 7y\n"
+	"#  attestation: 7y\n"
+	"\n"
+	"# sources: what `auditpack collect` gathers, every run.  To use an example,\n"
+	"# remove the '#' at the start of each of its lines (keep the two spaces\n"
+	"# before '- name').  A pattern matching no file is an error unless the\n"
+	"# source says 'optional: true'.\n"
+	"sources:\n"
 	"#  - name: gateway\n"
 	"#    type: access-log\n"
 	"#    format: jsonl            # combined | common | jsonl | auditd | syslog\n"
@@ -40,6 +66,11 @@ static const char config_template[] =
 	"#  - name: registry\n"
 	"#    type: model\n"
 	"#    mlflow: /srv/mlflow/mlflow.db\n"
+	"#  - name: llm-weights\n"
+	"#    type: model\n"
+	"#    dir: /srv/models/credit-risk-llm/3   # a model directory\n"
+	"#    model: credit-risk-llm\n"
+	"#    version: \"3\"\n"
 	"#  - name: gateway-config\n"
 	"#    type: config\n"
 	"#    paths: [/etc/llm-gateway/]\n"
@@ -47,7 +78,12 @@ static const char config_template[] =
 	"#    type: command\n"
 	"#    output-type: rbac     # what the output is: only typed output feeds the RBAC checks\n"
 	"#    run: [kubectl, get, \"clusterroles,roles,clusterrolebindings,rolebindings\", -o, json]\n"
-	"#    timeout: 30s\n";
+	"#    timeout: 30s          # a number and a unit: s, m, h, d or w\n"
+	"#  - name: policies\n"
+	"#    type: document\n"
+	"#    paths: [/srv/compliance/*.pdf]\n"
+	"#    doc-type: policy      # a label checks ask for: policy, dpia,\n"
+	"#                          # red-team-report, model-card, ...\n";
 
 int cmd_init(int argc, char **argv, struct cli *cli)
 {
@@ -66,7 +102,7 @@ int cmd_init(int argc, char **argv, struct cli *cli)
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c != 'o')
-			return cli_usage("init", "unknown option");
+			return cli_bad_option("init", argc, argv);
 		origin = optarg;
 	}
 	if (optind < argc)

@@ -146,7 +146,7 @@ int cmd_key(int argc, char **argv, struct cli *cli)
 		case 'j': json = true; break;
 		case 'k': want = optarg; break;
 		case 'o': out = optarg; break;
-		default: return cli_usage("key", "unknown option");
+		default: return cli_bad_option("key", argc, argv);
 		}
 	}
 	if (optind < argc)

@@ -3,20 +3,25 @@
 #include "../common/timeutil.h"
 
 #include <getopt.h>
+#include <unistd.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <string.h>
 
 const char help_list[] =
-	"usage: auditpack list [--kind K] [--source S] [--since TIME] [--json]\n"
+	"usage: auditpack list [--kind K] [--source S] [--since TIME] [--json] [--header]\n"
 	"\n"
 	"List evidence entries in log order: index, kind, source, subject,\n"
-	"collected time, payload size (\"erased\" for erased payloads).\n"
+	"collected time, payload size (\"erased\" for erased payloads); with a header\n"
+	"row on a terminal.\n"
 	"  --kind K       only this kind (access-log, model-version, config-snapshot,\n"
-	"                 command-output, document, attestation, gate-decision, tombstone)\n"
+	"                 command-output, document, attestation, gate-decision, tombstone,\n"
+	"                 observation)\n"
 	"  --source S     only this source\n"
-	"  --since TIME   only entries collected at or after TIME (RFC 3339)\n"
-	"  --json         an array of the `show --json` objects, without leaf_data\n";
+	"  --since TIME   only entries collected at or after TIME (RFC 3339, or a date\n"
+	"                 such as 2026-11-30: midnight UTC)\n"
+	"  --json         an array of the `show --json` objects, without leaf_data\n"
+	"  --header       the header row even when standard output is not a terminal\n";
 
 static int print_row(const struct entry *e, void *arg)
 {
@@ -49,11 +54,12 @@ int cmd_list(int argc, char **argv, struct cli *cli)
 		{ "source", required_argument, NULL, 's' },
 		{ "since", required_argument, NULL, 't' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "header", no_argument, NULL, 'H' },
 		{ 0, 0, 0, 0 },
 	};
 	struct store_filter f = { NULL, NULL, INT64_MIN };
 	json_t *arr = NULL;
-	bool json = false;
+	bool json = false, header = false;
 	int c, rc;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -61,19 +67,24 @@ int cmd_list(int argc, char **argv, struct cli *cli)
 		case 'k': f.kind = optarg; break;
 		case 's': f.source = optarg; break;
 		case 'j': json = true; break;
+		case 'H': header = true; break;
 		case 't':
-			if (time_parse(&f.since, optarg))
+			if (time_parse_arg(&f.since, optarg))
 				return cli_usage("list", "--since: %s", err_msg());
 			break;
-		default: return cli_usage("list", "unknown option");
+		default: return cli_bad_option("list", argc, argv);
 		}
 	}
 	if (optind < argc)
 		return cli_usage("list", "unexpected argument '%s'", argv[optind]);
 	if (f.kind && !entry_kind_valid(f.kind))
 		return cli_usage("list", "'%s' is not an evidence kind", f.kind);
-	if (!json)
+	if (!json) {
+		/* A header for people; scripts reading the rows get none. */
+		if (header || isatty(STDOUT_FILENO))
+			printf("index\tkind\tsource\tsubject\tcollected\tbytes\n");
 		return (rc = store_each(cli->store, &f, print_row, NULL)) ? cli_fail(rc) : EXIT_OK;
+	}
 	if (!(arr = json_array()))
 		return cli_fail(err_set(ERR_NOMEM, "out of memory"));
 	rc = store_each(cli->store, &f, add_json, arr);

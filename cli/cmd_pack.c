@@ -2,7 +2,9 @@
 #include "../common/err.h"
 #include "../common/timeutil.h"
 #include "../controls/catalog.h"
+#include "../common/profile.h"
 #include "../mappings/checks.h"
+#include "../mappings/scope.h"
 #include "../reports/pack.h"
 
 #include <getopt.h>
@@ -12,7 +14,8 @@
 #include <string.h>
 
 const char help_pack[] =
-	"usage: auditpack pack --framework FW,... -o FILE.zip [--from TIME --to TIME] [--at TIME]\n"
+	"usage: auditpack pack [--framework FW,...|all] -o FILE.zip [--from TIME --to TIME]\n"
+	"                      [--at TIME]\n"
 	"\n"
 	"Write a signed audit pack: the evidence whose effective period overlaps\n"
 	"[--from, --to] (payloads as stored, salts, attrs, leaf texts and a tlog-proof\n"
@@ -21,7 +24,11 @@ const char help_pack[] =
 	"assessment-results.xml), the catalogues and checks used, a README for the\n"
 	"auditor, and manifest.dsse.json: the DSSE-signed in-toto statement of every\n"
 	"file's SHA-256.  The same store, frameworks and --at give the same bytes.\n"
-	"Needs the signing key (and its passphrase, if encrypted).\n";
+	"Needs the signing key (and its passphrase, if encrypted).\n"
+	"  --framework FW,...  the frameworks assessed (default: the frameworks of\n"
+	"                      profile: in auditpack.yaml, else every catalogue, as\n"
+	"                      assess does; 'all': every catalogue)\n"
+	"  --from, --to, --at  RFC 3339 times or dates (2026-11-30: midnight UTC)\n";
 
 int cmd_pack(int argc, char **argv, struct cli *cli)
 {
@@ -33,10 +40,11 @@ int cmd_pack(int argc, char **argv, struct cli *cli)
 		{ "at", required_argument, NULL, 'a' },
 		{ 0, 0, 0, 0 },
 	};
-	struct pack_opts o = { NULL, 0, 0, INT64_MIN, INT64_MAX, AUDITPACK_VERSION };
+	struct pack_opts o = { NULL, 0, 0, INT64_MIN, INT64_MAX, AUDITPACK_VERSION, NULL };
 	struct catalogs cs = { NULL, 0 };
 	struct checkset ks = { NULL, 0, NULL, 0 };
 	struct pack_stats st;
+	struct profile prof = { 0 };
 	struct store *s = NULL;
 	struct store_opts so = { .dir = cli->store_dir, .wait_seconds = cli->wait_seconds };
 	char *fwlist = NULL, **fws = NULL, *p, *save = NULL;
@@ -51,26 +59,43 @@ int cmd_pack(int argc, char **argv, struct cli *cli)
 		case 'F':
 		case 'T':
 		case 'a':
-			if (time_parse(c == 'F' ? &o.from : c == 'T' ? &o.to : &o.at, optarg))
+			if (time_parse_arg(c == 'F' ? &o.from : c == 'T' ? &o.to : &o.at, optarg))
 				return cli_usage("pack", "%s", err_msg());
 			break;
-		default: return cli_usage("pack", "unknown option");
+		default: return cli_bad_option("pack", argc, argv);
 		}
 	}
 	if (optind < argc)
 		return cli_usage("pack", "unexpected argument '%s'", argv[optind]);
-	if (!fwlist || !out)
-		return cli_usage("pack", "pack needs --framework FW,... and -o FILE.zip");
+	if (!out)
+		return cli_usage("pack", "pack needs -o FILE.zip");
 	if (o.from > o.to)
 		return cli_usage("pack", "--from is after --to");
-	if (!(fws = calloc(strlen(fwlist) + 1, sizeof(*fws))))
-		return cli_fail(err_set(ERR_NOMEM, "out of memory"));
-	for (p = strtok_r(fwlist, ",", &save); p; p = strtok_r(NULL, ",", &save))
-		fws[o.nframeworks++] = p;
+	if ((rc = cli_load_catalogs(cli, &cs)) || (rc = cli_load_profile(cli, &cs, &prof)))
+		goto out;
+	if (!fwlist) {
+		/* As assess: the profile's frameworks, else every catalogue. */
+		if ((rc = scope_frameworks(&fws, &o.nframeworks, &prof, &cs)))
+			goto out;
+	} else {
+		if (!(fws = calloc(strlen(fwlist) + cs.n + 1, sizeof(*fws)))) {
+			rc = err_set(ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		if (!strcmp(fwlist, "all")) {
+			for (size_t i = 0; i < cs.n; i++)
+				fws[o.nframeworks++] = cs.v[i].framework;
+		} else {
+			for (p = strtok_r(fwlist, ",", &save); p; p = strtok_r(NULL, ",", &save))
+				fws[o.nframeworks++] = p;
+		}
+	}
+	cli_framework_ids(&cs, fws, o.nframeworks);
 	o.frameworks = fws;
+	o.profile = &prof;
 	/* Read-only (no lock), but with the passphrase: the manifest is signed. */
 	if ((rc = cli_passphrase(cli, &so.pass)) || (rc = store_open(&s, &so, STORE_READ)) ||
-	    (rc = cli_load_catalogs(cli, &cs)) || (rc = cli_load_checks(cli, &cs, NULL, &ks)) ||
+	    (rc = cli_load_checks(cli, &cs, NULL, &ks)) ||
 	    (rc = pack_build(s, &cs, &ks, &o, out, &st)))
 		goto out;
 	if (!cli->quiet)
@@ -81,6 +106,7 @@ out:
 	store_close(s);
 	checks_free(&ks);
 	catalogs_free(&cs);
+	profile_free(&prof);
 	free(fws);
 	return rc ? cli_fail(rc) : EXIT_OK;
 }

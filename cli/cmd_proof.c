@@ -21,7 +21,7 @@ int cmd_proof(int argc, char **argv, struct cli *cli)
 
 	while ((c = getopt(argc, argv, "o:")) != -1) {
 		if (c != 'o')
-			return cli_usage("proof", "unknown option");
+			return cli_bad_option("proof", argc, argv);
 		out = optarg;
 	}
 	if (optind + 1 != argc || !cli_parse_index(argv[optind], &index))

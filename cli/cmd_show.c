@@ -46,7 +46,7 @@ int cmd_show(int argc, char **argv, struct cli *cli)
 		switch (c) {
 		case 'j': json = true; break;
 		case 'p': payload = true; break;
-		default: return cli_usage("show", "unknown option");
+		default: return cli_bad_option("show", argc, argv);
 		}
 	}
 	if (optind + 1 != argc || !cli_parse_index(argv[optind], &index))

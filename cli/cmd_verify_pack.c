@@ -7,7 +7,7 @@
 #include <inttypes.h>
 
 const char help_verify_pack[] =
-	"usage: auditpack verify-pack FILE.zip [--pubkey PEM | --vkey VKEY]\n"
+	"usage: auditpack verify-pack FILE.zip [--pubkey PEM | --vkey VKEY] [--json]\n"
 	"\n"
 	"Verify an audit pack offline, without the store: the DSSE signature of the\n"
 	"manifest, every file's digest, no file missing or extra, no absolute or '..'\n"
@@ -18,18 +18,43 @@ const char help_verify_pack[] =
 	"  --vkey VKEY    trust this verifier key string (from 'auditpack key show')\n"
 	"Without either, the key shipped in the pack is used and its fingerprint\n"
 	"printed: compare it with the one the organisation gave you.\n"
+	"  --json         {ok, files, entries, erased, erased_entries, checkpoint_size,\n"
+	"                 key, pinned, problems}\n"
 	"exit status: 0 verified, 1 a problem found (each printed), 3 unreadable\n";
+
+static int print_json(const struct pack_report *r)
+{
+	json_t *o, *problems = json_array();
+	int rc;
+
+	for (size_t i = 0; problems && i < r->n; i++)
+		json_array_append_new(problems, json_string(r->v[i].what));
+	o = json_pack("{s:b, s:I, s:I, s:I, s:o, s:I, s:s?, s:b, s:o}",
+		      "ok", r->n == 0, "files", (json_int_t)r->files,
+		      "entries", (json_int_t)r->entries, "erased", (json_int_t)r->erased,
+		      "erased_entries", cli_indices_json(r->erased_list, r->nerased_list),
+		      "checkpoint_size", (json_int_t)r->checkpoint_size,
+		      "key", *r->key_fingerprint ? r->key_fingerprint : NULL,
+		      "pinned", r->pinned, "problems", problems);
+	if (!o)
+		return err_set(ERR_NOMEM, "out of memory");
+	rc = cli_print_json(o);
+	json_decref(o);
+	return rc;
+}
 
 int cmd_verify_pack(int argc, char **argv, struct cli *cli)
 {
 	static const struct option opts[] = {
 		{ "pubkey", required_argument, NULL, 'p' },
 		{ "vkey", required_argument, NULL, 'k' },
+		{ "json", no_argument, NULL, 'j' },
 		{ 0, 0, 0, 0 },
 	};
 	const char *pubkey = NULL, *vkey = NULL;
 	struct buf pem = BUF_INIT;
 	struct pack_report r;
+	bool json = false;
 	int c, rc;
 
 	(void)cli;
@@ -37,7 +62,8 @@ int cmd_verify_pack(int argc, char **argv, struct cli *cli)
 		switch (c) {
 		case 'p': pubkey = optarg; break;
 		case 'k': vkey = optarg; break;
-		default: return cli_usage("verify-pack", "unknown option");
+		case 'j': json = true; break;
+		default: return cli_bad_option("verify-pack", argc, argv);
 		}
 	}
 	if (optind + 1 != argc)
@@ -54,7 +80,14 @@ int cmd_verify_pack(int argc, char **argv, struct cli *cli)
 	}
 	for (size_t i = 0; i < r.n; i++)
 		fprintf(stderr, "auditpack: verify-pack: %s\n", r.v[i].what);
-	if (!r.pinned)
+	if (json) {
+		rc = print_json(&r);
+		pack_report_free(&r);
+		return rc ? cli_fail(rc) : r.n ? EXIT_VERDICT : EXIT_OK;
+	}
+	/* Without a usable key in the pack there is no fingerprint to show: the
+	 * problem above says so. */
+	if (!r.pinned && *r.key_fingerprint)
 		fprintf(stderr, "auditpack: verify-pack: no key pinned: used the key shipped in "
 			"the pack, %s; check it against the key you were given\n", r.key_fingerprint);
 	if (r.dropped)

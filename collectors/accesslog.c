@@ -14,6 +14,7 @@
 #include <glob.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -362,6 +363,8 @@ struct reader {
 	const struct logcheck_chain *chain; /* NULL: not a rescanned file */
 	char piece_tail[256]; /* jsonl: the end of the last piece written */
 	size_t piece_tail_len;
+	struct pool *pool; /* workers (o->jobs > 1), made on first use */
+	uint64_t read, to_read; /* text bytes read this run, of (0: unknown) */
 };
 
 /* A rescanned file's entry: "rescan": true and the earlier entries whose
@@ -576,65 +579,366 @@ static int record_event(struct reader *rd, const struct log_event *ev,
 
 /* The first malformed line of a first run, for the message if nothing
  * parses. */
-static int keep_sample(struct reader *rd, const char *line, size_t len)
+static int keep_sample(struct reader *rd, const char *line, size_t len, uint64_t line_no)
 {
 	snprintf(rd->sample_path, sizeof(rd->sample_path), "%s", rd->path);
-	rd->sample_line = rd->line_no;
+	rd->sample_line = line_no;
 	return logcheck_sample(&rd->sample, rd->pii, &rd->fmt, line, len);
+}
+
+/*
+ * Parse one line and write it, scrubbed, to rd->payload, adding its PII
+ * findings to rd->st.pii: the part of a line's work that does not depend
+ * on the lines before it, so a worker thread can do it (its own reader,
+ * pii and payload).  *prc: logfmt_parse()'s verdict; token: the user's.
+ */
+static int scrub_line(struct reader *rd, const char *line, size_t len,
+		      struct log_event *ev, int *prc, char token[PII_TOKEN_MAX])
+{
+	bool jsonl_user = rd->fmt.format == LOGFMT_JSONL && rd->fmt.fields.user;
+	int rc;
+
+	token[0] = '\0';
+	/* A line whose time is out of range is malformed, but its user field
+	 * is known: it is pseudonymised like an event's.  A damaged JSON line
+	 * still has its user values replaced. */
+	*prc = logfmt_parse(&rd->fmt, line, len, ev);
+	if (jsonl_user)
+		return put_jsonl(rd, line, len, token);
+	if ((*prc == 0 || *prc == LOGFMT_BAD_TIME) && ev->user.len) {
+		if ((rc = put_text(rd, line, ev->user.off)) ||
+		    (rc = put_user(rd, ev, line, token)) ||
+		    (rc = put_text(rd, line + ev->user.off + ev->user.len,
+				   len - ev->user.off - ev->user.len)))
+			return rc;
+		return 0;
+	}
+	return put_text(rd, line, len);
+}
+
+/* The rest of a line's work, in line order: its statistics, its newline,
+ * and the entry it may complete (its scrubbed text is in the payload). */
+static int account_line(struct reader *rd, const char *line, size_t len, bool nl,
+			uint64_t line_no, int prc, const struct log_event *ev,
+			const char *token)
+{
+	struct stats *st = &rd->st;
+	int rc;
+
+	st->lines++;
+	st->bytes += len + nl;
+	st->offset_end += len + nl;
+	rd->piece_tail_len = 0; /* no overlong line continues */
+	if (prc) {
+		st->malformed++;
+		if (st->nmalformed_kept < MALFORMED_KEPT)
+			st->malformed_lines[st->nmalformed_kept++] = line_no;
+		if (rd->first_run && !rd->sample_line &&
+		    (rc = keep_sample(rd, line, len, line_no)))
+			return rc;
+	}
+	if (!prc && (rc = record_event(rd, ev, line, token)))
+		return rc;
+	if (nl && (rc = buf_append(&rd->payload, "\n", 1)))
+		return rc;
+	if (rd->payload.len >= (rd->o->max_entry_bytes ? rd->o->max_entry_bytes
+						      : ACCESSLOG_ENTRY_BYTES))
+		return emit_entry(rd);
+	return 0;
 }
 
 /* One complete line (without its newline; `nl` tells whether it had one). */
 static int do_line(struct reader *rd, const char *line, size_t len, bool nl)
 {
 	struct log_event ev;
-	char token[PII_TOKEN_MAX] = "";
-	struct stats *st = &rd->st;
+	char token[PII_TOKEN_MAX];
 	int rc, prc;
 
-	st->lines++;
-	st->bytes += len + nl;
-	st->offset_end += len + nl;
-	rd->piece_tail_len = 0; /* no overlong line continues */
-	/* A line whose time is out of range is malformed, but its user field
-	 * is known: it is pseudonymised like an event's. */
-	if ((prc = logfmt_parse(&rd->fmt, line, len, &ev)) == 0 || prc == LOGFMT_BAD_TIME) {
-		if (prc) {
-			st->malformed++;
-			if (st->nmalformed_kept < MALFORMED_KEPT)
-				st->malformed_lines[st->nmalformed_kept++] = rd->line_no;
-			if (rd->first_run && !rd->sample_line && (rc = keep_sample(rd, line, len)))
-				return rc;
+	if ((rc = scrub_line(rd, line, len, &ev, &prc, token)))
+		return rc;
+	return account_line(rd, line, len, nl, rd->line_no, prc, &ev, token);
+}
+
+/* ---- workers: lines parsed and scrubbed on every core ---- */
+
+/*
+ * With jobs > 1 the reading thread cuts the text into batches of whole
+ * lines; worker threads parse and scrub them (each with its own detectors:
+ * PCRE2 match data, JIT stack and HMAC context are per struct pii) into
+ * per-batch output; the reading thread applies the batches in their order,
+ * so statistics, entry boundaries and payloads are those of one thread.
+ * Overlong lines, the end of a file and errors are handled after every
+ * batch before them has been applied.
+ */
+#define BATCH_BYTES ((size_t)256 << 10)
+#define BATCH_LINES 1024
+
+struct line_rec {
+	size_t in_off, len;   /* the line in batch->in */
+	size_t out_len;       /* its scrubbed text in batch->out */
+	uint64_t line_no;
+	int prc;
+	bool nl;
+	struct log_event ev;
+	struct pii_counts pii;
+	char token[PII_TOKEN_MAX];
+};
+
+enum batch_state { BATCH_FILLING, BATCH_QUEUED, BATCH_DONE };
+
+struct batch {
+	struct buf in, out;
+	struct line_rec *rec;
+	size_t n;
+	enum batch_state state;
+	int rc;
+	char err[2048];
+};
+
+struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t work, done;
+	pthread_t *th;
+	struct pii **pii;      /* one per worker */
+	size_t nth, started;
+	struct batch *b;       /* batch number s lives in b[s % nb] */
+	size_t nb;
+	uint64_t submitted, taken, applied;
+	bool stop;
+	struct reader *rd;     /* the reading thread's: o and fmt are read */
+	size_t next_worker;
+};
+
+struct worker_arg {
+	struct pool *pl;
+	size_t id;
+};
+
+static void work_batch(struct pool *pl, struct pii *pii, struct batch *b)
+{
+	struct reader w;
+
+	memset(&w, 0, sizeof(w));
+	w.cx = pl->rd->cx;
+	w.pii = pii;
+	w.o = pl->rd->o;
+	w.fmt = pl->rd->fmt;
+	w.path = pl->rd->path;
+	w.payload = b->out;
+	b->rc = 0;
+	for (size_t i = 0; i < b->n && !b->rc; i++) {
+		struct line_rec *lr = &b->rec[i];
+		size_t before = w.payload.len;
+
+		memset(&w.st.pii, 0, sizeof(w.st.pii));
+		b->rc = scrub_line(&w, b->in.data + lr->in_off, lr->len, &lr->ev, &lr->prc,
+				   lr->token);
+		lr->out_len = w.payload.len - before;
+		lr->pii = w.st.pii;
+	}
+	if (b->rc)
+		snprintf(b->err, sizeof(b->err), "%s", err_msg());
+	b->out = w.payload;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker_arg *wa = arg;
+	struct pool *pl = wa->pl;
+	struct pii *pii = pl->pii[wa->id];
+
+	free(wa);
+	pthread_mutex_lock(&pl->mu);
+	for (;;) {
+		struct batch *b;
+
+		while (!pl->stop && pl->taken == pl->submitted)
+			pthread_cond_wait(&pl->work, &pl->mu);
+		if (pl->stop)
+			break;
+		b = &pl->b[pl->taken++ % pl->nb];
+		pthread_mutex_unlock(&pl->mu);
+		work_batch(pl, pii, b);
+		pthread_mutex_lock(&pl->mu);
+		b->state = BATCH_DONE;
+		pthread_cond_broadcast(&pl->done);
+	}
+	pthread_mutex_unlock(&pl->mu);
+	return NULL;
+}
+
+static void pool_free(struct pool *pl)
+{
+	if (!pl)
+		return;
+	pthread_mutex_lock(&pl->mu);
+	pl->stop = true;
+	pthread_cond_broadcast(&pl->work);
+	pthread_mutex_unlock(&pl->mu);
+	for (size_t i = 0; i < pl->started; i++)
+		pthread_join(pl->th[i], NULL);
+	for (size_t i = 0; pl->pii && i < pl->nth; i++)
+		pii_free(pl->pii[i]);
+	for (size_t i = 0; pl->b && i < pl->nb; i++) {
+		buf_free(&pl->b[i].in);
+		buf_free(&pl->b[i].out);
+		free(pl->b[i].rec);
+	}
+	pthread_mutex_destroy(&pl->mu);
+	pthread_cond_destroy(&pl->work);
+	pthread_cond_destroy(&pl->done);
+	free(pl->th);
+	free(pl->pii);
+	free(pl->b);
+	free(pl);
+}
+
+static int pool_new(struct pool **out, struct reader *rd, size_t nth)
+{
+	struct pool *pl = calloc(1, sizeof(*pl));
+	int rc = 0;
+
+	*out = NULL;
+	if (!pl)
+		return err_set(ERR_NOMEM, "out of memory");
+	pthread_mutex_init(&pl->mu, NULL);
+	pthread_cond_init(&pl->work, NULL);
+	pthread_cond_init(&pl->done, NULL);
+	pl->rd = rd;
+	pl->nth = nth;
+	/* Deep enough that the workers keep going while the reading thread
+	 * appends a 16 MiB entry (hashing and writing it). */
+	pl->nb = 4 * nth + 4;
+	if (!(pl->th = calloc(nth, sizeof(*pl->th))) ||
+	    !(pl->pii = calloc(nth, sizeof(*pl->pii))) ||
+	    !(pl->b = calloc(pl->nb, sizeof(*pl->b)))) {
+		rc = err_set(ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < pl->nb; i++)
+		if (!(pl->b[i].rec = calloc(BATCH_LINES, sizeof(*pl->b[i].rec)))) {
+			rc = err_set(ERR_NOMEM, "out of memory");
+			goto out;
 		}
-		if (rd->fmt.format == LOGFMT_JSONL && rd->fmt.fields.user) {
-			if ((rc = put_jsonl(rd, line, len, token)))
-				return rc;
-		} else if (ev.user.len) {
-			if ((rc = put_text(rd, line, ev.user.off)) ||
-			    (rc = put_user(rd, &ev, line, token)) ||
-			    (rc = put_text(rd, line + ev.user.off + ev.user.len,
-					   len - ev.user.off - ev.user.len)))
-				return rc;
-		} else if ((rc = put_text(rd, line, len))) {
-			return rc;
+	for (size_t i = 0; i < nth; i++)
+		if ((rc = pii_new(&pl->pii[i], rd->cx->secret)))
+			goto out;
+	for (size_t i = 0; i < nth; i++) {
+		struct worker_arg *wa = malloc(sizeof(*wa));
+
+		if (!wa) {
+			rc = err_set(ERR_NOMEM, "out of memory");
+			goto out;
 		}
-		if (!prc && (rc = record_event(rd, &ev, line, token)))
+		wa->pl = pl;
+		wa->id = i;
+		if (pthread_create(&pl->th[i], NULL, worker_main, wa)) {
+			free(wa);
+			rc = err_set(ERR_NOMEM, "cannot start a worker thread");
+			goto out;
+		}
+		pl->started++;
+	}
+	*out = pl;
+	pl = NULL;
+out:
+	pool_free(pl);
+	return rc;
+}
+
+/* Apply a worked batch to the reading thread's entry, in line order. */
+static int apply_batch(struct reader *rd, struct batch *b)
+{
+	size_t off = 0;
+	int rc;
+
+	if (b->rc)
+		return err_set(b->rc, "%s", b->err);
+	for (size_t i = 0; i < b->n; i++) {
+		const struct line_rec *lr = &b->rec[i];
+
+		if ((rc = buf_append(&rd->payload, b->out.data + off, lr->out_len)))
 			return rc;
-	} else {
-		st->malformed++;
-		if (st->nmalformed_kept < MALFORMED_KEPT)
-			st->malformed_lines[st->nmalformed_kept++] = rd->line_no;
-		if (rd->first_run && !rd->sample_line && (rc = keep_sample(rd, line, len)))
-			return rc;
-		/* A damaged JSON line still has its user values replaced. */
-		if ((rc = rd->fmt.format == LOGFMT_JSONL && rd->fmt.fields.user
-			  ? put_jsonl(rd, line, len, token) : put_text(rd, line, len)))
+		off += lr->out_len;
+		for (int t = 0; t < PII_NTYPES; t++)
+			rd->st.pii.n[t] += lr->pii.n[t];
+		if ((rc = account_line(rd, b->in.data + lr->in_off, lr->len, lr->nl,
+				       lr->line_no, lr->prc, &lr->ev, lr->token)))
 			return rc;
 	}
-	if (nl && (rc = buf_append(&rd->payload, "\n", 1)))
+	return 0;
+}
+
+/* Wait for the oldest queued batch and apply it. */
+static int pool_apply_oldest(struct pool *pl)
+{
+	struct batch *b = &pl->b[pl->applied % pl->nb];
+	int rc;
+
+	pthread_mutex_lock(&pl->mu);
+	while (b->state != BATCH_DONE)
+		pthread_cond_wait(&pl->done, &pl->mu);
+	pthread_mutex_unlock(&pl->mu);
+	rc = apply_batch(pl->rd, b);
+	buf_reset(&b->in);
+	buf_reset(&b->out);
+	b->n = 0;
+	b->state = BATCH_FILLING;
+	pl->applied++;
+	return rc;
+}
+
+/* Hand the batch being filled to the workers. */
+static void pool_submit(struct pool *pl)
+{
+	struct batch *b = &pl->b[pl->submitted % pl->nb];
+
+	if (b->n == 0)
+		return;
+	pthread_mutex_lock(&pl->mu);
+	b->state = BATCH_QUEUED;
+	pl->submitted++;
+	pthread_cond_signal(&pl->work);
+	pthread_mutex_unlock(&pl->mu);
+}
+
+/* Every line handed over so far is applied. */
+static int pool_flush(struct pool *pl)
+{
+	int rc = 0;
+
+	if (!pl)
+		return 0;
+	pool_submit(pl);
+	while (pl->applied < pl->submitted)
+		if ((rc = pool_apply_oldest(pl)))
+			return rc;
+	return 0;
+}
+
+/* A complete line (numbered rd->line_no) to the workers, or done here. */
+static int put_line(struct reader *rd, struct pool *pl, const char *line, size_t len,
+		    bool nl)
+{
+	struct batch *b;
+	struct line_rec *lr;
+	int rc;
+
+	if (!pl)
+		return do_line(rd, line, len, nl);
+	if (pl->submitted - pl->applied >= pl->nb && (rc = pool_apply_oldest(pl)))
 		return rc;
-	if (rd->payload.len >= (rd->o->max_entry_bytes ? rd->o->max_entry_bytes
-						      : ACCESSLOG_ENTRY_BYTES))
-		return emit_entry(rd);
+	b = &pl->b[pl->submitted % pl->nb];
+	lr = &b->rec[b->n];
+	lr->in_off = b->in.len;
+	lr->len = len;
+	lr->nl = nl;
+	lr->line_no = rd->line_no;
+	if ((rc = buf_append(&b->in, line, len)))
+		return rc;
+	b->n++;
+	if (b->n == BATCH_LINES || b->in.len >= BATCH_BYTES)
+		pool_submit(pl);
 	return 0;
 }
 
@@ -726,6 +1030,7 @@ static int read_lines(struct reader *rd, const struct file *f, struct cursor *cu
 	struct buf pend = BUF_INIT;
 	struct logfile *lf = NULL;
 	char *chunk = malloc(CHUNK);
+	struct pool *pl = NULL;
 	bool overlong = false;
 	int rc = 0;
 
@@ -737,22 +1042,33 @@ static int read_lines(struct reader *rd, const struct file *f, struct cursor *cu
 	if ((rc = stats_init(&rd->st, cur->offset)) ||
 	    (rc = logfile_open(&lf, f->fd, rd->path, f->format, cur->offset)))
 		goto out;
+	if (rd->o->jobs > 1 && !rd->pool && (rc = pool_new(&rd->pool, rd, rd->o->jobs)))
+		goto out;
+	pl = rd->pool;
 	for (;;) {
 		uint64_t at = logfile_offset(lf);
 		size_t n, start = 0;
 
-		if ((rc = logfile_read(lf, chunk, CHUNK, &n)))
+		/* An error of a line before the one the reader stopped at is
+		 * the one a single thread would have reported. */
+		if ((rc = logfile_read(lf, chunk, CHUNK, &n)) ||
+		    (n && (rc = check_text(rd, chunk, n, at)))) {
+			int frc = pool_flush(pl);
+
+			rc = frc ? frc : rc;
 			goto out;
+		}
 		if (n == 0)
 			break;
-		if ((rc = check_text(rd, chunk, n, at)))
-			goto out;
-		for (size_t i = 0; i < n; i++) {
-			if (chunk[i] != '\n')
-				continue;
+		rd->read += n;
+		progress_update(rd->cx->progress, PROGRESS_BYTES, rd->read, rd->to_read);
+		for (const char *nl; (nl = memchr(chunk + start, '\n', n - start));) {
+			size_t i = (size_t)(nl - chunk);
+
 			rd->line_no++;
 			if (overlong) {
-				if ((rc = overlong_part(rd, pend.data ? pend.data : "", pend.len)) ||
+				if ((rc = pool_flush(pl)) ||
+				    (rc = overlong_part(rd, pend.data ? pend.data : "", pend.len)) ||
 				    (rc = overlong_part(rd, chunk + start, i - start)) ||
 				    (rc = overlong_end(rd, true)))
 					goto out;
@@ -760,10 +1076,10 @@ static int read_lines(struct reader *rd, const struct file *f, struct cursor *cu
 				buf_reset(&pend);
 			} else if (pend.len) {
 				if ((rc = buf_append(&pend, chunk + start, i - start)) ||
-				    (rc = do_line(rd, pend.data, pend.len, true)))
+				    (rc = put_line(rd, pl, pend.data, pend.len, true)))
 					goto out;
 				buf_reset(&pend);
-			} else if ((rc = do_line(rd, chunk + start, i - start, true))) {
+			} else if ((rc = put_line(rd, pl, chunk + start, i - start, true))) {
 				goto out;
 			}
 			start = i + 1;
@@ -773,13 +1089,15 @@ static int read_lines(struct reader *rd, const struct file *f, struct cursor *cu
 		if (pend.len >= LINE_MAX_BYTES) {
 			size_t cut = piece_end(pend.data, pend.len);
 
-			if ((rc = overlong_part(rd, pend.data, cut)))
+			if ((rc = pool_flush(pl)) || (rc = overlong_part(rd, pend.data, cut)))
 				goto out;
 			overlong = true;
 			memmove(pend.data, pend.data + cut, pend.len - cut);
 			pend.len -= cut;
 		}
 	}
+	if ((rc = pool_flush(pl)))
+		goto out;
 	if (f->format != LOGFILE_PLAIN) {
 		/* Finished, unless the compressor is still writing it. */
 		to_eof = !logfile_truncated(lf);
@@ -875,9 +1193,14 @@ static int open_files(const struct accesslog_opts *o, struct file **out, size_t 
 
 		if (gr == GLOB_NOMATCH) {
 			globfree(&g);
+			if (o->optional)
+				continue; /* the source says it may match nothing yet */
 			if (has_glob(o->paths[i]))
-				continue; /* a pattern may match nothing yet */
-			rc = err_set(ERR_IO, "cannot open '%s': %s", o->paths[i], strerror(ENOENT));
+				rc = err_set(ERR_IO, "'%s' matches no file (a typo? a source that "
+					     "may match nothing yet says 'optional: true')", o->paths[i]);
+			else
+				rc = err_set(ERR_IO, "cannot open '%s': %s", o->paths[i],
+					     strerror(ENOENT));
 			break;
 		}
 		if (gr) {
@@ -1366,6 +1689,23 @@ static int refuse_unparsed(const struct reader *rd)
 		       expected);
 }
 
+/* The text bytes the plan will read, for progress; 0 when a compressed
+ * file makes it unknown. */
+static uint64_t bytes_to_read(const struct plan *p)
+{
+	uint64_t sum = 0;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct file *f = &p->v[i].f;
+
+		if (f->format != LOGFILE_PLAIN)
+			return 0;
+		if ((uint64_t)f->st.st_size > p->v[i].cur->offset)
+			sum += (uint64_t)f->st.st_size - p->v[i].cur->offset;
+	}
+	return sum;
+}
+
 int accesslog_collect(struct collect_ctx *c, struct pii *pii,
 		      const struct accesslog_opts *o, struct collect_result *r)
 {
@@ -1408,6 +1748,7 @@ int accesslog_collect(struct collect_ctx *c, struct pii *pii,
 		if ((rc = plan_rescan(c, o, &plan, chains, r)))
 			goto out;
 	}
+	rd.to_read = bytes_to_read(&plan);
 	for (size_t i = 0; i < plan.n && !rc; i++) {
 		rd.chain = chains && chains[i].n ? &chains[i] : NULL;
 		rc = read_file(&rd, &plan.v[i].f, plan.v[i].cur, plan.v[i].to_eof);
@@ -1430,6 +1771,7 @@ out:
 	plan_free(&plan);
 	close_files(files, nfiles);
 	free(cs.v);
+	pool_free(rd.pool);
 	buf_free(&rd.payload);
 	return rc;
 }

@@ -40,11 +40,16 @@ struct accesslog_opts {
 	enum pii_mode pii;
 	char *const *paths;       /* files or glob patterns */
 	size_t npaths;
+	bool optional;            /* a pattern or path may match nothing; else
+				   * a pattern matching no file is an error */
 	size_t max_entry_bytes;   /* 0: ACCESSLOG_ENTRY_BYTES */
 	bool complete;            /* the files are finished: a last line without
 				   * a newline is taken rather than waited for */
 	bool rescan;              /* read every tracked file again from byte 0;
 				   * the new entries supersede the old (logcheck.h) */
+	unsigned jobs;            /* threads that parse and scrub lines: 0 or 1
+				   * reads on the calling thread; any number
+				   * gives the same entries, byte for byte */
 };
 
 /*

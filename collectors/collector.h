@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../common/progress.h"
 #include "../store/store.h"
 
 enum pii_mode {
@@ -36,6 +37,9 @@ struct collect_ctx {
 	int64_t now;           /* the "collected" time of every entry this run */
 	const uint8_t *secret; /* STORE_SECRET_LEN bytes: the HMAC key for tokens */
 	struct pii *pii;       /* the detectors (pii.h), keyed with that secret */
+	struct json_t *reobserved; /* unchanged evidence seen again this run, for
+				    * its one observation entry (observe.h) */
+	struct progress *progress; /* how far a long collect has got, or NULL */
 };
 
 /* What one collector did, for the run's summary line. */

@@ -1,4 +1,5 @@
 #include "command.h"
+#include "observe.h"
 #include "../common/encode.h"
 #include "../common/err.h"
 #include "../common/hash.h"
@@ -179,6 +180,9 @@ int command_collect(struct collect_ctx *c, struct pii *pii,
 	uint8_t digest[SHA256_LEN];
 	json_t *argv = json_array(), *p = NULL, *a = NULL;
 	struct entry_input in;
+	struct observed ob;
+	bool unchanged;
+	uint64_t index;
 	int rc;
 
 	memset(&res, 0, sizeof(res));
@@ -226,6 +230,16 @@ int command_collect(struct collect_ctx *c, struct pii *pii,
 		json_object_set_new(a, "type", json_string(o->type));
 	if ((rc = json_stable(&payload, p)) || (rc = json_stable(&attrs, a)))
 		goto out;
+	/* The same output (and type) as last time: no second copy, one
+	 * re-observation. */
+	ob = (struct observed){ o->source, "seen", "command-output", o->type ? o->type : "",
+				payload.data, payload.len };
+	if ((rc = observe_check(c, &ob, &unchanged, NULL)))
+		goto out;
+	if (unchanged) {
+		r->unchanged++;
+		goto out;
+	}
 	memset(&in, 0, sizeof(in));
 	in.kind = "command-output";
 	in.source = o->source;
@@ -236,7 +250,8 @@ int command_collect(struct collect_ctx *c, struct pii *pii,
 	in.attrs_len = attrs.len;
 	in.payload = payload.data;
 	in.payload_len = payload.len;
-	if (!(rc = store_append(c->store, &in, NULL)))
+	if (!(rc = store_append(c->store, &in, &index)) &&
+	    !(rc = observe_recorded(c, &ob, index)))
 		r->entries++;
 out:
 	json_decref(argv);

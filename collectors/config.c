@@ -4,6 +4,7 @@
  */
 #include "config.h"
 #include "config_internal.h"
+#include "observe.h"
 #include "../common/fswalk.h"
 #include "../common/utf8.h"
 #include "../common/encode.h"
@@ -555,7 +556,7 @@ static void snap_free(struct snap *s)
 }
 
 static int append_snapshot(struct collect_ctx *c, const char *source, const struct buf *payload,
-			   const struct buf *attrs)
+			   const struct buf *attrs, uint64_t *index)
 {
 	struct entry_input in;
 	int rc;
@@ -570,7 +571,7 @@ static int append_snapshot(struct collect_ctx *c, const char *source, const stru
 	in.attrs_len = attrs->len;
 	in.payload = payload->data;
 	in.payload_len = payload->len;
-	if ((rc = store_append(c->store, &in, NULL)))
+	if ((rc = store_append(c->store, &in, index)))
 		return rc;
 	/* The next run diffs against this (redacted) snapshot. */
 	return store_cursor_put(c->store, source, "snapshot", payload->data, payload->len);
@@ -584,7 +585,9 @@ int config_collect(struct collect_ctx *c, const char *source, char *const *paths
 	json_t *root = NULL;
 	struct flist fl;
 	struct snap s;
-	bool found = false;
+	struct observed ob;
+	uint64_t index;
+	bool found = false, unchanged;
 	int rc;
 
 	memset(&s, 0, sizeof(s));
@@ -611,10 +614,22 @@ int config_collect(struct collect_ctx *c, const char *source, char *const *paths
 		rc = err_nomem();
 		goto out;
 	}
-	if ((rc = json_stable(&payload, root)) || (rc = digest_hex(tree, &payload)) ||
-	    (rc = store_cursor_get(c->store, source, "snapshot", &prev, &found)) ||
+	if ((rc = json_stable(&payload, root)) || (rc = digest_hex(tree, &payload)))
+		goto out;
+	/* The same snapshot as last time: no second copy, one re-observation. */
+	ob = (struct observed){ source, "seen", "config-snapshot", "", payload.data,
+				payload.len };
+	if ((rc = observe_check(c, &ob, &unchanged, NULL)))
+		goto out;
+	if (unchanged) {
+		if (r)
+			r->unchanged++;
+		goto out;
+	}
+	if ((rc = store_cursor_get(c->store, source, "snapshot", &prev, &found)) ||
 	    (rc = build_attrs(&attrs, &s, &fl, paths, n, tree, source, &prev, found)) ||
-	    (rc = append_snapshot(c, source, &payload, &attrs)))
+	    (rc = append_snapshot(c, source, &payload, &attrs, &index)) ||
+	    (rc = observe_recorded(c, &ob, index)))
 		goto out;
 	if (r)
 		r->entries++;

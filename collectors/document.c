@@ -1,4 +1,5 @@
 #include "document.h"
+#include "observe.h"
 #include "../common/err.h"
 #include "../common/fsutil.h"
 #include "../common/hash.h"
@@ -61,15 +62,32 @@ static int build_attrs(struct buf *out, const struct document_opts *o,
 }
 
 static int collect_one(struct collect_ctx *c, const struct document_opts *o,
-		       const char *path, uint64_t *index)
+		       const char *path, uint64_t *index, bool *unchanged)
 {
 	struct buf data = BUF_INIT, attrs = BUF_INIT;
+	char key[PATH_MAX + 8];
+	struct observed ob;
 	struct entry_input in;
 	struct stat st;
+	uint64_t idx;
 	int rc;
 
-	if ((rc = fs_read_file(&data, path, DOCUMENT_MAX_BYTES, &st)) ||
-	    (rc = build_attrs(&attrs, o, path, &data, (int64_t)st.st_mtime)))
+	memcpy(key, "seen:", 5);
+	if (absolute_path(key + 5, sizeof(key) - 5, path))
+		return err_set(ERR_LIMIT, "path too long: '%s'", path);
+	if ((rc = fs_read_file(&data, path, DOCUMENT_MAX_BYTES, &st)))
+		goto out;
+	/* The same bytes as last time: no second copy, one re-observation. */
+	ob = (struct observed){ o->source, key, o->kind, o->type ? o->type : "",
+				data.data ? data.data : "", data.len };
+	if ((rc = observe_check(c, &ob, unchanged, &idx)))
+		goto out;
+	if (*unchanged) {
+		if (index)
+			*index = idx;
+		goto out;
+	}
+	if ((rc = build_attrs(&attrs, o, path, &data, (int64_t)st.st_mtime)))
 		goto out;
 	memset(&in, 0, sizeof(in));
 	in.kind = o->kind;
@@ -84,7 +102,10 @@ static int collect_one(struct collect_ctx *c, const struct document_opts *o,
 	in.attrs_len = attrs.len;
 	in.payload = data.data ? data.data : "";
 	in.payload_len = data.len;
-	rc = store_append(c->store, &in, index);
+	if (!(rc = store_append(c->store, &in, &idx)) && index)
+		*index = idx;
+	if (!rc)
+		rc = observe_recorded(c, &ob, idx);
 out:
 	buf_free(&data);
 	buf_free(&attrs);
@@ -101,9 +122,14 @@ int document_collect(struct collect_ctx *c, const struct document_opts *o,
 		return err_set(ERR_USAGE, "--kind must be document or attestation, not '%s'",
 			       o->kind);
 	for (size_t i = 0; i < n; i++) {
-		if ((rc = collect_one(c, o, paths[i], indices ? &indices[i] : NULL)))
+		bool unchanged;
+
+		if ((rc = collect_one(c, o, paths[i], indices ? &indices[i] : NULL, &unchanged)))
 			return rc;
-		r->entries++;
+		if (unchanged)
+			r->unchanged++;
+		else
+			r->entries++;
 	}
 	return 0;
 }

@@ -8,23 +8,13 @@
  * syntax), strict about structure.
  */
 #include "jsonpath.h"
+#include "../common/encode.h"
 #include "../common/err.h"
 
 #include <stdint.h>
 #include <string.h>
 
 /* ---- strings ---- */
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* The code unit of the \uXXXX at s[i..n), or -1 when there is none. */
 static long u_escape(const char *s, size_t n, size_t i)
@@ -34,7 +24,7 @@ static long u_escape(const char *s, size_t n, size_t i)
 	if (i + 6 > n || s[i] != '\\' || s[i + 1] != 'u')
 		return -1;
 	for (size_t k = 2; k < 6; k++) {
-		int h = hexval(s[i + k]);
+		int h = hex_digit_value(s[i + k]);
 
 		if (h < 0)
 			return -1;

@@ -4,6 +4,7 @@
  */
 #include "model.h"
 #include "model_internal.h"
+#include "observe.h"
 #include "../common/utf8.h"
 #include "pii.h"
 #include "../common/buf.h"
@@ -275,24 +276,37 @@ int model_emit_entry(const struct emit *e, const char *name, const char *version
 		      const json_t *attrs, const json_t *payload, int64_t eff_from)
 {
 	struct buf a = BUF_INIT, p = BUF_INIT, old = BUF_INIT;
-	char hex[HEX_LEN(SHA256_LEN)], *key = NULL;
+	char hex[HEX_LEN(SHA256_LEN)], *key = NULL, *seen = NULL;
 	uint8_t digest[SHA256_LEN];
 	struct entry_input in;
-	bool found;
+	struct observed ob;
+	uint64_t index;
+	bool found, again = false;
 	int rc;
 
-	if (!(key = model_version_key(e, name, version, "")))
-		return err_nomem();
+	if (!(key = model_version_key(e, name, version, "")) ||
+	    asprintf(&seen, "seen:%s", key) < 0) {
+		seen = NULL;
+		rc = err_nomem();
+		goto out;
+	}
 	if ((rc = json_stable(&a, attrs)) || (rc = json_stable(&p, payload)) ||
 	    (rc = sha256(digest, p.data, p.len)))
 		goto out;
 	hex_encode(hex, digest, SHA256_LEN);
+	/* Unchanged: no entry; the run's observation entry says it was seen
+	 * again, so the registry stays fresh (collectors/observe.h).  A version
+	 * recorded before observations existed is recorded once more. */
+	ob = (struct observed){ e->source, seen, "model-version", "", p.data, p.len };
 	if ((rc = store_cursor_get(e->c->store, e->source, key, &old, &found)))
 		goto out;
-	if (found && old.len == strlen(hex) && !memcmp(old.data, hex, old.len)) {
+	if (found && old.len == strlen(hex) && !memcmp(old.data, hex, old.len) &&
+	    (rc = observe_check(e->c, &ob, &again, NULL)) == 0 && again) {
 		e->r->unchanged++;
 		goto out;
 	}
+	if (rc)
+		goto out;
 	memset(&in, 0, sizeof(in));
 	in.kind = "model-version";
 	in.source = e->source;
@@ -306,11 +320,13 @@ int model_emit_entry(const struct emit *e, const char *name, const char *version
 	in.attrs_len = a.len;
 	in.payload = p.data;
 	in.payload_len = p.len;
-	if ((rc = store_append(e->c->store, &in, NULL)) ||
-	    (rc = store_cursor_put(e->c->store, e->source, key, hex, strlen(hex))))
+	if ((rc = store_append(e->c->store, &in, &index)) ||
+	    (rc = store_cursor_put(e->c->store, e->source, key, hex, strlen(hex))) ||
+	    (rc = observe_recorded(e->c, &ob, index)))
 		goto out;
 	e->r->entries++;
 out:
+	free(seen);
 	free(key);
 	buf_free(&a);
 	buf_free(&p);

@@ -17,7 +17,7 @@ void hex_encode(char *out, const uint8_t *in, size_t n)
 	out[2 * n] = '\0';
 }
 
-static int hexval(char c)
+int hex_digit_value(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -34,7 +34,7 @@ int hex_decode(uint8_t *out, size_t outlen, const char *in, size_t inlen)
 		return err_set(ERR_PARSE, "hex string has length %zu, expected %zu",
 			       inlen, 2 * outlen);
 	for (size_t i = 0; i < outlen; i++) {
-		int hi = hexval(in[2 * i]), lo = hexval(in[2 * i + 1]);
+		int hi = hex_digit_value(in[2 * i]), lo = hex_digit_value(in[2 * i + 1]);
 
 		if (hi < 0 || lo < 0)
 			return err_set(ERR_PARSE, "bad hex digit");

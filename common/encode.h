@@ -21,6 +21,9 @@ void hex_encode(char *out, const uint8_t *in, size_t n);
  * digits.  0 or ERR_PARSE. */
 int hex_decode(uint8_t *out, size_t outlen, const char *in, size_t inlen);
 
+/* The value of one hex digit (either case), or -1 when c is not one. */
+int hex_digit_value(char c);
+
 void b64_encode(char *out, const uint8_t *in, size_t n);
 /* Decode into out (capacity `cap`); *outlen receives the length.
  * 0 or ERR_PARSE. */

@@ -46,7 +46,7 @@ const char *err_msg(void);
 
 void err_clear(void);
 
-/* The process exit status for an error code (DESIGN.md "Exit codes"). */
+/* The process exit status for an error code (docs/architecture.md "Errors"). */
 int err_exit_code(int code);
 
 #endif

@@ -2,6 +2,7 @@
 #include "err.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
@@ -30,7 +31,7 @@ int64_t time_now(void)
 	const char *env = getenv("AUDITPACK_NOW");
 	int64_t t;
 
-	if (env && *env && time_parse(&t, env) == 0)
+	if (env && *env && time_parse_arg(&t, env) == 0)
 		return t;
 	return (int64_t)time(NULL);
 }
@@ -166,29 +167,52 @@ int duration_parse(int64_t *out, const char *s)
 {
 	char *end;
 	long long n;
-	int64_t mult = 1;
+	int64_t mult;
 
 	if (!isdigit((unsigned char)*s))
 		goto bad;
+	errno = 0;
 	n = strtoll(s, &end, 10);
-	if (end == s || n < 0)
+	if (end == s || n < 0 || errno)
 		goto bad;
-	if (*end) {
-		switch (*end) {
-		case 's': mult = 1; break;
-		case 'm': mult = 60; break;
-		case 'h': mult = 3600; break;
-		case 'd': mult = 86400; break;
-		case 'w': mult = 7 * 86400; break;
-		default: goto bad;
-		}
-		if (end[1])
-			goto bad;
+	/* A bare number is refused: "400" meant as days must not erase
+	 * everything older than 400 seconds. */
+	if (!*end)
+		return err_set(ERR_PARSE, "'%s' has no unit: a duration ends in s, m, h, d "
+			       "or w (seconds, minutes, hours, days, weeks: like 30s, 15m, "
+			       "12h, 90d, 2w)", s);
+	switch (*end) {
+	case 's': mult = 1; break;
+	case 'm': mult = 60; break;
+	case 'h': mult = 3600; break;
+	case 'd': mult = 86400; break;
+	case 'w': mult = 7 * 86400; break;
+	default: goto bad;
 	}
+	if (end[1])
+		goto bad;
 	if (n > INT64_MAX / mult)
 		goto bad;
 	*out = (int64_t)n * mult;
 	return 0;
 bad:
-	return err_set(ERR_PARSE, "'%s' is not a duration (like 30s, 15m, 6h, 7d, 2w)", s);
+	return err_set(ERR_PARSE, "'%s' is not a duration: a number and a unit s, m, h, "
+		       "d or w (like 30s, 15m, 12h, 90d, 2w)", s);
+}
+
+int time_parse_arg(int64_t *out, const char *s)
+{
+	int y, mo, d;
+
+	if (strlen(s) == 10 && !digits(s, 4, &y) && s[4] == '-' && !digits(s + 5, 2, &mo) &&
+	    s[7] == '-' && !digits(s + 8, 2, &d) && mo >= 1 && mo <= 12 && d >= 1 && d <= 31) {
+		*out = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400;
+		return 0;
+	}
+	if (time_parse(out, s) == 0)
+		return 0;
+	if (strlen(s) >= 19)
+		return ERR_PARSE; /* it meant to be RFC 3339: time_parse() said why not */
+	return err_set(ERR_PARSE, "'%s' is not a time: give an RFC 3339 time "
+		       "(2026-01-31T12:00:00Z) or a date (2026-01-31, midnight UTC)", s);
 }

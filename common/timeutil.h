@@ -37,7 +37,7 @@ static inline int time_in_range(int64_t t)
 	return t >= TIME_MIN && t <= TIME_MAX;
 }
 
-/* Current time.  AUDITPACK_NOW (RFC 3339) overrides the clock, so tests
+/* Current time.  AUDITPACK_NOW (RFC 3339 or a date) overrides the clock, so tests
  * and reproducible builds can pin "collected" times. */
 int64_t time_now(void);
 
@@ -55,6 +55,11 @@ int time_format(char out[RFC3339_LEN], int64_t t);
  * refused.  Callers that take event times also check time_in_range(). */
 int time_parse(int64_t *out, const char *s);
 
+/* A time given on the command line: RFC 3339, or a plain date YYYY-MM-DD
+ * (midnight UTC).  0 or ERR_PARSE naming both forms.  Stored leaves and
+ * attrs use time_parse(), which stays strict. */
+int time_parse_arg(int64_t *out, const char *s);
+
 /* Seconds since the epoch of a UTC civil time; fields are not range-checked
  * beyond what the caller did. */
 int64_t time_from_civil(int64_t y, unsigned mo, unsigned d, unsigned h,
@@ -64,7 +69,8 @@ int64_t time_from_civil(int64_t y, unsigned mo, unsigned d, unsigned h,
  * to the end of a shorter month: 31 Aug minus 6 months is 28/29 Feb). */
 int64_t time_minus_months(int64_t t, unsigned months);
 
-/* Durations: "<n>s|m|h|d|w" or a bare number of seconds.  0 or ERR_PARSE. */
+/* Durations: "<n>s|m|h|d|w"; a bare number (no unit) is refused.  0 or
+ * ERR_PARSE, the message naming the units. */
 int duration_parse(int64_t *out, const char *s);
 
 #endif

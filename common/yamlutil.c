@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +23,10 @@ static void offset_pos(const char *buf, size_t len, size_t off, size_t *line, si
 	*col = (off > len ? len : off) - bol + 1;
 }
 
-int ydoc_parser_error(const yaml_parser_t *p, const char *file, const char *buf,
-		      size_t len, unsigned line_offset)
+/* The one YAML error format: file:line:column: problem (context), then
+ * hint ("" for none). */
+static int error_hinted(const yaml_parser_t *p, const char *file, const char *buf,
+			size_t len, unsigned line_offset, const char *hint)
 {
 	const char *problem = p->problem ? p->problem : "malformed YAML";
 	size_t line = p->problem_mark.line + 1, col = p->problem_mark.column + 1;
@@ -35,9 +38,16 @@ int ydoc_parser_error(const yaml_parser_t *p, const char *file, const char *buf,
 		offset_pos(buf, len, p->problem_offset, &line, &col);
 	line += line_offset;
 	if (p->context)
-		return err_set(ERR_PARSE, "%s:%zu:%zu: %s (%s at line %zu)", file, line, col,
-			       problem, p->context, p->context_mark.line + 1 + line_offset);
-	return err_set(ERR_PARSE, "%s:%zu:%zu: %s", file, line, col, problem);
+		return err_set(ERR_PARSE, "%s:%zu:%zu: %s (%s at line %zu)%s", file, line, col,
+			       problem, p->context, p->context_mark.line + 1 + line_offset,
+			       hint);
+	return err_set(ERR_PARSE, "%s:%zu:%zu: %s%s", file, line, col, problem, hint);
+}
+
+int ydoc_parser_error(const yaml_parser_t *p, const char *file, const char *buf,
+		      size_t len, unsigned line_offset)
+{
+	return error_hinted(p, file, buf, len, line_offset, "");
 }
 
 /* ---- the alias budget ---- */
@@ -135,7 +145,16 @@ static int check_budget(const struct ydoc *y)
 static int parser_error(const struct ydoc *y, const yaml_parser_t *p, const char *buf,
 			size_t len)
 {
-	return ydoc_parser_error(p, y->file, buf, len, 0);
+	/* libyaml's words for a list under a key that already has a value
+	 * ("sources: []" above uncommented "- name:" lines), or for items
+	 * indented unevenly. */
+	bool list_hint = p->problem && (strstr(p->problem, "did not find expected key") ||
+					strstr(p->problem, "block end"));
+
+	return error_hinted(p, y->file, buf, len, 0,
+			    list_hint ? " (a '- ' list item where none can be: is the key "
+			    "above it already given a value, like 'sources: []'? remove the "
+			    "'[]'; or indent the items of one list alike)" : "");
 }
 
 /* With YDOC_ONE: is there a second document after the first? */

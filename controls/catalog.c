@@ -1,4 +1,5 @@
 #include "catalog.h"
+#include "../common/suggest.h"
 #include "../common/datadir.h"
 #include "../common/err.h"
 #include "../common/fsutil.h"
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/tree.h>
 
@@ -357,6 +359,30 @@ const struct control *catalog_find(const struct catalog *c, const char *id_or_la
 	for (size_t i = 0; i < c->n; i++)
 		if (label_eq(c->v[i].label, id_or_label))
 			return &c->v[i];
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcasecmp(c->v[i].id, id_or_label))
+			return &c->v[i];
+	return NULL;
+}
+
+const struct control *catalog_want(const struct catalog *c, const char *id_or_label)
+{
+	const struct control *k = catalog_find(c, id_or_label);
+	struct suggest sg;
+
+	if (k)
+		return k;
+	suggest_init(&sg, id_or_label);
+	for (size_t i = 0; i < c->n; i++)
+		suggest_offer(&sg, c->v[i].label);
+	for (size_t i = 0; i < c->n; i++)
+		suggest_offer(&sg, c->v[i].id);
+	if (sg.best)
+		err_set(ERR_USAGE, "%s has no control '%s' (did you mean '%s'? see 'auditpack "
+			"controls %s')", c->framework, id_or_label, sg.best, c->framework);
+	else
+		err_set(ERR_USAGE, "%s has no control '%s' (see 'auditpack controls %s')",
+			c->framework, id_or_label, c->framework);
 	return NULL;
 }
 
@@ -429,10 +455,41 @@ void catalogs_free(struct catalogs *cs)
 	memset(cs, 0, sizeof(*cs));
 }
 
+/* Framework ids compare without case, '_' standing for '-'. */
+static bool framework_eq(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++)
+		if ((*a == '_' ? '-' : tolower((unsigned char)*a)) !=
+		    (*b == '_' ? '-' : tolower((unsigned char)*b)))
+			return false;
+	return !*a && !*b;
+}
+
 const struct catalog *catalogs_find(const struct catalogs *cs, const char *framework)
 {
 	for (size_t i = 0; i < cs->n; i++)
 		if (!strcmp(cs->v[i].framework, framework))
 			return &cs->v[i];
+	for (size_t i = 0; i < cs->n; i++)
+		if (framework_eq(cs->v[i].framework, framework))
+			return &cs->v[i];
+	return NULL;
+}
+
+const struct catalog *catalogs_want(const struct catalogs *cs, const char *framework)
+{
+	const struct catalog *c = catalogs_find(cs, framework);
+	struct suggest sg;
+
+	if (c)
+		return c;
+	suggest_init(&sg, framework);
+	for (size_t i = 0; i < cs->n; i++)
+		suggest_offer(&sg, cs->v[i].framework);
+	if (sg.best)
+		err_set(ERR_USAGE, "no framework '%s' (did you mean '%s'? see 'auditpack "
+			"frameworks')", framework, sg.best);
+	else
+		err_set(ERR_USAGE, "no framework '%s' (see 'auditpack frameworks')", framework);
 	return NULL;
 }

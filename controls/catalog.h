@@ -77,6 +77,15 @@ int catalogs_load(struct catalogs *out, const char *extra_dir);
 void catalogs_free(struct catalogs *cs);
 const struct catalog *catalogs_find(const struct catalogs *cs, const char *framework);
 
+/* catalogs_find(), or NULL after err_set(ERR_USAGE, "no framework 'X' (did
+ * you mean 'Y'?) ...") with the nearest framework id.  Ids match without
+ * case, '_' standing for '-' (GDPR, eu_ai_act). */
+const struct catalog *catalogs_want(const struct catalogs *cs, const char *framework);
+
+/* catalog_find(), or NULL after err_set(ERR_USAGE, "FW has no control 'X'
+ * (did you mean 'Y'?) ...") with the nearest label or id. */
+const struct control *catalog_want(const struct catalog *c, const char *id_or_label);
+
 /* A framework id users can type: lowercase letters, digits, '-'. */
 int framework_id_valid(const char *id);
 

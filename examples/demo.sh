@@ -37,7 +37,8 @@ echo "== list"
 ap list
 echo
 echo "== verify (also against the witness copies every signing command wrote)"
-ls "$out/witness"
+echo "witness: $(ls "$out/witness" | wc -l) checkpoint copies in $out/witness," \
+	"the latest $(ls "$out/witness" | sort -n | tail -n 1)"
 ap verify
 echo
 echo "== assess, as of $AUDITPACK_NOW"

@@ -1,4 +1,6 @@
 #include "assess.h"
+#include "rules_scope.h"
+#include "scope.h"
 #include "../common/encode.h"
 #include "../common/err.h"
 #include "../common/timeutil.h"
@@ -133,6 +135,52 @@ static int mark_superseded(struct evidence_set *es)
 	return 0;
 }
 
+static struct evidence *evidence_by_index(const struct evidence_set *es, uint64_t index)
+{
+	size_t lo = 0, hi = es->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (es->v[mid].index == index)
+			return &es->v[mid];
+		if (es->v[mid].index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/*
+ * An observation entry says the entries it names were seen again, unchanged,
+ * at its time (collectors/observe.h): their evidence speaks up to then.
+ */
+static void apply_observations(struct evidence_set *es)
+{
+	for (size_t i = 0; i < es->n; i++) {
+		const struct evidence *o = &es->v[i];
+		json_t *items = json_object_get(o->attrs, "reobserved"), *it;
+		size_t k;
+
+		if (strcmp(o->kind, "observation") || !json_is_array(items))
+			continue;
+		json_array_foreach(items, k, it) {
+			json_t *jx = json_object_get(it, "index");
+			const char *kind = json_string_value(json_object_get(it, "kind"));
+			struct evidence *e;
+
+			if (!json_is_integer(jx) || json_integer_value(jx) < 0 ||
+			    (uint64_t)json_integer_value(jx) >= o->index ||
+			    !(e = evidence_by_index(es, (uint64_t)json_integer_value(jx))) ||
+			    e->erased || !kind || strcmp(kind, e->kind))
+				continue;
+			if (o->eff_to > e->eff_to)
+				e->eff_to = o->eff_to;
+		}
+	}
+}
+
 int evidence_load(struct evidence_set *out, struct store *s, int64_t at)
 {
 	struct store_filter f = { NULL, NULL, INT64_MIN };
@@ -142,6 +190,8 @@ int evidence_load(struct evidence_set *out, struct store *s, int64_t at)
 	memset(out, 0, sizeof(*out));
 	if ((rc = store_each(s, &f, take, &l)) || (rc = mark_superseded(out)))
 		evidence_free(out);
+	else
+		apply_observations(out);
 	return rc;
 }
 
@@ -366,8 +416,17 @@ static int decide_control(struct control_result *cr, const struct assessment *a,
 	static const enum status order[] = { ST_FAIL, ST_MISSING, ST_STALE };
 	char until[RFC3339_LEN];
 	int64_t valid;
+	struct applicability ap;
 
 	cr->evidence = json_array();
+	scope_control(&ap, policy ? policy->profile : NULL, cat, cr->control);
+	if (!ap.applies) {
+		cr->status = ST_NA;
+		cr->out_of_profile = true;
+		cr->reason = strdup(ap.reason);
+		return cr->reason ? 0 : err_set(ERR_NOMEM, "out of memory");
+	}
+	cr->applies_from = ap.applies_from > a->at ? ap.applies_from : 0;
 	if (excluded(policy, cat, cr->control, a->at, &why)) {
 		cr->status = ST_NA;
 		cr->reason = strdup(why ? why : "excluded by policy");
@@ -409,8 +468,14 @@ static int decide_control(struct control_result *cr, const struct assessment *a,
 	} else if (att) {
 		cr->status = ST_STALE;
 		json_array_append_new(cr->evidence, json_integer((json_int_t)att->index));
-		if (asprintf(&cr->reason, "the attestation (entry %" PRIu64 ") expired on %s",
-			     att->index, json_string_value(json_object_get(att->attrs, "valid_until"))) < 0)
+		/* Judged at a later time (gate warn-before): it has not run out yet. */
+		bool later = policy && policy->evidence_at &&
+			     time_parse(&valid, json_string_value(json_object_get(att->attrs,
+					"valid_until"))) == 0 && valid > policy->evidence_at;
+
+		if (asprintf(&cr->reason, "the attestation (entry %" PRIu64 ") %s on %s",
+			     att->index, later ? "expires" : "expired",
+			     json_string_value(json_object_get(att->attrs, "valid_until"))) < 0)
 			cr->reason = NULL;
 	} else {
 		cr->status = ST_MANUAL;
@@ -420,9 +485,36 @@ static int decide_control(struct control_result *cr, const struct assessment *a,
 	return cr->reason && cr->evidence ? 0 : err_set(ERR_NOMEM, "out of memory");
 }
 
-static int assess_framework(struct framework_result *fr, const struct assessment *a,
+/* Run check k for control c alone (it has its own parameter: a retention
+ * minimum, a jurisdiction); the result is appended to a->checks. */
+static int run_for_control(struct assessment *a, const struct rule_ctx *ctx, size_t k,
+			   const char *fw, const struct control *c,
+			   const struct assess_policy *policy, size_t *idx)
+{
+	struct rule_ctx one = *ctx;
+	struct check_result *v;
+	const struct check *ck = a->checks[k].check;
+	int rc;
+
+	if (!(v = realloc(a->checks, (a->nchecks + 2) * sizeof(*v))))
+		return err_set(ERR_NOMEM, "out of memory");
+	a->checks = v;
+	memset(&v[a->nchecks], 0, sizeof(*v));
+	one.control = c;
+	*idx = a->nchecks++;
+	if (asprintf(&v[*idx].for_control, "%s:%s", fw, c->label) < 0) {
+		v[*idx].for_control = NULL;
+		return err_set(ERR_NOMEM, "out of memory");
+	}
+	if ((rc = run_check(&one, ck, policy, &v[*idx])))
+		return rc;
+	return accept_findings(policy, a->at, &v[*idx]);
+}
+
+static int assess_framework(struct framework_result *fr, struct assessment *a,
 			    const struct catalog *cat, const struct evidence_set *es,
-			    const struct assess_policy *policy)
+			    const struct assess_policy *policy, const struct rule_ctx *ctx,
+			    size_t nbase)
 {
 	int rc;
 
@@ -434,14 +526,20 @@ static int assess_framework(struct framework_result *fr, const struct assessment
 		struct control_result *cr = &fr->v[i];
 
 		cr->control = &cat->v[i];
-		if (!(cr->checks = calloc(a->nchecks + 1, sizeof(*cr->checks))))
+		if (!(cr->checks = calloc(nbase + 1, sizeof(*cr->checks))))
 			return err_set(ERR_NOMEM, "out of memory");
-		for (size_t k = 0; k < a->nchecks; k++) {
+		for (size_t k = 0; k < nbase; k++) {
 			const struct check *ck = a->checks[k].check;
 
 			for (size_t m = 0; m < ck->nmaps; m++)
 				if (ck->maps[m].control == cr->control) {
-					cr->checks[cr->nchecks++] = k;
+					size_t idx = k;
+
+					if (scope_per_control(ck, cr->control) &&
+					    (rc = run_for_control(a, ctx, k, cat->framework, cr->control,
+								  policy, &idx)))
+						return rc;
+					cr->checks[cr->nchecks++] = idx;
 					break;
 				}
 		}
@@ -461,8 +559,14 @@ static json_t *conflicts(const struct assessment *a)
 
 	for (size_t i = 0; i < a->nfw; i++) {
 		gdpr |= !strcmp(a->fw[i].cat->framework, "gdpr");
-		aiact |= !strcmp(a->fw[i].cat->framework, "eu-ai-act");
 		hipaa |= !strcmp(a->fw[i].cat->framework, "hipaa");
+		/* The six-month log duty binds high-risk systems only: no
+		 * conflict when the profile puts Art. 19 and 26 out of scope. */
+		if (!strcmp(a->fw[i].cat->framework, "eu-ai-act"))
+			for (size_t c = 0; c < a->fw[i].n; c++)
+				aiact |= (!strcmp(a->fw[i].v[c].control->id, "art-19") ||
+					  !strcmp(a->fw[i].v[c].control->id, "art-26")) &&
+					 a->fw[i].v[c].status != ST_NA;
 	}
 	if (gdpr && aiact)
 		json_array_append_new(arr, json_pack("{s:[s,s,s], s:s}",
@@ -471,7 +575,7 @@ static json_t *conflicts(const struct assessment *a)
 			"kept no longer than needed; the AI Act requires providers and deployers "
 			"of high-risk systems to keep automatically generated logs for at least "
 			"six months. auditpack keeps logs pseudonymised (erasable per subject) and "
-			"prune refuses to drop AI system logs younger than six months."));
+			"prune refuses to drop logs a framework in scope still requires."));
 	if (gdpr && hipaa)
 		json_array_append_new(arr, json_pack("{s:[s,s], s:s}",
 			"controls", "gdpr:Art. 5", "hipaa:164.316(b)(2)(i)",
@@ -486,22 +590,27 @@ int assess_run(struct assessment *out, struct store *s, const struct catalogs *c
 	       int64_t at, const struct assess_policy *policy)
 {
 	struct evidence_set es = { NULL, 0 }, counted = { NULL, 0 };
-	struct verify_opts vo = { NULL, 0, NULL };
+	struct verify_opts vo = { NULL, 0, NULL, NULL };
 	struct verify_report vr;
 	const struct verify_report *verified = policy ? policy->verified : NULL;
 	int64_t evidence_at = policy && policy->evidence_at ? policy->evidence_at : at;
 	struct rule_ctx ctx;
 	struct buf note = BUF_INIT;
+	char **scoped = NULL;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
 	memset(&ctx, 0, sizeof(ctx));
 	memset(&vr, 0, sizeof(vr));
 	out->at = at;
+	if (n == 0 && policy && policy->profile && policy->profile->frameworks) {
+		if ((rc = scope_frameworks(&scoped, &n, policy->profile, cs)))
+			return rc;
+		frameworks = scoped;
+	}
 	for (size_t i = 0; i < n; i++)
-		if (!catalogs_find(cs, frameworks[i]))
-			return err_set(ERR_USAGE, "no framework '%s' (see 'auditpack frameworks')",
-				       frameworks[i]);
+		if (!catalogs_want(cs, frameworks[i]))
+			return ERR_USAGE;
 	/* The checkpoint, the evidence and the verification from one snapshot
 	 * (store.h), whatever a concurrent collect commits. */
 	if ((rc = store_read_begin(s)))
@@ -523,6 +632,8 @@ int assess_run(struct assessment *out, struct store *s, const struct catalogs *c
 			counted.v[counted.n++] = es.v[i];
 	ctx.store = s;
 	ctx.all = &counted;
+	ctx.profile = policy ? policy->profile : NULL;
+	ctx.catalogs = cs;
 	ctx.at = at;
 	ctx.store_ok = verified->nproblems == 0;
 	ctx.store_problem = verified->nproblems ? verified->problems[0].what : NULL;
@@ -538,7 +649,7 @@ int assess_run(struct assessment *out, struct store *s, const struct catalogs *c
 	for (size_t i = 0; i < (n ? n : cs->n) && !rc; i++) {
 		const struct catalog *cat = n ? catalogs_find(cs, frameworks[i]) : &cs->v[i];
 
-		rc = assess_framework(&out->fw[out->nfw++], out, cat, &es, policy);
+		rc = assess_framework(&out->fw[out->nfw++], out, cat, &es, policy, &ctx, ks->n);
 	}
 	if (!rc && !(out->conflicts = conflicts(out)))
 		rc = err_set(ERR_NOMEM, "out of memory");
@@ -549,6 +660,7 @@ out:
 	free(counted.v);
 	evidence_free(&es);
 	buf_free(&note);
+	free(scoped);
 	if (rc)
 		assess_free(out);
 	return rc;
@@ -558,6 +670,7 @@ void assess_free(struct assessment *a)
 {
 	for (size_t i = 0; a->checks && i < a->nchecks; i++) {
 		findings_free(&a->checks[i]);
+		free(a->checks[i].for_control);
 		free(a->checks[i].detail);
 		json_decref(a->checks[i].evidence);
 	}
@@ -608,10 +721,18 @@ json_t *assess_json(const struct assessment *a)
 					"id", r->check->id, "status", status_name(r->status),
 					"detail", r->detail, "evidence", r->evidence, "findings", ids));
 			}
-			json_array_append_new(controls, json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:O}",
+			json_t *cj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:O}",
 				"id", cr->control->id, "label", cr->control->label,
 				"title", cr->control->title, "status", status_name(cr->status),
-				"reason", cr->reason, "checks", checks, "evidence", cr->evidence));
+				"reason", cr->reason, "checks", checks, "evidence", cr->evidence);
+
+			if (cj && cr->applies_from) {
+				char from[RFC3339_LEN];
+
+				time_format(from, cr->applies_from);
+				json_object_set_new(cj, "applies_from", json_string(from));
+			}
+			json_array_append_new(controls, cj);
 		}
 		json_array_append_new(fws, json_pack("{s:s, s:s, s:o, s:f, s:o}",
 			"id", fr->cat->framework, "title", fr->cat->title, "counts", counts,

@@ -23,6 +23,7 @@
 #include "../store/store.h"
 #include "checks.h"
 #include "findings.h"
+#include "../common/profile.h"
 
 enum status {
 	ST_PASS,
@@ -69,6 +70,9 @@ struct check_result {
 	struct finding *findings; /* one per thing at fault (findings.h) */
 	size_t nfindings;
 	size_t last;      /* the finding finding_ref() adds to */
+	char *for_control; /* "fw:label" when run for that control alone (its own
+			    * minimum or jurisdiction): its findings' subjects
+			    * say so and name only that control; else NULL */
 };
 
 /* Context a rule runs in (rules.c). */
@@ -76,6 +80,10 @@ struct rule_ctx {
 	struct store *store;
 	const struct evidence_set *all;
 	int64_t at;
+	const struct profile *profile;   /* NULL: none */
+	const struct catalogs *catalogs; /* every loaded catalogue */
+	const struct control *control;   /* set when a check is run for one
+					  * control's own minimum (scope.c) */
 	bool store_ok;              /* the store verified */
 	const char *store_problem;  /* first problem when it did not */
 };
@@ -111,6 +119,9 @@ struct control_result {
 	size_t *checks;   /* indices into assessment.checks */
 	size_t nchecks;
 	json_t *evidence; /* attestation entries, when one decided it */
+	int64_t applies_from; /* binds only from this time, after `at` (0: now) */
+	bool out_of_profile;  /* not-applicable because the profile says so
+			       * (reason says why), not a policy exclusion */
 };
 
 struct framework_result {
@@ -145,6 +156,8 @@ struct assess_policy {
 				   * to judge today's evidence at a later time */
 	const struct verify_report *verified; /* store_verify() already run on
 					       * this store: reuse it (NULL: verify) */
+	const struct profile *profile; /* the deployment profile (NULL: none):
+					* scope, applicability, minimums */
 };
 
 struct assessment {
@@ -163,7 +176,7 @@ int assess_run(struct assessment *out, struct store *s, const struct catalogs *c
 	       int64_t at, const struct assess_policy *policy);
 void assess_free(struct assessment *a);
 
-/* The `assess --json` document (DESIGN.md "Machine-readable output"). */
+/* The `assess --json` document (docs/architecture.md "Machine-readable output"). */
 json_t *assess_json(const struct assessment *a);
 
 #endif

@@ -65,6 +65,17 @@ static int add_map(struct check *k, const xmlNode *n, const struct catalogs *cs)
 	return rc;
 }
 
+/* The rule parameters that are durations (rules.c param_dur). */
+static bool is_duration_param(const char *name)
+{
+	static const char *const names[] = { "max-gap", "window", "min-age", "within" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
+
 static int read_check(struct check *k, const xmlNode *n, const struct catalogs *cs)
 {
 	int rc;
@@ -91,10 +102,23 @@ static int read_check(struct check *k, const xmlNode *n, const struct catalogs *
 				if (is(p, "param")) {
 					/* Both are required by the schema: NULL is out of memory. */
 					char *name = xml_attr(p, "name"), *value = xml_attr(p, "value");
-					int prc = name && value ?
-						  json_set(k->params, name, json_string(value)) :
-						  err_nomem();
+					int64_t d;
+					int prc;
 
+					/* A duration parameter without its unit would
+					 * silently fall back to the rule's default. */
+					if (name && value && is_duration_param(name) &&
+					    duration_parse(&d, value)) {
+						rc = err_set(ERR_PARSE, "%s:%ld: check '%s': param '%s': "
+							     "'%s' is not a duration: a number and a "
+							     "unit s, m, h, d or w (like 2h or 7d)",
+							     k->file, xmlGetLineNo(p), k->id, name, value);
+						free(name);
+						free(value);
+						return rc;
+					}
+					prc = name && value ? json_set(k->params, name, json_string(value)) :
+					      err_nomem();
 					free(name);
 					free(value);
 					if (prc)
@@ -108,7 +132,8 @@ static int read_check(struct check *k, const xmlNode *n, const struct catalogs *
 			rc = duration_parse(&k->freshness, d);
 			free(d);
 			if (rc)
-				return err_set(ERR_PARSE, "%s:%ld: check '%s': bad freshness",
+				return err_set(ERR_PARSE, "%s:%ld: check '%s': bad freshness: "
+					       "a number and a unit s, m, h, d or w (like 7d)",
 					       k->file, xmlGetLineNo(c), k->id);
 		} else if (is(c, "maps") && (rc = add_map(k, c, cs))) {
 			return rc;

@@ -1,5 +1,6 @@
 #include "findings.h"
 #include "assess.h"
+#include "rules_scope.h"
 #include "../common/buf.h"
 #include "../common/encode.h"
 #include "../common/err.h"
@@ -30,11 +31,11 @@ static int rank(int st)
 	return st == ST_FAIL ? 3 : st == ST_MISSING ? 2 : st == ST_STALE ? 1 : 0;
 }
 
-int finding_add(struct check_result *r, int st, const char *subject, const char *fmt, ...)
+static int add_v(struct check_result *r, int st, const char *subject, const char *fmt,
+		 va_list ap)
 {
 	char id[FINDING_ID_LEN + 1], *msg = NULL;
 	struct finding *v, *f;
-	va_list ap;
 	int n;
 
 	finding_id(id, r->check ? r->check->id : "", subject);
@@ -47,9 +48,7 @@ int finding_add(struct check_result *r, int st, const char *subject, const char 
 			r->last = i;
 			goto status;
 		}
-	va_start(ap, fmt);
 	n = vasprintf(&msg, fmt, ap);
-	va_end(ap);
 	if (n < 0)
 		return err_set(ERR_NOMEM, "out of memory");
 	if (!(v = realloc(r->findings, (r->nfindings + 1) * sizeof(*v)))) {
@@ -77,6 +76,26 @@ status:
 	return 0;
 }
 
+int finding_add(struct check_result *r, int st, const char *subject, const char *fmt, ...)
+{
+	char *own = NULL;
+	va_list ap;
+	int rc;
+
+	/* A check run for one control alone: the same thing at fault is a
+	 * finding of its own there (another minimum, another jurisdiction). */
+	if (r->for_control) {
+		if (asprintf(&own, "%s (%s)", subject, r->for_control) < 0)
+			return err_set(ERR_NOMEM, "out of memory");
+		subject = own;
+	}
+	va_start(ap, fmt);
+	rc = add_v(r, st, subject, fmt, ap);
+	va_end(ap);
+	free(own);
+	return rc;
+}
+
 static bool has_index(json_t *arr, uint64_t index)
 {
 	size_t i;
@@ -86,6 +105,19 @@ static bool has_index(json_t *arr, uint64_t index)
 		if ((uint64_t)json_integer_value(v) == index)
 			return true;
 	return false;
+}
+
+void result_set(struct check_result *r, int st, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	free(r->detail);
+	r->detail = strdup(buf);
+	r->status = st;
 }
 
 void finding_ref(struct check_result *r, uint64_t index)
@@ -148,6 +180,19 @@ json_t *finding_controls(const struct assessment *a, const struct check *k)
 	return arr;
 }
 
+bool result_in_scope(const struct assessment *a, const struct check_result *r)
+{
+	json_t *c;
+	bool any;
+
+	if (r->for_control)
+		return true; /* only controls being assessed get a run of their own */
+	c = finding_result_controls(a, r);
+	any = json_array_size(c) > 0;
+	json_decref(c);
+	return any;
+}
+
 bool check_in_scope(const struct assessment *a, const struct check *k)
 {
 	for (size_t f = 0; f < a->nfw; f++)
@@ -157,6 +202,29 @@ bool check_in_scope(const struct assessment *a, const struct check *k)
 	return false;
 }
 
+json_t *finding_result_controls(const struct assessment *a, const struct check_result *r)
+{
+	const struct check *k = r->check;
+	json_t *arr;
+	char ref[512];
+
+	if (r->for_control)
+		return json_pack("[s]", r->for_control);
+	if (!(arr = json_array()))
+		return NULL;
+	/* A control with its own minimum or jurisdiction is judged by its own
+	 * run of the check, not by this one. */
+	for (size_t f = 0; f < a->nfw; f++)
+		for (size_t m = 0; m < k->nmaps; m++)
+			if (!strcmp(k->maps[m].framework, a->fw[f].cat->framework) &&
+			    !scope_per_control(k, k->maps[m].control)) {
+				snprintf(ref, sizeof(ref), "%s:%s", k->maps[m].framework,
+					 k->maps[m].control->label);
+				json_array_append_new(arr, json_string(ref));
+			}
+	return arr;
+}
+
 json_t *finding_json(const struct assessment *a, const struct check_result *r,
 		     const struct finding *f)
 {
@@ -164,7 +232,7 @@ json_t *finding_json(const struct assessment *a, const struct check_result *r,
 			      "check", r->check->id, "status", status_name((enum status)f->status),
 			      "subject", f->subject, "message", f->message,
 			      "remediation", r->check->remediation, "evidence", f->evidence,
-			      "controls", finding_controls(a, r->check));
+			      "controls", finding_result_controls(a, r));
 
 	if (o && f->accepted)
 		json_object_set_new(o, "accepted", json_string(f->accepted));
@@ -178,7 +246,7 @@ json_t *findings_json(const struct assessment *a)
 	for (size_t i = 0; arr && i < a->nchecks; i++) {
 		const struct check_result *r = &a->checks[i];
 
-		if (!check_in_scope(a, r->check))
+		if (!result_in_scope(a, r))
 			continue;
 		for (size_t j = 0; j < r->nfindings; j++)
 			json_array_append_new(arr, finding_json(a, r, &r->findings[j]));

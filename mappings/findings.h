@@ -45,6 +45,10 @@ void finding_id(char *out, const char *check, const char *subject);
 int finding_add(struct check_result *r, int st, const char *subject, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* Set r's status and its one-line detail (from fmt, cut at 1 KiB). */
+void result_set(struct check_result *r, int st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 /* Note entry `index` as evidence of the last finding added (and of r). */
 void finding_ref(struct check_result *r, uint64_t index);
 
@@ -60,6 +64,11 @@ void findings_free(struct check_result *r);
 /* "fw:label" of every control of the assessed frameworks a check maps to. */
 json_t *finding_controls(const struct assessment *a, const struct check *k);
 
+/* The controls a result's findings concern: the one control it was run
+ * for, else every mapped control of the assessed frameworks that is not
+ * judged by a run of its own. */
+json_t *finding_result_controls(const struct assessment *a, const struct check_result *r);
+
 /* The `assess --json` shape of one finding (id, check, status, subject,
  * message, remediation, evidence, controls). */
 json_t *finding_json(const struct assessment *a, const struct check_result *r,
@@ -68,6 +77,10 @@ json_t *finding_json(const struct assessment *a, const struct check_result *r,
 /* Every finding of checks that touch the assessed frameworks, in check
  * order: the top-level `findings` of `assess --json`. */
 json_t *findings_json(const struct assessment *a);
+
+/* Do the findings of this result concern a control being assessed (see
+ * finding_result_controls)? */
+bool result_in_scope(const struct assessment *a, const struct check_result *r);
 
 /* Does any check of a touch a control of the assessed frameworks? */
 bool check_in_scope(const struct assessment *a, const struct check *k);

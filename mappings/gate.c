@@ -47,8 +47,13 @@ static void add_item(struct gate_result *g, const struct framework_result *fr, s
 	it->cat = fr->cat;
 	it->now = &fr->v[i];
 	it->later = g->later.fw ? &g->later.fw[f].v[i] : NULL;
-	it->fails = fail_on[it->now->status];
-	it->warns = !it->fails && it->later && fail_on[it->later->status];
+	/* An obligation that binds later is readiness, not a failure, unless
+	 * the policy asks for those starting within `upcoming`. */
+	it->deferred = it->now->applies_from &&
+		       (!g->policy->upcoming_set ||
+			it->now->applies_from > g->at + g->policy->upcoming);
+	it->fails = fail_on[it->now->status] && !it->deferred;
+	it->warns = !it->fails && !it->deferred && it->later && fail_on[it->later->status];
 	g->counts[it->now->status]++;
 	g->nexcluded += it->now->status == ST_NA;
 	if (it->fails) {
@@ -56,6 +61,7 @@ static void add_item(struct gate_result *g, const struct framework_result *fr, s
 		g->fail_counts[it->now->status]++;
 	}
 	g->nwarn += it->warns;
+	g->ndeferred += it->deferred && fail_on[it->now->status];
 }
 
 /* The controls in scope, in framework then catalogue order. */
@@ -296,6 +302,32 @@ static json_t *accepted(const struct gate_result *g)
 	return arr;
 }
 
+/* Controls that would fail but bind only later: what the release is not
+ * judged on yet, so the record shows it was not overlooked. */
+static json_t *not_yet_binding(const struct gate_result *g)
+{
+	json_t *arr = json_array();
+	bool ok = arr != NULL;
+	char from[RFC3339_LEN];
+
+	for (size_t i = 0; ok && i < g->n; i++) {
+		const struct gate_item *it = &g->v[i];
+		const struct control *c = it->now->control;
+
+		if (!it->deferred || !g->policy->fail_on[it->now->status])
+			continue;
+		time_format(from, it->now->applies_from);
+		ok = push(arr, json_pack("{s:s++, s:s++, s:s, s:s, s:s}",
+					 "control", it->cat->framework, ":", c->label,
+					 "id", it->cat->framework, ":", c->id,
+					 "status", status_name(it->now->status),
+					 "applies_from", from, "reason", it->now->reason));
+	}
+	if (!ok)
+		json_decref(arr);
+	return ok ? arr : NULL;
+}
+
 json_t *gate_decision_attrs(const struct gate_result *g, const char *release)
 {
 	const struct gate_policy *p = g->policy;
@@ -315,6 +347,9 @@ json_t *gate_decision_attrs(const struct gate_result *g, const char *release)
 	     put(o, "warn_before_seconds", seconds_or_null(p->warn_before)) &&
 	     put(o, "failing", failing(g)) &&
 	     put(o, "accepted", accepted(g)) &&
+	     put(o, "not_yet_binding", not_yet_binding(g)) &&
+	     put(o, "upcoming_seconds", p->upcoming_set ? json_integer((json_int_t)p->upcoming)
+							  : json_null()) &&
 	     put(o, "warnings", json_integer((json_int_t)g->nwarn)) &&
 	     put(o, "in_scope", json_integer((json_int_t)g->n)) &&
 	     put(o, "counts", json_incref(counts)) &&

@@ -1,5 +1,5 @@
 /*
- * gate.h - judging a release against a gate policy (DESIGN.md "Gate").
+ * gate.h - judging a release against a gate policy (docs/ci.md).
  *
  * In scope: every control of the policy's frameworks and each required
  * control (its framework is assessed, only that control is in scope).  A
@@ -31,7 +31,9 @@ struct gate_item {
 	const struct catalog *cat;
 	const struct control_result *now;   /* in gate_result.now */
 	const struct control_result *later; /* in gate_result.later; NULL without warn-before */
-	bool fails;                         /* now->status is in fail-on */
+	bool fails;                         /* now->status is in fail-on (and it
+					     * binds by then: not deferred) */
+	bool deferred;                      /* binds only after at (+ upcoming) */
 	bool warns;                         /* passes now, later->status is in fail-on */
 };
 
@@ -44,6 +46,7 @@ struct gate_result {
 					     * catalogue order */
 	size_t n;
 	size_t nfail, nwarn, nexcluded;
+	size_t ndeferred;                   /* would fail, but bind only later */
 	uint64_t counts[ST_COUNT];          /* in-scope controls by status */
 	uint64_t fail_counts[ST_COUNT];     /* failing controls by status */
 	char policy_sha256[HEX_LEN(SHA256_LEN)]; /* of policy->raw */
@@ -83,7 +86,10 @@ int gate_warning_text(struct buf *out, const struct gate_result *g,
  * max_age_seconds, warn_before_seconds, excluded [{control, id,
  * justification}], failing [{control, id, title, status, reason,
  * evidence}], accepted [{finding, check, subject, justification, expires}]
- * (findings the policy accepted as a risk), warnings, in_scope, counts, checkpoint {size, root}.  Controls
+ * (findings the policy accepted as a risk), not_yet_binding [{control, id,
+ * status, applies_from, reason}] (would fail but bind only after at +
+ * upcoming), upcoming_seconds (or null), warnings, in_scope, counts,
+ * checkpoint {size, root}.  Controls
  * are "fw:label" (id: "fw:id").  NULL when memory runs out.
  */
 json_t *gate_decision_attrs(const struct gate_result *g, const char *release);

@@ -11,10 +11,11 @@
 #define DURATION_MAX ((int64_t)36500 * 86400) /* 100 years */
 #define DEFAULT_NAME "(default policy)"
 
-enum { K_FRAMEWORKS, K_REQUIRE, K_EXCLUDE, K_FAIL_ON, K_MAX_AGE, K_WARN_BEFORE, K_COUNT };
+enum { K_FRAMEWORKS, K_REQUIRE, K_EXCLUDE, K_FAIL_ON, K_MAX_AGE, K_WARN_BEFORE, K_UPCOMING,
+       K_COUNT };
 
 static const char *const policy_keys[K_COUNT + 1] = {
-	"frameworks", "require", "exclude", "fail-on", "max-age", "warn-before", NULL,
+	"frameworks", "require", "exclude", "fail-on", "max-age", "warn-before", "upcoming", NULL,
 };
 static const char *const exclude_keys[] = { "control", "justification", "expires", "finding",
 					    NULL };
@@ -387,8 +388,11 @@ static int parse_root(const struct parse *p, const yaml_node_t *root)
 	     (rc = parse_duration(p, val[K_MAX_AGE], "max-age", true, &out->max_age))) ||
 	    (val[K_WARN_BEFORE] &&
 	     (rc = parse_duration(p, val[K_WARN_BEFORE], "warn-before", false,
-				  &out->warn_before))))
+				  &out->warn_before))) ||
+	    (val[K_UPCOMING] &&
+	     (rc = parse_duration(p, val[K_UPCOMING], "upcoming", false, &out->upcoming))))
 		return rc;
+	out->upcoming_set = val[K_UPCOMING] != NULL;
 	return 0;
 }
 
@@ -441,9 +445,8 @@ static int check_frameworks(const struct catalogs *cs, char *const *fws, size_t 
 	if (n == 0)
 		return err_set(ERR_USAGE, "no framework given");
 	for (size_t i = 0; i < n; i++)
-		if (!catalogs_find(cs, fws[i]))
-			return err_set(ERR_USAGE, "no framework '%s' (see 'auditpack frameworks')",
-				       fws[i]);
+		if (!catalogs_want(cs, fws[i]))
+			return ERR_USAGE;
 	return 0;
 }
 
@@ -554,6 +557,7 @@ void policy_assess_view(const struct gate_policy *p, struct assess_policy *out)
 	out->accept = p->accept;
 	out->naccept = p->naccept;
 	out->max_age = p->max_age;
+	out->profile = p->profile;
 }
 
 size_t policy_expired(const struct gate_policy *p, int64_t at, struct policy_expired *out,

@@ -1,5 +1,5 @@
 /*
- * policy.h - the gate policy (DESIGN.md "Gate"): which controls a release
+ * policy.h - the gate policy (docs/ci.md, examples/gate-policy.yaml): which controls a release
  * is judged on, which are out of scope and why, which statuses fail it,
  * and how fresh evidence must be.
  *
@@ -14,6 +14,8 @@
  *   fail-on: [fail, stale, missing]     the default; manual may be added
  *   max-age: 7d                         evidence older than this is stale
  *   warn-before: 2d                     warn when evidence goes stale within this
+ *   upcoming: 90d                       obligations that start within this count
+ *                                       (without it, one that binds later never fails)
  *
  * The YAML is checked against the loaded catalogues as it is read: a
  * syntax error, an unknown key, a value of the wrong type, an unknown
@@ -62,6 +64,11 @@ struct gate_policy {
 	bool fail_on[ST_COUNT];
 	int64_t max_age;                /* seconds; 0: the checks' own bounds */
 	int64_t warn_before;            /* seconds; 0: no warnings */
+	int64_t upcoming;               /* seconds; with upcoming_set, a control that
+					 * binds within this of `at` is judged */
+	bool upcoming_set;
+	const struct profile *profile;  /* borrowed: the deployment profile, set by
+					 * the caller (NULL: none) */
 	struct buf raw;                 /* the policy text exactly as read */
 };
 

@@ -1,9 +1,11 @@
 /*
  * rules.c - the predicates checks apply to evidence.  Each rule reads the
- * attrs collectors wrote (DESIGN.md "Collectors") and says pass or fail with
+ * attrs collectors wrote (docs/configuration.md) and says pass or fail with
  * a reason a person can act on.  Parameters come from the check file.
  */
 #include "assess.h"
+#include "findings.h"
+#include "rules_scope.h"
 #include "../common/buf.h"
 #include "../common/err.h"
 #include "../common/timeutil.h"
@@ -16,22 +18,6 @@
 #include <string.h>
 
 #define MAX_REFS 50
-
-static void set(struct check_result *r, enum status st, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void set(struct check_result *r, enum status st, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	free(r->detail);
-	r->detail = strdup(buf);
-	r->status = st;
-}
 
 static void ref(struct check_result *r, const struct evidence *e)
 {
@@ -143,7 +129,7 @@ static int evidence_fresh(const struct rule_ctx *c, const struct check *k,
 		finding_ref(r, sel[i]->index);
 	}
 	if (!r->nfindings)
-		set(r, ST_PASS, "%zu %s entr%s; the newest (entry %" PRIu64 ", %s) covers up to %s",
+		result_set(r, ST_PASS, "%zu %s entr%s; the newest (entry %" PRIu64 ", %s) covers up to %s",
 		    n, e->kind, n == 1 ? "y" : "ies", e->index, e->source, when);
 	return 0;
 }
@@ -214,39 +200,8 @@ static int log_continuity(const struct rule_ctx *c, const struct check *k,
 		ref_all(r);
 		return rc;
 	} else
-		set(r, ST_PASS, "logs cover the last %" PRId64 " days; the largest gap is %s "
+		result_set(r, ST_PASS, "logs cover the last %" PRId64 " days; the largest gap is %s "
 		    "(allowed %s)", window / 86400, g, a);
-	return 0;
-}
-
-static int log_retention(const struct rule_ctx *c, const struct check *k,
-			 const struct evidence **sel, size_t n, struct check_result *r)
-{
-	int64_t need = param_dur(k, "min-age", 180 * 86400), oldest = INT64_MAX, t;
-	const struct evidence *o = NULL;
-	char when[RFC3339_LEN];
-
-	for (size_t i = 0; i < n; i++)
-		if (!sel[i]->erased && attr_time(sel[i], "first_event", &t) && t < oldest) {
-			oldest = t;
-			o = sel[i];
-		}
-	if (!o)
-		return finding_add(r, ST_FAIL, "access logs", "no retained log has any event in it");
-	ref(r, o);
-	time_format(when, oldest);
-	if (c->at - oldest < need) {
-		int rc = finding_add(r, ST_FAIL, "access logs", "the oldest retained log (entry %"
-				     PRIu64 ") starts %s, only %" PRId64 " days back; %" PRId64
-				     " days of logs must be kept", o->index, when,
-				     (c->at - oldest) / 86400, need / 86400);
-
-		finding_ref(r, o->index);
-		return rc;
-	}
-		set(r, ST_PASS, "the oldest retained log (entry %" PRIu64 ") starts %s, %" PRId64
-		    " days back; at least %" PRId64 " required", o->index, when,
-		    (c->at - oldest) / 86400, need / 86400);
 	return 0;
 }
 
@@ -320,7 +275,7 @@ static int no_raw_pii(const struct rule_ctx *c, const struct check *k,
 		json_decref(idx);
 	}
 	if (!r->nfindings)
-		set(r, ST_PASS, "%" PRIu64 " log entries checked; personal data is pseudonymised "
+		result_set(r, ST_PASS, "%" PRIu64 " log entries checked; personal data is pseudonymised "
 		    "or redacted before storage", entries);
 	return 0;
 }
@@ -342,7 +297,7 @@ static int requests_attributed(const struct rule_ctx *c, const struct check *k,
 			ref(r, sel[i]);
 	}
 	if ((int64_t)un <= allowed) {
-		set(r, ST_PASS, "every one of %" PRIu64 " logged requests names a user (%" PRIu64
+		result_set(r, ST_PASS, "every one of %" PRIu64 " logged requests names a user (%" PRIu64
 		    " unattributed, %" PRId64 " allowed)", lines, un, allowed);
 		return 0;
 	}
@@ -408,7 +363,7 @@ static int auth_failures_monitored(const struct rule_ctx *c, const struct check 
 			ref_all(r);
 			return rc;
 		}
-		set(r, ST_PASS, "failed authentications are logged: %" PRIu64 " in %" PRIu64
+		result_set(r, ST_PASS, "failed authentications are logged: %" PRIu64 " in %" PRIu64
 			    " entries, %.0f a day (threshold %" PRId64 ")", fails, with, rate, per_day);
 	}
 	return 0;
@@ -523,9 +478,9 @@ static int models_registered(const struct rule_ctx *c, const struct check *k,
 	if (rc || r->nfindings)
 		return rc;
 	if (!total)
-		set(r, ST_PASS, "no model traffic in the recent logs");
+		result_set(r, ST_PASS, "no model traffic in the recent logs");
 	else
-		set(r, ST_PASS, "all %zu models serving in the logs are registered%s", total,
+		result_set(r, ST_PASS, "all %zu models serving in the logs are registered%s", total,
 		    digests ? " with artifact digests" : "");
 	return 0;
 }
@@ -626,7 +581,7 @@ static int production_models_governed(const struct rule_ctx *c, const struct che
 		return finding_add(r, ST_FAIL, "production models", "no model version is in "
 				   "production (%s) in the registry", stages);
 	else
-		set(r, ST_PASS, "%zu production model version%s carr%s %s", prod,
+		result_set(r, ST_PASS, "%zu production model version%s carr%s %s", prod,
 		    prod == 1 ? "" : "s", prod == 1 ? "ies" : "y", require);
 	return 0;
 }
@@ -771,7 +726,7 @@ static int config_value(const struct rule_ctx *c, const struct check *k,
 		snprintf(subject, sizeof(subject), "setting %s", key);
 		return finding_add(r, ST_FAIL, subject, "no configuration snapshot sets %s", key);
 	}
-	set(r, ST_PASS, "%s (%zu setting%s checked: %s %s)", good, found,
+	result_set(r, ST_PASS, "%s (%zu setting%s checked: %s %s)", good, found,
 	    found == 1 ? "" : "s", op, want ? want : "");
 	return 0;
 }
@@ -805,7 +760,7 @@ static int no_plaintext_secrets(const struct rule_ctx *c, const struct check *k,
 		}
 	}
 	if (!r->nfindings)
-		set(r, ST_PASS, "no plaintext secret in the latest configuration snapshots");
+		result_set(r, ST_PASS, "no plaintext secret in the latest configuration snapshots");
 	return 0;
 }
 
@@ -961,7 +916,7 @@ static int no_wildcard_grants(const struct rule_ctx *c, const struct check *k,
 	if (!roles)
 		return finding_add(r, ST_FAIL, "RBAC roles", "the latest access-control snapshots "
 				   "hold no Role or ClusterRole");
-	set(r, ST_PASS, "no wildcard grant in %zu roles of the latest access-control snapshots",
+	result_set(r, ST_PASS, "no wildcard grant in %zu roles of the latest access-control snapshots",
 	    roles);
 	return 0;
 }
@@ -1011,7 +966,7 @@ static int changes_have_records(const struct rule_ctx *c, const struct check *k,
 		}
 	}
 	if (!r->nfindings)
-		set(r, ST_PASS, "%zu configuration change%s, each with a change record", changes,
+		result_set(r, ST_PASS, "%zu configuration change%s, each with a change record", changes,
 		    changes == 1 ? "" : "s");
 	return 0;
 }
@@ -1026,7 +981,7 @@ static int store_verified(const struct rule_ctx *c, const struct check *k,
 		return finding_add(r, ST_MISSING, "evidence store", "the evidence store holds no "
 				   "evidence yet");
 	if (c->store_ok)
-		set(r, ST_PASS, "the evidence store verifies: every leaf, payload and signed "
+		result_set(r, ST_PASS, "the evidence store verifies: every leaf, payload and signed "
 		    "checkpoint");
 	else
 		return finding_add(r, ST_FAIL, "evidence store", "the evidence store does not "
@@ -1040,12 +995,15 @@ static const struct {
 		  size_t, struct check_result *);
 } rules[] = {
 	{ "auth-failures-monitored", auth_failures_monitored },
+	{ "backup-evidence", scope_backup_evidence },
 	{ "changes-have-records", changes_have_records },
+	{ "clock-synchronised", scope_clock_synchronised },
 	{ "config-value", config_value },
+	{ "data-residency", scope_data_residency },
 	{ "document-present", evidence_fresh },
 	{ "evidence-fresh", evidence_fresh },
 	{ "log-continuity", log_continuity },
-	{ "log-retention", log_retention },
+	{ "log-retention", scope_log_retention },
 	{ "models-registered", models_registered },
 	{ "no-plaintext-secrets", no_plaintext_secrets },
 	{ "no-raw-pii", no_raw_pii },
@@ -1053,6 +1011,7 @@ static const struct {
 	{ "production-models-governed", production_models_governed },
 	{ "requests-attributed", requests_attributed },
 	{ "store-verified", store_verified },
+	{ "transfer-safeguards", scope_transfer_safeguards },
 };
 
 int rule_known(const char *name)

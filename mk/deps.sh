@@ -1,17 +1,19 @@
 #!/bin/sh
 # Install the Debian packages auditpack needs, or say which are missing.
-# Usage: mk/deps.sh build|test|demo
+# Usage: mk/deps.sh build|test|demo|fuzz
 set -eu
 
 build="gcc make pkg-config libsqlite3-dev libssl-dev libxml2-dev libzip-dev libjansson-dev libyaml-dev libpcre2-dev zlib1g-dev libzstd-dev liblzma-dev libbz2-dev"
-test="libcmocka-dev openssl python3 sqlite3 libxml2-utils zip unzip chromium logrotate gzip zstd xz-utils bzip2 time"
+test="libcmocka-dev openssl python3 sqlite3 libxml2-utils zip unzip chromium logrotate gzip zstd xz-utils bzip2 time groff-base man-db bsdutils util-linux zsh"
 demo="openssl sqlite3 unzip"
+fuzz="clang libclang-rt-dev"
 
 case "${1:-build}" in
 build) want="$build" ;;
 test) want="$build $test" ;;
 demo) want="$build $demo" ;;
-*) echo "usage: $0 build|test|demo" >&2; exit 2 ;;
+fuzz) want="$build $fuzz" ;;
+*) echo "usage: $0 build|test|demo|fuzz" >&2; exit 2 ;;
 esac
 # The OSCAL JSON schema checks run ajv from npm (mk/ajv.sh).  Debian's npm
 # brings its nodejs; a Node.js installed otherwise that has npm is kept.

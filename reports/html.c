@@ -546,6 +546,18 @@ static void evidence_links(struct html *h, const json_t *ev, const char *lead)
 	put(h, "</span>");
 }
 
+/* An obligation that binds later says so before its reason. */
+static void applies_from_note(struct html *h, const struct control_result *cr)
+{
+	char from[RFC3339_LEN];
+
+	if (!cr->applies_from)
+		return;
+	time_format(from, cr->applies_from);
+	from[10] = '\0';
+	putf(h, "<b class=\"applies-from\">applies from %s</b> ", from);
+}
+
 static void check_item(struct html *h, const struct check_result *res)
 {
 	put(h, "<li>");
@@ -672,7 +684,7 @@ static void finding_totals(const struct assessment *a, size_t *nfind, size_t *nc
 {
 	*nfind = *nctl = 0;
 	for (size_t i = 0; i < a->nchecks; i++)
-		if (needs_action(a->checks[i].status) && check_in_scope(a, a->checks[i].check))
+		if (needs_action(a->checks[i].status) && result_in_scope(a, &a->checks[i]))
 			*nfind += a->checks[i].nfindings;
 	for (size_t f = 0; f < a->nfw; f++)
 		for (size_t i = 0; i < a->fw[f].n; i++)
@@ -695,7 +707,7 @@ static void findings_section(struct html *h)
 	for (size_t o = 0; o < sizeof(order) / sizeof(order[0]); o++)
 		for (size_t i = 0; i < a->nchecks; i++)
 			if (a->checks[i].status == order[o] && a->checks[i].nfindings &&
-			    check_in_scope(a, a->checks[i].check))
+			    result_in_scope(a, &a->checks[i]))
 				check_findings(h, &a->checks[i]);
 	put(h, "</section>\n");
 }
@@ -782,6 +794,7 @@ static void control_row(struct html *h, const struct framework_result *fr,
 	put(h, "</span></td><td class=\"status\">");
 	badge(h, cr->status, false);
 	put(h, "</td><td class=\"reason\">");
+	applies_from_note(h, cr);
 	control_reason(h, cr);
 	put(h, "</td><td>");
 	check_list(h, cr, false);

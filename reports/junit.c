@@ -118,8 +118,19 @@ static void testcase(struct jw *j, const struct gate_item *it)
 		xw_end(&j->xw);
 	} else if (it->now->status == ST_NA) {
 		xw_start(&j->xw, "skipped");
-		msg(j, "excluded: %s", it->now->reason);
+		msg(j, "%s: %s", it->now->out_of_profile ? "not-applicable" : "excluded",
+		    it->now->reason);
 		xw_attr(&j->xw, "message", j->msg.data);
+		xw_end(&j->xw);
+	}
+	if (it->deferred && j->g->policy->fail_on[it->now->status]) {
+		char from[RFC3339_LEN];
+
+		time_format(from, it->now->applies_from);
+		from[10] = '\0';
+		xw_start(&j->xw, "system-out");
+		msg(j, "LATER binds from %s, not judged yet: %s: %s", from, st, it->now->reason);
+		xw_text(&j->xw, j->msg.data);
 		xw_end(&j->xw);
 	}
 	if (it->warns) {

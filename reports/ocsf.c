@@ -52,7 +52,7 @@ static json_t *event(const struct assessment *a, const struct check_result *r,
 		       "status_id", f->accepted ? 3 : 1,
 		       "compliance",
 		       "standards", standards(a, r->check),
-		       "requirements", finding_controls(a, r->check),
+		       "requirements", finding_result_controls(a, r),
 		       "control", r->check->id,
 		       "status", failed ? "Fail" : "Warning",
 		       "status_id", failed ? 3 : 2,
@@ -83,7 +83,7 @@ int report_ocsf_findings(struct buf *out, const struct assessment *a, const char
 	for (size_t i = 0; i < a->nchecks; i++) {
 		const struct check_result *r = &a->checks[i];
 
-		if (!check_in_scope(a, r->check))
+		if (!result_in_scope(a, r))
 			continue;
 		for (size_t j = 0; j < r->nfindings; j++) {
 			json_t *ev = event(a, r, &r->findings[j], tool_version);

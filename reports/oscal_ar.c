@@ -520,6 +520,13 @@ static void write_finding(struct ar *a, const struct framework_result *fr,
 	prop(a, "status", status_name(cr->status));
 	prop(a, "framework", fr->cat->framework);
 	prop(a, "label", c->label);
+	if (cr->applies_from) {
+		char from[RFC3339_LEN];
+
+		time_format(from, cr->applies_from);
+		from[10] = '\0';
+		prop(a, "applies-from", from);
+	}
 	for (size_t k = 0; k < cr->nchecks && !a->xw.rc; k++)
 		prop(a, "check", a->r->a->checks[cr->checks[k]].check->id);
 	write_target(a, cr);

@@ -1,5 +1,6 @@
 #include "pack.h"
 #include "ocsf.h"
+#include "pack_deflate.h"
 #include "csv.h"
 #include "report.h"
 #include "../common/encode.h"
@@ -18,11 +19,14 @@
 #include <openssl/crypto.h>
 #include <zip.h>
 
-/* Every file of a pack, held until the zip is written. */
+/* Every file of a pack, held until the zip is written; except payloads,
+ * which stay in the store and stream into the zip (`stream`). */
 struct pfile {
 	char *name;
 	struct buf data;
 	uint8_t sha256[SHA256_LEN];
+	bool stream;     /* the payload of entry `index`, `size` bytes */
+	uint64_t index, size;
 };
 
 struct files {
@@ -48,6 +52,7 @@ static int add_file(struct files *fs, const char *name, struct buf *data)
 	if (!(f->name = strdup(name)))
 		return err_set(ERR_NOMEM, "out of memory");
 	f->data = *data; /* takes the buffer */
+	f->size = data->len;
 	memset(data, 0, sizeof(*data));
 	if ((rc = sha256(f->sha256, f->data.data ? f->data.data : "", f->data.len))) {
 		free(f->name);
@@ -66,6 +71,30 @@ static int add_text(struct files *fs, const char *name, const char *text, size_t
 		rc = add_file(fs, name, &b);
 	buf_free(&b);
 	return rc;
+}
+
+/* The payload of entry `index`: only its name, size and digest now (the
+ * store keys payloads by their SHA-256); its bytes stream into the zip and
+ * are hashed again there (write_zip). */
+static int add_payload(struct files *fs, struct store *s, uint64_t index,
+		       uint8_t sha[SHA256_LEN], uint64_t *size)
+{
+	struct store_payload *sp = NULL;
+	struct buf none = BUF_INIT;
+	char name[64];
+	int rc;
+
+	if ((rc = store_payload_open(s, index, &sp, size, sha)))
+		return rc;
+	store_payload_close(sp);
+	snprintf(name, sizeof(name), "evidence/%" PRIu64 ".payload", index);
+	if ((rc = add_file(fs, name, &none)))
+		return rc;
+	fs->v[fs->n - 1].stream = true;
+	fs->v[fs->n - 1].index = index;
+	fs->v[fs->n - 1].size = *size;
+	memcpy(fs->v[fs->n - 1].sha256, sha, SHA256_LEN);
+	return 0;
 }
 
 static void files_free(struct files *fs)
@@ -105,7 +134,7 @@ static int add_entry_files(struct packer *p, const struct evidence *e, struct pa
 	char name[64], hex[HEX_LEN(ENTRY_SALT_LEN)];
 	uint8_t salt[ENTRY_SALT_LEN];
 	struct entry full;
-	struct buf b = BUF_INIT;
+	uint64_t size;
 	bool has_salt;
 	int rc;
 
@@ -125,11 +154,7 @@ static int add_entry_files(struct packer *p, const struct evidence *e, struct pa
 		json_array_append_new(p->erased, json_integer((json_int_t)e->index));
 		goto out;
 	}
-	if ((rc = store_get_payload(p->s, e->index, &b)) ||
-	    (rc = sha256(pe->payload_sha256, b.data ? b.data : "", b.len)))
-		goto out;
-	snprintf(name, sizeof(name), "evidence/%" PRIu64 ".payload", e->index);
-	if ((rc = add_file(&p->files, name, &b)) ||
+	if ((rc = add_payload(&p->files, p->s, e->index, pe->payload_sha256, &size)) ||
 	    (rc = store_get_salt(p->s, e->index, salt, &has_salt)))
 		goto out;
 	if (has_salt) {
@@ -139,7 +164,6 @@ static int add_entry_files(struct packer *p, const struct evidence *e, struct pa
 		OPENSSL_cleanse(salt, sizeof(salt));
 	}
 out:
-	buf_free(&b);
 	entry_free(&full);
 	return rc;
 }
@@ -481,20 +505,247 @@ out:
 
 /* ---- the zip ---- */
 
-static int write_zip(const struct files *fs, const char *path)
+/* A payload streamed from the store into the zip (libzip pulls it while it
+ * writes), hashed on the way: it must be the bytes the manifest lists. */
+struct stream_src {
+	struct store *s;
+	const struct pfile *f;
+	struct pack_deflater *d; /* job >= 0: deflated ahead by a worker */
+	long job;
+	bool have;               /* def holds the job's result (its sizes stay) */
+	struct pack_deflated def;
+	size_t pos;
+	struct store_payload *sp;
+	struct sha256_ctx *h;
+	uint64_t got;
+	zip_error_t error;
+	int *rc;         /* the first failure, for write_zip's message */
+};
+
+static zip_int64_t stream_fail(struct stream_src *ss, int rc)
+{
+	if (!*ss->rc)
+		*ss->rc = rc;
+	zip_error_set(&ss->error, ZIP_ER_READ, 0);
+	return -1;
+}
+
+/* A payload a worker deflated (pack_deflate.h): libzip copies the deflate
+ * stream as it is, told its method, CRC and sizes; freed once written. */
+static zip_int64_t deflated_cb(struct stream_src *ss, void *data, zip_uint64_t len,
+			       zip_source_cmd_t cmd)
+{
+	int rc;
+
+	switch (cmd) {
+	case ZIP_SOURCE_OPEN:
+	case ZIP_SOURCE_STAT:
+		if (!ss->have) {
+			if ((rc = pack_deflate_take(ss->d, (size_t)ss->job, &ss->def)))
+				return stream_fail(ss, rc);
+			ss->have = true;
+		}
+		if (cmd == ZIP_SOURCE_OPEN) {
+			if (!ss->def.data && ss->def.len)
+				return stream_fail(ss, err_set(ERR_USAGE, "entry %" PRIu64
+					": payload read twice", ss->f->index));
+			ss->pos = 0;
+			return 0;
+		} else {
+			zip_stat_t *st = data;
+
+			if (len < sizeof(*st))
+				return -1;
+			zip_stat_init(st);
+			st->size = ss->def.size;
+			st->comp_size = ss->def.len;
+			st->comp_method = ZIP_CM_DEFLATE;
+			st->crc = ss->def.crc;
+			st->mtime = 0;
+			st->valid |= ZIP_STAT_SIZE | ZIP_STAT_COMP_SIZE | ZIP_STAT_COMP_METHOD |
+				ZIP_STAT_CRC | ZIP_STAT_MTIME;
+			return sizeof(*st);
+		}
+	case ZIP_SOURCE_READ:
+		if (len > ss->def.len - ss->pos)
+			len = ss->def.len - ss->pos;
+		if (len)
+			memcpy(data, ss->def.data + ss->pos, len);
+		ss->pos += len;
+		return (zip_int64_t)len;
+	case ZIP_SOURCE_CLOSE:
+		free(ss->def.data);
+		ss->def.data = NULL;
+		return 0;
+	case ZIP_SOURCE_GET_FILE_ATTRIBUTES: {
+		/* What libzip's own deflate says of level 6. */
+		zip_file_attributes_t *a = data;
+
+		if (len < sizeof(*a))
+			return -1;
+		zip_file_attributes_init(a);
+		a->valid |= ZIP_FILE_ATTRIBUTES_VERSION_NEEDED |
+			ZIP_FILE_ATTRIBUTES_GENERAL_PURPOSE_BIT_FLAGS;
+		a->version_needed = 20;
+		a->general_purpose_bit_flags = 0;
+		a->general_purpose_bit_mask = 0x0006;
+		return sizeof(*a);
+	}
+	case ZIP_SOURCE_ERROR:
+		return zip_error_to_data(&ss->error, data, len);
+	case ZIP_SOURCE_FREE:
+		free(ss->def.data);
+		zip_error_fini(&ss->error);
+		free(ss);
+		return 0;
+	case ZIP_SOURCE_SUPPORTS:
+		return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ,
+						      ZIP_SOURCE_CLOSE, ZIP_SOURCE_STAT,
+						      ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE,
+						      ZIP_SOURCE_GET_FILE_ATTRIBUTES, -1);
+	default:
+		zip_error_set(&ss->error, ZIP_ER_OPNOTSUPP, 0);
+		return -1;
+	}
+}
+
+static zip_int64_t stream_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+	struct stream_src *ss = ud;
+	uint8_t digest[SHA256_LEN];
+	size_t got;
+	int rc;
+
+	if (ss->job >= 0)
+		return deflated_cb(ss, data, len, cmd);
+	switch (cmd) {
+	case ZIP_SOURCE_OPEN:
+		/* Also a second time, should libzip read the data again. */
+		store_payload_close(ss->sp);
+		sha256_free(ss->h);
+		ss->sp = NULL;
+		ss->h = NULL;
+		ss->got = 0;
+		if ((rc = store_payload_open(ss->s, ss->f->index, &ss->sp, NULL, NULL)) ||
+		    (rc = sha256_new(&ss->h)))
+			return stream_fail(ss, rc);
+		return 0;
+	case ZIP_SOURCE_READ:
+		if ((rc = store_payload_read(ss->sp, data, len, &got)) ||
+		    (rc = sha256_update(ss->h, data, got)))
+			return stream_fail(ss, rc);
+		ss->got += got;
+		if (got == 0) {
+			rc = sha256_final(ss->h, digest);
+			ss->h = NULL;
+			if (rc)
+				return stream_fail(ss, rc);
+			if (ss->got != ss->f->size || memcmp(digest, ss->f->sha256, SHA256_LEN))
+				return stream_fail(ss, err_set(ERR_VERIFY, "entry %" PRIu64
+					": its payload does not match its digest in the store "
+					"(run 'auditpack verify')", ss->f->index));
+		}
+		return (zip_int64_t)got;
+	case ZIP_SOURCE_CLOSE:
+		store_payload_close(ss->sp);
+		sha256_free(ss->h);
+		ss->sp = NULL;
+		ss->h = NULL;
+		return 0;
+	case ZIP_SOURCE_STAT: {
+		zip_stat_t *st = data;
+
+		if (len < sizeof(*st))
+			return -1;
+		zip_stat_init(st);
+		st->size = ss->f->size;
+		st->mtime = 0;
+		st->valid |= ZIP_STAT_SIZE | ZIP_STAT_MTIME;
+		return sizeof(*st);
+	}
+	case ZIP_SOURCE_ERROR:
+		return zip_error_to_data(&ss->error, data, len);
+	case ZIP_SOURCE_FREE:
+		store_payload_close(ss->sp);
+		sha256_free(ss->h);
+		zip_error_fini(&ss->error);
+		free(ss);
+		return 0;
+	case ZIP_SOURCE_SUPPORTS:
+		return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ,
+						      ZIP_SOURCE_CLOSE, ZIP_SOURCE_STAT,
+						      ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE, -1);
+	default:
+		zip_error_set(&ss->error, ZIP_ER_OPNOTSUPP, 0);
+		return -1;
+	}
+}
+
+static zip_source_t *stream_source(zip_t *za, struct store *s, const struct pfile *f,
+				   struct pack_deflater *d, long job, int *rc)
+{
+	struct stream_src *ss = calloc(1, sizeof(*ss));
+	zip_source_t *src;
+
+	if (!ss)
+		return NULL;
+	ss->s = s;
+	ss->f = f;
+	ss->d = d;
+	ss->job = job;
+	ss->rc = rc;
+	zip_error_init(&ss->error);
+	if (!(src = zip_source_function(za, stream_cb, ss))) {
+		zip_error_fini(&ss->error);
+		free(ss);
+	}
+	return src;
+}
+
+static int write_zip(struct store *s, const struct files *fs, const char *path)
 {
 	char tmp[4096];
 	zip_t *za;
-	int zerr, rc = 0;
+	struct pack_deflater *d = NULL;
+	struct pack_deflate_job *jobs = NULL;
+	long *job_of = NULL;
+	size_t njobs = 0;
+	int zerr, rc = 0, stream_rc = 0;
 
 	/* Built beside the target and renamed: a failed run leaves no half pack. */
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
 		return err_set(ERR_LIMIT, "path too long");
-	if (!(za = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &zerr)))
+	/* Payloads of up to PACK_DEFLATE_MAX bytes are deflated on every core,
+	 * in the order libzip writes them; larger ones stream through libzip. */
+	if (!(jobs = calloc(fs->n + 1, sizeof(*jobs))) || !(job_of = calloc(fs->n + 1, sizeof(*job_of)))) {
+		free(jobs);
+		return err_set(ERR_NOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < fs->n; i++) {
+		job_of[i] = -1;
+		if (fs->v[i].stream && fs->v[i].size <= PACK_DEFLATE_MAX) {
+			jobs[njobs].index = fs->v[i].index;
+			jobs[njobs].size = fs->v[i].size;
+			memcpy(jobs[njobs].sha256, fs->v[i].sha256, SHA256_LEN);
+			job_of[i] = (long)njobs++;
+		}
+	}
+	rc = pack_deflate_start(&d, s, jobs, njobs, 0);
+	free(jobs);
+	if (rc) {
+		free(job_of);
+		return rc;
+	}
+	if (!(za = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &zerr))) {
+		pack_deflate_stop(d);
+		free(job_of);
 		return err_set(ERR_IO, "cannot create '%s' (libzip error %d)", tmp, zerr);
+	}
 	for (size_t i = 0; i < fs->n && !rc; i++) {
-		zip_source_t *src = zip_source_buffer(za, fs->v[i].data.data ? fs->v[i].data.data : "",
-						      fs->v[i].data.len, 0);
+		zip_source_t *src = fs->v[i].stream ? stream_source(za, s, &fs->v[i], d, job_of[i],
+								    &stream_rc) :
+			zip_source_buffer(za, fs->v[i].data.data ? fs->v[i].data.data : "",
+					  fs->v[i].data.len, 0);
 		zip_int64_t idx;
 
 		if (!src || (idx = zip_file_add(za, fs->v[i].name, src, ZIP_FL_ENC_UTF_8)) < 0) {
@@ -514,19 +765,24 @@ static int write_zip(const struct files *fs, const char *path)
 	if (rc) {
 		zip_discard(za);
 		remove(tmp);
-		return rc;
+		goto out;
 	}
 	if (zip_close(za) < 0) {
-		rc = err_set(ERR_IO, "cannot write '%s': %s", tmp, zip_strerror(za));
+		/* A payload that failed to stream has said why. */
+		rc = stream_rc ? err_wrap(stream_rc, "cannot write '%s'", tmp) :
+			err_set(ERR_IO, "cannot write '%s': %s", tmp, zip_strerror(za));
 		zip_discard(za);
 		remove(tmp);
-		return rc;
+		goto out;
 	}
 	if (rename(tmp, path) < 0) {
 		remove(tmp);
-		return err_set(ERR_IO, "cannot write '%s'", path);
+		rc = err_set(ERR_IO, "cannot write '%s'", path);
 	}
-	return 0;
+out:
+	pack_deflate_stop(d);
+	free(job_of);
+	return rc;
 }
 
 int pack_build(struct store *s, const struct catalogs *cs, const struct checkset *ks,
@@ -537,6 +793,7 @@ int pack_build(struct store *s, const struct catalogs *cs, const struct checkset
 	struct report_ctx r;
 	struct buf note = BUF_INIT, vkey = BUF_INIT;
 	struct checkpoint cp;
+	struct assess_policy ap;
 	int rc;
 
 	memset(&p, 0, sizeof(p));
@@ -552,7 +809,9 @@ int pack_build(struct store *s, const struct catalogs *cs, const struct checkset
 		store_read_end(s);
 		return err_set(ERR_NOMEM, "out of memory");
 	}
-	if ((rc = assess_run(&a, s, cs, ks, o->frameworks, o->nframeworks, o->at, NULL)) ||
+	memset(&ap, 0, sizeof(ap));
+	ap.profile = o->profile;
+	if ((rc = assess_run(&a, s, cs, ks, o->frameworks, o->nframeworks, o->at, &ap)) ||
 	    (rc = evidence_load(&p.ev, s, o->at)) || (rc = store_checkpoint(s, &note, &cp)) ||
 	    (rc = select_evidence(&p)) || (rc = add_keys(&p, &vkey)))
 		goto out;
@@ -574,7 +833,7 @@ int pack_build(struct store *s, const struct catalogs *cs, const struct checkset
 	    (rc = add_manifest(&p, &r, o->from, o->to)))
 		goto out;
 	qsort(p.files.v, p.files.n, sizeof(*p.files.v), by_name);
-	if ((rc = write_zip(&p.files, path)))
+	if ((rc = write_zip(s, &p.files, path)))
 		goto out;
 	if (stats) {
 		stats->files = p.files.n;
@@ -582,7 +841,7 @@ int pack_build(struct store *s, const struct catalogs *cs, const struct checkset
 		stats->erased = json_array_size(p.erased);
 		stats->bytes = 0;
 		for (size_t i = 0; i < p.files.n; i++)
-			stats->bytes += p.files.v[i].data.len;
+			stats->bytes += p.files.v[i].size;
 	}
 out:
 	store_read_end(s);

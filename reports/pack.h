@@ -49,6 +49,7 @@ struct pack_opts {
 	int64_t at;
 	int64_t from, to;          /* effective period; INT64_MIN / INT64_MAX: all */
 	const char *tool_version;
+	const struct profile *profile; /* the deployment profile (NULL: none) */
 };
 
 struct pack_stats {

@@ -853,7 +853,7 @@ static json_t *check_manifest(struct pack *p, const struct trust *t, struct pack
 	}
 	m->listed = true;
 	if (!read_small(p, m->name, PACK_MAX_MANIFEST, "the manifest", &text, r))
-		return NULL;
+		goto out; /* text may hold what was read before it failed */
 	if (!scan_envelope(text.data, text.len, &e) || strcmp(e.type.data, PACK_PAYLOAD_TYPE) ||
 	    !(room = malloc(PAE_ROOM + e.payload_len / 4 * 3 + 3)) ||
 	    b64_decode(room + PAE_ROOM, e.payload_len / 4 * 3 + 3, &blen, e.payload, e.payload_len) ||

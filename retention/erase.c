@@ -92,6 +92,8 @@ struct scan {
 	size_t n, cap;
 	struct erase_result *out;
 	struct buf payload;
+	struct progress *progress;
+	uint64_t total;          /* entries, for progress */
 };
 
 static int push_u64(uint64_t **v, size_t *n, uint64_t x)
@@ -111,6 +113,7 @@ static int scan_one(const struct entry *e, void *arg)
 	bool in_attrs, in_payload;
 	int rc;
 
+	progress_update(sc->progress, PROGRESS_ITEMS, e->index + 1, sc->total);
 	if (e->erased || !strcmp(e->kind, "tombstone"))
 		return 0;
 	if ((mentions(sc->nd, e->subject, strlen(e->subject)) ||
@@ -285,11 +288,12 @@ static int reason_check(struct pii *pii, const char *reason)
 }
 
 int erase_subject(struct store *s, struct pii *pii, const char *const *subjects,
-		  size_t nsubjects, const char *reason, int64_t now, struct erase_result *out)
+		  size_t nsubjects, const char *reason, int64_t now,
+		  struct progress *progress, struct erase_result *out)
 {
 	struct store_filter all = { NULL, NULL, INT64_MIN };
 	struct needles nd;
-	struct scan sc = { s, &nd, NULL, 0, 0, out, BUF_INIT };
+	struct scan sc = { s, &nd, NULL, 0, 0, out, BUF_INIT, progress, 0 };
 	json_t *attrs = NULL, *restated;
 	int rc;
 
@@ -304,6 +308,8 @@ int erase_subject(struct store *s, struct pii *pii, const char *const *subjects,
 		return err_set(ERR_USAGE, "--reason names the subject; the tombstone is kept "
 			       "for ever, so give the reason without it");
 	if ((rc = reason_check(pii, reason)))
+		return rc;
+	if (progress && (rc = store_size(s, &sc.total)))
 		return rc;
 	if ((rc = store_each(s, &all, scan_one, &sc)) ||
 	    (rc = store_cursor_forget_if(s, cursor_mentions, &nd, &out->cursors)))

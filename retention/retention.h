@@ -59,19 +59,17 @@ struct erase_result {
  */
 int erase_subject(struct store *s, struct pii *pii, const char *const *subjects,
 		  size_t nsubjects, const char *reason, int64_t now,
-		  struct erase_result *out);
+		  struct progress *progress, struct erase_result *out);
 void erase_result_free(struct erase_result *r);
 
-/* A legal minimum: evidence of `kind` effective within `months` of now is
- * kept whatever --before says. */
+/* A retention minimum: evidence of `kind` effective at or after keep_from is
+ * kept whatever --before says.  The caller derives these from the
+ * catalogues and the deployment profile (mappings/scope.h). */
 struct retention_rule {
 	const char *kind;
-	unsigned months;
-	const char *citation; /* the rule, in one line */
+	int64_t keep_from;
+	char why[320];  /* the framework, control and minimum, in one line */
 };
-
-extern const struct retention_rule retention_rules[];
-extern const size_t retention_nrules;
 
 struct prune_result {
 	uint64_t *pruned;      /* entries whose payload goes (index order) */
@@ -82,13 +80,14 @@ struct prune_result {
 
 /*
  * Erase the payloads of entries whose evidence ended (effective-to) before
- * `before`, except tombstones.  Refuses with ERR_LIMIT (exit 3), naming the rule, the
- * first protected entry and the latest `before` the rules allow, when any
- * of them falls under a retention_rule.  With dry_run nothing is written:
- * out lists what would go.
+ * `before`, except tombstones.  Refuses with ERR_LIMIT (exit 3), naming
+ * every rule that keeps the first protected entry and the latest `before`
+ * the rules allow, when any of them falls under one of `rules`.  With
+ * dry_run nothing is written: out lists what would go.  progress may be NULL.
  */
 int prune_before(struct store *s, int64_t before, int64_t now, bool dry_run,
-		 struct prune_result *out);
+		 const struct retention_rule *rules, size_t nrules,
+		 struct progress *progress, struct prune_result *out);
 void prune_result_free(struct prune_result *r);
 
 /* Internal: append the tombstone entry (kind tombstone, payload empty). */

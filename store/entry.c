@@ -14,7 +14,7 @@
 
 static const char *const kinds[] = {
 	"access-log", "model-version", "config-snapshot", "command-output",
-	"document", "attestation", "gate-decision", "tombstone",
+	"document", "attestation", "gate-decision", "tombstone", "observation",
 };
 
 bool entry_kind_valid(const char *kind)

@@ -1,6 +1,6 @@
 /*
- * entry.h - one evidence entry and its leaf text (DESIGN.md "Entries and
- * leaves").  The leaf text commits to everything about the entry; it is
+ * entry.h - one evidence entry and its leaf text (docs/store-format.md
+ * "Entries and leaves").  The leaf text commits to everything about the entry; it is
  * what the Merkle tree hashes.
  */
 #ifndef AUDITPACK_ENTRY_H
@@ -17,7 +17,7 @@
 #define ENTRY_KIND_MAX 32
 #define ENTRY_FIELD_MAX 1024
 
-/* The evidence kinds of DESIGN.md, in no particular order. */
+/* The evidence kinds of docs/store-format.md, in no particular order. */
 bool entry_kind_valid(const char *kind);
 
 /* A field that goes on one leaf line: non-empty, at most ENTRY_FIELD_MAX

@@ -21,14 +21,17 @@
 #include <openssl/rand.h>
 
 #define DB_NAME "evidence.db"
-#define SCHEMA_VERSION 1
+/* 1: release 0.1.0 and later; 2: payloads.encoding (store/payload.c).  A
+ * writer upgrades 1 to 2 when it opens the store; readers read both. */
+#define SCHEMA_VERSION 2
+#define SCHEMA_VERSION_MIN 1
 
 static const char schema_sql[] =
 	"CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID;"
 	"CREATE TABLE keys(seq INTEGER PRIMARY KEY, key_id INTEGER NOT NULL UNIQUE,"
 	" pub BLOB NOT NULL, active INTEGER NOT NULL, created TEXT NOT NULL);"
 	"CREATE TABLE payloads(id INTEGER PRIMARY KEY, sha256 BLOB NOT NULL UNIQUE,"
-	" data BLOB NOT NULL);"
+	" data BLOB NOT NULL, encoding INTEGER NOT NULL DEFAULT 0);"
 	"CREATE TABLE entries(idx INTEGER PRIMARY KEY, kind TEXT NOT NULL,"
 	" source TEXT NOT NULL, subject TEXT NOT NULL, eff_from TEXT NOT NULL,"
 	" eff_to TEXT NOT NULL, collected TEXT NOT NULL, attrs TEXT NOT NULL,"
@@ -112,8 +115,7 @@ static int create_secret(const char *dir);
 static int take_lock(struct store *s, int wait_seconds)
 {
 	char path[PATH_MAX];
-	struct timespec nap = { 0, 100 * 1000 * 1000 };
-	time_t deadline = time(NULL) + wait_seconds;
+	struct timespec nap = { 0, 100 * 1000 * 1000 }, t0, t;
 	int rc;
 
 	if ((rc = fs_join(path, sizeof(path), s->dir, "lock")))
@@ -121,10 +123,15 @@ static int take_lock(struct store *s, int wait_seconds)
 	s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (s->lock_fd < 0)
 		return err_set(ERR_IO, "cannot open lock '%s': %s", path, strerror(errno));
+	/* A monotonic clock to the millisecond: whole seconds of time() gave
+	 * up after 1.1 s of a 2 s wait. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (flock(s->lock_fd, LOCK_EX | LOCK_NB) < 0) {
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return err_set(ERR_IO, "cannot lock '%s': %s", path, strerror(errno));
-		if (time(NULL) >= deadline)
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		if ((int64_t)(t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 >=
+		    (int64_t)wait_seconds * 1000)
 			return err_set(ERR_LOCKED, "the store '%s' is in use by another run "
 				       "(waited %d s; see --wait)", s->dir, wait_seconds);
 		nanosleep(&nap, NULL);
@@ -132,10 +139,50 @@ static int take_lock(struct store *s, int wait_seconds)
 	return 0;
 }
 
+/*
+ * A reader opens the database read-only, so an auditor's copy without write
+ * access (chmod -R a-w, a read-only mount) can be verified, listed and
+ * packed.  SQLite needs the -shm file of a WAL database, or the right to
+ * create it; when neither is there (the directory is not writable and no
+ * run left a -wal behind), the file cannot change under us and is opened
+ * as immutable.
+ */
+static int open_db_readonly(struct store *s, const char *path)
+{
+	char uri[PATH_MAX * 3 + 32], wal[PATH_MAX + 8];
+	size_t k = 0;
+	bool immutable;
+
+	snprintf(wal, sizeof(wal), "%s-wal", path);
+	immutable = access(s->dir, W_OK) < 0 && access(wal, F_OK) < 0;
+	if (!immutable) {
+		if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW,
+				    NULL) != SQLITE_OK)
+			return store_db_error(s, "cannot open");
+		return 0;
+	}
+	/* file: URI, the path percent-encoded where it must be. */
+	k = (size_t)snprintf(uri, sizeof(uri), "file:");
+	for (const char *p = path; *p && k + 4 < sizeof(uri); p++) {
+		if (*p == '?' || *p == '#' || *p == '%' || (unsigned char)*p < 0x21 ||
+		    (unsigned char)*p >= 0x7f)
+			k += (size_t)snprintf(uri + k, sizeof(uri) - k, "%%%02X", (unsigned char)*p);
+		else
+			uri[k++] = *p;
+	}
+	if (snprintf(uri + k, sizeof(uri) - k, "?immutable=1") >= (int)(sizeof(uri) - k))
+		return err_set(ERR_LIMIT, "store path too long");
+	if (sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW |
+			    SQLITE_OPEN_URI, NULL) != SQLITE_OK)
+		return store_db_error(s, "cannot open");
+	return 0;
+}
+
 static int open_db(struct store *s, bool create)
 {
 	char path[PATH_MAX];
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW;
+	/* FULLMUTEX: pack reads payloads from several threads (pack_deflate.c). */
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX;
 	int rc;
 
 	if ((rc = fs_join(path, sizeof(path), s->dir, DB_NAME)))
@@ -143,6 +190,13 @@ static int open_db(struct store *s, bool create)
 	if (!create && access(path, F_OK) < 0)
 		return err_set(ERR_IO, "no evidence store at '%s' (run 'auditpack init' "
 			       "or give --store DIR)", s->dir);
+	if (!create && s->mode == STORE_READ) {
+		if ((rc = open_db_readonly(s, path)))
+			return rc;
+		sqlite3_busy_timeout(s->db, 60000);
+		sqlite3_extended_result_codes(s->db, 1);
+		return 0;
+	}
 	if (create)
 		flags |= SQLITE_OPEN_CREATE;
 	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)
@@ -176,10 +230,11 @@ static int read_meta(struct store *s)
 	}
 	version = sqlite3_column_int(st, 0);
 	sqlite3_finalize(st);
-	if (version != SCHEMA_VERSION)
+	if (version < SCHEMA_VERSION_MIN || version > SCHEMA_VERSION)
 		return err_set(ERR_DB, "store database '%s/" DB_NAME "' has schema "
-			       "version %d; this auditpack reads version %d",
-			       s->dir, version, SCHEMA_VERSION);
+			       "version %d; this auditpack reads versions %d to %d",
+			       s->dir, version, SCHEMA_VERSION_MIN, SCHEMA_VERSION);
+	s->payload_encoding = version >= 2;
 	if ((rc = store_prepare(s, &st, "SELECT value FROM meta WHERE key='origin'")))
 		return rc;
 	if (sqlite3_step(st) != SQLITE_ROW) {
@@ -224,7 +279,8 @@ int store_open(struct store **out, const struct store_opts *o,
 		if ((rc = take_lock(s, o->wait_seconds)))
 			goto fail;
 	}
-	if ((rc = open_db(s, false)) || (rc = read_meta(s)))
+	if ((rc = open_db(s, false)) || (rc = read_meta(s)) ||
+	    (mode == STORE_WRITE && (rc = payload_migrate(s))))
 		goto fail;
 	*out = s;
 	return 0;
@@ -245,6 +301,7 @@ void store_close(struct store *s)
 	}
 	sqlite3_finalize(s->put_payload);
 	sqlite3_finalize(s->put_entry);
+	payload_free(s);
 	sqlite3_close_v2(s->db);
 	EVP_PKEY_free(s->signer);
 	buf_free(&s->signed_note);
@@ -518,6 +575,7 @@ int store_init(const struct store_opts *o, const char *origin,
 	    (rc = exec(s, "BEGIN IMMEDIATE", "cannot write")))
 		goto out;
 	s->in_txn = true;
+	s->payload_encoding = true;
 	if ((rc = exec(s, schema_sql, "cannot create the schema")))
 		goto out;
 	{
@@ -534,7 +592,7 @@ int store_init(const struct store_opts *o, const char *origin,
 		if (rc)
 			goto out;
 	}
-	if ((rc = exec(s, "PRAGMA user_version=1", "cannot write")) ||
+	if ((rc = exec(s, "PRAGMA user_version=2", "cannot write")) ||
 	    (rc = new_signing_key(s, o->pass, &id)) || (rc = sign_checkpoint(s)))
 		goto out;
 	if ((rc = create_secret(o->dir)) == ERR_EXISTS)
@@ -582,31 +640,6 @@ void store_rollback(struct store *s)
 	if (s->in_txn)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	s->in_txn = false;
-}
-
-static int put_payload(struct store *s, const void *data, size_t len,
-		       sqlite3_int64 *id)
-{
-	uint8_t digest[SHA256_LEN];
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if ((rc = sha256(digest, data, len)))
-		return rc;
-	if ((rc = store_prepare_cached(s, &s->put_payload, "INSERT INTO payloads(sha256, data)"
-				       " VALUES(?, ?) ON CONFLICT(sha256) DO UPDATE SET"
-				       " sha256=excluded.sha256 RETURNING id")))
-		return rc;
-	st = s->put_payload;
-	if ((rc = sqlite3_bind_blob(st, 1, digest, SHA256_LEN, SQLITE_STATIC)) ||
-	    (rc = sqlite3_bind_blob64(st, 2, len ? data : "", len, SQLITE_STATIC)))
-		rc = store_bind_error(s, rc);
-	else if (sqlite3_step(st) != SQLITE_ROW)
-		rc = store_db_error(s, "cannot write a payload");
-	else
-		*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return rc;
 }
 
 static int insert_entry(struct store *s, const struct entry *e,
@@ -683,7 +716,7 @@ int store_append(struct store *s, const struct entry_input *in,
 	e.leaf = leaf.data;
 	e.leaf_len = leaf.len;
 	if ((rc = merkle_leaf_hash(e.leaf_hash, leaf.data, leaf.len)) ||
-	    (rc = put_payload(s, in->payload, in->payload_len, &pid)) ||
+	    (rc = payload_put(s, in->payload, in->payload_len, &pid)) ||
 	    (rc = insert_entry(s, &e, salt, pid)) ||
 	    (rc = merkle_acc_push(&s->acc, e.leaf_hash)))
 		goto out;
@@ -773,7 +806,8 @@ int store_read_begin(struct store *s)
 		s->read_depth = 0;
 		return rc;
 	}
-	return 0;
+	/* The schema this snapshot reads (a writer may have upgraded it). */
+	return payload_refresh(s);
 }
 
 void store_read_end(struct store *s)
@@ -863,31 +897,6 @@ int store_get_entry(struct store *s, uint64_t index, struct entry *out)
 		rc = row_to_entry(s, st, out);
 	else if (rc == SQLITE_DONE)
 		rc = err_set(ERR_NOTFOUND, "no entry %" PRIu64 " in the store", index);
-	else
-		rc = store_db_error(s, "cannot read");
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int store_get_payload(struct store *s, uint64_t index, struct buf *out)
-{
-	sqlite3_stmt *st = NULL;
-	int rc;
-
-	if ((rc = store_prepare(s, &st, "SELECT p.data FROM entries e JOIN payloads p"
-				" ON p.id = e.payload_id WHERE e.idx=? AND e.erased=0")))
-		return rc;
-	if ((rc = sqlite3_bind_int64(st, 1, (sqlite3_int64)index))) {
-		sqlite3_finalize(st);
-		return store_bind_error(s, rc);
-	}
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		rc = buf_append(out, sqlite3_column_blob(st, 0),
-				(size_t)sqlite3_column_bytes(st, 0));
-	else if (rc == SQLITE_DONE)
-		rc = err_set(ERR_NOTFOUND, "entry %" PRIu64 " has no payload "
-			     "(no such entry, or erased)", index);
 	else
 		rc = store_db_error(s, "cannot read");
 	sqlite3_finalize(st);

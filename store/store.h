@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "../common/buf.h"
+#include "../common/progress.h"
 #include "entry.h"
 #include "keys.h"
 #include "note.h"
@@ -154,8 +155,26 @@ int store_read_begin(struct store *s);
 void store_read_end(struct store *s);
 
 int store_get_entry(struct store *s, uint64_t index, struct entry *out);
-/* The stored payload bytes (fails for erased entries). */
+/* Append the payload bytes as collected to out (fails for erased entries;
+ * on failure out is as it was).  The whole payload in memory: for large
+ * ones, stream with store_payload_open(). */
 int store_get_payload(struct store *s, uint64_t index, struct buf *out);
+
+/*
+ * A payload as a stream (store/payload.c), in bounded memory whatever its
+ * size: the bytes as collected, decompressed on the fly when the store keeps
+ * them compressed.  open: *size is the entry's payload size and sha256 (may
+ * be NULL) the SHA-256 the store keys the payload by; neither is checked
+ * here (store_verify does).  read: up to cap bytes into buf (all of
+ * buf[0..cap) may be written); *got is 0 at the end; a damaged
+ * compressed payload fails with ERR_DB naming the entry.  Use inside one read snapshot
+ * (or write transaction); fails for erased entries like store_get_payload.
+ */
+struct store_payload;
+int store_payload_open(struct store *s, uint64_t index, struct store_payload **out,
+		       uint64_t *size, uint8_t sha256[32]);
+int store_payload_read(struct store_payload *p, void *buf, size_t cap, size_t *got);
+void store_payload_close(struct store_payload *p);
 
 struct store_filter {
 	const char *kind;   /* NULL: any */
@@ -234,6 +253,7 @@ struct verify_opts {
 	const char *against;   /* a checkpoint note kept elsewhere, or NULL */
 	size_t against_len;
 	const char *vkey;      /* pin: only this key is trusted, or NULL */
+	struct progress *progress; /* payload bytes checked, or NULL */
 };
 
 /*

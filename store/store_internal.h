@@ -29,6 +29,8 @@ struct store {
 	/* Statements reused for every append (prepared on first use). */
 	sqlite3_stmt *put_payload;
 	sqlite3_stmt *put_entry;
+	bool payload_encoding;     /* payloads has the encoding column (schema 2) */
+	void *zstd_cctx;           /* payload.c's compressor, reused for every append */
 };
 
 /* Report a failed SQLite call as ERR_DB with the statement's context. */
@@ -49,5 +51,18 @@ int store_leaf_hashes(struct store *s, merkle_hash **out, uint64_t *n);
 
 /* The public key with this id, or ERR_NOTFOUND. */
 int store_key_lookup(struct store *s, uint32_t key_id, uint8_t pub[NOTE_PUBKEY]);
+
+/* store/payload.c.  migrate: give a schema-1 store the payloads.encoding
+ * column (its own transaction; STORE_WRITE).  put: insert (or find) a
+ * payload, compressed when that saves space.  open_row: stream payload row
+ * `id` stored with `encoding` (index names the entry in messages). */
+int payload_migrate(struct store *s);
+/* A reader opened on a schema-1 store: has a writer upgraded it since?  Call
+ * inside the snapshot that then reads payloads. */
+int payload_refresh(struct store *s);
+int payload_put(struct store *s, const void *data, size_t len, sqlite3_int64 *id);
+void payload_free(struct store *s);
+int payload_open_row(struct store *s, uint64_t index, sqlite3_int64 id, int encoding,
+		     struct store_payload **out);
 
 #endif

@@ -20,6 +20,13 @@
 #include <jansson.h>
 
 #define MAX_PROBLEMS 1000
+#define VERIFY_CHUNK (64 * 1024)
+/* Every entry row with its payload's row id and encoding (schema 1 has no
+ * encoding column: all its payloads are stored as they are). */
+#define ENTRY_ROWS(encoding) "SELECT e.idx, e.kind, e.source, e.subject," \
+	" e.eff_from, e.eff_to, e.collected, e.attrs, e.commitment," \
+	" e.payload_size, e.erased, e.leaf, e.leaf_hash, p.id, e.salt, " encoding \
+	" FROM entries e LEFT JOIN payloads p ON p.id = e.payload_id ORDER BY e.idx"
 
 static void problem(struct verify_report *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -176,10 +183,47 @@ static void note_erased(struct verify_report *r, uint64_t i)
 	r->erased_list[r->nerased_list++] = i;
 }
 
+/* C over the payload as collected, streamed from its row (decompressed on
+ * the fly): bounded memory whatever its size.  *size: its length. */
+static int payload_commitment(struct store *s, uint64_t i, sqlite3_int64 id, int encoding,
+			      const void *salt, uint8_t c[32], uint64_t *size)
+{
+	struct store_payload *p = NULL;
+	struct sha256_ctx *h = NULL;
+	uint8_t *chunk = NULL;
+	size_t got;
+	int rc;
+
+	*size = 0;
+	if ((rc = payload_open_row(s, i, id, encoding, &p)) || (rc = sha256_new(&h)))
+		goto out;
+	if (!(chunk = malloc(VERIFY_CHUNK))) {
+		rc = err_set(ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	if ((rc = sha256_update(h, ENTRY_PAYLOAD_DOMAIN, sizeof(ENTRY_PAYLOAD_DOMAIN) - 1)) ||
+	    (rc = sha256_update(h, salt, ENTRY_SALT_LEN)))
+		goto out;
+	do {
+		if ((rc = store_payload_read(p, chunk, VERIFY_CHUNK, &got)) ||
+		    (rc = sha256_update(h, chunk, got)))
+			goto out;
+		*size += got;
+	} while (got);
+	rc = sha256_final(h, c);
+	h = NULL;
+out:
+	sha256_free(h);
+	free(chunk);
+	store_payload_close(p);
+	return rc;
+}
+
 /* Compare one row with the leaf text it claims to be. */
-static void check_entry(struct verify_report *r, sqlite3_stmt *st, uint64_t i,
+static void check_entry(struct store *s, struct verify_report *r, sqlite3_stmt *st, uint64_t i,
 			merkle_hash leaf_hash, const struct tombstones *tomb)
 {
+	uint64_t size;
 	const char *leaf = (const char *)sqlite3_column_text(st, 11);
 	size_t leaf_len = (size_t)sqlite3_column_bytes(st, 11);
 	const char *attrs = (const char *)sqlite3_column_text(st, 7);
@@ -229,14 +273,21 @@ static void check_entry(struct verify_report *r, sqlite3_stmt *st, uint64_t i,
 		note_erased(r, i);
 		goto out;
 	}
-	entry_commitment(c, sqlite3_column_blob(st, 14),
-			 (size_t)sqlite3_column_bytes(st, 14),
-			 sqlite3_column_blob(st, 13), (size_t)sqlite3_column_bytes(st, 13));
-	if (memcmp(c, e.commitment, 32) ||
-	    (uint64_t)sqlite3_column_bytes(st, 13) != e.payload_size)
+	if (sqlite3_column_bytes(st, 14) != ENTRY_SALT_LEN) {
 		problem(r, "entry %" PRIu64 ": payload does not match its commitment "
 			"(payload or salt changed)", i);
-	r->payload_bytes += (uint64_t)sqlite3_column_bytes(st, 13);
+		goto out;
+	}
+	if (payload_commitment(s, i, sqlite3_column_int64(st, 13), sqlite3_column_int(st, 15),
+			       sqlite3_column_blob(st, 14), c, &size)) {
+		problem(r, "entry %" PRIu64 ": payload does not match its commitment "
+			"(its stored bytes cannot be read: %s)", i, err_msg());
+		goto out;
+	}
+	if (memcmp(c, e.commitment, 32) || size != e.payload_size)
+		problem(r, "entry %" PRIu64 ": payload does not match its commitment "
+			"(payload or salt changed)", i);
+	r->payload_bytes += size;
 out:
 	entry_free(&e);
 }
@@ -358,21 +409,32 @@ static int check_against(struct verify_report *r, const struct trust *t,
 	return 0;
 }
 
-static int check_entries(struct store *s, struct verify_report *r,
-			 merkle_hash **leaves_out, uint64_t *n_out)
+/* The payload bytes verify will read, for progress (0: unknown). */
+static uint64_t payload_total(struct store *s)
 {
+	sqlite3_stmt *st = NULL;
+	uint64_t n = 0;
+
+	if (!store_prepare(s, &st, "SELECT sum(payload_size) FROM entries") &&
+	    sqlite3_step(st) == SQLITE_ROW)
+		n = (uint64_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static int check_entries(struct store *s, const struct verify_opts *o,
+			 struct verify_report *r, merkle_hash **leaves_out, uint64_t *n_out)
+{
+	uint64_t total = o->progress ? payload_total(s) : 0, done = 0;
 	sqlite3_stmt *st = NULL;
 	merkle_hash *leaves = NULL, *nl;
 	struct tombstones tomb = { NULL };
 	uint64_t i = 0, cap = 0;
 	int rc, step;
 
-	if ((rc = load_tombstones(s, &tomb)) ||
-	    (rc = store_prepare(s, &st, "SELECT e.idx, e.kind, e.source, e.subject,"
-				" e.eff_from, e.eff_to, e.collected, e.attrs, e.commitment,"
-				" e.payload_size, e.erased, e.leaf, e.leaf_hash, p.data, e.salt"
-				" FROM entries e LEFT JOIN payloads p ON p.id = e.payload_id"
-				" ORDER BY e.idx")))
+	if ((rc = payload_refresh(s)) || (rc = load_tombstones(s, &tomb)) ||
+	    (rc = store_prepare(s, &st, s->payload_encoding ? ENTRY_ROWS("p.encoding") :
+				ENTRY_ROWS("0"))))
 		goto out;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		uint64_t idx = (uint64_t)sqlite3_column_int64(st, 0);
@@ -392,8 +454,10 @@ static int check_entries(struct store *s, struct verify_report *r,
 			}
 			leaves = nl;
 		}
-		check_entry(r, st, i, leaves[i], &tomb);
+		check_entry(s, r, st, i, leaves[i], &tomb);
 		i++;
+		done += (uint64_t)sqlite3_column_int64(st, 9);
+		progress_update(o->progress, PROGRESS_BYTES, done, total);
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		rc = store_db_error(s, "cannot read");
@@ -451,7 +515,7 @@ int store_verify(struct store *s, const struct verify_opts *o,
 	/* One read transaction: a concurrent collect cannot shift the view. */
 	if ((rc = store_read_begin(s)))
 		return rc;
-	if ((rc = db_integrity(s, r)) || (rc = check_entries(s, r, &leaves, &n)) ||
+	if ((rc = db_integrity(s, r)) || (rc = check_entries(s, o, r, &leaves, &n)) ||
 	    (rc = load_checkpoints(s, &t, r, &cps, &ncp)) ||
 	    (rc = check_tree(r, (const merkle_hash *)leaves, n, cps, ncp)))
 		goto out;

@@ -6,14 +6,16 @@ rename (logrotate's default), copy-truncating it (logrotate copytruncate),
 leaving partial last lines, and killing some runs with SIGKILL.  Then checks
 that the sum of `lines` over all entries equals the lines written and that
 the entries' payloads, concatenated in log order, equal the bytes written.
-Usage: exactly_once.py AUDITPACK WORKDIR [ROUNDS]
+Usage: exactly_once.py AUDITPACK WORKDIR [ROUNDS [JOBS]]  (JOBS: collect --jobs)
 """
 import json, os, random, re, shutil, signal, subprocess, sys, time
 
 ap, work = sys.argv[1], sys.argv[2]
 rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 60
-store = os.path.join(work, "eo-store")
-logdir = os.path.join(work, "eo-logs")
+jobs = sys.argv[4] if len(sys.argv) > 4 else None
+suffix = "-j" + jobs if jobs else ""
+store = os.path.join(work, "eo-store" + suffix)
+logdir = os.path.join(work, "eo-logs" + suffix)
 log = os.path.join(logdir, "access.log")
 rng = random.Random(int(os.environ.get("EO_SEED", "20261129")))
 os.makedirs(logdir)
@@ -77,7 +79,7 @@ def collect(kill):
     cmd = [ap, "--store", store, "-q", "collect", "logs", "--format", "jsonl",
            "--name", "gw", "--field", "time=ts", "--field", "user=user",
            "--field", "status=status", "--field", "model=model", "--pii", "keep",
-           log + "*"]
+           log + "*"] + (["--jobs", jobs] if jobs else [])
     p = subprocess.Popen(cmd)
     if kill:
         time.sleep(rng.random() * 0.02)

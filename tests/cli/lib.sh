@@ -86,3 +86,27 @@ PY
 db() { sqlite3 "$AUDITPACK_STORE/evidence.db" "$@"; }
 
 checkpoint_of() { "$AP" checkpoint; }
+
+# store_plain: a directory holding a copy of every file of the store and
+# every payload as collected; prints its path.  The store keeps most
+# payloads zstd-compressed (docs/store-format.md), which grep cannot see
+# through: grep this to ask "is this value anywhere in the store".
+store_plain() {
+	local d="$WORK/plain"
+	rm -rf "$d"
+	mkdir -p "$d"
+	cp -r "$AUDITPACK_STORE" "$d/store"
+	python3 - "$d/store/evidence.db" "$d" <<'PY' || die "store_plain: cannot read the payloads"
+import sqlite3, subprocess, sys
+db = sqlite3.connect(sys.argv[1])
+if "encoding" in [r[1] for r in db.execute("PRAGMA table_info(payloads)")]:
+    for pid, data, enc in db.execute("SELECT id, data, encoding FROM payloads"):
+        if enc == 1:
+            out = subprocess.run(["zstd", "-dcq"], input=data, stdout=subprocess.PIPE, check=True).stdout
+            with open("%s/payload-%d" % (sys.argv[2], pid), "wb") as f:
+                f.write(out)
+        elif enc != 0:
+            sys.exit("payload %d: unknown encoding %r" % (pid, enc))
+PY
+	echo "$d"
+}

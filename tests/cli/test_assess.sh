@@ -44,7 +44,7 @@ for f in a["frameworks"]:
         for k in c["checks"]:
             assert set(k) >= {"id", "status", "detail", "evidence"}
 PY
-ok "assess --json has the DESIGN.md shape and a mix of statuses in every framework"
+ok "assess --json has the documented shape (docs/architecture.md) and a mix of statuses in every framework"
 [ "$(check_status models-registered)" = pass ] || die "models-registered: $(check_status models-registered)"
 ok "models-registered passes: the only model serving is registered with digests"
 
@@ -181,6 +181,6 @@ XML
 if "$AP" controls xxe --json >"$WORK/out" 2>/dev/null; then
 	! grep -q TOP-SECRET-MARKER "$WORK/out" || die "the entity was expanded into a title"
 fi
-! grep -r -q TOP-SECRET-MARKER "$AUDITPACK_STORE" || die "the entity reached the store"
+! grep -r -q TOP-SECRET-MARKER "$(store_plain)" || die "the entity reached the store"
 ok "an external entity in an imported catalogue is not expanded"
 echo "$checks checks"

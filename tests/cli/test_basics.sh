@@ -1,5 +1,5 @@
 # The command line: --help everywhere, --version, store selection, quiet,
-# output files and the --json shapes of DESIGN.md.
+# output files and the --json shapes of docs/architecture.md.
 . "$TESTS/cli/lib.sh"
 
 expect_exit 0 "--version" -- "$AP" --version
@@ -56,7 +56,7 @@ assert [e["index"] for e in lst] == list(range(7))
 assert len(one["leaf_hash"]) == 64 and len(one["payload_sha256"]) == 64
 assert one["attrs"]["type"] == "policy" and one["attrs"]["size"] == one["payload_size"]
 PY
-ok "list --json and show --json carry the DESIGN.md keys"
+ok "list --json and show --json carry the documented keys (docs/architecture.md)"
 
 # Filters.
 [ "$("$AP" list --kind attestation | wc -l)" = 1 ] || die "--kind"

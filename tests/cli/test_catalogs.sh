@@ -139,8 +139,8 @@ ok "EU AI Act high-risk obligations and SEBI applicability are marked"
 expect_exit 0 "a control by label" -- "$AP" controls iso27001 A.8.15
 expect_out "Logging" "shows its title"
 expect_exit 0 "a control by id, any case of label" -- "$AP" controls gdpr 'art 32'
-expect_exit 3 "an unknown control" -- "$AP" controls iso27001 A.9.99
-expect_exit 3 "an unknown framework" -- "$AP" controls nosuch
+expect_exit 2 "an unknown control (a usage error, as in attest --control)" -- "$AP" controls iso27001 A.9.99
+expect_exit 2 "an unknown framework (a usage error, as in assess --framework)" -- "$AP" controls nosuch
 
 # Every catalogue exports as valid OSCAL.
 for fw in eu-ai-act gdpr hipaa iso27001 iso42001 rbi rbi-free-ai sebi-cscrf; do

@@ -34,7 +34,7 @@ sources:
     paths: [$WORK/in/policy.txt]
 YAML
 }
-raw_in_store() { grep -rqaE "alice\.smith|bob\.jones|@bank\.example" "$AUDITPACK_STORE"; }
+raw_in_store() { grep -rqaE "alice\.smith|bob\.jones|@bank\.example" "$(store_plain)"; }
 attr() { # INDEX KEY: one attr of an entry, as JSON
 	"$AP" show "$1" --json | python3 -c 'import json,sys; print(json.dumps(json.load(sys.stdin)["attrs"].get(sys.argv[1])))' "$2"
 }
@@ -108,7 +108,7 @@ PY
 sed -i 's/time: timestamp/time: ts/' "$AUDITPACK_STORE/auditpack.yaml"
 expect_exit 0 "lines under a broken map" -- "$AP" collect gateway
 expect_out "20 lines \(20 malformed\)" "counted as malformed"
-! grep -rqa "erin.black" "$AUDITPACK_STORE" || die "a malformed line stored a user id in clear"
+! grep -rqa "erin.black" "$(store_plain)" || die "a malformed line stored a user id in clear"
 "$AP" show 3 --payload | grep -q '"user_id": *"<user:[0-9a-f]\{16\}>"' || die "no user token in malformed lines"
 ok "the user ids of malformed jsonl lines are tokenised"
 

@@ -21,7 +21,7 @@ expect_exit 2 "an erase reason with a phone number is refused too" -- \
 expect_err "personal data \(phone\)" "phone named"
 [ "$("$AP" checkpoint)" = "$cp_before" ] || die "a refused erase changed the checkpoint"
 [ "$("$AP" list | wc -l)" = "$n_before" ] || die "a refused erase added entries"
-! grep -rqaF "alice@bank.example" "$AUDITPACK_STORE" || die "the refused reason reached the store"
+! grep -rqaF "alice@bank.example" "$(store_plain)" || die "the refused reason reached the store"
 ok "a refused erase leaves the store unchanged and the e-mail nowhere in it"
 
 expect_exit 0 "a ticket number is a fine reason" -- "$AP" erase --subject "$subj" --reason DSR-114

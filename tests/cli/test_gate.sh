@@ -1,4 +1,4 @@
-# The pre-release gate (DESIGN.md "Gate"): a policy that the evidence meets
+# The pre-release gate (docs/ci.md): a policy that the evidence meets
 # passes, a failing check, stale and missing evidence fail it, an exclusion
 # with a justification takes a control out, a tampered store fails before
 # anything is judged, bad policies are named by file:line, JUnit is well
@@ -223,7 +223,7 @@ bad_policy() { # description, expected stderr; policy on stdin
 	expect_exit 3 "$1" -- "$AP" gate --policy "$WORK/bad.yaml" --junit "$WORK/bad.xml"
 	expect_err "$2" "$1: names file:line:column"
 }
-bad_policy "an unknown key" "bad\.yaml:3:1: unknown key 'fail_on' in the policy \(expected frameworks, require, exclude, fail-on, max-age, warn-before\)" <<'YAML'
+bad_policy "an unknown key" "bad\.yaml:3:1: unknown key 'fail_on' in the policy \(expected frameworks, require, exclude, fail-on, max-age, warn-before, upcoming\)" <<'YAML'
 frameworks: [iso27001]
 # fail-on is spelt with a dash
 fail_on: [fail]
@@ -319,7 +319,8 @@ ok "no decision recorded when the JUnit report could not be written"
 # 8. A tampered store fails the gate before anything is judged.
 cp -r "$AUDITPACK_STORE" "$WORK/pristine"
 before=$(ndecisions)
-db "UPDATE payloads SET data = CAST(replace(CAST(data AS TEXT), '\"status\": 200}', '\"status\": 500}') AS BLOB) WHERE id = 1"
+# (Byte 20 of the payload as stored: the store keeps logs compressed.)
+db "UPDATE payloads SET data = substr(data, 1, 19) || CASE WHEN substr(data, 20, 1) = X'41' THEN X'42' ELSE X'41' END || substr(data, 21) WHERE id = 1"
 rm -f "$WORK/tampered.xml"
 expect_exit 1 "a store with one changed payload byte" -- \
 	"$AP" gate --policy "$WORK/pass.yaml" --junit "$WORK/tampered.xml"
@@ -336,7 +337,7 @@ if command -v flock >/dev/null; then
 	flock "$AUDITPACK_STORE/lock" sleep 3 &
 	holder=$!
 	sleep 0.3
-	expect_exit 4 "the store is locked past --wait" -- "$AP" --wait 1 gate --policy "$WORK/pass.yaml"
+	expect_exit 4 "the store is locked past --wait" -- "$AP" --wait 1s gate --policy "$WORK/pass.yaml"
 	wait "$holder"
 	[ "$(ndecisions)" = "$before" ] || die "a locked gate recorded a decision"
 fi

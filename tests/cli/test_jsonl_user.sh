@@ -5,7 +5,7 @@
 . "$TESTS/cli/lib.sh"
 export AUDITPACK_NOW=2026-11-28T12:00:00Z
 
-store_has() { grep -r -a -q -F -- "$1" "$AUDITPACK_STORE"; }
+store_has() { grep -r -a -q -F -- "$1" "$(store_plain)"; }
 # payload_field INDEX LINE PATH: the value at a dotted path of one payload line.
 payload_field() {
 	"$AP" show "$1" --payload | sed -n "$2p" | python3 -c '
@@ -27,7 +27,7 @@ printf '%s\n' \
 expect_exit 0 "collect the nested user_id line" -- "$AP" collect logs --format jsonl --name gw \
 	--field time=ts --field user=user_id --field status=status "$WORK/nested.jsonl"
 if store_has alice.smith; then
-	grep -r -a -l -F alice.smith "$AUDITPACK_STORE"
+	grep -r -a -l -F alice.smith "$(store_plain)"
 	die "alice.smith is stored in clear"
 fi
 ok "grep -r -a over the store directory finds no alice.smith"

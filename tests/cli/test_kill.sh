@@ -72,4 +72,40 @@ for t in $(seq 1 "${KILL_TRIES_ERASE:-10}"); do
 	"$AP" verify >"$WORK/out" 2>"$WORK/err" || { cat "$WORK/err"; die "try $t: store does not verify after a killed erase"; }
 done
 ok "erase killed within ${window_ms} ms: $done_n completed, $none_n left no trace; the store verified after each"
+# collect logs on two worker threads, killed at random moments while the log
+# grows: every line is taken exactly once, in order, byte for byte
+# (issue 15).
+export AUDITPACK_STORE="$WORK/logs-store"
+"$AP" -q init --origin test.example/kill-logs || die "init"
+: >"$WORK/grow.log"
+grow() {
+	python3 - "$WORK/grow.log" "$1" <<'PY'
+import sys
+with open(sys.argv[1], "a") as f:
+    b = int(sys.argv[2]) * 20000
+    for i in range(b, b + 20000):
+        f.write('10.0.%d.%d - u-%04d [26/Nov/2026:%02d:%02d:%02d +0000] "GET /v1/m?mail=a%d@example.com HTTP/1.1" 200 %d\n'
+                % (i % 250, i % 200 + 1, i % 40, i // 3600 % 24, i // 60 % 60, i % 60, i, i))
+PY
+}
+grow 0
+start=$(date +%s%N)
+"$AP" -q collect logs --jobs 2 --pii keep --format common --name timing "$WORK/grow.log" || die "timing"
+window_ms=$(( ($(date +%s%N) - start) / 1000000 + 1 ))
+for t in $(seq 1 "${KILL_TRIES_LOGS:-12}"); do
+	"$AP" -q collect logs --jobs 2 --pii keep --format common --name grow "$WORK/grow.log" &
+	kill_within $! "$window_ms"
+	"$AP" verify >"$WORK/out" 2>"$WORK/err" || { cat "$WORK/err"; die "try $t: store does not verify"; }
+	grow "$t"
+done
+"$AP" -q collect logs --jobs 2 --pii keep --format common --name grow "$WORK/grow.log" || die "final run"
+: >"$WORK/got"
+for i in $(db "SELECT idx FROM entries WHERE source = 'grow' ORDER BY idx"); do
+	"$AP" show --payload "$i" >>"$WORK/got" || die "show $i"
+done
+cmp -s "$WORK/got" "$WORK/grow.log" || die "the entries do not hold the log exactly once"
+lines=$(wc -l <"$WORK/grow.log")
+[ "$(db "SELECT sum(json_extract(attrs, '$.lines')) FROM entries WHERE source = 'grow'")" = "$lines" ] ||
+	die "lines counted are not the $lines written"
+ok "collect logs --jobs 2 killed within ${window_ms} ms ${KILL_TRIES_LOGS:-12} times while the log grew: its $lines lines were taken exactly once, in order, byte for byte"
 echo "$checks checks"

@@ -8,11 +8,11 @@ flock "$AUDITPACK_STORE/lock" sleep 3 &
 holder=$!
 sleep 0.3
 start=$(date +%s)
-expect_exit 4 "a second writer gives up after --wait" -- "$AP" --wait 1 collect file "$WORK/docs/doc1.txt"
+expect_exit 4 "a second writer gives up after --wait" -- "$AP" --wait 1s collect file "$WORK/docs/doc1.txt"
 expect_err "in use by another run \(waited 1 s" "says the store is in use"
 expect_exit 0 "list works while a writer holds the lock" -- "$AP" list
 expect_exit 0 "verify works while a writer holds the lock" -- "$AP" verify
-expect_exit 0 "a writer with a longer --wait gets in after the first" -- "$AP" --wait 30 collect file "$WORK/docs/doc1.txt"
+expect_exit 0 "a writer with a longer --wait gets in after the first" -- "$AP" --wait 30s collect file "$WORK/docs/doc1.txt"
 waited=$(( $(date +%s) - start ))
 [ "$waited" -ge 2 ] || die "it did not wait (only ${waited}s)"
 ok "and it waited for the lock (${waited}s)"

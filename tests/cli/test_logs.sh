@@ -107,6 +107,11 @@ python3 "$TESTS/cli/exactly_once.py" "$AP" "$WORK" "${EO_ROUNDS:-60}" >"$WORK/eo
 	{ cat "$WORK/eo.out"; die "exactly once"; }
 ok "$(head -n1 "$WORK/eo.out")"
 ok "$(tail -n1 "$WORK/eo.out")"
+# and with lines parsed and scrubbed on two worker threads (issue 15)
+python3 "$TESTS/cli/exactly_once.py" "$AP" "$WORK" "${EO_ROUNDS:-60}" 2 >"$WORK/eo.out" 2>&1 ||
+	{ cat "$WORK/eo.out"; die "exactly once, --jobs 2"; }
+ok "--jobs 2: $(head -n1 "$WORK/eo.out")"
+ok "--jobs 2: $(tail -n1 "$WORK/eo.out")"
 
 # --- hostile lines: counted and kept, never a crash, never a lost good line ---
 python3 - "$WORK/hostile.jsonl" <<'PY'

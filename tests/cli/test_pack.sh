@@ -43,7 +43,7 @@ assert need <= names, need - names
 p = st["predicate"]
 assert p["frameworks"] == ["iso27001", "gdpr"] and p["checkpoint"]["size"] == 4 and p["erased"] == []
 PY
-ok "every file in the manifest has the stated digest; nothing unlisted; the layout of DESIGN.md"
+ok "every file in the manifest has the stated digest; nothing unlisted; the layout of docs/auditor-guide.md"
 
 vkey=$("$AP" key show | awk '$2 == "active" {print $3}')
 "$AP" key export-public -o "$WORK/pub.pem"

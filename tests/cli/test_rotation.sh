@@ -43,7 +43,7 @@ missing = [k for k in range(1, n + 1) if k not in seen]
 extra = [k for k in seen if k > n]
 assert not dup and not missing and not extra, ("twice", sorted(dup)[:10], "missing", missing[:10], extra[:10])
 PY
-	if grep -r -a -E -l '(alice\.smith|bob\.jones)[0-9]+@' "$AUDITPACK_STORE" >"$WORK/grep.out"; then
+	if grep -r -a -E -l '(alice\.smith|bob\.jones)[0-9]+@' "$(store_plain)" >"$WORK/grep.out"; then
 		cat "$WORK/grep.out"
 		die "$1: raw e-mails in the store directory"
 	fi

@@ -12,7 +12,7 @@ touch "$WORK/stop"
 	while [ -e "$WORK/stop" ]; do
 		i=$((i + 1))
 		printf 'note %d\n' "$i" >"$WORK/live/n.txt"
-		"$AP" -q --wait 30 collect file --name live "$WORK/live/n.txt" || exit 1
+		"$AP" -q --wait 30s collect file --name live "$WORK/live/n.txt" || exit 1
 		sleep 0.02
 	done
 ) &

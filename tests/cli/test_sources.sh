@@ -76,6 +76,21 @@ YAML
 expect_exit 0 "a command with shell metacharacters" -- "$AP" collect
 [ ! -e "$WORK/pwned" ] || die "the command went through a shell"
 ok "arguments are not interpreted by a shell"
+# A key given twice: the last one counts (and, under make check, the first
+# list is not leaked; found by tests/fuzz/fuzz_sources.c).
+cat >"$cfg" <<YAML
+sources:
+  - name: twice
+    type: command
+    run: [echo, first]
+    run: [echo, second]
+YAML
+expect_exit 0 "a source with 'run' given twice" -- "$AP" collect twice
+"$AP" list --source twice --json | python3 -c '
+import json,sys
+a = json.load(sys.stdin)[-1]["attrs"]; assert a["argv"] == ["echo", "second"], a' ||
+	die "the last 'run' did not count"
+ok "the last of a repeated key counts"
 cat >"$cfg" <<YAML
 sources:
   - name: slow
@@ -105,6 +120,17 @@ sources:
     fromat: jsonl
     paths: [x]
 YAML
+# An empty key once sent the key check round strstr("") for ever (found by
+# tests/fuzz/fuzz_sources.c); `timeout` turns a hang into a failure.
+cat >"$cfg" <<YAML
+sources:
+  - name: g
+    type: access-log
+    "": jsonl
+    paths: [x]
+YAML
+expect_exit 3 "an empty key" -- timeout 60 "$AP" collect
+expect_err "auditpack.yaml:4:5: source 'g': unknown key ''" "an empty key: says where and what"
 bad "an unknown type" "auditpack.yaml:3:11: source 'g': unknown type 'logs'" <<YAML
 sources:
   - name: g

@@ -1,5 +1,5 @@
 /*
- * Fuzz target for every parser of untrusted text in store/ and common/:
+ * Fuzz target for the parsers of untrusted text in store/ and common/:
  * signed notes, checkpoints, leaf texts, verifier keys, base64, times and
  * durations; and the gate policy (YAML, checked against the built-in
  * catalogues when they are found: run from the source tree).  The first
@@ -7,11 +7,13 @@
  *
  * libFuzzer:  clang -fsanitize=fuzzer,address,undefined ... (make fuzz)
  * otherwise:  tests/fuzz/driver.c runs it on seeds and random mutations.
+ * Seeds and regression inputs: tests/fuzz/corpus/parsers/.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../collectors/sources.h"
 #include "../../common/encode.h"
 #include "../../common/timeutil.h"
 #include "../../controls/catalog.h"
@@ -79,10 +81,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 5:
 		time_parse(&t, s);
+		time_parse_arg(&t, s);
 		break;
-	case 6:
+	case 6: {
+		char w[64];
+
 		duration_parse(&t, s);
+		sources_witness_line((const char *)data + 1, size - 1, w, sizeof(w));
 		break;
+	}
 	case 7:
 		policy(data + 1, size - 1);
 		break;

@@ -14,6 +14,7 @@
 #include "../../common/buf.h"
 #include "../../common/encode.h"
 #include "../../common/err.h"
+#include "../../common/suggest.h"
 #include "../../common/timeutil.h"
 #include "../../common/fsutil.h"
 #include "../../common/fswalk.h"
@@ -158,12 +159,60 @@ static void test_duration(void **state)
 	assert_int_equal(d, 7 * 86400);
 	assert_int_equal(duration_parse(&d, "2w"), 0);
 	assert_int_equal(d, 14 * 86400);
-	assert_int_equal(duration_parse(&d, "90"), 0);
-	assert_int_equal(d, 90);
+	assert_int_equal(duration_parse(&d, "15m"), 0);
+	assert_int_equal(d, 15 * 60);
+	/* A bare number has no unit: refused, the message naming the units. */
+	assert_int_equal(duration_parse(&d, "90"), ERR_PARSE);
+	assert_non_null(strstr(err_msg(), "s, m, h, d or w"));
+	assert_int_equal(duration_parse(&d, "400"), ERR_PARSE);
+	assert_int_not_equal(duration_parse(&d, "0"), 0);
 	assert_int_not_equal(duration_parse(&d, "7dd"), 0);
 	assert_int_not_equal(duration_parse(&d, "-1s"), 0);
 	assert_int_not_equal(duration_parse(&d, "d"), 0);
 	assert_int_not_equal(duration_parse(&d, "99999999999999999999w"), 0);
+}
+
+/* Command-line times: RFC 3339 or a plain date (midnight UTC). */
+static void test_time_arg(void **state)
+{
+	int64_t t;
+
+	(void)state;
+	assert_int_equal(time_parse_arg(&t, "2026-11-30"), 0);
+	assert_int_equal(t, time_from_civil(2026, 11, 30, 0, 0, 0));
+	assert_int_equal(time_parse_arg(&t, "2026-11-30T06:00:00Z"), 0);
+	assert_int_equal(t, time_from_civil(2026, 11, 30, 6, 0, 0));
+	assert_int_equal(time_parse_arg(&t, "2026-13-01"), ERR_PARSE);
+	assert_non_null(strstr(err_msg(), "or a date"));
+	assert_int_not_equal(time_parse_arg(&t, "2026-1-30"), 0);
+	assert_int_not_equal(time_parse_arg(&t, "yesterday"), 0);
+	/* Leaves stay strict: time_parse() takes no plain date. */
+	assert_int_not_equal(time_parse(&t, "2026-11-30"), 0);
+}
+
+/* "Did you mean": a swap or a typo is close, another word is not. */
+static void test_suggest(void **state)
+{
+	static const char *const names[] = { "assess", "attest", "gdpr", "eu-ai-act", "verify" };
+	struct suggest sg;
+
+	(void)state;
+	assert_int_equal(suggest_distance("gpdr", "gdpr"), 1);
+	assert_int_equal(suggest_distance("asses", "assess"), 1);
+	assert_int_equal(suggest_distance("EU_AI_ACT", "eu-ai-act"), 0);
+	assert_int_equal(suggest_distance("", "abc"), 3);
+	suggest_init(&sg, "asses");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		suggest_offer(&sg, names[i]);
+	assert_string_equal(sg.best, "assess");
+	suggest_init(&sg, "gpdr");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		suggest_offer(&sg, names[i]);
+	assert_string_equal(sg.best, "gdpr");
+	suggest_init(&sg, "prune");
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		suggest_offer(&sg, names[i]);
+	assert_null(sg.best);
 }
 
 static void test_buf(void **state)
@@ -390,6 +439,8 @@ int main(void)
 		cmocka_unit_test(test_yaml_front_end),
 		cmocka_unit_test(test_fswalk),
 		cmocka_unit_test(test_uri_escape_and_hash_file),
+		cmocka_unit_test(test_time_arg),
+		cmocka_unit_test(test_suggest),
 	};
 
 	return cmocka_run_group_tests_name("common", tests, NULL, NULL);

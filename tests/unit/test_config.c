@@ -21,7 +21,9 @@
 #include <openssl/crypto.h>
 
 #include "../../collectors/config.h"
+#include "../../collectors/observe.h"
 #include "../../collectors/pii.h"
+#include "../../collectors/sources.h"
 #include "../../common/err.h"
 #include "../../common/fsutil.h"
 #include "../../store/store.h"
@@ -35,10 +37,17 @@ struct fixture {
 	struct store_opts o;
 };
 
+/* The run's clock (NOW + this) and how many re-observations an unchanged
+ * snapshot should queue for the run's observation entry. */
+static int64_t clock_offset;
+static size_t want_queued;
+
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
+	clock_offset = 0;
+	want_queued = 0;
 	snprintf(f->root, sizeof(f->root), "/tmp/auditpack-config-XXXXXX");
 	if (!f || !mkdtemp(f->root))
 		return -1;
@@ -96,7 +105,7 @@ static int collect(struct fixture *f, const char *source, char *const *paths, si
 	struct buf pl = BUF_INIT;
 	uint8_t secret[STORE_SECRET_LEN];
 	struct collect_result r = { 0 };
-	struct collect_ctx c;
+	struct collect_ctx c = { 0 };
 	struct store *s = NULL;
 	struct pii *p = NULL;
 	struct entry e;
@@ -107,13 +116,22 @@ static int collect(struct fixture *f, const char *source, char *const *paths, si
 	assert_int_equal(store_secret(s, secret), 0);
 	assert_int_equal(pii_new(&p, secret), 0);
 	c.store = s;
-	c.now = NOW;
+	c.now = NOW + clock_offset;
 	c.secret = secret;
 	c.pii = p;
 	assert_int_equal(store_begin(s), 0);
 	rc = config_collect(&c, source, paths, n, p, &r);
 	if (rc) {
 		store_rollback(s);
+	} else if (r.unchanged) {
+		/* The same snapshot as last time: no entry, one re-observation. */
+		assert_int_equal(r.entries, 0);
+		assert_int_equal(r.unchanged, 1);
+		assert_int_equal(json_array_size(c.reobserved), want_queued);
+		observe_discard(&c);
+		assert_int_equal(store_commit(s), 0); /* keeps when it was listed */
+		if (attrs)
+			*attrs = NULL;
 	} else {
 		assert_int_equal(r.entries, 1);
 		assert_int_equal(store_commit(s), 0);
@@ -279,18 +297,43 @@ static void test_diff_against_previous_snapshot(void **state)
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(a2, "changes"),
 							    "changed")), 2);
 
-	/* Nothing changed: an entry all the same, with an empty diff. */
+	/* Nothing changed: no second snapshot.  Within the hour nothing is
+	 * listed either; later the run's observation entry lists it
+	 * (collectors/observe.h). */
+	want_queued = 0;
 	assert_int_equal(collect_in(f, &a3, NULL), 0);
-	assert_string_equal(json_string_value(json_object_get(a3, "tree_sha256")),
-			    json_string_value(json_object_get(a2, "tree_sha256")));
-	assert_string_equal(json_string_value(json_object_get(a3, "previous")),
-			    json_string_value(json_object_get(a2, "tree_sha256")));
-	assert_int_equal(json_array_size(json_object_get(a3, "changed")), 0);
-	assert_int_equal(json_array_size(json_object_get(a3, "added")), 0);
-	assert_int_equal(json_array_size(json_object_get(a3, "removed")), 0);
+	assert_null(a3);
+	clock_offset = OBSERVE_EVERY;
+	want_queued = 1;
+	assert_int_equal(collect_in(f, &a3, NULL), 0);
+	assert_null(a3);
+	want_queued = 0;
+	assert_int_equal(collect_in(f, &a3, NULL), 0);
+	clock_offset = 0;
 	json_decref(a1);
 	json_decref(a2);
 	json_decref(a3);
+}
+
+/* verify reads only the witness: line, whatever the rest of the file. */
+static void test_witness_line(void **state)
+{
+	static const char broken[] = "origin: x\nsources: [\n  - {name: broken\n"
+				     "witness: \"/mnt/w w\"  # copies\n";
+	char w[64];
+
+	(void)state;
+	assert_int_equal(sources_witness_line(broken, strlen(broken), w, sizeof(w)), 0);
+	assert_string_equal(w, "/mnt/w w");
+	assert_int_equal(sources_witness_line("witness: /a/b # c\r\n", 19, w, sizeof(w)), 0);
+	assert_string_equal(w, "/a/b");
+	assert_int_equal(sources_witness_line("  witness: /nested\n", 19, w, sizeof(w)), 0);
+	assert_string_equal(w, "");
+	assert_int_equal(sources_witness_line("witness:", 8, w, sizeof(w)), 0);
+	assert_string_equal(w, "");
+	assert_int_equal(sources_witness_line("witness: /0123456789012345678901234567890123456789"
+					      "0123456789012345678901234567890123456789", 90, w,
+					      sizeof(w)), ERR_LIMIT);
 }
 
 /* A sink that keeps what the parser emits: path -> value, secrets marked. */
@@ -632,6 +675,7 @@ int main(void)
 		cmocka_unit_test(test_yaml_alias_bomb_refused),
 		cmocka_unit_test_setup_teardown(test_secrets_never_reach_the_store, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_diff_against_previous_snapshot, setup, teardown),
+		cmocka_unit_test(test_witness_line),
 		cmocka_unit_test_setup_teardown(test_malformed_files_named_by_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unreadable_and_oversized, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tree_walk, setup, teardown),

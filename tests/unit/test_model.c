@@ -29,6 +29,7 @@
 #include "../../common/err.h"
 #include "../../common/fsutil.h"
 #include "../../store/store.h"
+#include "../../collectors/observe.h"
 
 #define REGISTRY_SQL "examples/mlflow/registry.sql"
 #define MLRUNS "tests/data/mlruns"
@@ -72,6 +73,7 @@ static int teardown(void **state)
 	struct fixture *f = *state;
 	char cmd[128];
 
+	observe_discard(&f->c); /* re-observations queued for a run never finished */
 	store_close(f->s);
 	pii_free(f->c.pii);
 	OPENSSL_cleanse(f->secret, sizeof(f->secret));

@@ -101,7 +101,12 @@ static const struct rcase cases[] = {
 	{ "access-log-continuity", "missing", NULL, { { 0 } }, 0 },
 	{ "access-log-continuity", "malformed", NULL, { LOG("{}") }, 0 },
 
+	/* No profile: every framework is in scope, so the longest minimum (SEBI
+	 * CSCRF PR.AA.S9, two years) holds for the controls without their own. */
 	{ "access-log-retention", "pass", NULL,
+	  { { "access-log", "gateway", LOG_ATTRS("2024-11-01T00:00:00Z", 360, 0, 3, "{}", "{}",
+						 "pseudonymise"), "", 360, 760 * D } }, 0 },
+	{ "access-log-retention", "fail", "access logs",
 	  { { "access-log", "gateway", LOG_ATTRS("2026-05-01T00:00:00Z", 360, 0, 3, "{}", "{}",
 						 "pseudonymise"), "", 360, 200 * D } }, 0 },
 	{ "access-log-retention", "fail", "access logs", { GOODLOG }, 0 },
@@ -179,11 +184,18 @@ static const struct rcase cases[] = {
 	{ "prompt-logging-masked", "missing", NULL, { { 0 } }, 0 },
 	{ "prompt-logging-masked", "malformed", NULL, { BADCFG }, 0 },
 
-	{ "data-region-allowed", "pass", NULL, { CFG("\"gw.yaml:data_region\":\"ap-south-1\"") }, 0 },
-	{ "data-region-allowed", "fail", "gw.yaml: data_region",
-	  { CFG("\"gw.yaml:data_region\":\"us-east-1\"") }, 0 },
-	{ "data-region-allowed", "missing", NULL, { { 0 } }, 0 },
-	{ "data-region-allowed", "malformed", NULL, { BADCFG }, 0 },
+	/* No residency in the profile: the controls without a jurisdiction of
+	 * their own only need the region to be known. */
+	{ "data-residency", "pass", NULL, { CFG("\"gw.yaml:data_region\":\"ap-south-1\"") }, 0 },
+	{ "data-residency", "fail", "setting data_region", { CFG("\"gw.yaml:listen\":\"8443\"") }, 0 },
+	{ "data-residency", "missing", NULL, { { 0 } }, 0 },
+	{ "data-residency", "malformed", NULL, { BADCFG }, 0 },
+
+	{ "data-transfer-safeguards", "pass", NULL, { CFG("\"gw.yaml:data_region\":\"eu-west-1\"") }, 0 },
+	{ "data-transfer-safeguards", "fail", "region ap-south-1",
+	  { CFG("\"gw.yaml:data_region\":\"ap-south-1\"") }, 0 },
+	{ "data-transfer-safeguards", "missing", NULL, { { 0 } }, 0 },
+	{ "data-transfer-safeguards", "malformed", NULL, { BADCFG }, 0 },
 
 	{ "no-plaintext-secrets", "pass", NULL,
 	  { CFG("\"gw.yaml:upstream.api_key\":\"${env:API_KEY}\"") }, 0 },
@@ -250,6 +262,32 @@ static const struct rcase cases[] = {
 	  { DOC("incident-response-plan", 30 * D), BADDOC("incident-response-plan") }, 0 },
 	{ "incident-response-plan-present", "missing", NULL, { { 0 } }, 0 },
 	{ "incident-response-plan-present", "malformed", NULL, { BADDOC("incident-response-plan") }, 0 },
+
+	{ "ropa-present", "pass", NULL, { DOC("ropa", 30 * D) }, 0 },
+	{ "ropa-present", "fail", NULL, { DOC("ropa", 30 * D), BADDOC("ropa") }, 0 },
+	{ "ropa-present", "missing", "document evidence of type ropa", { { 0 } }, 0 },
+	{ "ropa-present", "malformed", NULL, { BADDOC("ropa") }, 0 },
+
+	/* backups: a backup job's typed output, or a restore test record */
+	{ "backup-evidence", "pass", NULL,
+	  { { "command-output", "backup", CMD_A(0, false, ",\"type\":\"backup\""), CMD_P("ok"), H, 0 } }, 0 },
+	{ "backup-evidence", "pass", NULL, { DOC("restore-test", 30 * D) }, 0 },
+	{ "backup-evidence", "fail", "backups",
+	  { { "command-output", "backup", CMD_A(3, false, ",\"type\":\"backup\""), CMD_P(""), H, 0 } }, 0 },
+	{ "backup-evidence", "missing", "backups", { UNTYPED }, 0 },
+	{ "backup-evidence", "malformed", NULL,
+	  { { "command-output", "backup", "{\"type\":\"backup\"}", CMD_P("ok"), H, 0 } }, 0 },
+
+	/* clock synchronisation: chronyc tracking or timedatectl show output */
+	{ "clock-synchronised", "pass", NULL,
+	  { { "command-output", "clock", CMD_A(0, false, ",\"type\":\"clock\""),
+	      CMD_P("Leap status     : Normal\\nSystem time     : 0.000020 seconds fast of NTP time\\n"), H, 0 } }, 0 },
+	{ "clock-synchronised", "fail", "source clock",
+	  { { "command-output", "clock", CMD_A(0, false, ",\"type\":\"clock\""),
+	      CMD_P("NTPSynchronized=no\\n"), H, 0 } }, 0 },
+	{ "clock-synchronised", "missing", "command-output evidence of type clock", { UNTYPED }, 0 },
+	{ "clock-synchronised", "malformed", NULL,
+	  { { "command-output", "clock", CMD_A(0, false, ",\"type\":\"clock\""), CMD_P("hello"), H, 0 } }, 0 },
 
 	/* the store itself */
 	{ "store-verified", "pass", NULL, { DOC("policy", D) }, 0 },
