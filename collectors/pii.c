@@ -569,7 +569,7 @@ static int add_finding(struct pii *p, size_t start, size_t end,
 		struct finding *f = reallocarray(p->f, cap, sizeof(*f));
 
 		if (!f)
-			return err_nomem();
+			return err_set(ERR_NOMEM, "out of memory");
 		p->f = f;
 		p->capf = cap;
 	}
@@ -698,7 +698,7 @@ static int plan_lines(struct pii *p, const char *s, size_t len,
 			struct line *l = reallocarray(p->ln, cap, sizeof(*l));
 
 			if (!l)
-				return err_nomem();
+				return err_set(ERR_NOMEM, "out of memory");
 			p->ln = l;
 			p->capln = cap;
 		}
@@ -1044,7 +1044,7 @@ int pii_new(struct pii **out, const uint8_t *secret)
 		return err_set(ERR_USAGE, "pii_new: missing argument");
 	*out = NULL;
 	if (!(p = calloc(1, sizeof(*p))))
-		return err_nomem();
+		return err_set(ERR_NOMEM, "out of memory");
 	memcpy(p->secret, secret, STORE_SECRET_LEN);
 	init_kinds(p->kind);
 	if ((rc = compile_all(p)) || (rc = mac_setup(p)))
@@ -1053,7 +1053,7 @@ int pii_new(struct pii **out, const uint8_t *secret)
 	p->mctx = pcre2_match_context_create(NULL);
 	p->jstack = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
 	if (!p->md || !p->mctx || !p->jstack) {
-		rc = err_nomem();
+		rc = err_set(ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	pcre2_jit_stack_assign(p->mctx, NULL, p->jstack);
