@@ -67,6 +67,16 @@ int cli_passphrase(struct cli *cli, const struct passphrase **out)
 	return 0;
 }
 
+/* The witness directory w, relative to the store unless absolute, into
+ * out (PATH_MAX bytes); `path` names the file that set it. */
+static int witness_path(char *out, const struct cli *cli, const char *w, const char *path)
+{
+	if (w[0] == '/' ? snprintf(out, PATH_MAX, "%s", w) >= PATH_MAX :
+	    fs_join(out, PATH_MAX, cli->store_dir, w) != 0)
+		return err_set(ERR_LIMIT, "%s: witness path too long", path);
+	return 0;
+}
+
 int cli_witness(struct cli *cli, char *out)
 {
 	struct sources cfg;
@@ -80,10 +90,8 @@ int cli_witness(struct cli *cli, char *out)
 		return 0;
 	if ((rc = sources_load(&cfg, path)))
 		return rc;
-	if (cfg.witness && snprintf(out, PATH_MAX, "%s%s%s",
-				    cfg.witness[0] == '/' ? "" : cli->store_dir,
-				    cfg.witness[0] == '/' ? "" : "/", cfg.witness) >= PATH_MAX)
-		rc = err_set(ERR_LIMIT, "%s: witness path too long", path);
+	if (cfg.witness)
+		rc = witness_path(out, cli, cfg.witness, path);
 	sources_free(&cfg);
 	return rc;
 }
@@ -278,10 +286,7 @@ static int witness_of_config(struct cli *cli, char *out)
 	buf_free(&b);
 	if (rc || !*w)
 		return rc;
-	if (snprintf(out, PATH_MAX, "%s%s%s", w[0] == '/' ? "" : cli->store_dir,
-		     w[0] == '/' ? "" : "/", w) >= PATH_MAX)
-		return err_set(ERR_LIMIT, "%s: witness path too long", path);
-	return 0;
+	return witness_path(out, cli, w, path);
 }
 
 int cli_verify(struct cli *cli, struct store *s, const char *against, const char *vkey,

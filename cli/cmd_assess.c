@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "../common/err.h"
+#include "../common/fsutil.h"
 #include "../common/timeutil.h"
 #include "../controls/catalog.h"
 #include "../mappings/assess.h"
@@ -210,11 +211,12 @@ int cli_load_checks(struct cli *cli, const struct catalogs *cs, const char *file
 		    struct checkset *out)
 {
 	char dir[4096];
+	int rc;
 
 	if (file)
 		return checks_load_file(out, cs, file);
-	if (snprintf(dir, sizeof(dir), "%s/mappings", cli->store_dir) >= (int)sizeof(dir))
-		return err_set(ERR_LIMIT, "store path too long");
+	if ((rc = fs_join(dir, sizeof(dir), cli->store_dir, "mappings")))
+		return rc;
 	return checks_load(out, cs, dir);
 }
 

@@ -10,6 +10,7 @@
 #include "../collectors/sources.h"
 #include "../common/encode.h"
 #include "../common/err.h"
+#include "../common/fsutil.h"
 #include "../common/timeutil.h"
 
 #include <errno.h>
@@ -333,15 +334,12 @@ out:
 static bool set_field(struct jsonl_fields *f, const char *kv)
 {
 	const char *eq = strchr(kv, '=');
-	size_t n;
+	const char **slot;
 
-	if (!eq || !eq[1])
+	if (!eq || !eq[1] || !(slot = jsonl_field_slot(f, kv, (size_t)(eq - kv))))
 		return false;
-	n = (size_t)(eq - kv);
-#define F(name) if (n == strlen(#name) && !strncmp(kv, #name, n)) { f->name = eq + 1; return true; }
-	F(time) F(user) F(model) F(version) F(status) F(route) F(decision)
-#undef F
-	return false;
+	*slot = eq + 1;
+	return true;
 }
 
 #define JOBS_MAX 256u
@@ -423,7 +421,7 @@ static int collect_logs(int argc, char **argv, struct cli *cli)
 		case 'F':
 			if (!set_field(&o.fmt.fields, optarg))
 				return cli_usage("collect", "--field takes NAME=JSONKEY with NAME one "
-						 "of time, user, model, version, status, route, decision");
+						 "of " JSONL_FIELD_NAMES);
 			break;
 		case 'p':
 			if (!pii_mode_from_name(optarg, &o.pii))
@@ -684,12 +682,13 @@ static int collect_configured(int argc, char **argv, struct cli *cli)
 	if (!take_jobs(&argc, argv, &jobs))
 		return cli_usage("collect", "--jobs takes a number from 1 to %u", JOBS_MAX);
 
-	if (snprintf(path, sizeof(path), "%s/evidence.db", cli->store_dir) >= (int)sizeof(path))
-		return cli_fail(err_set(ERR_LIMIT, "store path too long"));
+	if ((rc = fs_join(path, sizeof(path), cli->store_dir, "evidence.db")))
+		return cli_fail(rc);
 	if (access(path, F_OK) < 0)
 		return cli_fail(err_set(ERR_IO, "no evidence store at '%s' (run 'auditpack init' "
 					"or give --store DIR)", cli->store_dir));
-	snprintf(path, sizeof(path), "%s/auditpack.yaml", cli->store_dir);
+	if ((rc = fs_join(path, sizeof(path), cli->store_dir, "auditpack.yaml")))
+		return cli_fail(rc);
 	if (access(path, F_OK) < 0)
 		return cli_fail(err_set(ERR_IO, "no %s: it names the sources 'collect' runs (see "
 					"docs/configuration.md), or collect one-offs with 'collect "

@@ -163,7 +163,7 @@ static int show_control(const struct catalog *cat, const char *want, bool json,
 
 static int do_import(struct cli *cli, const char *path, const char *id)
 {
-	char dir[4096], dest[4096];
+	char dir[4096], dest[4096], file[80]; /* framework ids are at most 64 bytes */
 	struct catalogs cs;
 	struct catalog cat;
 	struct buf b = BUF_INIT;
@@ -190,10 +190,9 @@ static int do_import(struct cli *cli, const char *path, const char *id)
 		rc = err_set(ERR_IO, "cannot create '%s': %s", dir, strerror(errno));
 		goto out;
 	}
-	if (snprintf(dest, sizeof(dest), "%s/%s.xml", dir, cat.framework) >= (int)sizeof(dest)) {
-		rc = err_set(ERR_LIMIT, "path too long");
+	snprintf(file, sizeof(file), "%s.xml", cat.framework);
+	if ((rc = fs_join(dest, sizeof(dest), dir, file)))
 		goto out;
-	}
 	/* The framework id travels with the file, so a rename cannot lose it. */
 	if ((rc = fs_read_file(&b, path, CATALOG_MAX_BYTES, NULL)) ||
 	    (rc = fs_write_new(dest, b.data, b.len, 0600)))

@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "../common/err.h"
+#include "../common/fsutil.h"
 #include "../controls/catalog.h"
 
 #include <getopt.h>
@@ -29,9 +30,10 @@ void cli_framework_ids(const struct catalogs *cs, char **v, size_t n)
 int cli_load_catalogs(struct cli *cli, struct catalogs *out)
 {
 	char dir[4096];
+	int rc;
 
-	if (snprintf(dir, sizeof(dir), "%s/controls", cli->store_dir) >= (int)sizeof(dir))
-		return err_set(ERR_LIMIT, "store path too long");
+	if ((rc = fs_join(dir, sizeof(dir), cli->store_dir, "controls")))
+		return rc;
 	return catalogs_load(out, dir);
 }
 

@@ -3,6 +3,7 @@
 #include "logfile.h"
 #include "../common/encode.h"
 #include "../common/err.h"
+#include "../common/fsutil.h"
 #include "../common/hash.h"
 #include "../common/json.h"
 #include "../common/timeutil.h"
@@ -1362,7 +1363,7 @@ static int find_copy(struct plan *p, struct cursors *cs, struct cursor *old,
 		struct cursor *cp;
 		char path[PATH_MAX];
 
-		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= (int)sizeof(path) ||
+		if (fs_join(path, sizeof(path), dir, de->d_name) ||
 		    (f.fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
 			continue;
 		if (fstat(f.fd, &f.st) < 0 || !S_ISREG(f.st.st_mode) ||
@@ -1412,7 +1413,7 @@ static int find_renamed(struct plan *p, struct cursor *cur)
 		struct file f = { .path = NULL, .fd = -1 };
 
 		if ((uint64_t)de->d_ino != cur->ino ||
-		    snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= (int)sizeof(path) ||
+		    fs_join(path, sizeof(path), dir, de->d_name) ||
 		    (f.fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
 			continue;
 		if (fstat(f.fd, &f.st) == 0 && S_ISREG(f.st.st_mode) &&
@@ -1508,7 +1509,7 @@ static int find_compressed(struct plan *p, struct cursors *cs, struct cursor *ol
 		struct file f = { .path = NULL, .fd = -1 };
 		struct cursor *cur;
 
-		if (snprintf(path, sizeof(path), "%s/%s", dir, de->d_name) >= (int)sizeof(path) ||
+		if (fs_join(path, sizeof(path), dir, de->d_name) ||
 		    (f.fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) < 0)
 			continue;
 		if (fstat(f.fd, &f.st) < 0 || !S_ISREG(f.st.st_mode) ||

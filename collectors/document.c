@@ -17,16 +17,16 @@
 #include <unistd.h>
 
 /* The path as given, made absolute (symlinks are not resolved: the attrs
- * record where the document was taken from). */
+ * record where the document was taken from).  0 or ERR_LIMIT. */
 static int absolute_path(char *out, size_t cap, const char *path)
 {
 	char cwd[PATH_MAX];
 
 	if (path[0] == '/')
-		return snprintf(out, cap, "%s", path) < (int)cap ? 0 : -1;
+		return snprintf(out, cap, "%s", path) < (int)cap ? 0 : ERR_LIMIT;
 	if (!getcwd(cwd, sizeof(cwd)))
-		return -1;
-	return snprintf(out, cap, "%s/%s", cwd, path) < (int)cap ? 0 : -1;
+		return ERR_LIMIT;
+	return fs_join(out, cap, cwd, path);
 }
 
 static int build_attrs(struct buf *out, const struct document_opts *o,

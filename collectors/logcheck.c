@@ -176,10 +176,10 @@ void logcheck_expected(const struct logfmt_opts *fmt, char *out, size_t cap)
 		at = (size_t)snprintf(out, cap, "one JSON object per line with the event time "
 				      "(RFC 3339 text, or epoch seconds or milliseconds) at key "
 				      "\"%s\"; the field map is", f->time ? f->time : "?");
-#define F(name) if (f->name && at < cap) \
-		at += (size_t)snprintf(out + at, cap - at, " " #name "=%s", f->name);
-		F(time) F(user) F(model) F(version) F(status) F(route) F(decision)
-#undef F
+		for (size_t i = 0; jsonl_field_name(i); i++)
+			if (jsonl_field_value(f, i) && at < cap)
+				at += (size_t)snprintf(out + at, cap - at, " %s=%s",
+						       jsonl_field_name(i), jsonl_field_value(f, i));
 		return;
 	case LOGFMT_COMBINED:
 		snprintf(out, cap, "a combined (nginx/Apache) line such as: 203.0.113.7 - jdoe "

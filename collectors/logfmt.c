@@ -9,6 +9,7 @@
 #include "jsonpath.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,34 @@ bool logfmt_from_name(const char *name, enum logfmt *out)
 const char *logfmt_name(enum logfmt f)
 {
 	return names[f];
+}
+
+static const struct {
+	const char *name;
+	size_t off;
+} field_slots[] = {
+#define SLOT(n) { #n, offsetof(struct jsonl_fields, n) }
+	SLOT(time), SLOT(user), SLOT(model), SLOT(version), SLOT(status), SLOT(route),
+	SLOT(decision),
+#undef SLOT
+};
+
+const char *jsonl_field_name(size_t i)
+{
+	return i < sizeof(field_slots) / sizeof(field_slots[0]) ? field_slots[i].name : NULL;
+}
+
+const char *jsonl_field_value(const struct jsonl_fields *f, size_t i)
+{
+	return *(const char *const *)((const char *)f + field_slots[i].off);
+}
+
+const char **jsonl_field_slot(struct jsonl_fields *f, const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof(field_slots) / sizeof(field_slots[0]); i++)
+		if (strlen(field_slots[i].name) == len && !memcmp(field_slots[i].name, name, len))
+			return (const char **)((char *)f + field_slots[i].off);
+	return NULL;
 }
 
 /* ---- small scanning helpers over (line, len) ---- */

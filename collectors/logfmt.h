@@ -57,6 +57,16 @@ struct jsonl_fields {
 	const char *time, *user, *model, *version, *status, *route, *decision;
 };
 
+/* The slots of struct jsonl_fields by name -- the one list, in this order,
+ * for --field, auditpack.yaml's fields: and messages. */
+#define JSONL_FIELD_NAMES "time, user, model, version, status, route, decision"
+/* The name of slot i, or NULL past the last. */
+const char *jsonl_field_name(size_t i);
+/* The value of slot i of f (i below the number of names). */
+const char *jsonl_field_value(const struct jsonl_fields *f, size_t i);
+/* The slot of f named by the len bytes at name, or NULL for no such slot. */
+const char **jsonl_field_slot(struct jsonl_fields *f, const char *name, size_t len);
+
 struct logfmt_opts {
 	enum logfmt format;
 	struct jsonl_fields fields;

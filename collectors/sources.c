@@ -36,8 +36,6 @@ static int want_pii(const struct ydoc *p, const yaml_node_t *n, enum pii_mode *o
 
 static int want_fields(const struct ydoc *p, const yaml_node_t *n, struct jsonl_fields *f)
 {
-	static const char *const known = "time, user, model, version, status, route, decision";
-
 	if (n->type != YAML_MAPPING_NODE)
 		return ydoc_at(p, n, "'fields' must be a map like {time: ts, user: user_id}");
 	for (yaml_node_pair_t *pr = n->data.mapping.pairs.start;
@@ -45,19 +43,13 @@ static int want_fields(const struct ydoc *p, const yaml_node_t *n, struct jsonl_
 		yaml_node_t *k = ydoc_node(p, pr->key);
 		yaml_node_t *v = ydoc_node(p, pr->value);
 		const char *key = ydoc_scalar(k), *val = ydoc_scalar(v);
-		const char **slot = NULL;
+		const char **slot;
 
 		if (!key)
 			return ydoc_at(p, k, "field names must be strings");
-		if (!strcmp(key, "time")) slot = &f->time;
-		else if (!strcmp(key, "user")) slot = &f->user;
-		else if (!strcmp(key, "model")) slot = &f->model;
-		else if (!strcmp(key, "version")) slot = &f->version;
-		else if (!strcmp(key, "status")) slot = &f->status;
-		else if (!strcmp(key, "route")) slot = &f->route;
-		else if (!strcmp(key, "decision")) slot = &f->decision;
-		else
-			return ydoc_at(p, k, "unknown field '%s' (known: %s)", key, known);
+		if (!(slot = jsonl_field_slot(f, key, strlen(key))))
+			return ydoc_at(p, k, "unknown field '%s' (known: " JSONL_FIELD_NAMES ")",
+				       key);
 		if (!val || !*val)
 			return ydoc_at(p, v, "field '%s' must name a JSON key", key);
 		free((char *)*slot);
@@ -559,9 +551,6 @@ void sources_free(struct sources *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		struct source *x = &s->v[i];
-		const char **f[] = { &x->fields.time, &x->fields.user, &x->fields.model,
-				     &x->fields.version, &x->fields.status, &x->fields.route,
-				     &x->fields.decision };
 
 		free(x->name);
 		free_list(x->paths);
@@ -573,8 +562,8 @@ void sources_free(struct sources *s)
 		free(x->kind);
 		free(x->doc_type);
 		free(x->output_type);
-		for (size_t k = 0; k < sizeof(f) / sizeof(f[0]); k++)
-			free((char *)*f[k]);
+		for (size_t k = 0; jsonl_field_name(k); k++)
+			free((char *)jsonl_field_value(&x->fields, k));
 	}
 	free(s->v);
 	free(s->origin);

@@ -1,5 +1,6 @@
 #include "datadir.h"
 #include "err.h"
+#include "fsutil.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -18,8 +19,8 @@ static int is_datadir(const char *dir)
 	struct stat st;
 
 	/* Not just any controls/ directory: build trees have one of objects. */
-	return snprintf(p, sizeof(p), "%s/controls/schema/oscal_catalog_schema.xsd", dir) <
-		       (int)sizeof(p) && stat(p, &st) == 0 && S_ISREG(st.st_mode);
+	return !fs_join(p, sizeof(p), dir, "controls/schema/oscal_catalog_schema.xsd") &&
+	       stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 int datadir(char *out, size_t cap)
@@ -47,8 +48,8 @@ int datadir(char *out, size_t cap)
 			if (is_datadir(exe))
 				return snprintf(out, cap, "%s", exe) < (int)cap ? 0
 					: err_set(ERR_LIMIT, "path too long");
-			if (snprintf(share, sizeof(share), "%s/share/auditpack", exe) <
-				    (int)sizeof(share) && is_datadir(share))
+			if (!fs_join(share, sizeof(share), exe, "share/auditpack") &&
+			    is_datadir(share))
 				return snprintf(out, cap, "%s", share) < (int)cap ? 0
 					: err_set(ERR_LIMIT, "path too long");
 			if (!(slash = strrchr(exe, '/')))
@@ -70,7 +71,5 @@ int datadir_path(char *out, size_t cap, const char *sub)
 
 	if ((rc = datadir(dir, sizeof(dir))))
 		return rc;
-	if (snprintf(out, cap, "%s/%s", dir, sub) >= (int)cap)
-		return err_set(ERR_LIMIT, "path too long");
-	return 0;
+	return fs_join(out, cap, dir, sub);
 }

@@ -3,8 +3,8 @@
 #include "../common/datadir.h"
 #include "../common/err.h"
 #include "../common/fsutil.h"
+#include "../common/fswalk.h"
 
-#include <dirent.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -50,28 +50,27 @@ static int by_name(const void *a, const void *b)
 
 void regions_list(char *out, size_t cap)
 {
-	char dir[PATH_MAX], names[32][64];
-	const char *sorted[32];
-	size_t n = 0, len;
-	DIR *d;
-	struct dirent *de;
+	char dir[PATH_MAX], **names;
+	size_t n, len, k = 0;
 
 	out[0] = '\0';
-	if (datadir_path(dir, sizeof(dir), "mappings/regions") || !(d = opendir(dir)))
+	if (datadir_path(dir, sizeof(dir), "mappings/regions") ||
+	    fs_scan_suffix(&names, &n, dir, ".txt"))
 		return;
-	while ((de = readdir(d)) && n < 32) {
-		size_t l = strlen(de->d_name);
-
-		if (l > 4 && l - 4 < sizeof(names[0]) && !strcmp(de->d_name + l - 4, ".txt")) {
-			snprintf(names[n], sizeof(names[n]), "%.*s", (int)(l - 4), de->d_name);
-			sorted[n] = names[n];
-			n++;
-		}
+	/* The ids without ".txt", in their own order ("eu" before "eu-adequacy"):
+	 * at most 32, each under 64 bytes. */
+	for (size_t i = 0; i < n; i++)
+		names[i][strlen(names[i]) - 4] = '\0';
+	qsort(names, n, sizeof(*names), by_name);
+	for (size_t i = 0; i < n && k < 32; i++) {
+		if (strlen(names[i]) >= 64)
+			continue;
+		k++;
+		if ((len = strlen(out)) + strlen(names[i]) + 3 >= cap)
+			break;
+		snprintf(out + len, cap - len, "%s%s", len ? ", " : "", names[i]);
 	}
-	closedir(d);
-	qsort(sorted, n, sizeof(sorted[0]), by_name);
-	for (size_t i = 0; i < n && (len = strlen(out)) + strlen(sorted[i]) + 3 < cap; i++)
-		snprintf(out + len, cap - len, "%s%s", len ? ", " : "", sorted[i]);
+	fs_names_free(names);
 }
 
 bool regions_parse_contains(const char *buf, size_t len, const char *region,
