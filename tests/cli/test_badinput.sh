@@ -104,4 +104,14 @@ off=$(grep -abo 'line two of 5' "$AUDITPACK_STORE/evidence.db" | head -n1 | cut 
 printf 'L' | dd of="$AUDITPACK_STORE/evidence.db" bs=1 seek="$off" conv=notrunc 2>/dev/null
 expect_exit 1 "verify finds a flipped byte in the database file" -- "$AP" verify
 expect_err "entry 4: payload does not match its commitment" "and names the entry"
+
+# A store directory whose evidence.db path fits PATH_MAX (4096 bytes) but
+# whose auditpack.yaml path does not: collect says the path is too long
+# rather than reading (and naming) a truncated file name.
+long=$WORK/long
+while [ ${#long} -lt 3800 ]; do long=$long/$(printf '%0200d' 0); done
+long=$long/$(printf '%0*d' $((4082 - ${#long} - 1)) 0)
+mkdir -p "$long" && : >"$long/evidence.db" || die "cannot make a 4082-byte directory name"
+expect_exit 3 "collect in a store whose auditpack.yaml path is too long" -- "$AP" --store "$long" collect
+expect_err "^auditpack: path too long: '" "says so, not 'no FILE' for a truncated name"
 echo "$checks checks"

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "../../collectors/logfmt.h"
@@ -103,10 +104,41 @@ static void test_lines(void **state)
 	}
 }
 
+/* The jsonl field slots: one table, in JSONL_FIELD_NAMES's order, by name
+ * (exact, length-bounded), each name reaching its own member. */
+static void test_field_slots(void **state)
+{
+	struct jsonl_fields f = { 0 };
+	const char *expect[] = { "time", "user", "model", "version", "status", "route",
+				 "decision" };
+	const char **all[] = { &f.time, &f.user, &f.model, &f.version, &f.status,
+			       &f.route, &f.decision };
+	char list[128] = "";
+	size_t n = 0, at = 0;
+
+	(void)state;
+	for (; jsonl_field_name(n); n++) {
+		assert_true(n < 7);
+		assert_string_equal(jsonl_field_name(n), expect[n]);
+		assert_ptr_equal(jsonl_field_slot(&f, expect[n], strlen(expect[n])), all[n]);
+		*all[n] = expect[n];
+		assert_ptr_equal(jsonl_field_value(&f, n), expect[n]);
+		at += (size_t)snprintf(list + at, sizeof(list) - at, "%s%s", n ? ", " : "",
+				       expect[n]);
+	}
+	assert_int_equal(n, 7);
+	assert_string_equal(list, JSONL_FIELD_NAMES);
+	assert_null(jsonl_field_slot(&f, "userx", 5));
+	assert_null(jsonl_field_slot(&f, "use", 3));
+	assert_null(jsonl_field_slot(&f, "", 0));
+	assert_ptr_equal(jsonl_field_slot(&f, "user=ts", 4), &f.user);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_field_slots),
 	};
 
 	return cmocka_run_group_tests_name("logfmt", tests, NULL, NULL);
