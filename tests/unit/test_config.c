@@ -666,9 +666,28 @@ static void test_demo_values(void **state)
 	json_decref(a);
 }
 
+/* The one table of PII mode names (collectors/collector.c), for --pii and
+ * auditpack.yaml's pii: key. */
+static void test_pii_mode_names(void **state)
+{
+	enum pii_mode m = PII_KEEP;
+
+	(void)state;
+	for (int i = PII_PSEUDONYMISE; i <= PII_KEEP; i++) {
+		assert_true(pii_mode_from_name(pii_mode_name((enum pii_mode)i), &m));
+		assert_int_equal(m, i);
+	}
+	assert_string_equal(pii_mode_name(PII_PSEUDONYMISE), "pseudonymise");
+	assert_string_equal(pii_mode_name(PII_REDACT), "redact");
+	assert_string_equal(pii_mode_name(PII_KEEP), "keep");
+	assert_false(pii_mode_from_name("Redact", &m));
+	assert_false(pii_mode_from_name(NULL, &m));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pii_mode_names),
 		cmocka_unit_test(test_secret_names),
 		cmocka_unit_test(test_parsers),
 		cmocka_unit_test(test_yaml_documents_and_paths),

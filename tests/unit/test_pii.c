@@ -1083,22 +1083,6 @@ static void test_pathological(void **state)
 	free(s);
 }
 
-/* The one table of mode names, for --pii and auditpack.yaml. */
-static void test_mode_names(void **state)
-{
-	enum pii_mode m = PII_KEEP;
-
-	(void)state;
-	for (int i = PII_PSEUDONYMISE; i <= PII_KEEP; i++) {
-		assert_true(pii_mode_from_name(pii_mode_name((enum pii_mode)i), &m));
-		assert_int_equal(m, i);
-	}
-	assert_string_equal(pii_mode_name(PII_PSEUDONYMISE), "pseudonymise");
-	assert_string_equal(pii_mode_name(PII_REDACT), "redact");
-	assert_false(pii_mode_from_name("Redact", &m));
-	assert_false(pii_mode_from_name(NULL, &m));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1107,7 +1091,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_word_boundaries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overlaps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_keep_mode, setup, teardown),
-		cmocka_unit_test(test_mode_names),
 		cmocka_unit_test_setup_teardown(test_secrets_every_mode, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pem_block, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tokens_stable_and_keyed, setup, teardown),
