@@ -222,9 +222,13 @@ static json_t *policy_lists(const struct gate_policy *p, json_t *o)
 {
 	json_t *fws = json_array(), *req = json_array(), *fail_on = json_array();
 	json_t *exc = json_array();
-	/* &, not &&: o takes every array, so none leaks when one is NULL. */
-	bool ok = put(o, "frameworks", fws) & put(o, "required", req) &
-		  put(o, "fail_on", fail_on) & put(o, "excluded", exc);
+	/* Every put runs, even after one fails: o takes each array, so none
+	 * leaks when another is NULL. */
+	bool ok = put(o, "frameworks", fws);
+
+	ok = put(o, "required", req) && ok;
+	ok = put(o, "fail_on", fail_on) && ok;
+	ok = put(o, "excluded", exc) && ok;
 
 	for (size_t i = 0; ok && i < p->nframeworks; i++)
 		ok = push(fws, json_string(p->frameworks[i]));
