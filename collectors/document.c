@@ -29,17 +29,15 @@ static int absolute_path(char *out, size_t cap, const char *path)
 	return fs_join(out, cap, cwd, path);
 }
 
+/* hex: the payload's SHA-256 (observe_check_digest() computed it). */
 static int build_attrs(struct buf *out, const struct document_opts *o,
-		       const char *path, const struct buf *data, int64_t mtime)
+		       const char *path, const struct buf *data, const char *hex,
+		       int64_t mtime)
 {
-	char abs[PATH_MAX], hex[HEX_LEN(SHA256_LEN)], mt[RFC3339_LEN], *base, *copy;
-	uint8_t digest[SHA256_LEN];
+	char abs[PATH_MAX], mt[RFC3339_LEN], *base, *copy;
 	json_t *a;
 	int rc;
 
-	if ((rc = sha256(digest, data->data ? data->data : "", data->len)))
-		return rc;
-	hex_encode(hex, digest, SHA256_LEN);
 	/* A modification time outside the documented range is not written. */
 	if (!time_in_range(mtime) || time_format(mt, mtime))
 		mt[0] = '\0';
@@ -67,6 +65,7 @@ static int collect_one(struct collect_ctx *c, const struct document_opts *o,
 	struct buf data = BUF_INIT, attrs = BUF_INIT;
 	char key[PATH_MAX + 8];
 	struct observed ob;
+	struct observe_digest d = { .done = false };
 	struct entry_input in;
 	struct stat st;
 	uint64_t idx;
@@ -80,14 +79,14 @@ static int collect_one(struct collect_ctx *c, const struct document_opts *o,
 	/* The same bytes as last time: no second copy, one re-observation. */
 	ob = (struct observed){ o->source, key, o->kind, o->type ? o->type : "",
 				data.data ? data.data : "", data.len };
-	if ((rc = observe_check(c, &ob, unchanged, &idx)))
+	if ((rc = observe_check_digest(c, &ob, &d, unchanged, &idx)))
 		goto out;
 	if (*unchanged) {
 		if (index)
 			*index = idx;
 		goto out;
 	}
-	if ((rc = build_attrs(&attrs, o, path, &data, (int64_t)st.st_mtime)))
+	if ((rc = build_attrs(&attrs, o, path, &data, d.sha256_hex, (int64_t)st.st_mtime)))
 		goto out;
 	memset(&in, 0, sizeof(in));
 	in.kind = o->kind;
@@ -102,10 +101,11 @@ static int collect_one(struct collect_ctx *c, const struct document_opts *o,
 	in.attrs_len = attrs.len;
 	in.payload = data.data ? data.data : "";
 	in.payload_len = data.len;
+	in.payload_sha256 = d.sha256;
 	if (!(rc = store_append(c->store, &in, &idx)) && index)
 		*index = idx;
 	if (!rc)
-		rc = observe_recorded(c, &ob, idx);
+		rc = observe_recorded_digest(c, &ob, &d, idx);
 out:
 	buf_free(&data);
 	buf_free(&attrs);

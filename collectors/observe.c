@@ -13,12 +13,8 @@
 
 #define STATE_MAX 160
 
-struct digests {
-	char payload[HEX_LEN(SHA256_LEN)];
-	char identity[HEX_LEN(SHA256_LEN)];
-};
-
-static int digest(struct digests *d, const struct observed *o)
+/* The payload's and the identity's digests into d, once. */
+static int digest(struct observe_digest *d, const struct observed *o)
 {
 	const char *id = o->identity ? o->identity : "";
 	const void *parts[3] = { o->kind, "\n", id };
@@ -26,22 +22,25 @@ static int digest(struct digests *d, const struct observed *o)
 	uint8_t h[SHA256_LEN];
 	int rc;
 
-	if ((rc = sha256(h, o->payload ? o->payload : "", o->payload_len)))
+	if (d->done)
+		return 0;
+	if ((rc = sha256(d->sha256, o->payload ? o->payload : "", o->payload_len)))
 		return rc;
-	hex_encode(d->payload, h, SHA256_LEN);
+	hex_encode(d->sha256_hex, d->sha256, SHA256_LEN);
 	if ((rc = sha256_parts(h, 3, parts, lens)))
 		return rc;
-	hex_encode(d->identity, h, SHA256_LEN);
+	hex_encode(d->identity_hex, h, SHA256_LEN);
+	d->done = true;
 	return 0;
 }
 
 /* "<index> <payload sha256> <identity sha256> <time last recorded>" */
 static int put_state(struct collect_ctx *c, const struct observed *o, uint64_t index,
-		     const struct digests *d, int64_t when)
+		     const struct observe_digest *d, int64_t when)
 {
 	char state[STATE_MAX];
-	int n = snprintf(state, sizeof(state), "%" PRIu64 " %s %s %lld", index, d->payload,
-			 d->identity, (long long)when);
+	int n = snprintf(state, sizeof(state), "%" PRIu64 " %s %s %lld", index, d->sha256_hex,
+			 d->identity_hex, (long long)when);
 
 	if (n < 0 || (size_t)n >= sizeof(state))
 		return err_set(ERR_LIMIT, "observation state too long");
@@ -51,9 +50,16 @@ static int put_state(struct collect_ctx *c, const struct observed *o, uint64_t i
 int observe_check(struct collect_ctx *c, const struct observed *o, bool *unchanged,
 		  uint64_t *index)
 {
+	struct observe_digest d = { .done = false };
+
+	return observe_check_digest(c, o, &d, unchanged, index);
+}
+
+int observe_check_digest(struct collect_ctx *c, const struct observed *o,
+			 struct observe_digest *d, bool *unchanged, uint64_t *index)
+{
 	struct buf state = BUF_INIT;
 	struct entry e;
-	struct digests d;
 	char payload[HEX_LEN(SHA256_LEN)], identity[HEX_LEN(SHA256_LEN)];
 	uint64_t idx;
 	int64_t last = INT64_MIN;
@@ -64,13 +70,13 @@ int observe_check(struct collect_ctx *c, const struct observed *o, bool *unchang
 
 	*unchanged = false;
 	memset(&e, 0, sizeof(e));
-	if ((rc = digest(&d, o)) ||
+	if ((rc = digest(d, o)) ||
 	    (rc = store_cursor_get(c->store, o->source, o->key, &state, &found)) || !found ||
 	    (rc = buf_grow(&state, 1)))
 		goto out;
 	state.data[state.len] = '\0';
 	nf = sscanf(state.data, "%" SCNu64 " %64s %64s %lld", &idx, payload, identity, &last_ll);
-	if (nf < 3 || strcmp(payload, d.payload) || strcmp(identity, d.identity))
+	if (nf < 3 || strcmp(payload, d->sha256_hex) || strcmp(identity, d->identity_hex))
 		goto out; /* changed (or a state we do not know): record afresh */
 	if (nf == 4)
 		last = (int64_t)last_ll;
@@ -89,14 +95,14 @@ int observe_check(struct collect_ctx *c, const struct observed *o, bool *unchang
 		*unchanged = true;
 		goto out;
 	}
-	if ((rc = put_state(c, o, idx, &d, c->now)))
+	if ((rc = put_state(c, o, idx, d, c->now)))
 		goto out;
 	if (!c->reobserved && !(c->reobserved = json_array())) {
 		rc = err_set(ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	item = json_pack("{s:s, s:s, s:s, s:I, s:s}", "source", o->source, "kind", o->kind,
-			 "subject", e.subject, "index", (json_int_t)idx, "sha256", d.payload);
+			 "subject", e.subject, "index", (json_int_t)idx, "sha256", d->sha256_hex);
 	if (!item || json_array_append_new(c->reobserved, item)) {
 		rc = err_set(ERR_NOMEM, "out of memory");
 		goto out;
@@ -110,12 +116,19 @@ out:
 
 int observe_recorded(struct collect_ctx *c, const struct observed *o, uint64_t index)
 {
-	struct digests d;
+	struct observe_digest d = { .done = false };
+
+	return observe_recorded_digest(c, o, &d, index);
+}
+
+int observe_recorded_digest(struct collect_ctx *c, const struct observed *o,
+			    struct observe_digest *d, uint64_t index)
+{
 	int rc;
 
-	if ((rc = digest(&d, o)))
+	if ((rc = digest(d, o)))
 		return rc;
-	return put_state(c, o, index, &d, c->now);
+	return put_state(c, o, index, d, c->now);
 }
 
 int observe_finish(struct collect_ctx *c, uint64_t *index)

@@ -31,6 +31,8 @@
 #include <stdint.h>
 
 #include "collector.h"
+#include "../common/encode.h"
+#include "../common/hash.h"
 
 /* How often an unchanged thing is listed in an observation, in seconds. */
 #define OBSERVE_EVERY 3600
@@ -60,6 +62,24 @@ int observe_recorded(struct collect_ctx *c, const struct observed *o, uint64_t i
  * once, before store_commit()); frees the queue.  *index (may be NULL) is
  * UINT64_MAX when none was appended. */
 int observe_finish(struct collect_ctx *c, uint64_t *index);
+
+/*
+ * The same, with the digests kept in *d between the two calls (zero it
+ * first; observe_check_digest() fills it), so the payload is hashed once;
+ * the caller may use d->sha256 and d->sha256_hex too (its attrs, its
+ * entry_input) once observe_check_digest() has returned 0.
+ */
+struct observe_digest {
+	bool done;
+	uint8_t sha256[SHA256_LEN];            /* of the payload */
+	char sha256_hex[HEX_LEN(SHA256_LEN)];
+	char identity_hex[HEX_LEN(SHA256_LEN)];
+};
+
+int observe_check_digest(struct collect_ctx *c, const struct observed *o,
+			 struct observe_digest *d, bool *unchanged, uint64_t *index);
+int observe_recorded_digest(struct collect_ctx *c, const struct observed *o,
+			    struct observe_digest *d, uint64_t index);
 
 /* Free the queue of a run that is rolled back. */
 void observe_discard(struct collect_ctx *c);

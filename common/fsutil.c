@@ -42,10 +42,12 @@ int fs_read_file(struct buf *out, const char *path, size_t cap, struct stat *stp
 		goto out;
 	for (;;) {
 		ssize_t n;
+		size_t want;
 
 		if ((rc = buf_grow(out, 65536)))
 			goto out;
-		n = read(fd, out->data + out->len, out->cap - out->len - 1);
+		want = out->cap - out->len - 1;
+		n = read(fd, out->data + out->len, want);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -59,6 +61,10 @@ int fs_read_file(struct buf *out, const char *path, size_t cap, struct stat *stp
 			rc = err_set(ERR_LIMIT, "'%s' grew past the %zu-byte limit", path, cap);
 			goto out;
 		}
+		/* A regular file reads short only at its end: no second read
+		 * to see 0 (collect file of many small files). */
+		if ((size_t)n < want)
+			break;
 	}
 	out->data[out->len] = '\0';
 	if (stp)

@@ -88,7 +88,8 @@ void payload_free(struct store *s)
 	s->zstd_cctx = NULL;
 }
 
-int payload_put(struct store *s, const void *data, size_t len, sqlite3_int64 *id)
+int payload_put(struct store *s, const void *data, size_t len,
+		const uint8_t *sha256_or_null, sqlite3_int64 *id)
 {
 	uint8_t digest[SHA256_LEN];
 	sqlite3_stmt *st = NULL;
@@ -97,7 +98,9 @@ int payload_put(struct store *s, const void *data, size_t len, sqlite3_int64 *id
 	size_t stored_len = len;
 	int rc, enc = ENC_PLAIN;
 
-	if ((rc = sha256(digest, data, len)))
+	if (sha256_or_null)
+		memcpy(digest, sha256_or_null, SHA256_LEN);
+	else if ((rc = sha256(digest, data, len)))
 		return rc;
 	if (len >= 64 && s->payload_encoding) {
 		size_t cap = ZSTD_compressBound(len), n;

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,13 +179,31 @@ static int open_db_readonly(struct store *s, const char *path)
 	return 0;
 }
 
+/*
+ * A statement inside a write transaction keeps the pages it changes in a
+ * statement journal (for an ABORT on a UNIQUE or foreign key), which SQLite
+ * writes to a temporary file once it exceeds 64 KiB: four of our 16 KiB
+ * pages, so every document collected wrote its statements' pages to
+ * /var/tmp, 40 KB of writes for a 2 KiB document.  Kept in memory up to
+ * STMT_JOURNAL_SPILL instead (only a statement that changes more spills).
+ */
+#define STMT_JOURNAL_SPILL (4 << 20)
+
+static void sqlite_setup(void)
+{
+	/* SQLITE_MISUSE if SQLite is already initialised: the default then. */
+	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, STMT_JOURNAL_SPILL);
+}
+
 static int open_db(struct store *s, bool create)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
 	char path[PATH_MAX];
 	/* FULLMUTEX: pack reads payloads from several threads (pack_deflate.c). */
 	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW | SQLITE_OPEN_FULLMUTEX;
 	int rc;
 
+	pthread_once(&once, sqlite_setup);
 	if ((rc = fs_join(path, sizeof(path), s->dir, DB_NAME)))
 		return rc;
 	if (!create && access(path, F_OK) < 0)
@@ -301,6 +320,8 @@ void store_close(struct store *s)
 	}
 	sqlite3_finalize(s->put_payload);
 	sqlite3_finalize(s->put_entry);
+	sqlite3_finalize(s->get_cursor);
+	sqlite3_finalize(s->put_cursor);
 	payload_free(s);
 	sqlite3_close_v2(s->db);
 	EVP_PKEY_free(s->signer);
@@ -716,7 +737,7 @@ int store_append(struct store *s, const struct entry_input *in,
 	e.leaf = leaf.data;
 	e.leaf_len = leaf.len;
 	if ((rc = merkle_leaf_hash(e.leaf_hash, leaf.data, leaf.len)) ||
-	    (rc = payload_put(s, in->payload, in->payload_len, &pid)) ||
+	    (rc = payload_put(s, in->payload, in->payload_len, in->payload_sha256, &pid)) ||
 	    (rc = insert_entry(s, &e, salt, pid)) ||
 	    (rc = merkle_acc_push(&s->acc, e.leaf_hash)))
 		goto out;
@@ -1106,11 +1127,13 @@ int store_cursor_get(struct store *s, const char *source, const char *key,
 	int rc;
 
 	*found = false;
-	if ((rc = store_prepare(s, &st, "SELECT state FROM cursors WHERE source=? AND path=?")))
+	if ((rc = store_prepare_cached(s, &s->get_cursor,
+				       "SELECT state FROM cursors WHERE source=? AND path=?")))
 		return rc;
+	st = s->get_cursor;
 	if ((rc = sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC)) ||
 	    (rc = sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC))) {
-		sqlite3_finalize(st);
+		sqlite3_reset(st);
 		return store_bind_error(s, rc);
 	}
 	rc = sqlite3_step(st);
@@ -1121,7 +1144,7 @@ int store_cursor_get(struct store *s, const char *source, const char *key,
 	} else {
 		rc = rc == SQLITE_DONE ? 0 : store_db_error(s, "cannot read a cursor");
 	}
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 
@@ -1133,16 +1156,17 @@ int store_cursor_put(struct store *s, const char *source, const char *key,
 
 	if (!s->in_txn)
 		return err_set(ERR_USAGE, "store_cursor_put outside a transaction");
-	if ((rc = store_prepare(s, &st, "INSERT OR REPLACE INTO cursors(source, path, state)"
-				" VALUES(?, ?, ?)")))
+	if ((rc = store_prepare_cached(s, &s->put_cursor, "INSERT OR REPLACE INTO cursors(source,"
+				       " path, state) VALUES(?, ?, ?)")))
 		return rc;
+	st = s->put_cursor;
 	if ((rc = sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC)) ||
 	    (rc = sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC)) ||
 	    (rc = sqlite3_bind_text64(st, 3, state, len, SQLITE_STATIC, SQLITE_UTF8)))
 		rc = store_bind_error(s, rc);
 	else
 		rc = sqlite3_step(st) == SQLITE_DONE ? 0 : store_db_error(s, "cannot write a cursor");
-	sqlite3_finalize(st);
+	sqlite3_reset(st);
 	return rc;
 }
 

@@ -63,6 +63,9 @@ struct entry_input {
 	size_t attrs_len;
 	const void *payload;
 	size_t payload_len;
+	/* NULL, or the SHA-256 of payload[0..payload_len) when the caller has
+	 * computed it already (it keys the payload: it must be that digest). */
+	const uint8_t *payload_sha256;
 };
 
 int store_begin(struct store *s);
