@@ -60,7 +60,8 @@ static int read_lines(struct reader *rd, const struct file *f, struct cursor *cu
 	if ((rc = accesslog_stats_init(&rd->st, cur->offset)) ||
 	    (rc = logfile_open(&lf, f->fd, rd->path, f->format, cur->offset)))
 		goto out;
-	if (rd->o->jobs > 1 && !rd->pool && (rc = accesslog_pool_new(&rd->pool, rd, rd->o->jobs)))
+	if (rd->o->jobs > 1 && !rd->pool && ((rc = accesslog_pool_new(&rd->pool, rd, rd->o->jobs)) ||
+					     (rc = accesslog_storer_new(&rd->storer, rd->cx->store))))
 		goto out;
 	pl = rd->pool;
 	for (;;) {
@@ -301,6 +302,13 @@ int accesslog_collect(struct collect_ctx *c, struct pii *pii,
 		rd.chain = chains && chains[i].n ? &chains[i] : NULL;
 		rc = read_file(&rd, &plan.v[i].f, plan.v[i].cur, plan.v[i].to_eof);
 	}
+	/* The stored entries came before anything read after them: their
+	 * failure is the one to report. */
+	{
+		int src = accesslog_storer_finish(rd.storer);
+
+		rc = src ? src : rc;
+	}
 	if (!rc && rd.first_run && rd.run_lines && !rd.run_parsed)
 		rc = refuse_unparsed(&rd);
 	for (size_t i = 0; i < cs.n && !rc; i++) {
@@ -320,6 +328,7 @@ out:
 	accesslog_close_files(files, nfiles);
 	free(cs.v);
 	accesslog_pool_free(rd.pool);
+	accesslog_storer_free(rd.storer);
 	buf_free(&rd.payload);
 	return rc;
 }

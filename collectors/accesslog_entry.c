@@ -85,7 +85,11 @@ static void count_key(json_t *map, const char *s, size_t n)
 			snprintf(key, sizeof(key), "(other)");
 		v = json_object_get(map, key);
 	}
-	json_object_set_new(map, key, json_integer(v ? json_integer_value(v) + 1 : 1));
+	/* Counted in place: a new integer for every line cost a malloc. */
+	if (v)
+		json_integer_set(v, json_integer_value(v) + 1);
+	else
+		json_object_set_new(map, key, json_integer(1));
 }
 
 /* A rescanned file's entry: "rescan": true and the earlier entries whose
@@ -159,7 +163,8 @@ int accesslog_emit_entry(struct reader *rd)
 	in.attrs_len = attrs.len;
 	in.payload = rd->payload.data ? rd->payload.data : "";
 	in.payload_len = rd->payload.len;
-	if ((rc = store_append(rd->cx->store, &in, NULL)))
+	if ((rc = rd->storer ? accesslog_storer_put(rd->storer, &in, &rd->payload, &attrs)
+			     : store_append(rd->cx->store, &in, NULL)))
 		goto out;
 	rd->r->entries++;
 	rd->r->lines += st->lines;

@@ -8,6 +8,7 @@
  *   accesslog_entry.c     a line parsed, scrubbed and counted; entries
  *   accesslog_pool.c      worker threads that parse and scrub batches of
  *                         lines (--jobs), applied in line order
+ *   accesslog_storer.c    a thread that stores the entries (--jobs)
  */
 #ifndef AUDITPACK_ACCESSLOG_INTERNAL_H
 #define AUDITPACK_ACCESSLOG_INTERNAL_H
@@ -130,6 +131,7 @@ struct reader {
 	char piece_tail[256]; /* jsonl: the end of the last piece written */
 	size_t piece_tail_len;
 	struct pool *pool; /* workers (o->jobs > 1), made on first use */
+	struct storer *storer; /* stores entries (o->jobs > 1), made with pool */
 	uint64_t read, to_read; /* text bytes read this run, of (0: unknown) */
 };
 
@@ -198,5 +200,19 @@ int accesslog_pool_flush(struct pool *pl);
  * when pl is NULL. */
 int accesslog_put_line(struct reader *rd, struct pool *pl, const char *line, size_t len,
 		       bool nl);
+
+/* ---- accesslog_storer.c ---- */
+
+struct storer;
+
+int accesslog_storer_new(struct storer **out, struct store *store);
+/* Hand an entry over to be stored: *payload and *attrs (which in points
+ * into) are taken, and come back empty.  An earlier entry's failure is
+ * returned here, or by finish. */
+int accesslog_storer_put(struct storer *sr, const struct entry_input *in,
+			 struct buf *payload, struct buf *attrs);
+/* Every entry handed over is stored (sr may be NULL); the first failure. */
+int accesslog_storer_finish(struct storer *sr);
+void accesslog_storer_free(struct storer *sr);
 
 #endif

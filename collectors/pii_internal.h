@@ -12,7 +12,7 @@
 
 #include "pii.h"
 
-#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <pcre2.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -40,7 +40,7 @@ enum {
 /* The detectors (det_specs in pii_detect.c, secrets first). */
 #define NDET ((size_t)10)
 
-#define TOKEN_CACHE 256    /* entries, a power of two */
+#define TOKEN_CACHE 2048   /* entries, a power of two: half for named values */
 #define TOKEN_CACHE_VAL 47 /* longest value cached */
 
 struct finding {
@@ -60,7 +60,7 @@ struct pii {
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jstack;
-	EVP_MAC_CTX *mac;
+	SHA256_CTX hmac_in, hmac_out; /* the key's pads, hashed (pii.c) */
 	struct finding *f;
 	size_t nf, capf;
 	struct line *ln;

@@ -86,6 +86,9 @@ void payload_free(struct store *s)
 {
 	ZSTD_freeCCtx(s->zstd_cctx);
 	s->zstd_cctx = NULL;
+	free(s->zbuf);
+	s->zbuf = NULL;
+	s->zcap = 0;
 }
 
 int payload_put(struct store *s, const void *data, size_t len,
@@ -109,8 +112,16 @@ int payload_put(struct store *s, const void *data, size_t len,
 		 * compressing a 2 KiB document. */
 		if (!s->zstd_cctx && !(s->zstd_cctx = ZSTD_createCCtx()))
 			return err_set(ERR_NOMEM, "out of memory");
-		if (!(z = malloc(cap)))
-			return err_set(ERR_NOMEM, "out of memory");
+		/* Its output buffer too: a fresh one for every 16 MiB access-log
+		 * entry was mapped and faulted in page by page again. */
+		if (cap > s->zcap) {
+			free(s->zbuf);
+			s->zcap = 0;
+			if (!(s->zbuf = malloc(cap)))
+				return err_set(ERR_NOMEM, "out of memory");
+			s->zcap = cap;
+		}
+		z = s->zbuf;
 		n = ZSTD_compressCCtx(s->zstd_cctx, z, cap, data, len, PAYLOAD_ZSTD_LEVEL);
 		/* Kept only when it saves space; else the bytes as they are. */
 		if (!ZSTD_isError(n) && n < len) {
@@ -138,7 +149,6 @@ int payload_put(struct store *s, const void *data, size_t len,
 		*id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 out:
-	free(z);
 	return rc;
 }
 

@@ -32,6 +32,8 @@ struct store {
 	sqlite3_stmt *get_cursor, *put_cursor; /* collect file: one of each a document */
 	bool payload_encoding;     /* payloads has the encoding column (schema 2) */
 	void *zstd_cctx;           /* payload.c's compressor, reused for every append */
+	void *zbuf;                /* and its output buffer (zcap bytes) */
+	size_t zcap;
 };
 
 /* Report a failed SQLite call as ERR_DB with the statement's context. */
