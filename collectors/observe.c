@@ -14,7 +14,7 @@
 #define STATE_MAX 160
 
 /* The payload's and the identity's digests into d, once. */
-static int digest(struct observe_digest *d, const struct observed *o)
+int observe_digest(struct observe_digest *d, const struct observed *o)
 {
 	const char *id = o->identity ? o->identity : "";
 	const void *parts[3] = { o->kind, "\n", id };
@@ -70,7 +70,7 @@ int observe_check_digest(struct collect_ctx *c, const struct observed *o,
 
 	*unchanged = false;
 	memset(&e, 0, sizeof(e));
-	if ((rc = digest(d, o)) ||
+	if ((rc = observe_digest(d, o)) ||
 	    (rc = store_cursor_get(c->store, o->source, o->key, &state, &found)) || !found ||
 	    (rc = buf_grow(&state, 1)))
 		goto out;
@@ -126,7 +126,7 @@ int observe_recorded_digest(struct collect_ctx *c, const struct observed *o,
 {
 	int rc;
 
-	if ((rc = digest(d, o)))
+	if ((rc = observe_digest(d, o)))
 		return rc;
 	return put_state(c, o, index, d, c->now);
 }

@@ -76,6 +76,9 @@ struct observe_digest {
 	char identity_hex[HEX_LEN(SHA256_LEN)];
 };
 
+/* Fill *d for o (nothing when d->done): it touches no store, so any thread
+ * may compute it ahead of observe_check_digest(). */
+int observe_digest(struct observe_digest *d, const struct observed *o);
 int observe_check_digest(struct collect_ctx *c, const struct observed *o,
 			 struct observe_digest *d, bool *unchanged, uint64_t *index);
 int observe_recorded_digest(struct collect_ctx *c, const struct observed *o,
