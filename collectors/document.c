@@ -70,6 +70,8 @@ struct prepared {
 	char key[PATH_MAX + 8];
 	struct stat st;
 	struct observe_digest d;
+	struct store_packed packed; /* its compressed form, when packed ahead */
+	bool have_packed;
 	int rc;
 	char err[1024];
 };
@@ -81,12 +83,16 @@ static void prepared_reset(struct prepared *p)
 		buf_free(&p->data);
 	buf_reset(&p->data);
 	buf_reset(&p->attrs);
+	if (p->packed.zstd.cap > ((size_t)1 << 20))
+		buf_free(&p->packed.zstd);
+	p->have_packed = false;
 	memset(&p->d, 0, sizeof(p->d));
 	p->rc = 0;
 }
 
+/* packer: NULL, or compress the payload too (store_packer_pack). */
 static int prepare(struct prepared *p, const struct document_opts *o, const char *cwd,
-		   const char *path)
+		   const char *path, struct store_packer *packer)
 {
 	struct observed ob;
 	int rc;
@@ -100,6 +106,11 @@ static int prepare(struct prepared *p, const struct document_opts *o, const char
 				p->data.data ? p->data.data : "", p->data.len };
 	if ((rc = observe_digest(&p->d, &ob)))
 		return rc;
+	if (packer) {
+		if ((rc = store_packer_pack(packer, p->data.data, p->data.len, &p->packed)))
+			return rc;
+		p->have_packed = true;
+	}
 	return build_attrs(&p->attrs, o, cwd, path, &p->data, p->d.sha256_hex,
 			   (int64_t)p->st.st_mtime);
 }
@@ -137,6 +148,7 @@ static int finish(struct collect_ctx *c, const struct document_opts *o,
 	in.payload = p->data.data ? p->data.data : "";
 	in.payload_len = p->data.len;
 	in.payload_sha256 = p->d.sha256;
+	in.payload_packed = p->have_packed ? &p->packed : NULL;
 	if (!(rc = store_append(c->store, &in, &idx)) && index)
 		*index = idx;
 	if (!rc)
@@ -170,6 +182,11 @@ struct ahead {
 	/* Who sleeps: each side wakes the other only then (a wake-up for
 	 * every 2 KiB document cost more than the document's SQLite work). */
 	bool reader_waits, caller_waits;
+	/* The last document taken was seen before: compressing the next ones
+	 * ahead would likely be wasted (a run of unchanged documents); the
+	 * store compresses what turns out new itself. */
+	bool last_unchanged;
+	struct store_packer *packer;
 };
 
 static void *ahead_main(void *arg)
@@ -178,6 +195,7 @@ static void *ahead_main(void *arg)
 
 	for (size_t i = 0; i < a->n; i++) {
 		struct prepared *p = &a->slot[i % AHEAD];
+		bool pack;
 
 		pthread_mutex_lock(&a->mu);
 		while (!a->stop && (i - a->used >= AHEAD ||
@@ -186,11 +204,12 @@ static void *ahead_main(void *arg)
 			pthread_cond_wait(&a->cv, &a->mu);
 		}
 		a->reader_waits = false;
+		pack = !a->last_unchanged;
 		pthread_mutex_unlock(&a->mu);
 		if (a->stop)
 			break;
 		prepared_reset(p);
-		if ((p->rc = prepare(p, a->o, a->cwd, a->paths[i])))
+		if ((p->rc = prepare(p, a->o, a->cwd, a->paths[i], pack ? a->packer : NULL)))
 			snprintf(p->err, sizeof(p->err), "%s", err_msg());
 		pthread_mutex_lock(&a->mu);
 		a->made++;
@@ -220,13 +239,15 @@ static int collect_ahead(struct collect_ctx *c, const struct document_opts *o,
 	a->cwd = cwd;
 	a->paths = paths;
 	a->n = n;
+	if ((rc = store_packer_new(&a->packer)))
+		goto out;
 	if (pthread_create(&th, NULL, ahead_main, a)) {
 		rc = err_set(ERR_NOMEM, "cannot start a thread");
 		goto out;
 	}
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct prepared *p = &a->slot[i % AHEAD];
-		bool unchanged;
+		bool unchanged = false;
 
 		pthread_mutex_lock(&a->mu);
 		while (a->made <= i) {
@@ -240,6 +261,7 @@ static int collect_ahead(struct collect_ctx *c, const struct document_opts *o,
 		else if (!(rc = finish(c, o, p, indices ? &indices[i] : NULL, &unchanged)))
 			*(unchanged ? &r->unchanged : &r->entries) += 1;
 		pthread_mutex_lock(&a->mu);
+		a->last_unchanged = !rc && unchanged;
 		a->used++;
 		a->bytes -= p->data.len;
 		if (a->reader_waits)
@@ -255,7 +277,9 @@ out:
 	for (size_t i = 0; i < AHEAD; i++) {
 		buf_free(&a->slot[i].data);
 		buf_free(&a->slot[i].attrs);
+		buf_free(&a->slot[i].packed.zstd);
 	}
+	store_packer_free(a->packer);
 	pthread_mutex_destroy(&a->mu);
 	pthread_cond_destroy(&a->cv);
 	free(a);
@@ -284,7 +308,7 @@ int document_collect(struct collect_ctx *c, const struct document_opts *o,
 		bool unchanged;
 
 		prepared_reset(&p);
-		if (!(rc = prepare(&p, o, wd, paths[i])) &&
+		if (!(rc = prepare(&p, o, wd, paths[i], NULL)) &&
 		    !(rc = finish(c, o, &p, indices ? &indices[i] : NULL, &unchanged)))
 			*(unchanged ? &r->unchanged : &r->entries) += 1;
 	}

@@ -91,12 +91,88 @@ void payload_free(struct store *s)
 	s->zcap = 0;
 }
 
+/* The id of the payload stored with this digest. */
+static int find_payload(struct store *s, const uint8_t digest[SHA256_LEN], sqlite3_int64 *id)
+{
+	sqlite3_stmt *st = NULL;
+	int rc;
+
+	if ((rc = store_prepare_cached(s, &s->get_payload_id,
+				       "SELECT id FROM payloads WHERE sha256=?")))
+		return rc;
+	st = s->get_payload_id;
+	if ((rc = sqlite3_bind_blob(st, 1, digest, SHA256_LEN, SQLITE_STATIC)))
+		rc = store_bind_error(s, rc);
+	else if (sqlite3_step(st) != SQLITE_ROW)
+		rc = store_db_error(s, "cannot find a payload");
+	else
+		*id = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return rc;
+}
+
+/* Payloads shorter than this are stored as they are. */
+#define PACK_MIN 64
+
+/* Compress data[0..len) into z (cap bytes, at least ZSTD_compressBound);
+ * *n = 0 when that saves nothing. */
+static void compress(ZSTD_CCtx *cctx, const void *data, size_t len, void *z, size_t cap,
+		     size_t *n)
+{
+	size_t r = ZSTD_compressCCtx(cctx, z, cap, data, len, PAYLOAD_ZSTD_LEVEL);
+
+	/* Kept only when it saves space; else the bytes as they are. */
+	*n = !ZSTD_isError(r) && r < len ? r : 0;
+}
+
+struct store_packer {
+	ZSTD_CCtx *cctx;
+};
+
+int store_packer_new(struct store_packer **out)
+{
+	struct store_packer *p = calloc(1, sizeof(*p));
+
+	*out = NULL;
+	if (!p || !(p->cctx = ZSTD_createCCtx())) {
+		free(p);
+		return err_set(ERR_NOMEM, "out of memory");
+	}
+	*out = p;
+	return 0;
+}
+
+void store_packer_free(struct store_packer *p)
+{
+	if (!p)
+		return;
+	ZSTD_freeCCtx(p->cctx);
+	free(p);
+}
+
+int store_packer_pack(struct store_packer *p, const void *data, size_t len,
+		      struct store_packed *out)
+{
+	size_t cap, n;
+	int rc;
+
+	buf_reset(&out->zstd);
+	if (len < PACK_MIN)
+		return 0;
+	cap = ZSTD_compressBound(len);
+	if ((rc = buf_grow(&out->zstd, cap)))
+		return rc;
+	compress(p->cctx, data, len, out->zstd.data, cap, &n);
+	out->zstd.len = n;
+	return 0;
+}
+
 int payload_put(struct store *s, const void *data, size_t len,
-		const uint8_t *sha256_or_null, sqlite3_int64 *id)
+		const uint8_t *sha256_or_null, const struct store_packed *packed,
+		sqlite3_int64 *id)
 {
 	uint8_t digest[SHA256_LEN];
 	sqlite3_stmt *st = NULL;
-	void *z = NULL;
 	const void *stored = len ? data : "";
 	size_t stored_len = len;
 	int rc, enc = ENC_PLAIN;
@@ -105,7 +181,13 @@ int payload_put(struct store *s, const void *data, size_t len,
 		memcpy(digest, sha256_or_null, SHA256_LEN);
 	else if ((rc = sha256(digest, data, len)))
 		return rc;
-	if (len >= 64 && s->payload_encoding) {
+	if (packed && s->payload_encoding) {
+		if (packed->zstd.len) {
+			stored = packed->zstd.data;
+			stored_len = packed->zstd.len;
+			enc = ENC_ZSTD;
+		}
+	} else if (len >= PACK_MIN && s->payload_encoding) {
 		size_t cap = ZSTD_compressBound(len), n;
 
 		/* One context for every append: making one costs more than
@@ -121,34 +203,34 @@ int payload_put(struct store *s, const void *data, size_t len,
 				return err_set(ERR_NOMEM, "out of memory");
 			s->zcap = cap;
 		}
-		z = s->zbuf;
-		n = ZSTD_compressCCtx(s->zstd_cctx, z, cap, data, len, PAYLOAD_ZSTD_LEVEL);
-		/* Kept only when it saves space; else the bytes as they are. */
-		if (!ZSTD_isError(n) && n < len) {
-			stored = z;
+		compress(s->zstd_cctx, data, len, s->zbuf, cap, &n);
+		if (n) {
+			stored = s->zbuf;
 			stored_len = n;
 			enc = ENC_ZSTD;
 		}
 	}
+	/* A new payload is inserted; one the store holds already (the same
+	 * digest) is found.  No RETURNING: it built an ephemeral table for
+	 * every entry. */
 	if ((rc = store_prepare_cached(s, &s->put_payload, s->payload_encoding ?
 				       "INSERT INTO payloads(sha256, data, encoding) VALUES(?, ?, ?)"
-				       " ON CONFLICT(sha256) DO UPDATE SET"
-				       " sha256=excluded.sha256 RETURNING id" :
+				       " ON CONFLICT(sha256) DO NOTHING" :
 				       "INSERT INTO payloads(sha256, data) VALUES(?, ?)"
-				       " ON CONFLICT(sha256) DO UPDATE SET"
-				       " sha256=excluded.sha256 RETURNING id")))
-		goto out;
+				       " ON CONFLICT(sha256) DO NOTHING")))
+		return rc;
 	st = s->put_payload;
 	if ((rc = sqlite3_bind_blob(st, 1, digest, SHA256_LEN, SQLITE_STATIC)) ||
 	    (rc = sqlite3_bind_blob64(st, 2, stored, stored_len, SQLITE_STATIC)) ||
 	    (s->payload_encoding && (rc = sqlite3_bind_int(st, 3, enc))))
 		rc = store_bind_error(s, rc);
-	else if (sqlite3_step(st) != SQLITE_ROW)
+	else if (sqlite3_step(st) != SQLITE_DONE)
 		rc = store_db_error(s, "cannot write a payload");
+	else if (sqlite3_changes(s->db) == 1)
+		*id = sqlite3_last_insert_rowid(s->db);
 	else
-		*id = sqlite3_column_int64(st, 0);
+		rc = find_payload(s, digest, id);
 	sqlite3_reset(st);
-out:
 	return rc;
 }
 

@@ -327,6 +327,7 @@ void store_close(struct store *s)
 	sqlite3_finalize(s->put_entry);
 	sqlite3_finalize(s->get_cursor);
 	sqlite3_finalize(s->put_cursor);
+	sqlite3_finalize(s->get_payload_id);
 	payload_free(s);
 	sqlite3_close_v2(s->db);
 	EVP_PKEY_free(s->signer);
@@ -742,7 +743,8 @@ int store_append(struct store *s, const struct entry_input *in,
 	e.leaf = leaf.data;
 	e.leaf_len = leaf.len;
 	if ((rc = merkle_leaf_hash(e.leaf_hash, leaf.data, leaf.len)) ||
-	    (rc = payload_put(s, in->payload, in->payload_len, in->payload_sha256, &pid)) ||
+	    (rc = payload_put(s, in->payload, in->payload_len, in->payload_sha256,
+				 in->payload_packed, &pid)) ||
 	    (rc = insert_entry(s, &e, salt, pid)) ||
 	    (rc = merkle_acc_push(&s->acc, e.leaf_hash)))
 		goto out;

@@ -66,7 +66,26 @@ struct entry_input {
 	/* NULL, or the SHA-256 of payload[0..payload_len) when the caller has
 	 * computed it already (it keys the payload: it must be that digest). */
 	const uint8_t *payload_sha256;
+	/* NULL, or store_packer_pack()'s result for this payload, made ahead
+	 * (on another thread): the store then does not compress it itself. */
+	const struct store_packed *payload_packed;
 };
+
+/*
+ * Compressing a payload ahead of store_append(), on any thread (a packer
+ * per thread; no store needed): the same decision and bytes the store
+ * would make.  pack: packed->zstd holds the zstd frame when that is
+ * smaller than the payload, else it is empty and the payload is stored as
+ * it is.  A store of schema version 1 stores it as it is either way.
+ */
+struct store_packer;
+struct store_packed {
+	struct buf zstd;
+};
+int store_packer_new(struct store_packer **out);
+void store_packer_free(struct store_packer *p);
+int store_packer_pack(struct store_packer *p, const void *data, size_t len,
+		      struct store_packed *out);
 
 int store_begin(struct store *s);
 int store_append(struct store *s, const struct entry_input *in,

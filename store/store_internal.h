@@ -30,6 +30,7 @@ struct store {
 	sqlite3_stmt *put_payload;
 	sqlite3_stmt *put_entry;
 	sqlite3_stmt *get_cursor, *put_cursor; /* collect file: one of each a document */
+	sqlite3_stmt *get_payload_id;
 	bool payload_encoding;     /* payloads has the encoding column (schema 2) */
 	void *zstd_cctx;           /* payload.c's compressor, reused for every append */
 	void *zbuf;                /* and its output buffer (zcap bytes) */
@@ -64,7 +65,8 @@ int payload_migrate(struct store *s);
  * inside the snapshot that then reads payloads. */
 int payload_refresh(struct store *s);
 int payload_put(struct store *s, const void *data, size_t len,
-		const uint8_t *sha256_or_null, sqlite3_int64 *id);
+		const uint8_t *sha256_or_null, const struct store_packed *packed,
+		sqlite3_int64 *id);
 void payload_free(struct store *s);
 int payload_open_row(struct store *s, uint64_t index, sqlite3_int64 id, int encoding,
 		     struct store_payload **out);
