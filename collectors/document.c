@@ -182,6 +182,7 @@ struct ahead {
 	/* Who sleeps: each side wakes the other only then (a wake-up for
 	 * every 2 KiB document cost more than the document's SQLite work). */
 	bool reader_waits, caller_waits;
+	bool reader_done;             /* it made its last (or failed) */
 	/* The last document taken was seen before: compressing the next ones
 	 * ahead would likely be wasted (a run of unchanged documents); the
 	 * store compresses what turns out new itself. */
@@ -198,11 +199,13 @@ static void *ahead_main(void *arg)
 		bool pack;
 
 		pthread_mutex_lock(&a->mu);
-		while (!a->stop && (i - a->used >= AHEAD ||
-				    (i > a->used && a->bytes >= AHEAD_BYTES))) {
-			a->reader_waits = true;
-			pthread_cond_wait(&a->cv, &a->mu);
-		}
+		/* Full: wait until half is free again, not for every slot. */
+		if (i - a->used >= AHEAD || (i > a->used && a->bytes >= AHEAD_BYTES))
+			while (!a->stop && (i - a->used > AHEAD / 2 ||
+					    (i > a->used && a->bytes >= AHEAD_BYTES / 2))) {
+				a->reader_waits = true;
+				pthread_cond_wait(&a->cv, &a->mu);
+			}
 		a->reader_waits = false;
 		pack = !a->last_unchanged;
 		pthread_mutex_unlock(&a->mu);
@@ -214,12 +217,17 @@ static void *ahead_main(void *arg)
 		pthread_mutex_lock(&a->mu);
 		a->made++;
 		a->bytes += p->data.len;
-		if (a->caller_waits)
+		if (a->caller_waits && (a->made - a->used > AHEAD / 4 || a->made == a->n ||
+					a->bytes >= AHEAD_BYTES / 2))
 			pthread_cond_broadcast(&a->cv);
 		pthread_mutex_unlock(&a->mu);
 		if (p->rc)
 			break; /* the run stops there */
 	}
+	pthread_mutex_lock(&a->mu);
+	a->reader_done = true;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->mu);
 	return NULL;
 }
 
@@ -250,9 +258,15 @@ static int collect_ahead(struct collect_ctx *c, const struct document_opts *o,
 		bool unchanged = false;
 
 		pthread_mutex_lock(&a->mu);
-		while (a->made <= i) {
-			a->caller_waits = true;
-			pthread_cond_wait(&a->cv, &a->mu);
+		/* Behind: wait for a few more than this one (or the end). */
+		if (a->made <= i) {
+			size_t want = i + AHEAD / 4 < n ? i + AHEAD / 4 : n - 1;
+
+			while (!a->reader_done && (a->made <= i ||
+						   (a->made <= want && a->bytes < AHEAD_BYTES / 2))) {
+				a->caller_waits = true;
+				pthread_cond_wait(&a->cv, &a->mu);
+			}
 		}
 		a->caller_waits = false;
 		pthread_mutex_unlock(&a->mu);
@@ -264,7 +278,8 @@ static int collect_ahead(struct collect_ctx *c, const struct document_opts *o,
 		a->last_unchanged = !rc && unchanged;
 		a->used++;
 		a->bytes -= p->data.len;
-		if (a->reader_waits)
+		if (a->reader_waits && (a->made - a->used <= AHEAD / 2 || a->made == a->used) &&
+		    (a->bytes < AHEAD_BYTES / 2 || a->made == a->used))
 			pthread_cond_broadcast(&a->cv);
 		pthread_mutex_unlock(&a->mu);
 	}

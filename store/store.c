@@ -323,6 +323,7 @@ void store_close(struct store *s)
 		s->read_depth = 1;
 		store_read_end(s);
 	}
+	OPENSSL_cleanse(s->salts, sizeof(s->salts));
 	sqlite3_finalize(s->put_payload);
 	sqlite3_finalize(s->put_entry);
 	sqlite3_finalize(s->get_cursor);
@@ -734,8 +735,14 @@ int store_append(struct store *s, const struct entry_input *in,
 	if (!entry_field_valid(e.source) || !entry_field_valid(e.subject))
 		return err_set(ERR_USAGE, "source and subject must be non-empty single "
 			       "lines of at most %d bytes", ENTRY_FIELD_MAX);
-	if (RAND_bytes(salt, sizeof(salt)) != 1)
-		return err_set_openssl(ERR_CRYPTO, "cannot draw a random salt");
+	if (!s->salts_left) {
+		if (RAND_bytes(s->salts, sizeof(s->salts)) != 1)
+			return err_set_openssl(ERR_CRYPTO, "cannot draw a random salt");
+		s->salts_left = sizeof(s->salts) / sizeof(salt);
+	}
+	s->salts_left--;
+	memcpy(salt, s->salts + s->salts_left * sizeof(salt), sizeof(salt));
+	OPENSSL_cleanse(s->salts + s->salts_left * sizeof(salt), sizeof(salt));
 	if ((rc = entry_commitment(e.commitment, salt, sizeof(salt), in->payload,
 				   in->payload_len)) ||
 	    (rc = entry_leaf_format(&leaf, &e)))

@@ -34,6 +34,10 @@ struct store {
 	bool payload_encoding;     /* payloads has the encoding column (schema 2) */
 	void *zstd_cctx;           /* payload.c's compressor, reused for every append */
 	void *zbuf;                /* and its output buffer (zcap bytes) */
+	/* Salts drawn 64 at a time (RAND_bytes was a visible part of
+	 * appending a small document); the unused tail, wiped on close. */
+	uint8_t salts[64 * ENTRY_SALT_LEN];
+	size_t salts_left;
 	size_t zcap;
 };
 
