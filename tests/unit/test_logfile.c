@@ -242,6 +242,45 @@ static void test_detect_is_by_magic(void **state)
 	assert_int_equal(logfile_detect((const uint8_t *)"", 0), LOGFILE_PLAIN);
 }
 
+/* The word-at-a-time count equals a byte-by-byte one, for every byte
+ * value at every position and random mixes of text and control bytes. */
+static size_t oracle_binary(const uint8_t *p, size_t n)
+{
+	size_t bad = 0;
+
+	for (size_t i = 0; i < n; i++)
+		bad += (p[i] < 0x20 && (!p[i] || !strchr("\t\n\v\f\r\x1b", p[i]))) || p[i] == 0x7f;
+	return bad;
+}
+
+static void test_is_text_counts(void **state)
+{
+	uint8_t b[67];
+	uint64_t rng = 0x9e3779b97f4a7c15ULL;
+	size_t bad;
+
+	(void)state;
+	for (int c = 0; c < 256; c++)
+		for (size_t at = 0; at < sizeof(b); at++) {
+			memset(b, 'x', sizeof(b));
+			b[at] = (uint8_t)c;
+			logfile_is_text(b, sizeof(b), &bad);
+			assert_int_equal(bad, oracle_binary(b, sizeof(b)));
+		}
+	for (int k = 0; k < 2000; k++) {
+		size_t n = (size_t)k % sizeof(b);
+
+		for (size_t i = 0; i < n; i++) {
+			rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+			b[i] = (uint8_t)(rng & 1 ? 0x20 + (rng >> 8) % 0x60 : (rng >> 8) % 0x21);
+			if ((rng >> 20) % 50 == 0)
+				b[i] = (uint8_t)(0x7f + (rng >> 30) % 0x81);
+		}
+		logfile_is_text(b, n, &bad);
+		assert_int_equal(bad, oracle_binary(b, n));
+	}
+}
+
 static void test_is_text(void **state)
 {
 	char b[1000];
@@ -283,6 +322,7 @@ int main(void)
 		cmocka_unit_test(test_damage),
 		cmocka_unit_test(test_detect_is_by_magic),
 		cmocka_unit_test(test_is_text),
+		cmocka_unit_test(test_is_text_counts),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
