@@ -58,7 +58,7 @@ int accesslog_storer_new(struct storer **out, struct store *store)
 
 	*out = NULL;
 	if (!sr)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	pthread_mutex_init(&sr->mu, NULL);
 	pthread_cond_init(&sr->cv, NULL);
 	sr->store = store;

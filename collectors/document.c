@@ -240,7 +240,7 @@ static int collect_ahead(struct collect_ctx *c, const struct document_opts *o,
 	int rc = 0;
 
 	if (!a)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_cond_init(&a->cv, NULL);
 	a->o = o;

@@ -136,7 +136,7 @@ int store_packer_new(struct store_packer **out)
 	*out = NULL;
 	if (!p || !(p->cctx = ZSTD_createCCtx())) {
 		free(p);
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	}
 	*out = p;
 	return 0;
@@ -200,7 +200,7 @@ int payload_put(struct store *s, const void *data, size_t len,
 			free(s->zbuf);
 			s->zcap = 0;
 			if (!(s->zbuf = malloc(cap)))
-				return err_set(ERR_NOMEM, "out of memory");
+				return err_nomem();
 			s->zcap = cap;
 		}
 		compress(s->zstd_cctx, data, len, s->zbuf, cap, &n);
