@@ -83,8 +83,9 @@ static void prepared_reset(struct prepared *p)
 		buf_free(&p->data);
 	buf_reset(&p->data);
 	buf_reset(&p->attrs);
+	store_packed_clear(&p->packed);
 	if (p->packed.zstd.cap > ((size_t)1 << 20))
-		buf_free(&p->packed.zstd);
+		store_packed_free(&p->packed);
 	p->have_packed = false;
 	memset(&p->d, 0, sizeof(p->d));
 	p->rc = 0;
@@ -292,7 +293,7 @@ out:
 	for (size_t i = 0; i < AHEAD; i++) {
 		buf_free(&a->slot[i].data);
 		buf_free(&a->slot[i].attrs);
-		buf_free(&a->slot[i].packed.zstd);
+		store_packed_free(&a->slot[i].packed);
 	}
 	store_packer_free(a->packer);
 	pthread_mutex_destroy(&a->mu);

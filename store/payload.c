@@ -21,6 +21,9 @@
 
 #include <zstd.h>
 
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+
 #define ENC_PLAIN 0
 #define ENC_ZSTD 1
 
@@ -127,6 +130,8 @@ static void compress(ZSTD_CCtx *cctx, const void *data, size_t len, void *z, siz
 
 struct store_packer {
 	ZSTD_CCtx *cctx;
+	uint8_t salts[64 * ENTRY_SALT_LEN]; /* drawn 64 at a time, as the store does */
+	size_t salts_left;
 };
 
 int store_packer_new(struct store_packer **out)
@@ -147,7 +152,20 @@ void store_packer_free(struct store_packer *p)
 	if (!p)
 		return;
 	ZSTD_freeCCtx(p->cctx);
+	OPENSSL_cleanse(p->salts, sizeof(p->salts));
 	free(p);
+}
+
+void store_packed_clear(struct store_packed *p)
+{
+	OPENSSL_cleanse(p->salt, sizeof(p->salt));
+	buf_reset(&p->zstd);
+}
+
+void store_packed_free(struct store_packed *p)
+{
+	store_packed_clear(p);
+	buf_free(&p->zstd);
 }
 
 int store_packer_pack(struct store_packer *p, const void *data, size_t len,
@@ -157,6 +175,16 @@ int store_packer_pack(struct store_packer *p, const void *data, size_t len,
 	int rc;
 
 	buf_reset(&out->zstd);
+	if (!p->salts_left) {
+		if (RAND_bytes(p->salts, sizeof(p->salts)) != 1)
+			return err_set_openssl(ERR_CRYPTO, "cannot draw a random salt");
+		p->salts_left = sizeof(p->salts) / sizeof(out->salt);
+	}
+	p->salts_left--;
+	memcpy(out->salt, p->salts + p->salts_left * sizeof(out->salt), sizeof(out->salt));
+	OPENSSL_cleanse(p->salts + p->salts_left * sizeof(out->salt), sizeof(out->salt));
+	if ((rc = entry_commitment(out->commitment, out->salt, sizeof(out->salt), data, len)))
+		return rc;
 	if (len < PACK_MIN)
 		return 0;
 	cap = ZSTD_compressBound(len);

@@ -735,17 +735,24 @@ int store_append(struct store *s, const struct entry_input *in,
 	if (!entry_field_valid(e.source) || !entry_field_valid(e.subject))
 		return err_set(ERR_USAGE, "source and subject must be non-empty single "
 			       "lines of at most %d bytes", ENTRY_FIELD_MAX);
-	if (!s->salts_left) {
-		if (RAND_bytes(s->salts, sizeof(s->salts)) != 1)
-			return err_set_openssl(ERR_CRYPTO, "cannot draw a random salt");
-		s->salts_left = sizeof(s->salts) / sizeof(salt);
+	if (in->payload_packed) {
+		/* Drawn and computed ahead (store_packer_pack). */
+		memcpy(salt, in->payload_packed->salt, sizeof(salt));
+		memcpy(e.commitment, in->payload_packed->commitment, sizeof(e.commitment));
+	} else {
+		if (!s->salts_left) {
+			if (RAND_bytes(s->salts, sizeof(s->salts)) != 1)
+				return err_set_openssl(ERR_CRYPTO, "cannot draw a random salt");
+			s->salts_left = sizeof(s->salts) / sizeof(salt);
+		}
+		s->salts_left--;
+		memcpy(salt, s->salts + s->salts_left * sizeof(salt), sizeof(salt));
+		OPENSSL_cleanse(s->salts + s->salts_left * sizeof(salt), sizeof(salt));
+		if ((rc = entry_commitment(e.commitment, salt, sizeof(salt), in->payload,
+					   in->payload_len)))
+			goto out;
 	}
-	s->salts_left--;
-	memcpy(salt, s->salts + s->salts_left * sizeof(salt), sizeof(salt));
-	OPENSSL_cleanse(s->salts + s->salts_left * sizeof(salt), sizeof(salt));
-	if ((rc = entry_commitment(e.commitment, salt, sizeof(salt), in->payload,
-				   in->payload_len)) ||
-	    (rc = entry_leaf_format(&leaf, &e)))
+	if ((rc = entry_leaf_format(&leaf, &e)))
 		goto out;
 	e.leaf = leaf.data;
 	e.leaf_len = leaf.len;

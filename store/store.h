@@ -72,20 +72,27 @@ struct entry_input {
 };
 
 /*
- * Compressing a payload ahead of store_append(), on any thread (a packer
- * per thread; no store needed): the same decision and bytes the store
- * would make.  pack: packed->zstd holds the zstd frame when that is
- * smaller than the payload, else it is empty and the payload is stored as
- * it is.  A store of schema version 1 stores it as it is either way.
+ * What store_append() works out from a payload alone, done ahead of it on
+ * any thread (a packer per thread; no store needed): the same decision and
+ * bytes the store would make.  pack: packed->zstd holds the zstd frame
+ * when that is smaller than the payload, else it is empty and the payload
+ * is stored as it is (a store of schema version 1 stores it as it is
+ * either way); packed->salt is the entry's random salt and
+ * packed->commitment the commitment to the payload under it.  clear wipes
+ * the salt (keeping the buffer); free releases it too.
  */
 struct store_packer;
 struct store_packed {
 	struct buf zstd;
+	uint8_t salt[ENTRY_SALT_LEN];
+	uint8_t commitment[32];
 };
 int store_packer_new(struct store_packer **out);
 void store_packer_free(struct store_packer *p);
 int store_packer_pack(struct store_packer *p, const void *data, size_t len,
 		      struct store_packed *out);
+void store_packed_clear(struct store_packed *p);
+void store_packed_free(struct store_packed *p);
 
 int store_begin(struct store *s);
 int store_append(struct store *s, const struct entry_input *in,

@@ -3,7 +3,8 @@
 # one-by-one run; a document that cannot be read fails the run at its turn,
 # naming it, and stores nothing; identical documents share one payload; a
 # new document after a run of unchanged ones is still compressed (the
-# store compresses it when the thread did not); the store verifies.
+# store compresses it when the thread did not); the store verifies, and
+# salts (drawn ahead with the commitments) are never reused.
 . "$TESTS/cli/lib.sh"
 export AUDITPACK_NOW=2026-11-30T00:00:00Z
 "$AP" -q init --origin test.example/ahead || die "init"
@@ -66,5 +67,8 @@ expect_err "missing.txt" "the message names the missing document"
 [ "$(sqlite3 "$WORK/store/evidence.db" "SELECT count(*) FROM entries")" = "$before" ] ||
 	die "entries were stored by the failed run"
 ok "the failed run stored nothing"
-expect_exit 0 "the store verifies" -- "$AP" verify
+expect_exit 0 "the store verifies (every commitment, over its salt and payload)" -- "$AP" verify
+[ "$(sqlite3 "$WORK/store/evidence.db" "SELECT count(DISTINCT salt) = count(*) FROM entries
+      WHERE salt IS NOT NULL")" = 1 ] || die "a salt was used twice"
+ok "every entry has a salt of its own (drawn on the read-ahead thread or by the store)"
 echo "1..$checks"
