@@ -6,7 +6,7 @@ PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
 BUILD ?= build
 
-PKGS = sqlite3 libcrypto jansson yaml-0.1 libpcre2-8 libxml-2.0 libzip zlib libzstd liblzma
+PKGS = sqlite3 libcrypto jansson yaml-0.1 libpcre2-8 libxml-2.0 libzip zlib libzstd liblzma libdeflate
 # Evaluated lazily, after mk/deps.sh has installed pkg-config and the -dev
 # packages.
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS))

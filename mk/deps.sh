@@ -3,7 +3,7 @@
 # Usage: mk/deps.sh build|test|demo|fuzz
 set -eu
 
-build="gcc make pkg-config libsqlite3-dev libssl-dev libxml2-dev libzip-dev libjansson-dev libyaml-dev libpcre2-dev zlib1g-dev libzstd-dev liblzma-dev libbz2-dev"
+build="gcc make pkg-config libsqlite3-dev libssl-dev libxml2-dev libzip-dev libjansson-dev libyaml-dev libpcre2-dev zlib1g-dev libzstd-dev liblzma-dev libbz2-dev libdeflate-dev"
 test="libcmocka-dev openssl python3 sqlite3 libxml2-utils zip unzip chromium logrotate gzip zstd xz-utils bzip2 time groff-base man-db bsdutils util-linux zsh"
 demo="openssl sqlite3 unzip"
 fuzz="clang libclang-rt-dev"

@@ -547,8 +547,8 @@ static zip_int64_t deflated_cb(struct stream_src *ss, void *data, zip_uint64_t l
 		}
 		if (cmd == ZIP_SOURCE_OPEN) {
 			if (!ss->def.data && ss->def.len)
-				return stream_fail(ss, err_set(ERR_USAGE, "entry %" PRIu64
-					": payload read twice", ss->f->index));
+				return stream_fail(ss, err_set(ERR_USAGE, "'%s' read twice",
+							       ss->f->name));
 			ss->pos = 0;
 			return 0;
 		} else {
@@ -715,37 +715,33 @@ static int write_zip(struct store *s, const struct files *fs, const char *path)
 	/* Built beside the target and renamed: a failed run leaves no half pack. */
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp", path) >= (int)sizeof(tmp))
 		return err_set(ERR_LIMIT, "path too long");
-	/* Payloads of up to PACK_DEFLATE_MAX bytes are deflated on every core,
-	 * in the order libzip writes them; larger ones stream through libzip. */
+	/* Every file, payloads of up to PACK_DEFLATE_MAX bytes included, is
+	 * deflated on every core, in the order libzip writes them; larger
+	 * payloads stream through libzip. */
 	if (!(jobs = calloc(fs->n + 1, sizeof(*jobs))) || !(job_of = calloc(fs->n + 1, sizeof(*job_of)))) {
 		free(jobs);
 		return err_set(ERR_NOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < fs->n; i++) {
+		const struct pfile *f = &fs->v[i];
+
 		job_of[i] = -1;
-		if (fs->v[i].stream && fs->v[i].size <= PACK_DEFLATE_MAX) {
-			jobs[njobs].index = fs->v[i].index;
-			jobs[njobs].size = fs->v[i].size;
-			memcpy(jobs[njobs].sha256, fs->v[i].sha256, SHA256_LEN);
-			job_of[i] = (long)njobs++;
-		}
+		if (f->stream && f->size > PACK_DEFLATE_MAX)
+			continue;
+		jobs[njobs].data = f->stream ? NULL : f->data.data ? (const void *)f->data.data : "";
+		jobs[njobs].index = f->index;
+		jobs[njobs].size = f->size;
+		jobs[njobs].sha256 = f->sha256;
+		job_of[i] = (long)njobs++;
 	}
-	rc = pack_deflate_start(&d, s, jobs, njobs, 0);
-	free(jobs);
-	if (rc) {
-		free(job_of);
-		return rc;
-	}
+	if ((rc = pack_deflate_start(&d, s, jobs, njobs, 0)))
+		goto out;
 	if (!(za = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &zerr))) {
-		pack_deflate_stop(d);
-		free(job_of);
-		return err_set(ERR_IO, "cannot create '%s' (libzip error %d)", tmp, zerr);
+		rc = err_set(ERR_IO, "cannot create '%s' (libzip error %d)", tmp, zerr);
+		goto out;
 	}
 	for (size_t i = 0; i < fs->n && !rc; i++) {
-		zip_source_t *src = fs->v[i].stream ? stream_source(za, s, &fs->v[i], d, job_of[i],
-								    &stream_rc) :
-			zip_source_buffer(za, fs->v[i].data.data ? fs->v[i].data.data : "",
-					  fs->v[i].data.len, 0);
+		zip_source_t *src = stream_source(za, s, &fs->v[i], d, job_of[i], &stream_rc);
 		zip_int64_t idx;
 
 		if (!src || (idx = zip_file_add(za, fs->v[i].name, src, ZIP_FL_ENC_UTF_8)) < 0) {
@@ -781,6 +777,7 @@ static int write_zip(struct store *s, const struct files *fs, const char *path)
 	}
 out:
 	pack_deflate_stop(d);
+	free(jobs);
 	free(job_of);
 	return rc;
 }

@@ -9,157 +9,163 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <zlib.h>
+#include <libdeflate.h>
 
-#define CHUNK (64 * 1024)
-/* Results that may wait to be taken, beyond the one being written: with
- * 16 MiB payloads deflating 5:1, about 10 MiB. */
-#define AHEAD 3
+/* Jobs started ahead of the writer: at most WINDOW of them, and at most
+ * AHEAD_BYTES of input from the one it waits for on (two access-log
+ * entries of a little over 16 MiB: both cores busy). */
+#define WINDOW 1024
+#define AHEAD_BYTES ((uint64_t)40 << 20)
 #define MAX_THREADS 8
 
-enum slot_state { TODO, WORKING, DONE, TAKEN };
+enum slot_state { FREE, WORKING, DONE };
 
 struct slot {
 	enum slot_state state;
+	size_t k;                  /* the job it holds */
 	int rc;
 	char *msg;
 	struct pack_deflated r;
 };
 
+struct worker {
+	struct pack_deflater *d;
+	struct libdeflate_compressor *c;
+	uint8_t *in;               /* a payload read whole (reused) */
+	size_t cap;
+	pthread_t th;
+	bool started;
+};
+
 struct pack_deflater {
 	struct store *s;
-	struct pack_deflate_job *jobs;
-	struct slot *slots;
+	const struct pack_deflate_job *jobs;
 	size_t n, next, low;
+	uint64_t ahead;            /* input bytes of jobs [low, next) */
 	bool stop;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	pthread_t th[MAX_THREADS];
+	struct worker w[MAX_THREADS];
 	unsigned nth;
+	struct slot slots[WINDOW]; /* job k in slots[k % WINDOW] */
 };
 
-/* Deflate one payload; on failure the error is set (in this thread). */
-static int deflate_one(struct store *s, const struct pack_deflate_job *j, struct pack_deflated *r)
+/* Read payload j whole into w->in and check it against its digest. */
+static int read_payload(struct worker *w, const struct pack_deflate_job *j)
 {
 	struct store_payload *sp = NULL;
-	struct sha256_ctx *h = NULL;
-	uint8_t digest[SHA256_LEN], *chunk = NULL;
-	z_stream z;
-	bool zinit = false;
-	size_t got, cap;
-	int rc, zr;
+	uint8_t digest[SHA256_LEN];
+	size_t total = 0, got;
+	int rc;
+
+	/* One byte more than the leaf says, to see a payload that is longer. */
+	if (w->cap < j->size + 1) {
+		free(w->in);
+		w->cap = 0;
+		if (!(w->in = malloc((size_t)j->size + 1)))
+			return err_set(ERR_NOMEM, "out of memory");
+		w->cap = (size_t)j->size + 1;
+	}
+	if ((rc = store_payload_open(w->d->s, j->index, &sp, NULL, NULL)))
+		return rc;
+	do {
+		if ((rc = store_payload_read(sp, w->in + total, (size_t)j->size + 1 - total, &got)))
+			goto out;
+		total += got;
+	} while (got && total <= j->size);
+	if (total != j->size || (rc = sha256(digest, w->in, total)) ||
+	    memcmp(digest, j->sha256, SHA256_LEN))
+		rc = rc ? rc : err_set(ERR_VERIFY, "entry %" PRIu64 ": its payload does not match "
+				       "its digest in the store (run 'auditpack verify')", j->index);
+out:
+	store_payload_close(sp);
+	return rc;
+}
+
+/* Deflate one file; on failure the error is set (in this thread). */
+static int deflate_one(struct worker *w, const struct pack_deflate_job *j, struct pack_deflated *r)
+{
+	const uint8_t *src = j->data;
+	size_t bound;
+	uint8_t *p;
+	int rc;
 
 	memset(r, 0, sizeof(*r));
-	memset(&z, 0, sizeof(z));
-	r->crc = (uint32_t)crc32(0, Z_NULL, 0);
-	if ((rc = store_payload_open(s, j->index, &sp, NULL, NULL)) || (rc = sha256_new(&h)))
-		goto out;
-	/* Raw deflate, level 6, zlib's defaults otherwise: what `zip -6` and
-	 * libzip write. */
-	if (deflateInit2(&z, 6, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-		rc = err_set(ERR_NOMEM, "out of memory");
-		goto out;
+	if (!src) {
+		if ((rc = read_payload(w, j)))
+			return rc;
+		src = w->in;
 	}
-	zinit = true;
-	cap = deflateBound(&z, (uLong)j->size) + 64;
-	if (!(chunk = malloc(CHUNK)) || !(r->data = malloc(cap))) {
-		rc = err_set(ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	z.next_out = r->data;
-	z.avail_out = (uInt)cap;
-	for (;;) {
-		if ((rc = store_payload_read(sp, chunk, CHUNK, &got)))
-			goto out;
-		if (r->size + got > j->size) { /* longer than the leaf says */
-			rc = err_set(ERR_VERIFY, "entry %" PRIu64 ": its payload does not match "
-				     "its digest in the store (run 'auditpack verify')", j->index);
-			goto out;
-		}
-		if ((rc = sha256_update(h, chunk, got)))
-			goto out;
-		r->crc = (uint32_t)crc32(r->crc, chunk, (uInt)got);
-		r->size += got;
-		z.next_in = chunk;
-		z.avail_in = (uInt)got;
-		do {
-			if (z.avail_out == 0) {
-				uint8_t *p = realloc(r->data, cap * 2);
-
-				if (!p) {
-					rc = err_set(ERR_NOMEM, "out of memory");
-					goto out;
-				}
-				r->data = p;
-				z.next_out = p + cap;
-				z.avail_out = (uInt)cap;
-				cap *= 2;
-			}
-			zr = deflate(&z, got ? Z_NO_FLUSH : Z_FINISH);
-			if (zr == Z_STREAM_ERROR) {
-				rc = err_set(ERR_NOMEM, "deflate failed");
-				goto out;
-			}
-		} while (z.avail_in || z.avail_out == 0 || (!got && zr != Z_STREAM_END));
-		if (!got)
-			break;
-	}
-	rc = sha256_final(h, digest);
-	h = NULL;
-	if (rc)
-		goto out;
-	if (r->size != j->size || memcmp(digest, j->sha256, SHA256_LEN)) {
-		rc = err_set(ERR_VERIFY, "entry %" PRIu64 ": its payload does not match its "
-			     "digest in the store (run 'auditpack verify')", j->index);
-		goto out;
-	}
-	r->len = z.total_out;
-out:
-	if (zinit)
-		deflateEnd(&z);
-	sha256_free(h);
-	free(chunk);
-	store_payload_close(sp);
-	if (rc) {
+	r->size = j->size;
+	r->crc = libdeflate_crc32(0, src, (size_t)j->size);
+	bound = libdeflate_deflate_compress_bound(w->c, (size_t)j->size);
+	/* Pages of the bound not written are never touched. */
+	if (!(r->data = malloc(bound)))
+		return err_set(ERR_NOMEM, "out of memory");
+	if (!(r->len = libdeflate_deflate_compress(w->c, src, (size_t)j->size, r->data, bound))) {
 		free(r->data);
 		r->data = NULL;
+		return err_set(ERR_NOMEM, "deflate failed");
 	}
-	return rc;
+	if (r->len < bound && (p = realloc(r->data, r->len)))
+		r->data = p;
+	return 0;
+}
+
+/* May the next job start now? */
+static bool may_start(const struct pack_deflater *d)
+{
+	const struct slot *sl = &d->slots[d->next % WINDOW];
+
+	return d->next < d->low + WINDOW && sl->state == FREE &&
+	       (d->next == d->low || d->ahead + d->jobs[d->next].size <= AHEAD_BYTES);
 }
 
 static void *worker(void *arg)
 {
-	struct pack_deflater *d = arg;
+	struct worker *w = arg;
+	struct pack_deflater *d = w->d;
 
 	pthread_mutex_lock(&d->mu);
 	while (!d->stop && d->next < d->n) {
-		size_t k;
 		struct pack_deflated r;
+		struct slot *sl;
+		size_t k;
 		int rc;
 
-		if (d->next >= d->low + AHEAD) {
+		if (!may_start(d)) {
 			pthread_cond_wait(&d->cv, &d->mu);
 			continue;
 		}
 		k = d->next++;
-		d->slots[k].state = WORKING;
+		d->ahead += d->jobs[k].size;
+		sl = &d->slots[k % WINDOW];
+		sl->state = WORKING;
+		sl->k = k;
 		pthread_mutex_unlock(&d->mu);
-		rc = deflate_one(d->s, &d->jobs[k], &r);
+		rc = deflate_one(w, &d->jobs[k], &r);
 		pthread_mutex_lock(&d->mu);
-		d->slots[k].rc = rc;
-		if (rc)
-			d->slots[k].msg = strdup(err_msg());
 		if (k < d->low) { /* dropped meanwhile */
 			free(r.data);
-			d->slots[k].state = TAKEN;
+			sl->state = FREE;
 		} else {
-			d->slots[k].r = r;
-			d->slots[k].state = DONE;
+			sl->rc = rc;
+			if (rc)
+				sl->msg = strdup(err_msg());
+			sl->r = r;
+			sl->state = DONE;
 		}
 		pthread_cond_broadcast(&d->cv);
 	}
 	pthread_mutex_unlock(&d->mu);
 	return NULL;
+}
+
+static unsigned cores(void)
+{
+	long c = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return c < 1 ? 1 : c > MAX_THREADS ? MAX_THREADS : (unsigned)c;
 }
 
 int pack_deflate_start(struct pack_deflater **out, struct store *s,
@@ -168,32 +174,27 @@ int pack_deflate_start(struct pack_deflater **out, struct store *s,
 	struct pack_deflater *d;
 
 	*out = NULL;
-	if (!(d = calloc(1, sizeof(*d))) || !(d->jobs = malloc((n + 1) * sizeof(*jobs))) ||
-	    !(d->slots = calloc(n + 1, sizeof(*d->slots)))) {
-		if (d)
-			free(d->jobs);
-		free(d);
+	if (!(d = calloc(1, sizeof(*d))))
 		return err_set(ERR_NOMEM, "out of memory");
-	}
-	if (n)
-		memcpy(d->jobs, jobs, n * sizeof(*jobs));
+	d->jobs = jobs;
 	d->s = s;
 	d->n = n;
 	pthread_mutex_init(&d->mu, NULL);
 	pthread_cond_init(&d->cv, NULL);
-	if (!nthreads) {
-		long c = sysconf(_SC_NPROCESSORS_ONLN);
-
-		nthreads = c < 1 ? 1 : c > MAX_THREADS ? MAX_THREADS : (unsigned)c;
-	}
-	if (nthreads > MAX_THREADS)
-		nthreads = MAX_THREADS;
+	if (!nthreads || nthreads > MAX_THREADS)
+		nthreads = nthreads ? MAX_THREADS : cores();
 	for (unsigned i = 0; i < nthreads && n; i++) {
-		if (pthread_create(&d->th[d->nth], NULL, worker, d))
+		struct worker *w = &d->w[d->nth];
+
+		w->d = d;
+		if (!(w->c = libdeflate_alloc_compressor(PACK_DEFLATE_LEVEL)))
 			break;
 		d->nth++;
+		if (pthread_create(&w->th, NULL, worker, w))
+			break;
+		w->started = true;
 	}
-	if (n && !d->nth) {
+	if (n && (!d->nth || !d->w[0].started)) {
 		pack_deflate_stop(d);
 		return err_set(ERR_NOMEM, "cannot start a thread");
 	}
@@ -201,9 +202,31 @@ int pack_deflate_start(struct pack_deflater **out, struct store *s,
 	return 0;
 }
 
+/* Free the result in slot j < k that nobody will take. */
+static void drop(struct pack_deflater *d, size_t j)
+{
+	struct slot *sl = &d->slots[j % WINDOW];
+
+	if (sl->k != j || sl->state != DONE)
+		return; /* not started (or still working: the worker frees it) */
+	free(sl->r.data);
+	free(sl->msg);
+	memset(sl, 0, sizeof(*sl));
+}
+
+/* Move the writer's position to k. */
+static void advance(struct pack_deflater *d, size_t k)
+{
+	for (; d->low < k; d->low++)
+		if (d->low < d->next)
+			d->ahead -= d->jobs[d->low].size;
+	if (d->next < d->low)
+		d->next = d->low;
+}
+
 int pack_deflate_take(struct pack_deflater *d, size_t k, struct pack_deflated *out)
 {
-	struct slot *sl;
+	struct slot *sl = &d->slots[k % WINDOW];
 	int rc = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -215,24 +238,19 @@ int pack_deflate_take(struct pack_deflater *d, size_t k, struct pack_deflated *o
 		return err_set(ERR_USAGE, "pack_deflate_take: job %zu already taken", k);
 	}
 	/* Jobs skipped are dropped: nobody will ask for them. */
-	for (size_t j = d->low; j < k; j++)
-		if (d->slots[j].state == DONE) {
-			free(d->slots[j].r.data);
-			d->slots[j].r.data = NULL;
-			d->slots[j].state = TAKEN;
-		}
-	d->low = k;
+	for (size_t j = d->low; j < k && j < d->next; j++)
+		drop(d, j);
+	advance(d, k);
 	pthread_cond_broadcast(&d->cv);
-	sl = &d->slots[k];
-	while (sl->state != DONE)
+	while (!(sl->k == k && sl->state == DONE))
 		pthread_cond_wait(&d->cv, &d->mu);
 	if (sl->rc)
 		rc = err_set(sl->rc, "%s", sl->msg ? sl->msg : "out of memory");
 	else
 		*out = sl->r;
-	sl->r.data = NULL;
-	sl->state = TAKEN;
-	d->low = k + 1;
+	free(sl->msg);
+	memset(sl, 0, sizeof(*sl));
+	advance(d, k + 1);
 	pthread_cond_broadcast(&d->cv);
 	pthread_mutex_unlock(&d->mu);
 	return rc;
@@ -246,15 +264,17 @@ void pack_deflate_stop(struct pack_deflater *d)
 	d->stop = true;
 	pthread_cond_broadcast(&d->cv);
 	pthread_mutex_unlock(&d->mu);
-	for (unsigned i = 0; i < d->nth; i++)
-		pthread_join(d->th[i], NULL);
-	for (size_t j = 0; j < d->n; j++) {
+	for (unsigned i = 0; i < d->nth; i++) {
+		if (d->w[i].started)
+			pthread_join(d->w[i].th, NULL);
+		libdeflate_free_compressor(d->w[i].c);
+		free(d->w[i].in);
+	}
+	for (size_t j = 0; j < WINDOW; j++) {
 		free(d->slots[j].r.data);
 		free(d->slots[j].msg);
 	}
 	pthread_mutex_destroy(&d->mu);
 	pthread_cond_destroy(&d->cv);
-	free(d->slots);
-	free(d->jobs);
 	free(d);
 }

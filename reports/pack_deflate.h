@@ -1,13 +1,16 @@
 /*
- * pack_deflate.h - deflating a pack's payloads on every core, ahead of the
- * zip writer (libzip writes one entry at a time, on one core).
+ * pack_deflate.h - deflating a pack's files on every core, ahead of the zip
+ * writer (libzip writes one entry at a time, on one core).
  *
- * Workers take payloads in the order the zip will hold them, stream each out
- * of the store (store_payload_*), check it against the SHA-256 and size the
- * manifest lists, and deflate it (raw deflate, level 6, as `zip -6`) into
- * memory with its CRC-32.  At most a few results wait at any time, so memory
- * stays bounded by a few payloads (each at most PACK_DEFLATE_MAX bytes;
- * larger payloads are left to the streaming path).
+ * Workers take the files in the order the zip will hold them and deflate
+ * each whole (libdeflate, raw deflate at PACK_DEFLATE_LEVEL) into memory with
+ * its CRC-32: a file already in memory as it is, a payload after reading it
+ * out of the store (store_payload_*) and checking it against the SHA-256 and
+ * size the manifest lists.  Each file is deflated alone, so the bytes are
+ * the same whatever the number of threads.  Results wait for the writer
+ * within a window of PACK_DEFLATE_AHEAD bytes of input (at least the file it
+ * waits for), so memory stays bounded by a few payloads (each at most
+ * PACK_DEFLATE_MAX bytes; larger payloads are left to the streaming path).
  */
 #ifndef AUDITPACK_PACK_DEFLATE_H
 #define AUDITPACK_PACK_DEFLATE_H
@@ -17,14 +20,18 @@
 
 #include "../store/store.h"
 
-/* Payloads up to this size are deflated ahead (access-log entries are at
- * most 16 MiB). */
-#define PACK_DEFLATE_MAX ((uint64_t)16 << 20)
+/* Payloads up to this size are deflated ahead (an access-log entry is
+ * 16 MiB of lines, and the line that crosses that mark). */
+#define PACK_DEFLATE_MAX ((uint64_t)24 << 20)
+/* libdeflate's level 5: smaller than zlib's (and `zip`'s) level 6 on logs
+ * and documents, at about a third of its CPU time. */
+#define PACK_DEFLATE_LEVEL 5
 
 struct pack_deflate_job {
-	uint64_t index;            /* the entry */
-	uint64_t size;             /* its payload size */
-	uint8_t sha256[32];        /* what the payload must hash to */
+	const void *data;          /* a file in memory (borrowed), or NULL: */
+	uint64_t index;            /* the payload of this entry */
+	uint64_t size;             /* its size */
+	const uint8_t *sha256;     /* a payload: what it must hash to (borrowed) */
 };
 
 struct pack_deflated {
@@ -36,7 +43,8 @@ struct pack_deflated {
 
 struct pack_deflater;
 
-/* Start workers over jobs[0..n) (copied).  nthreads 0: as many as cores. */
+/* Start workers over jobs[0..n), which (with what they point to) must stay
+ * until pack_deflate_stop.  nthreads 0: as many as cores. */
 int pack_deflate_start(struct pack_deflater **out, struct store *s,
 		       const struct pack_deflate_job *jobs, size_t n, unsigned nthreads);
 
