@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "progress.h"
 #include "../common/err.h"
 #include "../common/timeutil.h"
 #include "../controls/catalog.h"
@@ -40,10 +41,11 @@ int cmd_pack(int argc, char **argv, struct cli *cli)
 		{ "at", required_argument, NULL, 'a' },
 		{ 0, 0, 0, 0 },
 	};
-	struct pack_opts o = { NULL, 0, 0, INT64_MIN, INT64_MAX, AUDITPACK_VERSION, NULL };
+	struct pack_opts o = { NULL, 0, 0, INT64_MIN, INT64_MAX, AUDITPACK_VERSION, NULL, NULL };
 	struct catalogs cs = { NULL, 0 };
 	struct checkset ks = { NULL, 0, NULL, 0 };
 	struct pack_stats st;
+	struct cli_progress prog;
 	struct profile prof = { 0 };
 	struct store *s = NULL;
 	struct store_opts so = { .dir = cli->store_dir, .wait_seconds = cli->wait_seconds };
@@ -95,8 +97,12 @@ int cmd_pack(int argc, char **argv, struct cli *cli)
 	o.profile = &prof;
 	/* Read-only (no lock), but with the passphrase: the manifest is signed. */
 	if ((rc = cli_passphrase(cli, &so.pass)) || (rc = store_open(&s, &so, STORE_READ)) ||
-	    (rc = cli_load_checks(cli, &cs, NULL, &ks)) ||
-	    (rc = pack_build(s, &cs, &ks, &o, out, &st)))
+	    (rc = cli_load_checks(cli, &cs, NULL, &ks)))
+		goto out;
+	o.progress = cli_progress_start(&prog, cli, "pack", false);
+	rc = pack_build(s, &cs, &ks, &o, out, &st);
+	cli_progress_end(&prog);
+	if (rc)
 		goto out;
 	if (!cli->quiet)
 		printf("wrote %s: %zu files, %zu entries (%zu erased), %" PRIu64 " bytes before "

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "progress.h"
 #include "../common/err.h"
 #include "../common/fsutil.h"
 #include "../reports/pack.h"
@@ -54,10 +55,11 @@ int cmd_verify_pack(int argc, char **argv, struct cli *cli)
 	const char *pubkey = NULL, *vkey = NULL;
 	struct buf pem = BUF_INIT;
 	struct pack_report r;
+	struct cli_progress prog;
+	struct progress *progress;
 	bool json = false;
 	int c, rc;
 
-	(void)cli;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 'p': pubkey = optarg; break;
@@ -72,7 +74,9 @@ int cmd_verify_pack(int argc, char **argv, struct cli *cli)
 		return cli_usage("verify-pack", "--pubkey and --vkey exclude each other");
 	if (pubkey && ((rc = fs_read_file(&pem, pubkey, 65536, NULL)) || (rc = buf_grow(&pem, 0))))
 		return cli_fail(rc);
-	rc = pack_verify(argv[optind], pubkey ? pem.data : NULL, vkey, &r);
+	progress = cli_progress_start(&prog, cli, "verify-pack", json);
+	rc = pack_verify(argv[optind], pubkey ? pem.data : NULL, vkey, progress, &r);
+	cli_progress_end(&prog);
 	buf_free(&pem);
 	if (rc) {
 		pack_report_free(&r);

@@ -57,7 +57,7 @@ static void draw(struct cli_progress *cp, enum progress_unit unit, uint64_t done
 		 uint64_t total, int64_t now)
 {
 	char line[160], d[32], t[32], r[32];
-	double secs = (double)(now - cp->start_ns) / 1e9;
+	double secs = (double)(now - cp->phase_ns) / 1e9;
 	double rate = secs > 0 ? (double)done / secs : 0;
 	int n;
 
@@ -93,6 +93,10 @@ static void update(struct progress *p, enum progress_unit unit, uint64_t done, u
 	struct cli_progress *cp = p->arg;
 	int64_t now = mono_ns();
 
+	if (unit != cp->unit) {
+		cp->unit = unit;
+		cp->phase_ns = now;
+	}
 	if (now - cp->start_ns < cp->after_ns)
 		return;
 	if (cp->drawn && now - cp->last_ns < REDRAW_NS && !(total && done == total))
@@ -107,7 +111,7 @@ struct progress *cli_progress_start(struct cli_progress *cp, const struct cli *c
 	if (cli->quiet || cli->json || json || !isatty(STDERR_FILENO))
 		return NULL;
 	cp->what = what;
-	cp->start_ns = mono_ns();
+	cp->start_ns = cp->phase_ns = mono_ns();
 	cp->after_ns = after_ns();
 	cp->p.update = update;
 	cp->p.arg = cp;

@@ -7,6 +7,8 @@
  * (AUDITPACK_PROGRESS_AFTER=SECONDS changes that, for tests); then
  * "what: done / total (pct), rate/s, N s left" is redrawn in place on
  * stderr with \r a few times a second.  cli_progress_end() clears it.
+ * A module whose work has phases (pack: entries, then bytes) changes the
+ * unit between them; the rate and time left are then of the new phase.
  */
 #ifndef AUDITPACK_CLI_PROGRESS_H
 #define AUDITPACK_CLI_PROGRESS_H
@@ -21,6 +23,8 @@ struct cli_progress {
 	struct progress p;
 	const char *what;
 	int64_t start_ns, after_ns, last_ns;
+	int64_t phase_ns;           /* when the unit last changed: the rate's start */
+	enum progress_unit unit;
 	int width;     /* of the longest line drawn */
 	bool drawn;    /* something is on the line to clear */
 };

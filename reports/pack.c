@@ -204,6 +204,7 @@ static int select_evidence(struct packer *p)
 	for (size_t i = 0; i < p->ev.n && !rc; i++) {
 		const struct evidence *e = &p->ev.v[i];
 
+		progress_update(p->o->progress, PROGRESS_ITEMS, i, p->ev.n);
 		/* Tombstones always travel: they explain what is missing. */
 		if (!in_period(p->o, e) && strcmp(e->kind, "tombstone"))
 			continue;
@@ -505,6 +506,19 @@ out:
 
 /* ---- the zip ---- */
 
+/* What the zip writer has written, for the progress. */
+struct written {
+	struct progress *progress;
+	uint64_t done, total;
+};
+
+static void wrote(struct written *w, uint64_t n)
+{
+	w->done += n;
+	progress_update(w->progress, PROGRESS_BYTES, w->done < w->total ? w->done : w->total,
+			w->total);
+}
+
 /* A payload streamed from the store into the zip (libzip pulls it while it
  * writes), hashed on the way: it must be the bytes the manifest lists. */
 struct stream_src {
@@ -520,6 +534,7 @@ struct stream_src {
 	uint64_t got;
 	zip_error_t error;
 	int *rc;         /* the first failure, for write_zip's message */
+	struct written *w;
 };
 
 static zip_int64_t stream_fail(struct stream_src *ss, int rc)
@@ -574,6 +589,8 @@ static zip_int64_t deflated_cb(struct stream_src *ss, void *data, zip_uint64_t l
 		ss->pos += len;
 		return (zip_int64_t)len;
 	case ZIP_SOURCE_CLOSE:
+		if (ss->def.data)
+			wrote(ss->w, ss->def.size);
 		free(ss->def.data);
 		ss->def.data = NULL;
 		return 0;
@@ -635,6 +652,7 @@ static zip_int64_t stream_cb(void *ud, void *data, zip_uint64_t len, zip_source_
 		    (rc = sha256_update(ss->h, data, got)))
 			return stream_fail(ss, rc);
 		ss->got += got;
+		wrote(ss->w, got);
 		if (got == 0) {
 			rc = sha256_final(ss->h, digest);
 			ss->h = NULL;
@@ -682,7 +700,7 @@ static zip_int64_t stream_cb(void *ud, void *data, zip_uint64_t len, zip_source_
 }
 
 static zip_source_t *stream_source(zip_t *za, struct store *s, const struct pfile *f,
-				   struct pack_deflater *d, long job, int *rc)
+				   struct pack_deflater *d, long job, int *rc, struct written *w)
 {
 	struct stream_src *ss = calloc(1, sizeof(*ss));
 	zip_source_t *src;
@@ -694,6 +712,7 @@ static zip_source_t *stream_source(zip_t *za, struct store *s, const struct pfil
 	ss->d = d;
 	ss->job = job;
 	ss->rc = rc;
+	ss->w = w;
 	zip_error_init(&ss->error);
 	if (!(src = zip_source_function(za, stream_cb, ss))) {
 		zip_error_fini(&ss->error);
@@ -702,8 +721,10 @@ static zip_source_t *stream_source(zip_t *za, struct store *s, const struct pfil
 	return src;
 }
 
-static int write_zip(struct store *s, const struct files *fs, const char *path)
+static int write_zip(struct store *s, const struct files *fs, const char *path,
+		     struct progress *progress)
 {
+	struct written w = { progress, 0, 0 };
 	char tmp[4096];
 	zip_t *za;
 	struct pack_deflater *d = NULL;
@@ -726,6 +747,7 @@ static int write_zip(struct store *s, const struct files *fs, const char *path)
 		const struct pfile *f = &fs->v[i];
 
 		job_of[i] = -1;
+		w.total += f->size;
 		if (f->stream && f->size > PACK_DEFLATE_MAX)
 			continue;
 		jobs[njobs].data = f->stream ? NULL : f->data.data ? (const void *)f->data.data : "";
@@ -741,7 +763,7 @@ static int write_zip(struct store *s, const struct files *fs, const char *path)
 		goto out;
 	}
 	for (size_t i = 0; i < fs->n && !rc; i++) {
-		zip_source_t *src = stream_source(za, s, &fs->v[i], d, job_of[i], &stream_rc);
+		zip_source_t *src = stream_source(za, s, &fs->v[i], d, job_of[i], &stream_rc, &w);
 		zip_int64_t idx;
 
 		if (!src || (idx = zip_file_add(za, fs->v[i].name, src, ZIP_FL_ENC_UTF_8)) < 0) {
@@ -830,7 +852,7 @@ int pack_build(struct store *s, const struct catalogs *cs, const struct checkset
 	    (rc = add_manifest(&p, &r, o->from, o->to)))
 		goto out;
 	qsort(p.files.v, p.files.n, sizeof(*p.files.v), by_name);
-	if ((rc = write_zip(s, &p.files, path)))
+	if ((rc = write_zip(s, &p.files, path, o->progress)))
 		goto out;
 	if (stats) {
 		stats->files = p.files.n;

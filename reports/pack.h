@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/progress.h"
 #include "../controls/catalog.h"
 #include "../mappings/checks.h"
 #include "../store/store.h"
@@ -50,6 +51,7 @@ struct pack_opts {
 	int64_t from, to;          /* effective period; INT64_MIN / INT64_MAX: all */
 	const char *tool_version;
 	const struct profile *profile; /* the deployment profile (NULL: none) */
+	struct progress *progress; /* entries selected, then bytes written (NULL: none) */
 };
 
 struct pack_stats {
@@ -83,9 +85,10 @@ struct pack_report {
  * `vkey` pins the key; with neither, the key shipped in the pack is used and
  * report->pinned is false.  Returns 0 when verification ran (problems in
  * report->v), or an error when it could not run (unreadable file).
+ * `progress` (or NULL) hears the bytes read of the pack's total.
  */
 int pack_verify(const char *path, const char *pubkey_pem, const char *vkey,
-		struct pack_report *report);
+		struct progress *progress, struct pack_report *report);
 void pack_report_free(struct pack_report *r);
 
 #endif

@@ -163,6 +163,8 @@ int pack_load_directory(struct pack *p, const char *path, struct pack_report *r)
 				(uint64_t)zs.size, (uint64_t)zs.comp_size);
 			m->refused = true;
 		}
+		if (!m->refused)
+			p->total += m->size;
 		*sl = (uint32_t)(++p->n);
 	}
 	r->files = p->n;
@@ -200,6 +202,9 @@ bool pack_read_member(struct pack *p, struct pack_member *m, struct sha256_ctx *
 	while ((got = zip_fread(zf, p->chunk, PACK_READ_CHUNK)) > 0) {
 		if ((total += (uint64_t)got) > m->size)
 			break;
+		p->done += (uint64_t)got;
+		progress_update(p->progress, PROGRESS_BYTES, p->done < p->total ? p->done : p->total,
+				p->total);
 		if (sha256_update(ctx, p->chunk, (size_t)got) ||
 		    (also && sha256_update(also, p->chunk, (size_t)got)) ||
 		    (keep && buf_append(keep, p->chunk, (size_t)got))) {

@@ -60,6 +60,8 @@ struct pack {
 	struct u64set tomb_erased, tomb_attrs, manifest_erased;
 	struct pack_pending *pend;
 	size_t npend, cappend;
+	struct progress *progress; /* bytes read of `total` (NULL: none) */
+	uint64_t done, total;
 };
 
 /* Add a problem to r (the first MAX_PROBLEMS; later ones are counted). */

@@ -220,7 +220,7 @@ static int load_trust(struct pack *p, const char *pubkey_pem, const char *vkey,
 }
 
 int pack_verify(const char *path, const char *pubkey_pem, const char *vkey,
-		struct pack_report *r)
+		struct progress *progress, struct pack_report *r)
 {
 	struct pack p;
 	struct trust t = { { 0 }, false };
@@ -231,6 +231,7 @@ int pack_verify(const char *path, const char *pubkey_pem, const char *vkey,
 
 	memset(r, 0, sizeof(*r));
 	memset(&p, 0, sizeof(p));
+	p.progress = progress;
 	if ((rc = pack_open_zip(&p, path)) || (rc = pack_load_directory(&p, path, r)) ||
 	    (rc = load_trust(&p, pubkey_pem, vkey, &t, r)) || !t.have)
 		goto out;

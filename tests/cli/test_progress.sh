@@ -1,6 +1,7 @@
-# Progress on a terminal (issue 15): collect, verify, erase and prune draw
-# "what: done / total (pct), rate/s, N s left" on stderr with \r and clear
-# it at the end, only when stderr is a terminal, never with -q.  The
+# Progress on a terminal (issue 15): collect, verify, erase, prune, pack and
+# verify-pack draw "what: done / total (pct), rate/s, N s left" on stderr
+# with \r and clear it at the end, only when stderr is a terminal, never
+# with -q.  The
 # two-second threshold is lowered with AUDITPACK_PROGRESS_AFTER=0.
 . "$TESTS/cli/lib.sh"
 pty() { python3 "$TESTS/cli/pty_stderr.py" "$@"; }
@@ -66,6 +67,46 @@ ok "erase draws its progress (entries) and clears it"
 expect_exit 0 "prune on a terminal" -- pty "$WORK/tty" "$AP" prune --dry-run --before 2000-01-01T00:00:00Z
 has_progress "$WORK/tty" prune
 ok "prune draws its progress (entries) and clears it"
+
+# pack: entries selected, then bytes written; verify-pack: bytes read.
+line_like() { # FILE WHAT: a byte progress line with total, rate and time left
+	python3 - "$1" "$2" <<'PY' || { cat -A "$1" | head -c 600; die "$2's progress line"; }
+import re, sys
+t = open(sys.argv[1], "rb").read()
+what = re.escape(sys.argv[2].encode())
+assert re.search(rb"\r" + what + rb": [0-9.]+ (B|KiB|MiB) / [0-9.]+ (KiB|MiB) \(\d+%\), "
+                 rb"[0-9.]+ (B|KiB|MiB)/s, \d+ s left", t), t
+PY
+}
+expect_exit 0 "pack on a terminal" -- pty "$WORK/tty" "$AP" pack --framework iso27001 -o "$WORK/p.zip"
+has_progress "$WORK/tty" pack
+line_like "$WORK/tty" pack
+ok "pack draws its progress (bytes written of the files' total) and clears it"
+expect_out "^wrote .*p.zip: " "pack's summary is on stdout as before"
+expect_exit 0 "pack -q on a terminal" -- pty "$WORK/tty" "$AP" -q pack --framework iso27001 -o "$WORK/p.zip"
+[ ! -s "$WORK/tty" ] || { od -c "$WORK/tty" | head; die "pack -q printed on the terminal"; }
+ok "nothing on the terminal from pack -q"
+expect_exit 0 "pack with stderr to a file" -- "$AP" pack --framework iso27001 -o "$WORK/p.zip"
+[ ! -s "$WORK/err" ] || { od -c "$WORK/err" | head; die "pack's progress went to a file"; }
+ok "nothing on stderr from pack when it is a file"
+
+vkey=$("$AP" key show | awk '$2 == "active" {print $3}')
+expect_exit 0 "verify-pack on a terminal" -- pty "$WORK/tty" "$AP" verify-pack "$WORK/p.zip" --vkey "$vkey"
+has_progress "$WORK/tty" verify-pack
+line_like "$WORK/tty" verify-pack
+ok "verify-pack draws its progress (bytes read of the pack's files) and clears it"
+expect_out "^verified: " "verify-pack's result is on stdout as before"
+expect_exit 0 "verify-pack -q on a terminal" -- pty "$WORK/tty" "$AP" -q verify-pack "$WORK/p.zip" --vkey "$vkey"
+[ ! -s "$WORK/tty" ] || { od -c "$WORK/tty" | head; die "verify-pack -q printed on the terminal"; }
+ok "nothing on the terminal from verify-pack -q"
+expect_exit 0 "verify-pack --json on a terminal" -- pty "$WORK/tty" "$AP" verify-pack --json "$WORK/p.zip" --vkey "$vkey"
+[ ! -s "$WORK/tty" ] || { od -c "$WORK/tty" | head; die "verify-pack --json drew progress"; }
+python3 -c 'import json, sys; assert json.load(open(sys.argv[1]))["ok"] is True' "$WORK/out" ||
+	{ cat "$WORK/out"; die "verify-pack --json output"; }
+ok "nothing on the terminal from verify-pack --json, and its JSON is whole"
+expect_exit 0 "verify-pack with stderr to a file" -- "$AP" verify-pack "$WORK/p.zip" --vkey "$vkey"
+[ ! -s "$WORK/err" ] || { od -c "$WORK/err" | head; die "verify-pack's progress went to a file"; }
+ok "nothing on stderr from verify-pack when it is a file"
 
 # An error on a terminal starts on a clean line, after the progress is cleared.
 printf 'bad\0\0\0\0line\n' >"$WORK/bin.log"

@@ -115,7 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(z);
 	if (!path)
 		abort();
-	if (pack_verify(path, NULL, NULL, &r) == 0 && r.n == 0 && !r.files)
+	if (pack_verify(path, NULL, NULL, NULL, &r) == 0 && r.n == 0 && !r.files)
 		abort(); /* a pack that verifies has files */
 	pack_report_free(&r);
 	return 0;
