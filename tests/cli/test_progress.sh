@@ -1,8 +1,8 @@
 # Progress on a terminal (issue 15): collect, verify, erase, prune, pack and
 # verify-pack draw "what: done / total (pct), rate/s, N s left" on stderr
 # with \r and clear it at the end, only when stderr is a terminal, never
-# with -q.  The
-# two-second threshold is lowered with AUDITPACK_PROGRESS_AFTER=0.
+# with -q.  The two-second threshold is lowered with
+# AUDITPACK_PROGRESS_AFTER=0.
 . "$TESTS/cli/lib.sh"
 pty() { python3 "$TESTS/cli/pty_stderr.py" "$@"; }
 "$AP" -q init --origin test.example/progress || die "init"
