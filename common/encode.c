@@ -68,29 +68,47 @@ void b64_encode(char *out, const uint8_t *in, size_t n)
 	out[o] = '\0';
 }
 
+/* The value of each base64 digit, -1 for any other byte. */
+static const signed char b64vals[256] = {
+	['A'] = 1, ['B'] = 2, ['C'] = 3, ['D'] = 4, ['E'] = 5, ['F'] = 6, ['G'] = 7,
+	['H'] = 8, ['I'] = 9, ['J'] = 10, ['K'] = 11, ['L'] = 12, ['M'] = 13, ['N'] = 14,
+	['O'] = 15, ['P'] = 16, ['Q'] = 17, ['R'] = 18, ['S'] = 19, ['T'] = 20, ['U'] = 21,
+	['V'] = 22, ['W'] = 23, ['X'] = 24, ['Y'] = 25, ['Z'] = 26,
+	['a'] = 27, ['b'] = 28, ['c'] = 29, ['d'] = 30, ['e'] = 31, ['f'] = 32, ['g'] = 33,
+	['h'] = 34, ['i'] = 35, ['j'] = 36, ['k'] = 37, ['l'] = 38, ['m'] = 39, ['n'] = 40,
+	['o'] = 41, ['p'] = 42, ['q'] = 43, ['r'] = 44, ['s'] = 45, ['t'] = 46, ['u'] = 47,
+	['v'] = 48, ['w'] = 49, ['x'] = 50, ['y'] = 51, ['z'] = 52,
+	['0'] = 53, ['1'] = 54, ['2'] = 55, ['3'] = 56, ['4'] = 57, ['5'] = 58, ['6'] = 59,
+	['7'] = 60, ['8'] = 61, ['9'] = 62, ['+'] = 63, ['/'] = 64,
+}; /* value + 1: 0 marks a byte that is not a digit */
+
 static int b64val(char c)
 {
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return -1;
+	return b64vals[(unsigned char)c] - 1;
 }
 
 int b64_decode(uint8_t *out, size_t cap, size_t *outlen, const char *in,
 	       size_t inlen)
 {
-	size_t o = 0;
+	size_t o = 0, i = 0;
 
 	if (inlen % 4)
 		return err_set(ERR_PARSE, "base64 length is not a multiple of 4");
-	for (size_t i = 0; i < inlen; i += 4) {
+	/* Every quad but the last has no padding: four digits, three bytes
+	 * (a manifest is megabytes of them). */
+	for (; inlen >= 4 && i < inlen - 4 && o + 3 <= cap; i += 4) {
+		int a = b64val(in[i]), b = b64val(in[i + 1]), c = b64val(in[i + 2]),
+		    d = b64val(in[i + 3]);
+		uint32_t w;
+
+		if ((a | b | c | d) < 0)
+			return err_set(ERR_PARSE, "bad base64");
+		w = (uint32_t)a << 18 | (uint32_t)b << 12 | (uint32_t)c << 6 | (uint32_t)d;
+		out[o++] = (uint8_t)(w >> 16);
+		out[o++] = (uint8_t)(w >> 8);
+		out[o++] = (uint8_t)w;
+	}
+	for (; i < inlen; i += 4) {
 		int v[4], pad = 0;
 		uint32_t w;
 

@@ -6,11 +6,17 @@
 #include "pack_read.h"
 #include "../common/err.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libdeflate.h>
 
 #define MAX_PROBLEMS 1000
 
@@ -75,6 +81,9 @@ void pack_close(struct pack *p)
 	free(p->v);
 	free(p->slots);
 	free(p->chunk);
+	free(p->cbuf);
+	free(p->obuf);
+	libdeflate_free_decompressor(p->inflater);
 	free(p->tomb_erased.v);
 	free(p->tomb_attrs.v);
 	free(p->manifest_erased.v);
@@ -105,20 +114,201 @@ static bool over_limits(const zip_stat_t *zs, uint64_t *total)
 		zs->size / (zs->comp_size ? zs->comp_size : 1) > PACK_MAX_RATIO);
 }
 
+/*
+ * The pack file as libzip's source: pread() through a buffer of SRC_BUF
+ * bytes.  libzip's own file source seeks and reads 4 KiB through stdio for
+ * each file's header and data, four system calls a file; reading a pack's
+ * files in order, this takes one per SRC_BUF bytes.
+ */
+#define SRC_BUF ((size_t)256 << 10)
+
+struct src {
+	int fd;
+	uint64_t size, pos;
+	uint8_t *buf;             /* the file's bytes [boff, boff + blen) */
+	uint64_t boff;
+	size_t blen;
+	zip_error_t error;
+};
+
+static zip_int64_t src_read(struct src *s, uint8_t *data, zip_uint64_t len)
+{
+	zip_uint64_t done = 0;
+	ssize_t got;
+
+	if (len > s->size - s->pos)
+		len = s->size - s->pos;
+	while (done < len) {
+		uint64_t at = s->pos + done;
+		size_t n;
+
+		if (at >= s->boff && at < s->boff + s->blen) {
+			n = (size_t)(s->boff + s->blen - at);
+			if (n > len - done)
+				n = (size_t)(len - done);
+			memcpy(data + done, s->buf + (at - s->boff), n);
+			done += n;
+			continue;
+		}
+		/* Large reads go straight to the caller. */
+		if (len - done >= SRC_BUF) {
+			got = pread(s->fd, data + done, (size_t)(len - done), (off_t)at);
+		} else {
+			got = pread(s->fd, s->buf, SRC_BUF, (off_t)at);
+			s->boff = at;
+			s->blen = got > 0 ? (size_t)got : 0;
+			if (got > 0)
+				continue;
+		}
+		if (got < 0) {
+			zip_error_set(&s->error, ZIP_ER_READ, errno);
+			return -1;
+		}
+		if (got == 0)
+			break; /* shorter than it was */
+		done += (zip_uint64_t)got;
+	}
+	s->pos += done;
+	return (zip_int64_t)done;
+}
+
+static zip_int64_t src_cb(void *ud, void *data, zip_uint64_t len, zip_source_cmd_t cmd)
+{
+	struct src *s = ud;
+	zip_int64_t off;
+
+	switch (cmd) {
+	case ZIP_SOURCE_OPEN:
+		s->pos = 0;
+		return 0;
+	case ZIP_SOURCE_READ:
+		return src_read(s, data, len);
+	case ZIP_SOURCE_CLOSE:
+		return 0;
+	case ZIP_SOURCE_SEEK:
+		if ((off = zip_source_seek_compute_offset(s->pos, s->size, data, len, &s->error)) < 0)
+			return -1;
+		s->pos = (uint64_t)off;
+		return 0;
+	case ZIP_SOURCE_TELL:
+		return (zip_int64_t)s->pos;
+	case ZIP_SOURCE_STAT: {
+		zip_stat_t *st = data;
+
+		if (len < sizeof(*st))
+			return -1;
+		zip_stat_init(st);
+		st->size = s->size;
+		st->valid |= ZIP_STAT_SIZE;
+		return sizeof(*st);
+	}
+	case ZIP_SOURCE_ERROR:
+		return zip_error_to_data(&s->error, data, len);
+	case ZIP_SOURCE_FREE:
+		close(s->fd);
+		free(s->buf);
+		zip_error_fini(&s->error);
+		free(s);
+		return 0;
+	case ZIP_SOURCE_SUPPORTS:
+		return zip_source_make_command_bitmap(ZIP_SOURCE_OPEN, ZIP_SOURCE_READ,
+						      ZIP_SOURCE_CLOSE, ZIP_SOURCE_STAT,
+						      ZIP_SOURCE_ERROR, ZIP_SOURCE_FREE,
+						      ZIP_SOURCE_SEEK, ZIP_SOURCE_TELL,
+						      ZIP_SOURCE_SUPPORTS, -1);
+	default:
+		zip_error_set(&s->error, ZIP_ER_OPNOTSUPP, 0);
+		return -1;
+	}
+}
+
+static int src_new(zip_source_t **out, const char *path)
+{
+	struct src *s;
+	struct stat sb;
+	int rc;
+
+	*out = NULL;
+	if (!(s = calloc(1, sizeof(*s))))
+		return err_set(ERR_NOMEM, "out of memory");
+	s->fd = -1;
+	zip_error_init(&s->error);
+	if (!(s->buf = malloc(SRC_BUF))) {
+		rc = err_set(ERR_NOMEM, "out of memory");
+		goto fail;
+	}
+	if ((s->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(s->fd, &sb) < 0) {
+		rc = err_set(ERR_IO, "cannot open pack '%s': %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		rc = err_set(ERR_IO, "cannot open pack '%s': not a regular file", path);
+		goto fail;
+	}
+	s->size = (uint64_t)sb.st_size;
+	if ((*out = zip_source_function_create(src_cb, s, NULL)))
+		return 0;
+	rc = err_set(ERR_NOMEM, "out of memory");
+fail:
+	if (s->fd >= 0)
+		close(s->fd);
+	zip_error_fini(&s->error);
+	free(s->buf);
+	free(s);
+	return rc;
+}
+
 int pack_open_zip(struct pack *p, const char *path)
 {
-	int zerr;
+	zip_source_t *zs;
+	zip_error_t ze;
+	int zerr, rc;
 
-	p->za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
+	if ((rc = src_new(&zs, path)))
+		return rc;
+	zip_error_init(&ze);
+	p->za = zip_open_from_source(zs, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
 	/* libzip refuses a directory naming one file twice; open it without the
 	 * consistency check so that the duplicate can be named (and the pack
 	 * fails verification) rather than called "damaged". */
-	if (!p->za && zerr == ZIP_ER_EXISTS)
-		p->za = zip_open(path, ZIP_RDONLY, &zerr);
-	if (!p->za)
+	if (!p->za && zip_error_code_zip(&ze) == ZIP_ER_EXISTS) {
+		zip_error_fini(&ze);
+		zip_error_init(&ze);
+		p->za = zip_open_from_source(zs, ZIP_RDONLY, &ze);
+	}
+	zerr = zip_error_code_zip(&ze);
+	zip_error_fini(&ze);
+	if (!p->za) {
+		zip_source_free(zs);
 		return err_set(ERR_IO, "cannot open pack '%s' (libzip error %d: not a zip, or "
 			       "damaged)", path, zerr);
+	}
 	return 0;
+}
+
+/*
+ * Members up to WHOLE_MAX bytes, stored or deflated, are read as stored and
+ * inflated whole by libdeflate, their CRC-32 checked by it too: several
+ * times faster than zlib's inflate and CRC behind libzip's layers, whose
+ * setup costs more than the bytes of a small file.  Larger ones stream in
+ * PACK_READ_CHUNK pieces; so does a member whose compressed size no
+ * deflate stream of its size has.
+ */
+#define WHOLE_MAX ((uint64_t)24 << 20)
+
+static void whole_or_not(struct pack_member *m, const zip_stat_t *zs)
+{
+	const zip_uint64_t need = ZIP_STAT_COMP_SIZE | ZIP_STAT_CRC | ZIP_STAT_COMP_METHOD |
+				  ZIP_STAT_ENCRYPTION_METHOD;
+
+	if ((zs->valid & need) != need || zs->encryption_method != ZIP_EM_NONE ||
+	    zs->size > WHOLE_MAX || zs->comp_size > zs->size + zs->size / 16 + 1024 ||
+	    (zs->comp_method != ZIP_CM_STORE && zs->comp_method != ZIP_CM_DEFLATE))
+		return;
+	m->whole = true;
+	m->comp_size = zs->comp_size;
+	m->crc = zs->crc;
+	m->stored = zs->comp_method == ZIP_CM_STORE;
 }
 
 int pack_load_directory(struct pack *p, const char *path, struct pack_report *r)
@@ -157,6 +347,7 @@ int pack_load_directory(struct pack *p, const char *path, struct pack_report *r)
 			return err_set(ERR_NOMEM, "out of memory");
 		m->index = (zip_uint64_t)i;
 		m->size = zs.size;
+		whole_or_not(m, &zs);
 		if (over_limits(&zs, &total)) {
 			pack_problem(r, "'%s' claims %" PRIu64 " bytes from %" PRIu64 " compressed: a "
 				"decompression bomb or over the size limit; not read", zs.name,
@@ -169,6 +360,107 @@ int pack_load_directory(struct pack *p, const char *path, struct pack_report *r)
 	}
 	r->files = p->n;
 	return 0;
+}
+
+static bool room(uint8_t **b, size_t *cap, uint64_t need)
+{
+	uint8_t *v;
+
+	if (need + 1 <= *cap)
+		return true;
+	free(*b);
+	*cap = 0;
+	if (!(v = malloc((size_t)need + 1)))
+		return false;
+	*b = v;
+	*cap = (size_t)need + 1;
+	return true;
+}
+
+/* m's bytes, read whole (m->whole): in p's buffers until the next member
+ * is read, or NULL with a problem. */
+static const uint8_t *read_whole(struct pack *p, struct pack_member *m, struct pack_report *r)
+{
+	zip_file_t *zf;
+	zip_int64_t got = 0;
+	uint64_t total = 0;
+	size_t actual = 0;
+	enum libdeflate_result lr = LIBDEFLATE_SUCCESS;
+	const uint8_t *out;
+
+	if (!room(&p->cbuf, &p->ccap, m->comp_size) ||
+	    (!m->stored && !room(&p->obuf, &p->ocap, m->size)) ||
+	    (!p->inflater && !(p->inflater = libdeflate_alloc_decompressor()))) {
+		pack_problem(r, "cannot read '%s': out of memory", m->name);
+		return NULL;
+	}
+	if (!(zf = zip_fopen_index(p->za, m->index, ZIP_FL_COMPRESSED))) {
+		pack_problem(r, "cannot open '%s' in the pack: %s", m->name, zip_strerror(p->za));
+		return NULL;
+	}
+	while (total < m->comp_size &&
+	       (got = zip_fread(zf, p->cbuf + total, m->comp_size - total)) > 0)
+		total += (uint64_t)got;
+	if (got < 0 || total != m->comp_size) {
+		pack_problem(r, "cannot read '%s' in the pack: %s", m->name,
+			     got < 0 ? zip_file_strerror(zf) : "it ends early");
+		zip_fclose(zf);
+		return NULL;
+	}
+	zip_fclose(zf);
+	if (m->stored) {
+		out = p->cbuf;
+		actual = (size_t)total;
+	} else {
+		out = p->obuf;
+		lr = libdeflate_deflate_decompress_ex(p->inflater, p->cbuf, (size_t)total, p->obuf,
+						      (size_t)m->size, NULL, &actual);
+	}
+	if (lr == LIBDEFLATE_BAD_DATA) {
+		pack_problem(r, "cannot read '%s' in the pack: damaged deflate data", m->name);
+		return NULL;
+	}
+	if (lr != LIBDEFLATE_SUCCESS || actual != m->size) {
+		pack_problem(r, "'%s' in the pack does not decompress to its stated size (%" PRIu64
+			     " bytes)", m->name, m->size);
+		return NULL;
+	}
+	if (libdeflate_crc32(0, out, actual) != m->crc) {
+		pack_problem(r, "cannot read '%s' in the pack: CRC error", m->name);
+		return NULL;
+	}
+	return out;
+}
+
+static void read_some(struct pack *p, uint64_t n)
+{
+	p->done += n;
+	progress_update(p->progress, PROGRESS_BYTES, p->done < p->total ? p->done : p->total,
+			p->total);
+}
+
+/* pack_read_member for m->whole. */
+static bool member_whole(struct pack *p, struct pack_member *m, struct sha256_ctx *also,
+			 struct buf *keep, struct pack_report *r)
+{
+	const uint8_t *b = read_whole(p, m, r);
+
+	if (!b)
+		goto fail;
+	read_some(p, m->size);
+	if (sha256(m->digest, b, (size_t)m->size) ||
+	    (also && sha256_update(also, b, (size_t)m->size)) ||
+	    (keep && buf_append(keep, b, (size_t)m->size))) {
+		pack_problem(r, "cannot read '%s': %s", m->name, err_msg());
+		goto fail;
+	}
+	m->read = true;
+	return true;
+fail:
+	m->failed = true;
+	if (keep)
+		buf_reset(keep);
+	return false;
 }
 
 bool pack_read_member(struct pack *p, struct pack_member *m, struct sha256_ctx *also,
@@ -190,6 +482,8 @@ bool pack_read_member(struct pack *p, struct pack_member *m, struct sha256_ctx *
 		m->failed = true;
 		return false;
 	}
+	if (m->whole)
+		return member_whole(p, m, also, keep, r);
 	/* Room for the declared size at once: no copies while it grows. */
 	if (sha256_new(&ctx) || (keep && buf_grow(keep, (size_t)m->size))) {
 		pack_problem(r, "cannot read '%s': %s", m->name, err_msg());
@@ -202,9 +496,7 @@ bool pack_read_member(struct pack *p, struct pack_member *m, struct sha256_ctx *
 	while ((got = zip_fread(zf, p->chunk, PACK_READ_CHUNK)) > 0) {
 		if ((total += (uint64_t)got) > m->size)
 			break;
-		p->done += (uint64_t)got;
-		progress_update(p->progress, PROGRESS_BYTES, p->done < p->total ? p->done : p->total,
-				p->total);
+		read_some(p, (uint64_t)got);
 		if (sha256_update(ctx, p->chunk, (size_t)got) ||
 		    (also && sha256_update(also, p->chunk, (size_t)got)) ||
 		    (keep && buf_append(keep, p->chunk, (size_t)got))) {

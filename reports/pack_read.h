@@ -18,6 +18,8 @@
 
 #include <zip.h>
 
+struct libdeflate_decompressor;
+
 #define PACK_READ_CHUNK ((size_t)64 << 10)
 
 /* ---- a set of entry indices (sorted once filled) ---- */
@@ -33,6 +35,11 @@ struct pack_member {
 	char *name;
 	zip_uint64_t index;       /* in the zip */
 	uint64_t size;            /* declared, uncompressed */
+	uint64_t comp_size;       /* declared, compressed */
+	uint32_t crc;             /* declared CRC-32 */
+	bool whole;               /* stored or deflated, not encrypted, small
+				   * enough to be read whole (pack_read.c) */
+	bool stored;              /* ... and stored (method 0) */
 	uint8_t digest[SHA256_LEN];
 	bool refused;             /* over a limit: never read (a problem says why) */
 	bool read;                /* read to the end: digest is valid */
@@ -57,6 +64,9 @@ struct pack {
 	uint32_t *slots;          /* 1 + index into v, 0 when empty */
 	size_t nslots;            /* a power of two, at least twice n */
 	char *chunk;              /* PACK_READ_CHUNK bytes */
+	struct libdeflate_decompressor *inflater;
+	uint8_t *cbuf, *obuf;     /* a member read whole: as stored, inflated */
+	size_t ccap, ocap;
 	struct u64set tomb_erased, tomb_attrs, manifest_erased;
 	struct pack_pending *pend;
 	size_t npend, cappend;

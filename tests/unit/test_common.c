@@ -44,6 +44,22 @@ static void test_base64_rfc4648_vectors(void **state)
 	assert_int_not_equal(b64_decode(dec, sizeof(dec), &n, "Z===", 4), 0);
 	assert_int_not_equal(b64_decode(dec, sizeof(dec), &n, "Zm9v!A==", 8), 0);
 	assert_int_not_equal(b64_decode(dec, 2, &n, "Zm9v", 4), 0); /* overflow */
+	/* Quads before the last (decoded four digits at a time): no padding, no
+	 * stray byte, every digit of the alphabet, the cap. */
+	assert_int_not_equal(b64_decode(dec, sizeof(dec), &n, "Zm!vZm9v", 8), 0);
+	assert_int_not_equal(b64_decode(dec, sizeof(dec), &n, "Zg==Zm9v", 8), 0);
+	assert_int_not_equal(b64_decode(dec, sizeof(dec), &n, "Zm9\nZm9v", 8), 0);
+	assert_int_not_equal(b64_decode(dec, 5, &n, "Zm9vYmFy", 8), 0);
+	{
+		static const char digits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+		uint8_t back[48];
+		char again[72];
+
+		assert_int_equal(b64_decode(back, sizeof(back), &n, digits, 64), 0);
+		assert_int_equal(n, 48);
+		b64_encode(again, back, n);
+		assert_string_equal(again, digits);
+	}
 }
 
 static void test_hex(void **state)
