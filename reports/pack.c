@@ -37,6 +37,7 @@ struct files {
 static int add_file(struct files *fs, const char *name, struct buf *data)
 {
 	struct pfile *f;
+	char *shrunk;
 	int rc;
 
 	if (fs->n == fs->cap) {
@@ -54,6 +55,12 @@ static int add_file(struct files *fs, const char *name, struct buf *data)
 	f->data = *data; /* takes the buffer */
 	f->size = data->len;
 	memset(data, 0, sizeof(*data));
+	/* Held until the zip is written: without the room it grew into (an
+	 * entry's page, 9 KiB, had 16 KiB). */
+	if (f->data.cap > f->data.len + 1 && (shrunk = realloc(f->data.data, f->data.len + 1))) {
+		f->data.data = shrunk;
+		f->data.cap = f->data.len + 1;
+	}
 	if ((rc = sha256(f->sha256, f->data.data ? f->data.data : "", f->data.len))) {
 		free(f->name);
 		return rc;
