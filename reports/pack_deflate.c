@@ -30,7 +30,7 @@ struct slot {
 
 struct worker {
 	struct pack_deflater *d;
-	struct libdeflate_compressor *c;
+	struct libdeflate_compressor *c, *small; /* PACK_DEFLATE_LEVEL, level 1 */
 	uint8_t *in;               /* a payload read whole (reused) */
 	size_t cap;
 	pthread_t th;
@@ -86,6 +86,7 @@ out:
 static int deflate_one(struct worker *w, const struct pack_deflate_job *j, struct pack_deflated *r)
 {
 	const uint8_t *src = j->data;
+	struct libdeflate_compressor *c = j->size < PACK_DEFLATE_SMALL ? w->small : w->c;
 	size_t bound;
 	uint8_t *p;
 	int rc;
@@ -98,11 +99,11 @@ static int deflate_one(struct worker *w, const struct pack_deflate_job *j, struc
 	}
 	r->size = j->size;
 	r->crc = libdeflate_crc32(0, src, (size_t)j->size);
-	bound = libdeflate_deflate_compress_bound(w->c, (size_t)j->size);
+	bound = libdeflate_deflate_compress_bound(c, (size_t)j->size);
 	/* Pages of the bound not written are never touched. */
 	if (!(r->data = malloc(bound)))
 		return err_set(ERR_NOMEM, "out of memory");
-	if (!(r->len = libdeflate_deflate_compress(w->c, src, (size_t)j->size, r->data, bound))) {
+	if (!(r->len = libdeflate_deflate_compress(c, src, (size_t)j->size, r->data, bound))) {
 		free(r->data);
 		r->data = NULL;
 		return err_set(ERR_NOMEM, "deflate failed");
@@ -187,8 +188,12 @@ int pack_deflate_start(struct pack_deflater **out, struct store *s,
 		struct worker *w = &d->w[d->nth];
 
 		w->d = d;
-		if (!(w->c = libdeflate_alloc_compressor(PACK_DEFLATE_LEVEL)))
+		if (!(w->c = libdeflate_alloc_compressor(PACK_DEFLATE_LEVEL)) ||
+		    !(w->small = libdeflate_alloc_compressor(1))) {
+			libdeflate_free_compressor(w->c);
+			w->c = NULL;
 			break;
+		}
 		d->nth++;
 		if (pthread_create(&w->th, NULL, worker, w))
 			break;
@@ -268,6 +273,7 @@ void pack_deflate_stop(struct pack_deflater *d)
 		if (d->w[i].started)
 			pthread_join(d->w[i].th, NULL);
 		libdeflate_free_compressor(d->w[i].c);
+		libdeflate_free_compressor(d->w[i].small);
 		free(d->w[i].in);
 	}
 	for (size_t j = 0; j < WINDOW; j++) {

@@ -24,8 +24,12 @@
  * 16 MiB of lines, and the line that crosses that mark). */
 #define PACK_DEFLATE_MAX ((uint64_t)24 << 20)
 /* libdeflate's level 5: smaller than zlib's (and `zip`'s) level 6 on logs
- * and documents, at about a third of its CPU time. */
+ * and documents, at about a third of its CPU time.  Files under
+ * PACK_DEFLATE_SMALL bytes (leaves, proofs, attrs, small documents) take
+ * level 1, as small, and at half the fixed cost a file (clearing the
+ * match finder's tables costs more than the bytes). */
 #define PACK_DEFLATE_LEVEL 5
+#define PACK_DEFLATE_SMALL 4096
 
 struct pack_deflate_job {
 	const void *data;          /* a file in memory (borrowed), or NULL: */
