@@ -6,7 +6,6 @@
 
 #include <getopt.h>
 #include <inttypes.h>
-#include <stdlib.h>
 
 const char help_verify_pack[] =
 	"usage: auditpack verify-pack FILE.zip [--pubkey PEM | --vkey VKEY] [--json]\n"
@@ -75,12 +74,6 @@ int cmd_verify_pack(int argc, char **argv, struct cli *cli)
 		return cli_usage("verify-pack", "--pubkey and --vkey exclude each other");
 	if (pubkey && ((rc = fs_read_file(&pem, pubkey, 65536, NULL)) || (rc = buf_grow(&pem, 0))))
 		return cli_fail(rc);
-	/* libzip converts each file's DOS time with mktime(), and with TZ
-	 * unset glibc stats /etc/localtime on every call: naming the same
-	 * zone spares two system calls per file (no time is shown in local
-	 * time). */
-	if (!getenv("TZ"))
-		setenv("TZ", ":/etc/localtime", 0);
 	progress = cli_progress_start(&prog, cli, "verify-pack", json);
 	rc = pack_verify(argv[optind], pubkey ? pem.data : NULL, vkey, progress, &r);
 	cli_progress_end(&prog);

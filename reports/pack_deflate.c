@@ -13,9 +13,14 @@
 
 /* Jobs started ahead of the writer: at most WINDOW of them, and at most
  * AHEAD_BYTES of input from the one it waits for on (two access-log
- * entries of a little over 16 MiB: both cores busy). */
+ * entries of a little over 16 MiB: both cores busy).  A worker takes up to
+ * BATCH files, BATCH_BYTES of them, at a time (or one larger file): one
+ * lock and one wake-up a batch rather than a file, which for thousands of
+ * small files cost more than deflating them. */
 #define WINDOW 1024
 #define AHEAD_BYTES ((uint64_t)40 << 20)
+#define BATCH 32
+#define BATCH_BYTES ((uint64_t)256 << 10)
 #define MAX_THREADS 8
 
 enum slot_state { FREE, WORKING, DONE };
@@ -43,8 +48,10 @@ struct pack_deflater {
 	size_t n, next, low;
 	uint64_t ahead;            /* input bytes of jobs [low, next) */
 	bool stop;
+	unsigned idle;             /* workers waiting on `work` */
 	pthread_mutex_t mu;
-	pthread_cond_t cv;
+	pthread_cond_t work;       /* a batch may start (or stop) */
+	pthread_cond_t done;       /* a batch is done */
 	struct worker w[MAX_THREADS];
 	unsigned nth;
 	struct slot slots[WINDOW]; /* job k in slots[k % WINDOW] */
@@ -113,50 +120,87 @@ static int deflate_one(struct worker *w, const struct pack_deflate_job *j, struc
 	return 0;
 }
 
-/* May the next job start now? */
-static bool may_start(const struct pack_deflater *d)
+/*
+ * How many jobs from d->next a worker may start now, as one batch (0:
+ * wait).  While the window leaves room for less than half a batch, wait
+ * for the writer to take more, unless it waits for d->next itself.
+ */
+static size_t claimable(const struct pack_deflater *d)
 {
-	const struct slot *sl = &d->slots[d->next % WINDOW];
+	uint64_t ahead = d->ahead, bytes = 0;
+	size_t k = d->next, c = 0;
 
-	return d->next < d->low + WINDOW && sl->state == FREE &&
-	       (d->next == d->low || d->ahead + d->jobs[d->next].size <= AHEAD_BYTES);
+	while (k < d->n && k < d->low + WINDOW && c < BATCH &&
+	       d->slots[k % WINDOW].state == FREE) {
+		uint64_t size = d->jobs[k].size;
+
+		if ((k != d->low && ahead + size > AHEAD_BYTES) || (c && bytes + size > BATCH_BYTES))
+			break;
+		ahead += size;
+		bytes += size;
+		c++;
+		k++;
+	}
+	if (c < BATCH / 2 && k == d->low + WINDOW && d->next != d->low)
+		return 0;
+	return c;
+}
+
+/* Wake the workers waiting for work if there is some. */
+static void wake_workers(struct pack_deflater *d)
+{
+	if (d->idle && claimable(d))
+		pthread_cond_broadcast(&d->work);
 }
 
 static void *worker(void *arg)
 {
 	struct worker *w = arg;
 	struct pack_deflater *d = w->d;
+	struct pack_deflated r[BATCH];
+	char *msg[BATCH];
+	int rc[BATCH];
 
 	pthread_mutex_lock(&d->mu);
 	while (!d->stop && d->next < d->n) {
-		struct pack_deflated r;
-		struct slot *sl;
-		size_t k;
-		int rc;
+		size_t k0 = d->next, c = claimable(d);
 
-		if (!may_start(d)) {
-			pthread_cond_wait(&d->cv, &d->mu);
+		if (!c) {
+			d->idle++;
+			pthread_cond_wait(&d->work, &d->mu);
+			d->idle--;
 			continue;
 		}
-		k = d->next++;
-		d->ahead += d->jobs[k].size;
-		sl = &d->slots[k % WINDOW];
-		sl->state = WORKING;
-		sl->k = k;
+		for (size_t i = 0; i < c; i++) {
+			struct slot *sl = &d->slots[(k0 + i) % WINDOW];
+
+			sl->state = WORKING;
+			sl->k = k0 + i;
+			d->ahead += d->jobs[k0 + i].size;
+		}
+		d->next = k0 + c;
 		pthread_mutex_unlock(&d->mu);
-		rc = deflate_one(w, &d->jobs[k], &r);
+		for (size_t i = 0; i < c; i++) {
+			rc[i] = deflate_one(w, &d->jobs[k0 + i], &r[i]);
+			msg[i] = rc[i] ? strdup(err_msg()) : NULL;
+		}
 		pthread_mutex_lock(&d->mu);
-		if (k < d->low) { /* dropped meanwhile */
-			free(r.data);
-			sl->state = FREE;
-		} else {
-			sl->rc = rc;
-			if (rc)
-				sl->msg = strdup(err_msg());
-			sl->r = r;
+		for (size_t i = 0; i < c; i++) {
+			struct slot *sl = &d->slots[(k0 + i) % WINDOW];
+
+			if (k0 + i < d->low) { /* dropped meanwhile */
+				free(r[i].data);
+				free(msg[i]);
+				sl->state = FREE;
+				continue;
+			}
+			sl->rc = rc[i];
+			sl->msg = msg[i];
+			sl->r = r[i];
 			sl->state = DONE;
 		}
-		pthread_cond_broadcast(&d->cv);
+		pthread_cond_broadcast(&d->done);
+		wake_workers(d);
 	}
 	pthread_mutex_unlock(&d->mu);
 	return NULL;
@@ -181,7 +225,8 @@ int pack_deflate_start(struct pack_deflater **out, struct store *s,
 	d->s = s;
 	d->n = n;
 	pthread_mutex_init(&d->mu, NULL);
-	pthread_cond_init(&d->cv, NULL);
+	pthread_cond_init(&d->work, NULL);
+	pthread_cond_init(&d->done, NULL);
 	if (!nthreads || nthreads > MAX_THREADS)
 		nthreads = nthreads ? MAX_THREADS : cores();
 	for (unsigned i = 0; i < nthreads && n; i++) {
@@ -246,9 +291,10 @@ int pack_deflate_take(struct pack_deflater *d, size_t k, struct pack_deflated *o
 	for (size_t j = d->low; j < k && j < d->next; j++)
 		drop(d, j);
 	advance(d, k);
-	pthread_cond_broadcast(&d->cv);
-	while (!(sl->k == k && sl->state == DONE))
-		pthread_cond_wait(&d->cv, &d->mu);
+	while (!(sl->k == k && sl->state == DONE)) {
+		wake_workers(d);
+		pthread_cond_wait(&d->done, &d->mu);
+	}
 	if (sl->rc)
 		rc = err_set(sl->rc, "%s", sl->msg ? sl->msg : "out of memory");
 	else
@@ -256,7 +302,7 @@ int pack_deflate_take(struct pack_deflater *d, size_t k, struct pack_deflated *o
 	free(sl->msg);
 	memset(sl, 0, sizeof(*sl));
 	advance(d, k + 1);
-	pthread_cond_broadcast(&d->cv);
+	wake_workers(d);
 	pthread_mutex_unlock(&d->mu);
 	return rc;
 }
@@ -267,7 +313,7 @@ void pack_deflate_stop(struct pack_deflater *d)
 		return;
 	pthread_mutex_lock(&d->mu);
 	d->stop = true;
-	pthread_cond_broadcast(&d->cv);
+	pthread_cond_broadcast(&d->work);
 	pthread_mutex_unlock(&d->mu);
 	for (unsigned i = 0; i < d->nth; i++) {
 		if (d->w[i].started)
@@ -281,6 +327,7 @@ void pack_deflate_stop(struct pack_deflater *d)
 		free(d->slots[j].msg);
 	}
 	pthread_mutex_destroy(&d->mu);
-	pthread_cond_destroy(&d->cv);
+	pthread_cond_destroy(&d->work);
+	pthread_cond_destroy(&d->done);
 	free(d);
 }
