@@ -377,9 +377,11 @@ static bool room(uint8_t **b, size_t *cap, uint64_t need)
 	return true;
 }
 
-/* m's bytes, read whole (m->whole): in p's buffers until the next member
- * is read, or NULL with a problem. */
-static const uint8_t *read_whole(struct pack *p, struct pack_member *m, struct pack_report *r)
+/* m's bytes, read whole (m->whole): inflated into `into` (m->size bytes)
+ * or, when NULL, into p's buffers until the next member is read; NULL
+ * with a problem. */
+static const uint8_t *read_whole(struct pack *p, struct pack_member *m, uint8_t *into,
+				 struct pack_report *r)
 {
 	zip_file_t *zf;
 	zip_int64_t got = 0;
@@ -389,7 +391,7 @@ static const uint8_t *read_whole(struct pack *p, struct pack_member *m, struct p
 	const uint8_t *out;
 
 	if (!room(&p->cbuf, &p->ccap, m->comp_size) ||
-	    (!m->stored && !room(&p->obuf, &p->ocap, m->size)) ||
+	    (!m->stored && !into && !room(&p->obuf, &p->ocap, m->size)) ||
 	    (!p->inflater && !(p->inflater = libdeflate_alloc_decompressor()))) {
 		pack_problem(r, "cannot read '%s': out of memory", m->name);
 		return NULL;
@@ -412,9 +414,9 @@ static const uint8_t *read_whole(struct pack *p, struct pack_member *m, struct p
 		out = p->cbuf;
 		actual = (size_t)total;
 	} else {
-		out = p->obuf;
-		lr = libdeflate_deflate_decompress_ex(p->inflater, p->cbuf, (size_t)total, p->obuf,
-						      (size_t)m->size, NULL, &actual);
+		out = into ? into : p->obuf;
+		lr = libdeflate_deflate_decompress_ex(p->inflater, p->cbuf, (size_t)total,
+						      (uint8_t *)out, (size_t)m->size, NULL, &actual);
 	}
 	if (lr == LIBDEFLATE_BAD_DATA) {
 		pack_problem(r, "cannot read '%s' in the pack: damaged deflate data", m->name);
@@ -443,14 +445,29 @@ static void read_some(struct pack *p, uint64_t n)
 static bool member_whole(struct pack *p, struct pack_member *m, struct sha256_ctx *also,
 			 struct buf *keep, struct pack_report *r)
 {
-	const uint8_t *b = read_whole(p, m, r);
+	uint8_t *into = NULL;
+	const uint8_t *b;
 
-	if (!b)
+	/* What is kept is inflated where it is kept: no second copy (a
+	 * manifest is megabytes). */
+	if (keep) {
+		if (buf_grow(keep, (size_t)m->size)) {
+			pack_problem(r, "cannot read '%s': %s", m->name, err_msg());
+			goto fail;
+		}
+		into = (uint8_t *)keep->data + keep->len;
+	}
+	if (!(b = read_whole(p, m, into, r)))
 		goto fail;
 	read_some(p, m->size);
+	if (keep) {
+		if (b != into)
+			memcpy(into, b, (size_t)m->size);
+		keep->len += (size_t)m->size;
+		keep->data[keep->len] = '\0';
+	}
 	if (sha256(m->digest, b, (size_t)m->size) ||
-	    (also && sha256_update(also, b, (size_t)m->size)) ||
-	    (keep && buf_append(keep, b, (size_t)m->size))) {
+	    (also && sha256_update(also, b, (size_t)m->size))) {
 		pack_problem(r, "cannot read '%s': %s", m->name, err_msg());
 		goto fail;
 	}
