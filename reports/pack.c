@@ -27,6 +27,8 @@ struct pfile {
 	uint8_t sha256[SHA256_LEN];
 	bool stream;     /* the payload of entry `index`, `size` bytes */
 	uint64_t index, size;
+	const struct pack_entry *page; /* an entry's page: not held, made again
+					* when written (write_zip) */
 };
 
 struct files {
@@ -306,8 +308,13 @@ static int add_reports(struct packer *p, const struct report_ctx *r)
 		char name[64];
 
 		snprintf(name, sizeof(name), "reports/entries/%" PRIu64 ".html", r->entries[i].e->index);
-		if (!(rc = report_entry_html(&b, r, &r->entries[i])))
-			rc = add_file(&p->files, name, &b);
+		if (!(rc = report_entry_html(&b, r, &r->entries[i])) &&
+		    !(rc = add_file(&p->files, name, &b))) {
+			/* Half of what a pack holds for an entry: its name and
+			 * digest are enough until the zip is written. */
+			p->files.v[p->files.n - 1].page = &r->entries[i];
+			buf_free(&p->files.v[p->files.n - 1].data);
+		}
 	}
 out:
 	buf_free(&b);
@@ -728,16 +735,40 @@ static zip_source_t *stream_source(zip_t *za, struct store *s, const struct pfil
 	return src;
 }
 
-static int write_zip(struct store *s, const struct files *fs, const char *path,
-		     struct progress *progress)
+/* An entry's page, made again for the zip writer (pack_deflate_make_fn):
+ * the same bytes as when its digest was taken, or an error. */
+struct page_maker {
+	const struct files *fs;
+	const size_t *file_of;   /* of each job */
+	const struct report_ctx *r;
+};
+
+static int make_page(void *arg, size_t k, struct buf *out)
 {
+	const struct page_maker *m = arg;
+	const struct pfile *f = &m->fs->v[m->file_of[k]];
+	uint8_t d[SHA256_LEN];
+	int rc;
+
+	if ((rc = report_entry_html(out, m->r, f->page)) ||
+	    (rc = sha256(d, out->data ? out->data : "", out->len)))
+		return rc;
+	if (out->len != f->size || memcmp(d, f->sha256, SHA256_LEN))
+		return err_set(ERR_USAGE, "'%s' came out different when made again", f->name);
+	return 0;
+}
+
+static int write_zip(struct store *s, const struct files *fs, const char *path,
+		     const struct report_ctx *r, struct progress *progress)
+{
+	struct page_maker maker = { fs, NULL, r };
 	struct written w = { progress, 0, 0 };
 	char tmp[4096];
 	zip_t *za;
 	struct pack_deflater *d = NULL;
 	struct pack_deflate_job *jobs = NULL;
 	long *job_of = NULL;
-	size_t njobs = 0;
+	size_t *file_of = NULL, njobs = 0;
 	int zerr, rc = 0, stream_rc = 0;
 
 	/* Built beside the target and renamed: a failed run leaves no half pack. */
@@ -746,8 +777,10 @@ static int write_zip(struct store *s, const struct files *fs, const char *path,
 	/* Every file, payloads of up to PACK_DEFLATE_MAX bytes included, is
 	 * deflated on every core, in the order libzip writes them; larger
 	 * payloads stream through libzip. */
-	if (!(jobs = calloc(fs->n + 1, sizeof(*jobs))) || !(job_of = calloc(fs->n + 1, sizeof(*job_of)))) {
+	if (!(jobs = calloc(fs->n + 1, sizeof(*jobs))) || !(job_of = calloc(fs->n + 1, sizeof(*job_of))) ||
+	    !(file_of = calloc(fs->n + 1, sizeof(*file_of)))) {
 		free(jobs);
+		free(job_of);
 		return err_set(ERR_NOMEM, "out of memory");
 	}
 	for (size_t i = 0; i < fs->n; i++) {
@@ -757,13 +790,17 @@ static int write_zip(struct store *s, const struct files *fs, const char *path,
 		w.total += f->size;
 		if (f->stream && f->size > PACK_DEFLATE_MAX)
 			continue;
-		jobs[njobs].data = f->stream ? NULL : f->data.data ? (const void *)f->data.data : "";
+		jobs[njobs].data = f->stream || f->page ? NULL :
+			f->data.data ? (const void *)f->data.data : "";
+		jobs[njobs].make = f->page != NULL;
 		jobs[njobs].index = f->index;
 		jobs[njobs].size = f->size;
 		jobs[njobs].sha256 = f->sha256;
+		file_of[njobs] = i;
 		job_of[i] = (long)njobs++;
 	}
-	if ((rc = pack_deflate_start(&d, s, jobs, njobs, 0)))
+	maker.file_of = file_of;
+	if ((rc = pack_deflate_start(&d, s, jobs, njobs, 0, make_page, &maker)))
 		goto out;
 	if (!(za = zip_open(tmp, ZIP_CREATE | ZIP_TRUNCATE, &zerr))) {
 		rc = err_set(ERR_IO, "cannot create '%s' (libzip error %d)", tmp, zerr);
@@ -808,6 +845,7 @@ out:
 	pack_deflate_stop(d);
 	free(jobs);
 	free(job_of);
+	free(file_of);
 	return rc;
 }
 
@@ -859,7 +897,7 @@ int pack_build(struct store *s, const struct catalogs *cs, const struct checkset
 	    (rc = add_manifest(&p, &r, o->from, o->to)))
 		goto out;
 	qsort(p.files.v, p.files.n, sizeof(*p.files.v), by_name);
-	if ((rc = write_zip(s, &p.files, path, o->progress)))
+	if ((rc = write_zip(s, &p.files, path, &r, o->progress)))
 		goto out;
 	if (stats) {
 		stats->files = p.files.n;

@@ -23,13 +23,14 @@
 #define BATCH_BYTES ((uint64_t)256 << 10)
 #define MAX_THREADS 8
 
-enum slot_state { FREE, WORKING, DONE };
+enum slot_state { FREE, READY, WORKING, DONE };
 
 struct slot {
-	enum slot_state state;
+	enum slot_state state;     /* READY: a made job's bytes are in `in` */
 	size_t k;                  /* the job it holds */
 	int rc;
 	char *msg;
+	struct buf in;             /* a made job's bytes */
 	struct pack_deflated r;
 };
 
@@ -45,7 +46,10 @@ struct worker {
 struct pack_deflater {
 	struct store *s;
 	const struct pack_deflate_job *jobs;
+	pack_deflate_make_fn make;
+	void *make_arg;
 	size_t n, next, low;
+	size_t made;               /* jobs before this one are made (or need not be) */
 	uint64_t ahead;            /* input bytes of jobs [low, next) */
 	bool stop;
 	unsigned idle;             /* workers waiting on `work` */
@@ -130,10 +134,12 @@ static size_t claimable(const struct pack_deflater *d)
 	uint64_t ahead = d->ahead, bytes = 0;
 	size_t k = d->next, c = 0;
 
-	while (k < d->n && k < d->low + WINDOW && c < BATCH &&
-	       d->slots[k % WINDOW].state == FREE) {
+	while (k < d->n && k < d->low + WINDOW && k < d->made && c < BATCH) {
+		const struct slot *sl = &d->slots[k % WINDOW];
 		uint64_t size = d->jobs[k].size;
 
+		if (d->jobs[k].make ? sl->state != READY || sl->k != k : sl->state != FREE)
+			break;
 		if ((k != d->low && ahead + size > AHEAD_BYTES) || (c && bytes + size > BATCH_BYTES))
 			break;
 		ahead += size;
@@ -158,6 +164,8 @@ static void *worker(void *arg)
 	struct worker *w = arg;
 	struct pack_deflater *d = w->d;
 	struct pack_deflated r[BATCH];
+	struct pack_deflate_job job[BATCH];
+	struct buf in[BATCH];
 	char *msg[BATCH];
 	int rc[BATCH];
 
@@ -174,6 +182,11 @@ static void *worker(void *arg)
 		for (size_t i = 0; i < c; i++) {
 			struct slot *sl = &d->slots[(k0 + i) % WINDOW];
 
+			job[i] = d->jobs[k0 + i];
+			in[i] = sl->in;
+			memset(&sl->in, 0, sizeof(sl->in));
+			if (job[i].make)
+				job[i].data = in[i].data ? in[i].data : "";
 			sl->state = WORKING;
 			sl->k = k0 + i;
 			d->ahead += d->jobs[k0 + i].size;
@@ -181,8 +194,9 @@ static void *worker(void *arg)
 		d->next = k0 + c;
 		pthread_mutex_unlock(&d->mu);
 		for (size_t i = 0; i < c; i++) {
-			rc[i] = deflate_one(w, &d->jobs[k0 + i], &r[i]);
+			rc[i] = deflate_one(w, &job[i], &r[i]);
 			msg[i] = rc[i] ? strdup(err_msg()) : NULL;
+			buf_free(&in[i]);
 		}
 		pthread_mutex_lock(&d->mu);
 		for (size_t i = 0; i < c; i++) {
@@ -214,7 +228,8 @@ static unsigned cores(void)
 }
 
 int pack_deflate_start(struct pack_deflater **out, struct store *s,
-		       const struct pack_deflate_job *jobs, size_t n, unsigned nthreads)
+		       const struct pack_deflate_job *jobs, size_t n, unsigned nthreads,
+		       pack_deflate_make_fn make, void *make_arg)
 {
 	struct pack_deflater *d;
 
@@ -224,6 +239,10 @@ int pack_deflate_start(struct pack_deflater **out, struct store *s,
 	d->jobs = jobs;
 	d->s = s;
 	d->n = n;
+	d->make = make;
+	d->make_arg = make_arg;
+	/* Without make() no job waits to be made. */
+	d->made = make ? 0 : n;
 	pthread_mutex_init(&d->mu, NULL);
 	pthread_cond_init(&d->work, NULL);
 	pthread_cond_init(&d->done, NULL);
@@ -252,16 +271,51 @@ int pack_deflate_start(struct pack_deflater **out, struct store *s,
 	return 0;
 }
 
-/* Free the result in slot j < k that nobody will take. */
+/* Free what slot j < k holds that nobody will take. */
 static void drop(struct pack_deflater *d, size_t j)
 {
 	struct slot *sl = &d->slots[j % WINDOW];
 
-	if (sl->k != j || sl->state != DONE)
+	if (sl->k != j || (sl->state != DONE && sl->state != READY))
 		return; /* not started (or still working: the worker frees it) */
 	free(sl->r.data);
 	free(sl->msg);
+	buf_free(&sl->in);
 	memset(sl, 0, sizeof(*sl));
+}
+
+/*
+ * Make the jobs marked make up to the end of the window (on the caller's
+ * thread, the lock released meanwhile).  A job whose slot still holds one
+ * dropped a window ago waits for it; a failure is that job's result.
+ */
+static void make_ahead(struct pack_deflater *d)
+{
+	while (d->made < d->n && d->made < d->low + WINDOW) {
+		size_t j = d->made;
+		struct slot *sl = &d->slots[j % WINDOW];
+		struct buf b = BUF_INIT;
+		int rc;
+
+		if (d->jobs[j].make) {
+			if (sl->state != FREE)
+				return;
+			pthread_mutex_unlock(&d->mu);
+			rc = d->make(d->make_arg, j, &b);
+			pthread_mutex_lock(&d->mu);
+			sl->k = j;
+			if (rc) {
+				buf_free(&b);
+				sl->rc = rc;
+				sl->msg = strdup(err_msg());
+				sl->state = DONE;
+			} else {
+				sl->in = b;
+				sl->state = READY;
+			}
+		}
+		d->made++;
+	}
 }
 
 /* Move the writer's position to k. */
@@ -272,6 +326,8 @@ static void advance(struct pack_deflater *d, size_t k)
 			d->ahead -= d->jobs[d->low].size;
 	if (d->next < d->low)
 		d->next = d->low;
+	if (d->made < d->low)
+		d->made = d->low;
 }
 
 int pack_deflate_take(struct pack_deflater *d, size_t k, struct pack_deflated *out)
@@ -288,11 +344,14 @@ int pack_deflate_take(struct pack_deflater *d, size_t k, struct pack_deflated *o
 		return err_set(ERR_USAGE, "pack_deflate_take: job %zu already taken", k);
 	}
 	/* Jobs skipped are dropped: nobody will ask for them. */
-	for (size_t j = d->low; j < k && j < d->next; j++)
+	for (size_t j = d->low; j < k && j < d->made; j++)
 		drop(d, j);
 	advance(d, k);
 	while (!(sl->k == k && sl->state == DONE)) {
+		make_ahead(d);
 		wake_workers(d);
+		if (sl->k == k && sl->state == DONE)
+			break;
 		pthread_cond_wait(&d->done, &d->mu);
 	}
 	if (sl->rc)
@@ -302,6 +361,7 @@ int pack_deflate_take(struct pack_deflater *d, size_t k, struct pack_deflated *o
 	free(sl->msg);
 	memset(sl, 0, sizeof(*sl));
 	advance(d, k + 1);
+	make_ahead(d);
 	wake_workers(d);
 	pthread_mutex_unlock(&d->mu);
 	return rc;
@@ -325,6 +385,7 @@ void pack_deflate_stop(struct pack_deflater *d)
 	for (size_t j = 0; j < WINDOW; j++) {
 		free(d->slots[j].r.data);
 		free(d->slots[j].msg);
+		buf_free(&d->slots[j].in);
 	}
 	pthread_mutex_destroy(&d->mu);
 	pthread_cond_destroy(&d->work);

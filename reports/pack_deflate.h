@@ -4,7 +4,8 @@
  *
  * Workers take the files in the order the zip will hold them and deflate
  * each whole (libdeflate, raw deflate at PACK_DEFLATE_LEVEL) into memory with
- * its CRC-32: a file already in memory as it is, a payload after reading it
+ * its CRC-32: a file already in memory as it is, one the caller makes again
+ * (an entry's page) once it is in the window, a payload after reading it
  * out of the store (store_payload_*) and checking it against the SHA-256 and
  * size the manifest lists.  Each file is deflated alone, so the bytes are
  * the same whatever the number of threads.  Results wait for the writer
@@ -15,9 +16,11 @@
 #ifndef AUDITPACK_PACK_DEFLATE_H
 #define AUDITPACK_PACK_DEFLATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../common/buf.h"
 #include "../store/store.h"
 
 /* Payloads up to this size are deflated ahead (an access-log entry is
@@ -33,10 +36,16 @@
 
 struct pack_deflate_job {
 	const void *data;          /* a file in memory (borrowed), or NULL: */
+	bool make;                 /* a file the caller's make() gives, or */
 	uint64_t index;            /* the payload of this entry */
 	uint64_t size;             /* its size */
 	const uint8_t *sha256;     /* a payload: what it must hash to (borrowed) */
 };
+
+/* Append the bytes of job k (make) to out.  Called on the thread that
+ * calls pack_deflate_take(), for the jobs a window ahead of it: files the
+ * caller need not hold all at once. */
+typedef int (*pack_deflate_make_fn)(void *arg, size_t k, struct buf *out);
 
 struct pack_deflated {
 	uint8_t *data;             /* raw deflate stream (malloc'd; the caller frees) */
@@ -48,9 +57,11 @@ struct pack_deflated {
 struct pack_deflater;
 
 /* Start workers over jobs[0..n), which (with what they point to) must stay
- * until pack_deflate_stop.  nthreads 0: as many as cores. */
+ * until pack_deflate_stop.  nthreads 0: as many as cores.  make (with
+ * make_arg) gives the jobs marked make; NULL when there are none. */
 int pack_deflate_start(struct pack_deflater **out, struct store *s,
-		       const struct pack_deflate_job *jobs, size_t n, unsigned nthreads);
+		       const struct pack_deflate_job *jobs, size_t n, unsigned nthreads,
+		       pack_deflate_make_fn make, void *make_arg);
 
 /* Wait for job k and take its result.  Results before k that were not
  * taken are dropped.  A failed job's error is set again here. */

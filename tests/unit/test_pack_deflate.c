@@ -4,7 +4,9 @@
  * the CRC-32 zlib computes; the bytes are the same with 1 thread and with 3
  * (the pack is the same whatever the cores); a result skipped by the writer
  * is dropped, not leaked (make check runs this under ASan); jobs wider
- * than the window, and larger than its byte budget, all come through.
+ * than the window, and larger than its byte budget, all come through;
+ * files the caller makes when their turn comes are made on the taking
+ * thread, a failure to make one is that file's error.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -85,8 +87,8 @@ static void test_same_bytes_whatever_the_threads(void **state)
 	struct pack_deflater *one = NULL, *three = NULL;
 
 	(void)state;
-	assert_int_equal(pack_deflate_start(&one, NULL, f->jobs, NJOBS, 1), 0);
-	assert_int_equal(pack_deflate_start(&three, NULL, f->jobs, NJOBS, 3), 0);
+	assert_int_equal(pack_deflate_start(&one, NULL, f->jobs, NJOBS, 1, NULL, NULL), 0);
+	assert_int_equal(pack_deflate_start(&three, NULL, f->jobs, NJOBS, 3, NULL, NULL), 0);
 	for (size_t i = 0; i < NJOBS; i++) {
 		struct pack_deflated a, b;
 
@@ -111,7 +113,7 @@ static void test_skipped_results_are_dropped(void **state)
 	struct pack_deflated r;
 
 	(void)state;
-	assert_int_equal(pack_deflate_start(&d, NULL, f->jobs, NJOBS, 2), 0);
+	assert_int_equal(pack_deflate_start(&d, NULL, f->jobs, NJOBS, 2, NULL, NULL), 0);
 	/* Every 7th file, then far past the window: the rest are dropped. */
 	for (size_t i = 0; i < 2000; i += 7) {
 		assert_int_equal(pack_deflate_take(d, i, &r), 0);
@@ -126,10 +128,63 @@ static void test_skipped_results_are_dropped(void **state)
 	assert_int_equal(pack_deflate_take(d, NJOBS, &r), ERR_USAGE);
 	pack_deflate_stop(d);
 	/* Stopped with most results neither taken nor started. */
-	assert_int_equal(pack_deflate_start(&d, NULL, f->jobs, NJOBS, 2), 0);
+	assert_int_equal(pack_deflate_start(&d, NULL, f->jobs, NJOBS, 2, NULL, NULL), 0);
 	assert_int_equal(pack_deflate_take(d, 1, &r), 0);
 	free(r.data);
 	pack_deflate_stop(d);
+	free_files(f);
+}
+
+/* make(): every third file is given by it, on the taking thread; the one
+ * given for job 1500 fails. */
+struct maker {
+	struct files *f;
+	size_t calls;
+};
+
+static int make(void *arg, size_t k, struct buf *out)
+{
+	struct maker *m = arg;
+
+	m->calls++;
+	if (k == 1500)
+		return err_set(ERR_IO, "cannot make job 1500");
+	return buf_append(out, m->f->v[k], (size_t)m->f->jobs[k].size);
+}
+
+static void test_made_files(void **state)
+{
+	struct files *f = make_files();
+	struct maker m = { f, 0 };
+	struct pack_deflater *d = NULL;
+	struct pack_deflated r;
+	size_t made = 0;
+
+	(void)state;
+	for (size_t i = 0; i < NJOBS; i += 3) {
+		f->jobs[i].data = NULL;
+		f->jobs[i].make = true;
+		made++;
+	}
+	assert_int_equal(pack_deflate_start(&d, NULL, f->jobs, NJOBS, 2, make, &m), 0);
+	for (size_t i = 0; i < 1500; i++) {
+		assert_int_equal(pack_deflate_take(d, i, &r), 0);
+		assert_inflates(&r, f->v[i], (size_t)f->jobs[i].size);
+		free(r.data);
+	}
+	assert_int_equal(pack_deflate_take(d, 1500, &r), ERR_IO);
+	assert_string_equal(err_msg(), "cannot make job 1500");
+	assert_null(r.data);
+	/* Past it, and past files made but never taken (dropped). */
+	for (size_t i = 1501; i < NJOBS; i += 250) {
+		assert_int_equal(pack_deflate_take(d, i, &r), 0);
+		assert_inflates(&r, f->v[i], (size_t)f->jobs[i].size);
+		free(r.data);
+	}
+	pack_deflate_stop(d);
+	/* Each made file made once, at most, and not all of them: skipped
+	 * ones beyond the window never were. */
+	assert_true(m.calls <= made);
 	free_files(f);
 }
 
@@ -138,6 +193,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_bytes_whatever_the_threads),
 		cmocka_unit_test(test_skipped_results_are_dropped),
+		cmocka_unit_test(test_made_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
