@@ -75,7 +75,7 @@ static int read_payload(struct worker *w, const struct pack_deflate_job *j)
 		free(w->in);
 		w->cap = 0;
 		if (!(w->in = malloc((size_t)j->size + 1)))
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		w->cap = (size_t)j->size + 1;
 	}
 	if ((rc = store_payload_open(w->d->s, j->index, &sp, NULL, NULL)))
@@ -119,7 +119,7 @@ static int deflate_one(struct worker *w, const struct pack_deflate_job *j, struc
 	bound = libdeflate_deflate_compress_bound(c, (size_t)j->size);
 	/* Pages of the bound not written are never touched. */
 	if (!(r->data = malloc(bound)))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	if (!(r->len = libdeflate_deflate_compress(c, src, (size_t)j->size, r->data, bound))) {
 		free(r->data);
 		r->data = NULL;
@@ -241,7 +241,7 @@ int pack_deflate_start(struct pack_deflater **out, struct store *s,
 
 	*out = NULL;
 	if (!(d = calloc(1, sizeof(*d))))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	d->jobs = jobs;
 	d->s = s;
 	d->n = n;

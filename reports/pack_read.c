@@ -230,11 +230,11 @@ static int src_new(zip_source_t **out, const char *path)
 
 	*out = NULL;
 	if (!(s = calloc(1, sizeof(*s))))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	s->fd = -1;
 	zip_error_init(&s->error);
 	if (!(s->buf = malloc(SRC_BUF))) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto fail;
 	}
 	if ((s->fd = open(path, O_RDONLY | O_CLOEXEC)) < 0 || fstat(s->fd, &sb) < 0) {
@@ -248,7 +248,7 @@ static int src_new(zip_source_t **out, const char *path)
 	s->size = (uint64_t)sb.st_size;
 	if ((*out = zip_source_function_create(src_cb, s, NULL)))
 		return 0;
-	rc = err_set(ERR_NOMEM, "out of memory");
+	rc = err_nomem();
 fail:
 	if (s->fd >= 0)
 		close(s->fd);
