@@ -452,52 +452,133 @@ static int pae(struct buf *out, const char *type, const char *body, size_t len)
 	return rc ? rc : buf_append(out, body, len);
 }
 
+/* A file's name as JSON (json_stable's bytes): most are plain ASCII and
+ * written as they are; anything else goes through jansson. */
+static int put_name(struct buf *b, const char *name)
+{
+	const unsigned char *c = (const unsigned char *)name;
+	json_t *v;
+	char *s;
+	int rc;
+
+	while (*c >= 0x20 && *c < 0x7f && *c != '"' && *c != '\\')
+		c++;
+	if (!*c) {
+		if ((rc = buf_puts(b, "\"")) || (rc = buf_puts(b, name)))
+			return rc;
+		return buf_puts(b, "\"");
+	}
+	if (!(v = json_string(name)))
+		return err_set(ERR_NOMEM, "out of memory");
+	s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+	json_decref(v);
+	if (!s)
+		return err_set(ERR_NOMEM, "out of memory");
+	rc = buf_puts(b, s);
+	free(s);
+	return rc;
+}
+
+/* The statement's "subject" array (its last key), written straight into
+ * `body` after the rest of the statement: one json_t per file cost ~2 KiB
+ * each, with the dumps of it. */
+static int put_subjects(struct buf *body, const struct files *fs)
+{
+	char hex[HEX_LEN(SHA256_LEN)];
+	size_t need = body->len + 16;
+	char *p;
+	int rc;
+
+	/* Exactly the room the plain names take (+ slack for escapes). */
+	for (size_t i = 0; i < fs->n; i++)
+		need += strlen(fs->v[i].name) + SHA256_LEN * 2 + 40;
+	if (need > body->cap) {
+		if (!(p = realloc(body->data, need + 1)))
+			return err_set(ERR_NOMEM, "out of memory");
+		body->data = p;
+		body->cap = need + 1;
+	}
+	if (!body->len || body->data[body->len - 1] != '}')
+		return err_set(ERR_USAGE, "the statement is not a JSON object");
+	body->data[--body->len] = '\0';
+	if ((rc = buf_puts(body, ",\"subject\":[")))
+		return rc;
+	for (size_t i = 0; i < fs->n && !rc; i++) {
+		hex_encode(hex, fs->v[i].sha256, SHA256_LEN);
+		if (!(rc = buf_printf(body, "%s{\"digest\":{\"sha256\":\"%s\"},\"name\":",
+				      i ? "," : "", hex)) &&
+		    !(rc = put_name(body, fs->v[i].name)))
+			rc = buf_puts(body, "}");
+	}
+	return rc ? rc : buf_puts(body, "]}");
+}
+
 static int add_manifest(struct packer *p, const struct report_ctx *r, int64_t from, int64_t to)
 {
-	json_t *subjects = json_array(), *st = NULL, *env = NULL;
-	struct buf body = BUF_INIT, msg = BUF_INIT, out = BUF_INIT;
-	char hex[HEX_LEN(SHA256_LEN)], root[B64_LEN(MERKLE_HASH)], at[RFC3339_LEN];
-	char f[RFC3339_LEN], t[RFC3339_LEN], kid[9], *b64 = NULL, sig64[B64_LEN(NOTE_SIG)];
+	json_t *st = NULL, *env = NULL;
+	struct buf body = BUF_INIT, msg = BUF_INIT, out = BUF_INIT, tail = BUF_INIT;
+	char root[B64_LEN(MERKLE_HASH)], at[RFC3339_LEN];
+	char f[RFC3339_LEN], t[RFC3339_LEN], kid[9], sig64[B64_LEN(NOTE_SIG)];
+	static const char head[] = "{\"payload\":\"";
 	uint8_t sig[NOTE_SIG];
 	uint32_t key_id;
 	json_t *fws = json_array();
+	size_t b64len;
 	int rc = 0;
 
 	qsort(p->files.v, p->files.n, sizeof(*p->files.v), by_name);
-	for (size_t i = 0; i < p->files.n; i++) {
-		hex_encode(hex, p->files.v[i].sha256, SHA256_LEN);
-		json_array_append_new(subjects, json_pack("{s:s, s:{s:s}}", "name",
-			p->files.v[i].name, "digest", "sha256", hex));
-	}
 	for (size_t i = 0; i < r->a->nfw; i++)
 		json_array_append_new(fws, json_string(r->a->fw[i].cat->framework));
 	b64_encode(root, r->cp->root, MERKLE_HASH);
 	time_format(at, r->a->at);
 	time_format(f, from == INT64_MIN ? 0 : from);
 	time_format(t, to == INT64_MAX ? r->a->at : to);
-	st = json_pack("{s:s, s:o, s:s, s:{s:s, s:{s:I, s:s}, s:o, s:s, s:{s:s?, s:s?}, s:O, "
+	/* Everything but "subject", which sorts last: put_subjects. */
+	st = json_pack("{s:s, s:s, s:{s:s, s:{s:I, s:s}, s:o, s:s, s:{s:s?, s:s?}, s:O, "
 		       "s:I, s:{s:s, s:s}}}",
-		       "_type", "https://in-toto.io/Statement/v1", "subject", subjects,
+		       "_type", "https://in-toto.io/Statement/v1",
 		       "predicateType", PACK_PREDICATE_TYPE, "predicate",
 		       "origin", r->origin, "checkpoint", "size", (json_int_t)r->cp->size,
 		       "root", root, "frameworks", fws, "at", at,
 		       "period", "from", from == INT64_MIN ? NULL : f, "to", to == INT64_MAX ? NULL : t,
 		       "erased", p->erased, "entries", (json_int_t)p->nentries,
 		       "tool", "name", "auditpack", "version", r->tool_version);
-	if (!st || (rc = json_stable(&body, st)) ||
-	    (rc = pae(&msg, PACK_PAYLOAD_TYPE, body.data, body.len)) ||
+	if (!st || (rc = json_stable(&body, st)) || (rc = put_subjects(&body, &p->files)))
+		goto out;
+	/* Refused before the envelope is made: it is 4/3 of the statement. */
+	b64len = B64_LEN(body.len) - 1;
+	if (b64len > PACK_MAX_MANIFEST) {
+		rc = err_set(ERR_LIMIT, "the pack would hold %zu files, a manifest of over %zu bytes: "
+			     "over the %" PRIu64 "-byte limit of verify-pack; cut it into periods "
+			     "with --from and --to", p->files.n, b64len, PACK_MAX_MANIFEST);
+		goto out;
+	}
+	if ((rc = pae(&msg, PACK_PAYLOAD_TYPE, body.data, body.len)) ||
 	    (rc = store_sign(p->s, msg.data, msg.len, sig, &key_id)))
 		goto out;
-	if (!(b64 = malloc(B64_LEN(body.len)))) {
+	buf_free(&msg);
+	b64_encode(sig64, sig, NOTE_SIG);
+	snprintf(kid, sizeof(kid), "%08" PRIx32, key_id);
+	/* The envelope with an empty payload, the statement's base64 spliced
+	 * in: no second and third copy of it in jansson. */
+	env = json_pack("{s:s, s:s, s:[{s:s, s:s}]}", "payload", "", "payloadType",
+			PACK_PAYLOAD_TYPE, "signatures", "keyid", kid, "sig", sig64);
+	if (!env || (rc = json_stable(&tail, env)) || (rc = buf_puts(&tail, "\n")))
+		goto out;
+	if (tail.len < sizeof(head) - 1 || memcmp(tail.data, head, sizeof(head) - 1)) {
+		rc = err_set(ERR_USAGE, "the envelope does not start with its payload");
+		goto out;
+	}
+	if (!(out.data = malloc(b64len + tail.len + 1))) {
 		rc = err_set(ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	b64_encode(b64, (const uint8_t *)body.data, body.len);
-	b64_encode(sig64, sig, NOTE_SIG);
-	snprintf(kid, sizeof(kid), "%08" PRIx32, key_id);
-	env = json_pack("{s:s, s:s, s:[{s:s, s:s}]}", "payload", b64, "payloadType",
-			PACK_PAYLOAD_TYPE, "signatures", "keyid", kid, "sig", sig64);
-	if (!env || (rc = json_stable(&out, env)) || (rc = buf_puts(&out, "\n")))
+	out.cap = b64len + tail.len + 1;
+	memcpy(out.data, head, sizeof(head) - 1);
+	b64_encode(out.data + sizeof(head) - 1, (const uint8_t *)body.data, body.len);
+	out.len = sizeof(head) - 1 + b64len;
+	buf_free(&body);
+	if ((rc = buf_append(&out, tail.data + sizeof(head) - 1, tail.len - (sizeof(head) - 1))))
 		goto out;
 	if (out.len > PACK_MAX_MANIFEST) {
 		rc = err_set(ERR_LIMIT, "the pack would hold %zu files, a manifest of %zu bytes: "
@@ -511,10 +592,10 @@ out:
 		rc = err_set(ERR_NOMEM, "out of memory");
 	json_decref(st);
 	json_decref(env);
-	free(b64);
 	buf_free(&body);
 	buf_free(&msg);
 	buf_free(&out);
+	buf_free(&tail);
 	return rc;
 }
 
