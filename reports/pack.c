@@ -8,6 +8,7 @@
 #include "../common/fsutil.h"
 #include "../common/hash.h"
 #include "../common/json.h"
+#include "../common/sign.h"
 #include "../common/timeutil.h"
 #include "../mappings/assess.h"
 
@@ -444,14 +445,6 @@ static int add_keys(struct packer *p, struct buf *vkey)
 
 /* ---- manifest ---- */
 
-/* DSSE pre-authentication encoding. */
-static int pae(struct buf *out, const char *type, const char *body, size_t len)
-{
-	int rc = buf_printf(out, "DSSEv1 %zu %s %zu ", strlen(type), type, len);
-
-	return rc ? rc : buf_append(out, body, len);
-}
-
 /* A file's name as JSON (json_stable's bytes): most are plain ASCII and
  * written as they are; anything else goes through jansson. */
 static int put_name(struct buf *b, const char *name)
@@ -553,7 +546,7 @@ static int add_manifest(struct packer *p, const struct report_ctx *r, int64_t fr
 			     "with --from and --to", p->files.n, b64len, PACK_MAX_MANIFEST);
 		goto out;
 	}
-	if ((rc = pae(&msg, PACK_PAYLOAD_TYPE, body.data, body.len)) ||
+	if ((rc = sign_pae(&msg, PACK_PAYLOAD_TYPE, body.data, body.len)) ||
 	    (rc = store_sign(p->s, msg.data, msg.len, sig, &key_id)))
 		goto out;
 	buf_free(&msg);

@@ -19,6 +19,7 @@
 #include "../common/encode.h"
 #include "../common/err.h"
 #include "../common/hash.h"
+#include "../common/sign.h"
 #include "../store/entry.h"
 #include "../store/merkle.h"
 #include "../store/note.h"
@@ -77,23 +78,6 @@ static int pem_public(uint8_t pub[NOTE_PUBKEY], const char *pem, size_t len)
 	return rc;
 }
 
-static bool ed25519_ok(const uint8_t pub[NOTE_PUBKEY], const void *msg, size_t len,
-		       const uint8_t *sig, size_t siglen)
-{
-	EVP_PKEY *k = NULL;
-	EVP_MD_CTX *md = NULL;
-	bool ok;
-
-	if (siglen != NOTE_SIG || ed25519_from_raw_public(&k, pub))
-		return false;
-	md = EVP_MD_CTX_new();
-	ok = md && EVP_DigestVerifyInit(md, NULL, NULL, NULL, k) == 1 &&
-	     EVP_DigestVerify(md, sig, siglen, msg, len) == 1;
-	EVP_MD_CTX_free(md);
-	EVP_PKEY_free(k);
-	return ok;
-}
-
 /* ---- checks ---- */
 
 /* Room before the decoded statement for the PAE header, so that the signed
@@ -128,10 +112,9 @@ static json_t *check_manifest(struct pack *p, const struct trust *t, struct pack
 	buf_free(&text); /* the statement is all that is needed from here */
 	pack_envelope_free(&e);
 	body = room + PAE_ROOM;
-	hlen = (size_t)snprintf(head, sizeof(head), "DSSEv1 %zu %s %zu ",
-				strlen(PACK_PAYLOAD_TYPE), PACK_PAYLOAD_TYPE, blen);
+	hlen = sign_pae_header(head, sizeof(head), PACK_PAYLOAD_TYPE, blen);
 	memcpy(body - hlen, head, hlen);
-	if (!ed25519_ok(t->pub, body - hlen, hlen + blen, sigb, slen))
+	if (!sign_ed25519_verify(t->pub, body - hlen, hlen + blen, sigb, slen))
 		pack_problem(r, "the manifest's signature does not verify with the %s key",
 			r->pinned ? "pinned" : "shipped");
 	st = pack_scan_statement(p, (const char *)body, blen, r);

@@ -76,30 +76,11 @@ bad:
 		       "(name+keyid+base64 Ed25519 key)", vkey);
 }
 
-int ed25519_raw_public(uint8_t pub[NOTE_PUBKEY], EVP_PKEY *key)
-{
-	size_t len = NOTE_PUBKEY;
-
-	if (EVP_PKEY_get_raw_public_key(key, pub, &len) != 1 || len != NOTE_PUBKEY)
-		return err_set_openssl(ERR_CRYPTO, "cannot read the Ed25519 public key");
-	return 0;
-}
-
-int ed25519_from_raw_public(EVP_PKEY **out, const uint8_t pub[NOTE_PUBKEY])
-{
-	*out = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, NOTE_PUBKEY);
-	if (!*out)
-		return err_set_openssl(ERR_CRYPTO, "bad Ed25519 public key");
-	return 0;
-}
-
 int note_sign(struct buf *out, const char *text, size_t text_len,
 	      const char *name, EVP_PKEY *priv)
 {
 	uint8_t pub[NOTE_PUBKEY], blob[4 + NOTE_SIG];
 	char b64[B64_LEN(sizeof(blob))];
-	size_t siglen = NOTE_SIG;
-	EVP_MD_CTX *md = NULL;
 	uint32_t id;
 	int rc;
 
@@ -114,14 +95,8 @@ int note_sign(struct buf *out, const char *text, size_t text_len,
 	blob[1] = (uint8_t)(id >> 16);
 	blob[2] = (uint8_t)(id >> 8);
 	blob[3] = (uint8_t)id;
-	md = EVP_MD_CTX_new();
-	if (!md || EVP_DigestSignInit(md, NULL, NULL, NULL, priv) != 1 ||
-	    EVP_DigestSign(md, blob + 4, &siglen, (const uint8_t *)text, text_len) != 1 ||
-	    siglen != NOTE_SIG) {
-		EVP_MD_CTX_free(md);
-		return err_set_openssl(ERR_CRYPTO, "signing failed");
-	}
-	EVP_MD_CTX_free(md);
+	if ((rc = sign_ed25519(blob + 4, priv, text, text_len)))
+		return rc;
 	b64_encode(b64, blob, sizeof(blob));
 	if ((rc = buf_append(out, text, text_len)))
 		return rc;
@@ -195,21 +170,8 @@ int note_parse(struct note *out, const char *msg, size_t len)
 bool note_sig_verify(const struct note *n, const struct note_sig *s,
 		     const uint8_t pub[NOTE_PUBKEY])
 {
-	EVP_PKEY *key = NULL;
-	EVP_MD_CTX *md = NULL;
-	bool ok = false;
-
-	if (s->key_id != note_key_id(s->name, pub))
-		return false;
-	if (ed25519_from_raw_public(&key, pub))
-		return false;
-	md = EVP_MD_CTX_new();
-	ok = md && EVP_DigestVerifyInit(md, NULL, NULL, NULL, key) == 1 &&
-	     EVP_DigestVerify(md, s->sig, NOTE_SIG, (const uint8_t *)n->text,
-			      n->text_len) == 1;
-	EVP_MD_CTX_free(md);
-	EVP_PKEY_free(key);
-	return ok;
+	return s->key_id == note_key_id(s->name, pub) &&
+	       sign_ed25519_verify(pub, n->text, n->text_len, s->sig, NOTE_SIG);
 }
 
 int checkpoint_format(struct buf *out, const struct checkpoint *cp)

@@ -16,10 +16,11 @@
 #include <openssl/evp.h>
 
 #include "../common/buf.h"
+#include "../common/sign.h"
 #include "merkle.h"
 
-#define NOTE_PUBKEY 32
-#define NOTE_SIG 64
+#define NOTE_PUBKEY SIGN_ED25519_PUB
+#define NOTE_SIG SIGN_ED25519_SIG
 #define NOTE_MAX_NAME 256
 #define NOTE_MAX_SIGS 16
 #define NOTE_MAX_LEN 65536
@@ -74,9 +75,6 @@ int checkpoint_format(struct buf *out, const struct checkpoint *cp);
 /* Parse a checkpoint body (extension lines are ignored). */
 int checkpoint_parse(struct checkpoint *out, const char *text, size_t len);
 
-/* Raw 32-byte Ed25519 public key of a key pair or public key. */
-int ed25519_raw_public(uint8_t pub[NOTE_PUBKEY], EVP_PKEY *key);
-/* An EVP_PKEY for a raw public key; caller frees with EVP_PKEY_free. */
-int ed25519_from_raw_public(EVP_PKEY **out, const uint8_t pub[NOTE_PUBKEY]);
+/* ed25519_raw_public() and ed25519_from_raw_public(): common/sign.h. */
 
 #endif

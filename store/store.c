@@ -3,6 +3,7 @@
 #include "../common/err.h"
 #include "../common/fsutil.h"
 #include "../common/hash.h"
+#include "../common/sign.h"
 #include "../common/timeutil.h"
 #include "witness.h"
 
@@ -494,19 +495,10 @@ out:
 int store_sign(struct store *s, const void *msg, size_t len, uint8_t sig[NOTE_SIG],
 	       uint32_t *key_id)
 {
-	EVP_MD_CTX *md = NULL;
-	size_t siglen = NOTE_SIG;
 	int rc;
 
-	if ((rc = load_signer(s)))
+	if ((rc = load_signer(s)) || (rc = sign_ed25519(sig, s->signer, msg, len)))
 		return rc;
-	md = EVP_MD_CTX_new();
-	if (!md || EVP_DigestSignInit(md, NULL, NULL, NULL, s->signer) != 1 ||
-	    EVP_DigestSign(md, sig, &siglen, msg, len) != 1 || siglen != NOTE_SIG) {
-		EVP_MD_CTX_free(md);
-		return err_set_openssl(ERR_CRYPTO, "signing failed");
-	}
-	EVP_MD_CTX_free(md);
 	*key_id = s->signer_id;
 	return 0;
 }
