@@ -1,6 +1,7 @@
 /*
- * store_internal.h - what store.c shares with verify.c and proof code.
- * Not for use outside store/.
+ * store_internal.h - what the store's files (store.c, store_append.c,
+ * store_read.c, store_sign.c, payload.c, verify.c) share.  Not for use
+ * outside store/.
  */
 #ifndef AUDITPACK_STORE_INTERNAL_H
 #define AUDITPACK_STORE_INTERNAL_H
@@ -10,6 +11,9 @@
 #include <sqlite3.h>
 
 #include "store.h"
+
+/* The database file inside the store directory. */
+#define DB_NAME "evidence.db"
 
 struct store {
 	char dir[PATH_MAX];
@@ -52,6 +56,19 @@ int store_prepare(struct store *s, sqlite3_stmt **out, const char *sql);
 
 /* Prepare once into *cache and reset it for reuse; the store finalizes it. */
 int store_prepare_cached(struct store *s, sqlite3_stmt **cache, const char *sql);
+
+/* Run SQL with no results; a failure is ERR_DB saying `what`. */
+int store_exec(struct store *s, const char *sql, const char *what);
+
+/* store_sign.c.  load_acc: the tree state for a write transaction (checked
+ * against the entries, rebuilt when they disagree).  sign_checkpoint: sign
+ * the current tree state and record the checkpoint.  new_signing_key: write
+ * a new key file and make it the active key (inside a transaction).
+ * create_secret: the HMAC secret file of a new store (ERR_EXISTS if there). */
+int store_load_acc(struct store *s);
+int store_sign_checkpoint(struct store *s);
+int store_new_signing_key(struct store *s, const struct passphrase *pass, uint32_t *id_out);
+int store_create_secret(const char *dir);
 
 /* Every leaf hash in index order (malloc'd); *n receives the count.
  * Fails if the indices are not 0..n-1. */
