@@ -1,4 +1,5 @@
 #include "assess.h"
+#include "rules.h"
 #include "rules_scope.h"
 #include "scope.h"
 #include "../common/encode.h"

@@ -75,19 +75,6 @@ struct check_result {
 			    * say so and name only that control; else NULL */
 };
 
-/* Context a rule runs in (rules.c). */
-struct rule_ctx {
-	struct store *store;
-	const struct evidence_set *all;
-	int64_t at;
-	const struct profile *profile;   /* NULL: none */
-	const struct catalogs *catalogs; /* every loaded catalogue */
-	const struct control *control;   /* set when a check is run for one
-					  * control's own minimum (scope.c) */
-	bool store_ok;              /* the store verified */
-	const char *store_problem;  /* first problem when it did not */
-};
-
 /*
  * Fail closed: is `e` evidence a rule may rely on?  Its attrs read, carry
  * what its kind always has, and command output exited 0, was not cut and
@@ -103,14 +90,7 @@ bool evidence_usable(const struct evidence *e, char *why, size_t cap);
  */
 json_t *rbac_list_parse(const char *buf, size_t len, char *why, size_t cap);
 
-/*
- * Apply a check's rule to `sel`, the evidence of its kind (fresh or not;
- * the engine has already decided missing and stale).  Sets status (pass or
- * fail), detail and evidence, and adds a finding (finding_add) for each
- * thing at fault.
- */
-int rule_apply(const struct rule_ctx *ctx, const struct check *k,
-	       const struct evidence **sel, size_t nsel, struct check_result *res);
+/* The rules checks apply, and the context they run in: rules.h. */
 
 struct control_result {
 	const struct control *control;

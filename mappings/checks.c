@@ -1,4 +1,5 @@
 #include "checks.h"
+#include "rules.h"
 #include "../common/datadir.h"
 #include "../common/err.h"
 #include "../common/fsutil.h"

@@ -56,7 +56,6 @@ void checks_free(struct checkset *ks);
 /* A param as a string (NULL when absent). */
 const char *check_param(const struct check *k, const char *name);
 
-/* Is there a rule of this name (rules.c)? */
-int rule_known(const char *name);
+/* Whether a rule of a name exists (rule_known): rules.h. */
 
 #endif

@@ -21,10 +21,7 @@
 
 #include <stdbool.h>
 
-#include "assess.h"
-
-typedef int rule_fn(const struct rule_ctx *, const struct check *, const struct evidence **,
-		    size_t, struct check_result *);
+#include "rules.h"
 
 rule_fn scope_log_retention;
 rule_fn scope_data_residency;
