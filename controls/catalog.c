@@ -1,4 +1,5 @@
 #include "catalog.h"
+#include "../common/array.h"
 #include "../common/suggest.h"
 #include "../common/datadir.h"
 #include "../common/err.h"
@@ -395,7 +396,7 @@ static int by_framework(const void *a, const void *b)
 static int load_dir(struct catalogs *out, const char *dir, bool must_exist)
 {
 	char **names = NULL, path[PATH_MAX];
-	size_t n;
+	size_t n, cap = out->n; /* cap: what is known to be allocated */
 	int rc;
 
 	if ((rc = fs_scan_suffix(&names, &n, dir, ".xml"))) {
@@ -405,15 +406,10 @@ static int load_dir(struct catalogs *out, const char *dir, bool must_exist)
 		return 0;
 	}
 	for (size_t i = 0; !rc && i < n; i++) {
-		struct catalog *v;
-
 		if ((rc = fs_join(path, sizeof(path), dir, names[i])))
 			break;
-		if (!(v = realloc(out->v, (out->n + 1) * sizeof(*v)))) {
-			rc = err_nomem();
+		if ((rc = array_grow(&out->v, out->n, &cap, sizeof(*out->v))))
 			break;
-		}
-		out->v = v;
 		if ((rc = catalog_load(&out->v[out->n], path, NULL)))
 			break;
 		for (size_t k = 0; k < out->n; k++)

@@ -1,4 +1,5 @@
 #include "retention.h"
+#include "../common/array.h"
 #include "../common/buf.h"
 #include "../common/err.h"
 #include "../common/json.h"
@@ -33,13 +34,19 @@ static bool is_token(const char *s)
 	return true;
 }
 
-static void add(struct needles *nd, const char *s)
+/* A needle the erasure would silently not look for is an error. */
+static int add(struct needles *nd, const char *s)
 {
+	size_t len = strlen(s);
+
 	for (size_t i = 0; i < nd->n; i++)
 		if (!strcmp(nd->v[i], s))
-			return;
-	if (nd->n < MAX_NEEDLES && strlen(s) < sizeof(nd->v[0]))
-		strcpy(nd->v[nd->n++], s);
+			return 0;
+	if (nd->n == MAX_NEEDLES || len >= sizeof(nd->v[0]))
+		return err_set(ERR_LIMIT, "too many or too long forms of the subjects to "
+			       "search for (%d at most)", MAX_NEEDLES);
+	memcpy(nd->v[nd->n++], s, len + 1);
+	return 0;
 }
 
 static int needles_add(struct needles *nd, struct pii *pii, const char *subject)
@@ -48,6 +55,7 @@ static int needles_add(struct needles *nd, struct pii *pii, const char *subject)
 					     "card", "ssn", "aadhaar", "pan", "iban" };
 	char tok[PII_TOKEN_MAX], lower[256];
 	size_t len = strlen(subject);
+	int rc;
 
 	if (len < 4)
 		return err_set(ERR_USAGE, "the subject '%s' is too short to erase safely "
@@ -55,15 +63,15 @@ static int needles_add(struct needles *nd, struct pii *pii, const char *subject)
 	if (len >= sizeof(lower))
 		return err_set(ERR_USAGE, "the subject is longer than %zu bytes",
 			       sizeof(lower) - 1);
-	add(nd, subject);
-	if (is_token(subject))
-		return 0;
+	if ((rc = add(nd, subject)) || is_token(subject))
+		return rc;
 	for (size_t i = 0; i <= len; i++)
 		lower[i] = (char)tolower((unsigned char)subject[i]);
-	add(nd, lower);
+	if ((rc = add(nd, lower)))
+		return rc;
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (pii_token(pii, types[i], subject, len, tok) == 0)
-			add(nd, tok);
+		if (pii_token(pii, types[i], subject, len, tok) == 0 && (rc = add(nd, tok)))
+			return rc;
 	return 0;
 }
 
@@ -94,17 +102,16 @@ struct scan {
 	struct buf payload;
 	struct progress *progress;
 	uint64_t total;          /* entries, for progress */
+	size_t in_leaf_cap;      /* of out->in_leaf */
 };
 
-static int push_u64(uint64_t **v, size_t *n, uint64_t x)
+static int push_u64(uint64_t **v, size_t *n, size_t *cap, uint64_t x)
 {
-	uint64_t *nv = realloc(*v, (*n + 1) * sizeof(**v));
+	int rc = array_grow(v, *n, cap, sizeof(**v));
 
-	if (!nv)
-		return err_set(ERR_NOMEM, "out of memory");
-	*v = nv;
-	(*v)[(*n)++] = x;
-	return 0;
+	if (!rc)
+		(*v)[(*n)++] = x;
+	return rc;
 }
 
 static int scan_one(const struct entry *e, void *arg)
@@ -118,7 +125,7 @@ static int scan_one(const struct entry *e, void *arg)
 		return 0;
 	if ((mentions(sc->nd, e->subject, strlen(e->subject)) ||
 	     mentions(sc->nd, e->source, strlen(e->source))) &&
-	    (rc = push_u64(&sc->out->in_leaf, &sc->out->nin_leaf, e->index)))
+	    (rc = push_u64(&sc->out->in_leaf, &sc->out->nin_leaf, &sc->in_leaf_cap, e->index)))
 		return rc;
 	buf_reset(&sc->payload);
 	if ((rc = store_get_payload(sc->s, e->index, &sc->payload)))
@@ -127,13 +134,8 @@ static int scan_one(const struct entry *e, void *arg)
 	in_payload = mentions(sc->nd, sc->payload.data, sc->payload.len);
 	if (!in_attrs && !in_payload)
 		return 0;
-	if (sc->n == sc->cap) {
-		struct hit *nv = realloc(sc->v, (sc->cap = sc->cap ? sc->cap * 2 : 16) * sizeof(*nv));
-
-		if (!nv)
-			return err_set(ERR_NOMEM, "out of memory");
-		sc->v = nv;
-	}
+	if ((rc = array_grow(&sc->v, sc->n, &sc->cap, sizeof(*sc->v))))
+		return rc;
 	sc->v[sc->n].index = e->index;
 	sc->v[sc->n].attrs = in_attrs;
 	sc->v[sc->n].restate = !in_attrs && !strcmp(e->kind, "access-log");
@@ -162,7 +164,7 @@ static int keep_lines(const struct needles *nd, const struct buf *in, struct buf
 		      uint64_t *lines_kept, uint64_t *lines_removed)
 {
 	const char *base = in->data, *end = in->data + in->len, *hit;
-	struct span *cut = NULL, *nv;
+	struct span *cut = NULL;
 	size_t ncut = 0, cap = 0, at = 0, total = 0;
 	int rc = 0;
 
@@ -176,13 +178,8 @@ static int keep_lines(const struct needles *nd, const struct buf *in, struct buf
 			while (ls > base && ls[-1] != '\n')
 				ls--;
 			le = le ? le + 1 : end;
-			if (ncut == cap) {
-				if (!(nv = realloc(cut, (cap = cap ? cap * 2 : 64) * sizeof(*nv)))) {
-					rc = err_set(ERR_NOMEM, "out of memory");
-					goto out;
-				}
-				cut = nv;
-			}
+			if ((rc = array_grow(&cut, ncut, &cap, sizeof(*cut))))
+				goto out;
 			cut[ncut].start = (size_t)(ls - base);
 			cut[ncut++].end = (size_t)(le - base);
 			p = le;
@@ -293,7 +290,7 @@ int erase_subject(struct store *s, struct pii *pii, const char *const *subjects,
 {
 	struct store_filter all = { NULL, NULL, INT64_MIN };
 	struct needles nd;
-	struct scan sc = { s, &nd, NULL, 0, 0, out, BUF_INIT, progress, 0 };
+	struct scan sc = { s, &nd, NULL, 0, 0, out, BUF_INIT, progress, 0, 0 };
 	json_t *attrs = NULL, *restated;
 	int rc;
 

@@ -1,4 +1,5 @@
 #include "retention.h"
+#include "../common/array.h"
 #include "../common/err.h"
 #include "../common/timeutil.h"
 
@@ -24,6 +25,7 @@ struct pruner {
 	const struct retention_rule *rules;
 	size_t nrules;
 	struct prune_result *out;
+	size_t pruned_cap;      /* of out->pruned */
 	char blocked_kind[32];
 	char blocked_by[1024];  /* every rule that keeps the first protected entry */
 	bool blocked;
@@ -37,8 +39,8 @@ static int gather_seen(const struct entry *e, void *arg)
 {
 	struct seen_set *ss = arg;
 	json_t *a, *items, *it;
-	struct seen *v;
 	size_t k;
+	int rc;
 
 	if (strcmp(e->kind, "observation"))
 		return 0;
@@ -51,13 +53,9 @@ static int gather_seen(const struct entry *e, void *arg)
 		if (!json_is_integer(jx) || json_integer_value(jx) < 0 ||
 		    (uint64_t)json_integer_value(jx) >= e->index)
 			continue;
-		if (ss->n == ss->cap) {
-			ss->cap = ss->cap ? ss->cap * 2 : 64;
-			if (!(v = realloc(ss->v, ss->cap * sizeof(*v)))) {
-				json_decref(a);
-				return err_set(ERR_NOMEM, "out of memory");
-			}
-			ss->v = v;
+		if ((rc = array_grow(&ss->v, ss->n, &ss->cap, sizeof(*ss->v)))) {
+			json_decref(a);
+			return rc;
 		}
 		ss->v[ss->n++] = (struct seen){ (uint64_t)json_integer_value(jx), e->eff_to };
 	}
@@ -111,7 +109,7 @@ static int consider(const struct entry *e, void *arg)
 	struct pruner *p = arg;
 	bool kept = false, first = !p->blocked;
 	int64_t end;
-	uint64_t *v;
+	int rc;
 
 	progress_update(p->progress, PROGRESS_ITEMS, e->index + 1, p->total);
 	/* An unknown time (a leaf of release 0.1.0) is not known to be old;
@@ -142,10 +140,10 @@ static int consider(const struct entry *e, void *arg)
 		}
 		return 0;
 	}
-	if (!(v = realloc(p->out->pruned, (p->out->npruned + 1) * sizeof(*v))))
-		return err_set(ERR_NOMEM, "out of memory");
-	p->out->pruned = v;
-	v[p->out->npruned++] = e->index;
+	if ((rc = array_grow(&p->out->pruned, p->out->npruned, &p->pruned_cap,
+			      sizeof(*p->out->pruned))))
+		return rc;
+	p->out->pruned[p->out->npruned++] = e->index;
 	p->out->bytes += e->payload_size;
 	return 0;
 }

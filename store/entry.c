@@ -125,22 +125,22 @@ static int next_line(const char **p, const char *end, const char *key,
 	return 0;
 }
 
-static int parse_u64(uint64_t *out, const char *s)
+/* A decimal without leading zeros that fits 64 bits?  (*out: its value.) */
+static bool parse_u64(uint64_t *out, const char *s)
 {
 	char *end;
 
 	if (*s < '0' || *s > '9' || (s[0] == '0' && s[1]))
-		return -1;
+		return false;
 	errno = 0;
 	*out = strtoull(s, &end, 10);
-	return (*end || errno) ? -1 : 0;
+	return !*end && !errno;
 }
 
-static int parse_sha256_field(uint8_t out[32], const char *s)
+/* "sha256:<64 hex digits>"?  (out: the digest.) */
+static bool parse_sha256_field(uint8_t out[32], const char *s)
 {
-	if (strncmp(s, "sha256:", 7))
-		return -1;
-	return hex_decode(out, 32, s + 7, strlen(s + 7)) ? -1 : 0;
+	return !strncmp(s, "sha256:", 7) && !hex_decode(out, 32, s + 7, strlen(s + 7));
 }
 
 int entry_leaf_parse(struct entry *out, uint8_t attrs_digest[32],
@@ -156,7 +156,7 @@ int entry_leaf_parse(struct entry *out, uint8_t attrs_digest[32],
 		return err_set(ERR_PARSE, "leaf does not start with '" LEAF_MAGIC "'");
 	if ((rc = next_line(&p, end, "index", line, sizeof(line), 2)))
 		return rc;
-	if (parse_u64(&out->index, line))
+	if (!parse_u64(&out->index, line))
 		return err_set(ERR_PARSE, "leaf line 2: bad index '%s'", line);
 	if ((rc = next_line(&p, end, "kind", out->kind, sizeof(out->kind), 3)))
 		return rc;
@@ -164,7 +164,7 @@ int entry_leaf_parse(struct entry *out, uint8_t attrs_digest[32],
 	    !(out->source = strdup(line)) ||
 	    (rc = next_line(&p, end, "subject", line, sizeof(line), 5)) ||
 	    !(out->subject = strdup(line)))
-		return rc ? rc : err_set(ERR_NOMEM, "out of memory");
+		return rc ? rc : err_nomem();
 	if ((rc = next_line(&p, end, "effective", line, sizeof(line), 6)))
 		return rc;
 	if (!(sp = strchr(line, ' ')))
@@ -178,15 +178,15 @@ int entry_leaf_parse(struct entry *out, uint8_t attrs_digest[32],
 		return err_set(ERR_PARSE, "leaf line 7: bad collected time");
 	if ((rc = next_line(&p, end, "attrs", line, sizeof(line), 8)))
 		return rc;
-	if (parse_sha256_field(attrs_digest, line))
+	if (!parse_sha256_field(attrs_digest, line))
 		return err_set(ERR_PARSE, "leaf line 8: bad attrs digest");
 	if ((rc = next_line(&p, end, "payload", line, sizeof(line), 9)))
 		return rc;
 	if (!(sp = strchr(line, ' ')))
 		return err_set(ERR_PARSE, "leaf line 9: payload needs a digest and a length");
 	*sp = '\0';
-	if (parse_sha256_field(out->commitment, line) ||
-	    parse_u64(&out->payload_size, sp + 1))
+	if (!parse_sha256_field(out->commitment, line) ||
+	    !parse_u64(&out->payload_size, sp + 1))
 		return err_set(ERR_PARSE, "leaf line 9: bad payload digest or length");
 	if (p != end)
 		return err_set(ERR_PARSE, "leaf has text after line 9");

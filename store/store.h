@@ -276,6 +276,8 @@ struct verify_report {
 	struct verify_problem *problems; /* malloc'd, in discovery order */
 	size_t nproblems;
 	size_t cap;
+	bool lost;                /* a problem or erased index could not be
+				   * recorded (no memory): store_verify fails */
 };
 
 struct verify_opts {
@@ -290,7 +292,8 @@ struct verify_opts {
  * commitment; the tree against every checkpoint's signature, root and
  * consistency with the one before; and the optional witness checkpoint.
  * Returns 0 when verification ran (look at report->nproblems), or an error
- * when it could not run at all.
+ * when it could not run at all (ERR_NOMEM too when it ran out of memory to
+ * record what it found: a report is never silently short).
  */
 int store_verify(struct store *s, const struct verify_opts *o,
 		 struct verify_report *report);

@@ -3,6 +3,7 @@
  * the store's signing keys (creation, rotation, lookup) and its HMAC secret.
  */
 #include "store_internal.h"
+#include "../common/array.h"
 #include "../common/err.h"
 #include "../common/fsutil.h"
 #include "../common/sign.h"
@@ -316,23 +317,22 @@ int store_key_lookup(struct store *s, uint32_t key_id, uint8_t pub[NOTE_PUBKEY])
 
 int store_keys(struct store *s, struct store_key **out, size_t *n)
 {
-	struct store_key *k = NULL, *nk;
+	struct store_key *k = NULL;
 	sqlite3_stmt *st = NULL;
-	size_t cnt = 0;
-	int rc;
+	size_t cnt = 0, cap = 0;
+	int rc, step;
 
 	*out = NULL;
 	*n = 0;
 	if ((rc = store_prepare(s, &st, "SELECT key_id, pub, active, created FROM keys "
 				"ORDER BY seq")))
 		return rc;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (!(nk = realloc(k, (cnt + 1) * sizeof(*k)))) {
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = array_grow(&k, cnt, &cap, sizeof(*k)))) {
 			free(k);
 			sqlite3_finalize(st);
-			return err_set(ERR_NOMEM, "out of memory");
+			return rc;
 		}
-		k = nk;
 		memset(&k[cnt], 0, sizeof(k[cnt]));
 		k[cnt].key_id = (uint32_t)sqlite3_column_int64(st, 0);
 		if (sqlite3_column_bytes(st, 1) == NOTE_PUBKEY)
@@ -343,6 +343,10 @@ int store_keys(struct store *s, struct store_key **out, size_t *n)
 		cnt++;
 	}
 	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		free(k);
+		return store_db_error(s, "cannot read the keys");
+	}
 	*out = k;
 	*n = cnt;
 	return 0;

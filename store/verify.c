@@ -7,6 +7,7 @@
  * stored leaf_hash column only serves to name the first bad entry.
  */
 #include "store_internal.h"
+#include "../common/array.h"
 #include "../common/err.h"
 #include "../common/hash.h"
 #include "../common/timeutil.h"
@@ -41,8 +42,10 @@ static void problem(struct verify_report *r, const char *fmt, ...)
 	if (r->nproblems == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 16;
 
-		if (!(p = realloc(r->problems, cap * sizeof(*p))))
+		if (!(p = realloc(r->problems, cap * sizeof(*p)))) {
+			r->lost = true;
 			return;
+		}
 		r->problems = p;
 		r->cap = cap;
 	}
@@ -60,6 +63,7 @@ void verify_report_free(struct verify_report *r)
 	r->erased_list = NULL;
 	r->nerased_list = 0;
 	r->nproblems = r->cap = 0;
+	r->lost = false;
 }
 
 struct trust {
@@ -70,21 +74,22 @@ struct trust {
 	char pin_name[NOTE_MAX_NAME];
 };
 
-/* Check a signed checkpoint note; 0 and *cp filled when it verifies. */
-static int check_note(const struct trust *t, const char *msg, size_t len,
-		      struct checkpoint *cp, char *why, size_t whylen)
+/* Does a signed checkpoint note verify?  *cp is filled when it does; when
+ * not, `why` says why ("is malformed: ...", "has a bad signature ..."). */
+static bool note_verifies(const struct trust *t, const char *msg, size_t len,
+			  struct checkpoint *cp, char *why, size_t whylen)
 {
 	uint8_t pub[NOTE_PUBKEY];
 	struct note n;
 
 	if (note_parse(&n, msg, len) || checkpoint_parse(cp, n.text, n.text_len)) {
 		snprintf(why, whylen, "is malformed: %s", err_msg());
-		return -1;
+		return false;
 	}
 	if (strcmp(cp->origin, t->s->origin)) {
 		snprintf(why, whylen, "is for origin '%.100s', not '%.100s'", cp->origin,
 			 t->s->origin);
-		return -1;
+		return false;
 	}
 	for (size_t i = 0; i < n.nsigs; i++) {
 		const struct note_sig *sg = &n.sigs[i];
@@ -99,13 +104,13 @@ static int check_note(const struct trust *t, const char *msg, size_t len,
 			continue;
 		}
 		if (note_sig_verify(&n, sg, pub))
-			return 0;
+			return true;
 		snprintf(why, whylen, "has a bad signature by key %08" PRIx32, sg->key_id);
-		return -1;
+		return false;
 	}
 	snprintf(why, whylen, "is not signed by any %s key (key id %08" PRIx32 ")",
 		 t->pinned ? "pinned" : "known", n.sigs[0].key_id);
-	return -1;
+	return false;
 }
 
 /* What tombstones say was erased: index -> true (payload) or "attrs"
@@ -176,8 +181,10 @@ static void note_erased(struct verify_report *r, uint64_t i)
 	r->erased++;
 	if (r->nerased_list % 64 == 0) {
 		v = realloc(r->erased_list, (r->nerased_list + 64) * sizeof(*v));
-		if (!v)
-			return; /* the count stays right; the list is for reading */
+		if (!v) {
+			r->lost = true; /* store_verify fails rather than list too few */
+			return;
+		}
 		r->erased_list = v;
 	}
 	r->erased_list[r->nerased_list++] = i;
@@ -302,25 +309,22 @@ static int load_checkpoints(struct store *s, const struct trust *t,
 			    struct verify_report *r, struct cp_row **out,
 			    size_t *n)
 {
-	struct cp_row *rows = NULL, *nr;
+	struct cp_row *rows = NULL;
 	sqlite3_stmt *st = NULL;
 	char why[256];
-	size_t cnt = 0;
-	int rc;
+	size_t cnt = 0, cap = 0;
+	int rc, step;
 
 	if ((rc = store_prepare(s, &st, "SELECT seq, size, note FROM checkpoints ORDER BY seq")))
 		return rc;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (!(nr = realloc(rows, (cnt + 1) * sizeof(*rows)))) {
-			rc = err_set(ERR_NOMEM, "out of memory");
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		if ((rc = array_grow(&rows, cnt, &cap, sizeof(*rows))))
 			break;
-		}
-		rows = nr;
 		memset(&rows[cnt], 0, sizeof(rows[cnt]));
 		rows[cnt].seq = (uint64_t)sqlite3_column_int64(st, 0);
-		rows[cnt].ok = check_note(t, (const char *)sqlite3_column_text(st, 2),
-					  (size_t)sqlite3_column_bytes(st, 2),
-					  &rows[cnt].cp, why, sizeof(why)) == 0;
+		rows[cnt].ok = note_verifies(t, (const char *)sqlite3_column_text(st, 2),
+					     (size_t)sqlite3_column_bytes(st, 2),
+					     &rows[cnt].cp, why, sizeof(why));
 		if (!rows[cnt].ok)
 			problem(r, "checkpoint %" PRIu64 " %s", rows[cnt].seq, why);
 		else if ((uint64_t)sqlite3_column_int64(st, 1) != rows[cnt].cp.size)
@@ -328,6 +332,8 @@ static int load_checkpoints(struct store *s, const struct trust *t,
 				"signed size", rows[cnt].seq);
 		cnt++;
 	}
+	if (!rc && step != SQLITE_DONE)
+		rc = store_db_error(s, "cannot read the checkpoints");
 	sqlite3_finalize(st);
 	*out = rows;
 	*n = cnt;
@@ -391,7 +397,7 @@ static int check_against(struct verify_report *r, const struct trust *t,
 	char why[256];
 	int rc;
 
-	if (check_note(t, o->against, o->against_len, &w, why, sizeof(why))) {
+	if (!note_verifies(t, o->against, o->against_len, &w, why, sizeof(why))) {
 		problem(r, "the witness checkpoint %s", why);
 		return 0;
 	}
@@ -529,6 +535,9 @@ int store_verify(struct store *s, const struct verify_opts *o,
 	r->checkpoints = ncp;
 	if (o->against)
 		rc = check_against(r, &t, o, (const merkle_hash *)leaves, n);
+	if (!rc && r->lost)
+		rc = err_set(ERR_NOMEM, "out of memory: verification could not record all "
+			     "it found");
 out:
 	store_read_end(s);
 	free(cps);
