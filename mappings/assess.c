@@ -1,6 +1,7 @@
 #include "assess.h"
 #include "rules.h"
 #include "rules_scope.h"
+#include "../common/array.h"
 #include "scope.h"
 #include "../common/encode.h"
 #include "../common/err.h"
@@ -56,7 +57,7 @@ static int take(const struct entry *e, void *arg)
 	if (l->es->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 256;
 		if (!(v = realloc(l->es->v, l->cap * sizeof(*v))))
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		l->es->v = v;
 	}
 	v = &l->es->v[l->es->n];
@@ -73,7 +74,7 @@ static int take(const struct entry *e, void *arg)
 	if (!v->attrs)
 		v->attrs = json_object();
 	if (!v->source || !v->subject || !v->attrs)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	l->es->n++;
 	return 0;
 }
@@ -114,7 +115,7 @@ static int mark_superseded(struct evidence_set *es)
 	size_t k;
 
 	if (!rescanned)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	for (size_t i = 0; i < es->n; i++) {
 		if (strcmp(es->v[i].kind, "access-log"))
 			continue;
@@ -295,11 +296,11 @@ static int run_check(const struct rule_ctx *ctx, const struct check *k,
 
 	r->check = k;
 	if (!(r->evidence = json_array()))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	if (!strcmp(k->kind, "store"))
 		return rule_apply(ctx, k, NULL, 0, r);
 	if (!(sel = calloc(2 * (ctx->all->n + 1), sizeof(*sel))))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	use = sel + ctx->all->n + 1;
 	for (size_t i = 0; i < ctx->all->n; i++)
 		if (selected(k, &ctx->all->v[i]))
@@ -362,7 +363,7 @@ static int accept_findings(const struct assess_policy *p, int64_t at, struct che
 	if (asprintf(&r->detail, "every finding is accepted by the policy: %s",
 		     r->findings[0].accepted) < 0)
 		r->detail = NULL;
-	return r->detail ? 0 : err_set(ERR_NOMEM, "out of memory");
+	return r->detail ? 0 : err_nomem();
 }
 
 /* ---- controls ---- */
@@ -419,19 +420,20 @@ static int decide_control(struct control_result *cr, const struct assessment *a,
 	int64_t valid;
 	struct applicability ap;
 
-	cr->evidence = json_array();
+	if (!(cr->evidence = json_array()))
+		return err_nomem();
 	scope_control(&ap, policy ? policy->profile : NULL, cat, cr->control);
 	if (!ap.applies) {
 		cr->status = ST_NA;
 		cr->out_of_profile = true;
 		cr->reason = strdup(ap.reason);
-		return cr->reason ? 0 : err_set(ERR_NOMEM, "out of memory");
+		return cr->reason ? 0 : err_nomem();
 	}
 	cr->applies_from = ap.applies_from > a->at ? ap.applies_from : 0;
 	if (excluded(policy, cat, cr->control, a->at, &why)) {
 		cr->status = ST_NA;
 		cr->reason = strdup(why ? why : "excluded by policy");
-		return cr->reason ? 0 : err_set(ERR_NOMEM, "out of memory");
+		return cr->reason ? 0 : err_nomem();
 	}
 	for (size_t o = 0; o < sizeof(order) / sizeof(order[0]) && !worst; o++)
 		for (size_t i = 0; i < cr->nchecks && !worst; i++)
@@ -483,7 +485,7 @@ static int decide_control(struct control_result *cr, const struct assessment *a,
 		cr->reason = strdup("no automated check covers this control and no "
 				    "attestation exists: a person must attest it");
 	}
-	return cr->reason && cr->evidence ? 0 : err_set(ERR_NOMEM, "out of memory");
+	return cr->reason && cr->evidence ? 0 : err_nomem();
 }
 
 /* Run check k for control c alone (it has its own parameter: a retention
@@ -497,15 +499,16 @@ static int run_for_control(struct assessment *a, const struct rule_ctx *ctx, siz
 	const struct check *ck = a->checks[k].check;
 	int rc;
 
-	if (!(v = realloc(a->checks, (a->nchecks + 2) * sizeof(*v))))
-		return err_set(ERR_NOMEM, "out of memory");
-	a->checks = v;
-	memset(&v[a->nchecks], 0, sizeof(*v));
+	/* One spare element stays zeroed at the end, as assess_run allocates. */
+	if ((rc = array_grow(&a->checks, a->nchecks + 1, &a->checks_cap, sizeof(*a->checks))))
+		return rc;
+	v = a->checks;
+	memset(&v[a->nchecks], 0, 2 * sizeof(*v));
 	one.control = c;
 	*idx = a->nchecks++;
 	if (asprintf(&v[*idx].for_control, "%s:%s", fw, c->label) < 0) {
 		v[*idx].for_control = NULL;
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	}
 	if ((rc = run_check(&one, ck, policy, &v[*idx])))
 		return rc;
@@ -522,13 +525,13 @@ static int assess_framework(struct framework_result *fr, struct assessment *a,
 	fr->cat = cat;
 	fr->n = cat->n;
 	if (!(fr->v = calloc(cat->n + 1, sizeof(*fr->v))))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	for (size_t i = 0; i < cat->n; i++) {
 		struct control_result *cr = &fr->v[i];
 
 		cr->control = &cat->v[i];
 		if (!(cr->checks = calloc(nbase + 1, sizeof(*cr->checks))))
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		for (size_t k = 0; k < nbase; k++) {
 			const struct check *ck = a->checks[k].check;
 
@@ -625,7 +628,7 @@ int assess_run(struct assessment *out, struct store *s, const struct catalogs *c
 	/* Rules that look across all evidence see only what is counted: no
 	 * superseded entry (a view: the structs are shared with es). */
 	if (!(counted.v = calloc(es.n + 1, sizeof(*counted.v)))) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto out_vr;
 	}
 	for (size_t i = 0; i < es.n; i++)
@@ -641,9 +644,10 @@ int assess_run(struct assessment *out, struct store *s, const struct catalogs *c
 	out->nchecks = ks->n;
 	if (!(out->checks = calloc(ks->n + 1, sizeof(*out->checks))) ||
 	    !(out->fw = calloc((n ? n : cs->n) + 1, sizeof(*out->fw)))) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto out_vr;
 	}
+	out->checks_cap = ks->n + 1;
 	for (size_t i = 0; i < ks->n && !rc; i++)
 		if (!(rc = run_check(&ctx, &ks->v[i], policy, &out->checks[i])))
 			rc = accept_findings(policy, at, &out->checks[i]);
@@ -653,7 +657,7 @@ int assess_run(struct assessment *out, struct store *s, const struct catalogs *c
 		rc = assess_framework(&out->fw[out->nfw++], out, cat, &es, policy, &ctx, ks->n);
 	}
 	if (!rc && !(out->conflicts = conflicts(out)))
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 out_vr:
 	verify_report_free(&vr);
 out:

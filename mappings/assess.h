@@ -73,6 +73,8 @@ struct check_result {
 	char *for_control; /* "fw:label" when run for that control alone (its own
 			    * minimum or jurisdiction): its findings' subjects
 			    * say so and name only that control; else NULL */
+	size_t findings_cap; /* allocated findings */
+	bool lost;         /* result_set() could not keep the detail (no memory) */
 };
 
 /*
@@ -144,7 +146,7 @@ struct assessment {
 	int64_t at;
 	struct checkpoint cp;
 	struct check_result *checks;
-	size_t nchecks;
+	size_t nchecks, checks_cap;
 	struct framework_result *fw;
 	size_t nfw;
 	json_t *conflicts;

@@ -1,5 +1,6 @@
 #include "checks.h"
 #include "rules.h"
+#include "../common/array.h"
 #include "../common/datadir.h"
 #include "../common/err.h"
 #include "../common/fsutil.h"
@@ -50,10 +51,10 @@ static int add_map(struct check *k, const xmlNode *n, const struct catalogs *cs)
 		rc = err_set(ERR_PARSE, "%s:%ld: check '%s' maps to %s control '%s', which the "
 			     "catalogue does not have", k->file, xmlGetLineNo(n), k->id, fw,
 			     ctl ? ctl : "?");
-	else if (!(m = realloc(k->maps, (k->nmaps + 1) * sizeof(*m))))
-		rc = err_nomem();
+	else
+		rc = array_grow(&k->maps, k->nmaps, &k->maps_cap, sizeof(*k->maps));
 	if (!rc) {
-		k->maps = m;
+		m = k->maps;
 		m[k->nmaps].framework = fw;
 		m[k->nmaps].control = c;
 		m[k->nmaps].why = why;
@@ -83,7 +84,9 @@ static int read_check(struct check *k, const xmlNode *n, const struct catalogs *
 
 	k->line = (int)xmlGetLineNo(n);
 	k->id = xml_attr(n, "id");
-	if (!(k->params = json_object()))
+	k->params = json_object();
+	/* The schema requires every attribute read here: NULL is no memory. */
+	if (!k->id || !k->params)
 		return err_nomem();
 	for (const xmlNode *c = n->children; c; c = c->next) {
 		if (is(c, "title")) {
@@ -95,7 +98,8 @@ static int read_check(struct check *k, const xmlNode *n, const struct catalogs *
 			k->source = xml_attr(c, "source");
 			k->type = xml_attr(c, "type");
 		} else if (is(c, "rule")) {
-			k->rule = xml_attr(c, "name");
+			if (!(k->rule = xml_attr(c, "name")))
+				return err_nomem();
 			if (!rule_known(k->rule))
 				return err_set(ERR_PARSE, "%s:%ld: check '%s': unknown rule '%s'",
 					       k->file, xmlGetLineNo(c), k->id, k->rule);
@@ -106,9 +110,14 @@ static int read_check(struct check *k, const xmlNode *n, const struct catalogs *
 					int64_t d;
 					int prc;
 
+					if (!name || !value) {
+						free(name);
+						free(value);
+						return err_nomem();
+					}
 					/* A duration parameter without its unit would
 					 * silently fall back to the rule's default. */
-					if (name && value && is_duration_param(name) &&
+					if (is_duration_param(name) &&
 					    duration_parse(&d, value)) {
 						rc = err_set(ERR_PARSE, "%s:%ld: check '%s': param '%s': "
 							     "'%s' is not a duration: a number and a "
@@ -118,8 +127,7 @@ static int read_check(struct check *k, const xmlNode *n, const struct catalogs *
 						free(value);
 						return rc;
 					}
-					prc = name && value ? json_set(k->params, name, json_string(value)) :
-					      err_nomem();
+					prc = json_set(k->params, name, json_string(value));
 					free(name);
 					free(value);
 					if (prc)
@@ -147,28 +155,23 @@ static int load_file(struct checkset *out, const struct catalogs *cs, const char
 {
 	xmlDocPtr doc = NULL;
 	struct check *v;
-	char **f;
+	size_t cap = out->n, files_cap = out->nfiles; /* known to be allocated */
 	int rc;
 
 	if ((rc = xml_load_valid(&doc, path, CHECKS_MAX_BYTES, CHECKS_SCHEMA, "check file")))
 		return rc;
-	if (!(f = realloc(out->files, (out->nfiles + 1) * sizeof(*f))) ||
-	    !(f[out->nfiles] = strdup(path))) {
-		if (f)
-			out->files = f;
+	if ((rc = array_grow(&out->files, out->nfiles, &files_cap, sizeof(*out->files))) ||
+	    !(out->files[out->nfiles] = strdup(path))) {
 		xmlFreeDoc(doc);
-		return err_nomem();
+		return rc ? rc : err_nomem();
 	}
-	out->files = f;
 	out->nfiles++;
 	for (const xmlNode *n = xmlDocGetRootElement(doc)->children; n; n = n->next) {
 		if (!is(n, "check"))
 			continue;
-		if (!(v = realloc(out->v, (out->n + 1) * sizeof(*v)))) {
-			rc = err_nomem();
+		if ((rc = array_grow(&out->v, out->n, &cap, sizeof(*out->v))))
 			break;
-		}
-		out->v = v;
+		v = out->v;
 		memset(&v[out->n], 0, sizeof(*v));
 		v[out->n].file = out->files[out->nfiles - 1];
 		out->n++;

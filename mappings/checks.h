@@ -37,6 +37,7 @@ struct check {
 	int64_t freshness;
 	struct check_map *maps;
 	size_t nmaps;
+	size_t maps_cap;
 };
 
 struct checkset {

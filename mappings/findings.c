@@ -1,6 +1,7 @@
 #include "findings.h"
 #include "assess.h"
 #include "rules_scope.h"
+#include "../common/array.h"
 #include "../common/buf.h"
 #include "../common/encode.h"
 #include "../common/err.h"
@@ -35,8 +36,8 @@ static int add_v(struct check_result *r, int st, const char *subject, const char
 		 va_list ap)
 {
 	char id[FINDING_ID_LEN + 1], *msg = NULL;
-	struct finding *v, *f;
-	int n;
+	struct finding *f;
+	int n, rc;
 
 	finding_id(id, r->check ? r->check->id : "", subject);
 	for (size_t i = 0; i < r->nfindings; i++)
@@ -50,13 +51,13 @@ static int add_v(struct check_result *r, int st, const char *subject, const char
 		}
 	n = vasprintf(&msg, fmt, ap);
 	if (n < 0)
-		return err_set(ERR_NOMEM, "out of memory");
-	if (!(v = realloc(r->findings, (r->nfindings + 1) * sizeof(*v)))) {
+		return err_nomem();
+	if ((rc = array_grow(&r->findings, r->nfindings, &r->findings_cap,
+			      sizeof(*r->findings)))) {
 		free(msg);
-		return err_set(ERR_NOMEM, "out of memory");
+		return rc;
 	}
-	r->findings = v;
-	f = &v[r->nfindings];
+	f = &r->findings[r->nfindings];
 	memset(f, 0, sizeof(*f));
 	memcpy(f->id, id, sizeof(id));
 	f->status = st;
@@ -67,7 +68,7 @@ static int add_v(struct check_result *r, int st, const char *subject, const char
 		free(f->subject);
 		free(msg);
 		json_decref(f->evidence);
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	}
 	r->last = r->nfindings++;
 status:
@@ -86,7 +87,7 @@ int finding_add(struct check_result *r, int st, const char *subject, const char 
 	 * finding of its own there (another minimum, another jurisdiction). */
 	if (r->for_control) {
 		if (asprintf(&own, "%s (%s)", subject, r->for_control) < 0)
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		subject = own;
 	}
 	va_start(ap, fmt);
@@ -107,7 +108,7 @@ static bool has_index(json_t *arr, uint64_t index)
 	return false;
 }
 
-void result_set(struct check_result *r, int st, const char *fmt, ...)
+int result_set(struct check_result *r, int st, const char *fmt, ...)
 {
 	char buf[1024];
 	va_list ap;
@@ -116,8 +117,12 @@ void result_set(struct check_result *r, int st, const char *fmt, ...)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	free(r->detail);
-	r->detail = strdup(buf);
 	r->status = st;
+	if (!(r->detail = strdup(buf))) {
+		r->lost = true;
+		return err_nomem();
+	}
+	return 0;
 }
 
 void finding_ref(struct check_result *r, uint64_t index)
@@ -134,6 +139,8 @@ int findings_finish(struct check_result *r)
 	struct buf b = BUF_INIT;
 	int rc = 0;
 
+	if (r->lost)
+		return err_nomem();
 	if (!r->nfindings)
 		return 0;
 	if (r->nfindings == 1) {
@@ -145,12 +152,12 @@ int findings_finish(struct check_result *r)
 	}
 	if (rc || !b.data) {
 		buf_free(&b);
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	}
 	free(r->detail);
 	r->detail = strdup(b.data);
 	buf_free(&b);
-	return r->detail ? 0 : err_set(ERR_NOMEM, "out of memory");
+	return r->detail ? 0 : err_nomem();
 }
 
 void findings_free(struct check_result *r)
@@ -162,7 +169,7 @@ void findings_free(struct check_result *r)
 	}
 	free(r->findings);
 	r->findings = NULL;
-	r->nfindings = 0;
+	r->nfindings = r->findings_cap = 0;
 }
 
 json_t *finding_controls(const struct assessment *a, const struct check *k)

@@ -45,8 +45,10 @@ void finding_id(char *out, const char *check, const char *subject);
 int finding_add(struct check_result *r, int st, const char *subject, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* Set r's status and its one-line detail (from fmt, cut at 1 KiB). */
-void result_set(struct check_result *r, int st, const char *fmt, ...)
+/* Set r's status and its one-line detail (from fmt, cut at 1 KiB).  0, or
+ * ERR_NOMEM when the detail could not be kept: r->lost is set then, so that
+ * findings_finish() fails even when the caller goes on. */
+int result_set(struct check_result *r, int st, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 /* Note entry `index` as evidence of the last finding added (and of r). */
@@ -55,7 +57,7 @@ void finding_ref(struct check_result *r, uint64_t index);
 /*
  * After a rule ran: when r has findings, its detail names them all (one
  * finding: its message; several: "N findings: subject: message; ...").
- * 0 or ERR_NOMEM.
+ * 0 or ERR_NOMEM (also when an earlier result_set() lost its detail).
  */
 int findings_finish(struct check_result *r);
 

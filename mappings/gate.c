@@ -73,7 +73,7 @@ static int collect_items(struct gate_result *g)
 	for (size_t f = 0; f < g->now.nfw; f++)
 		cap += g->now.fw[f].n;
 	if (!(g->v = calloc(cap + 1, sizeof(*g->v))))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	for (size_t f = 0; f < g->now.nfw; f++) {
 		const struct framework_result *fr = &g->now.fw[f];
 		bool whole = in_list(p->frameworks, p->nframeworks, fr->cat->framework);
@@ -103,7 +103,7 @@ int gate_run(struct gate_result *out, struct store *s, const struct catalogs *cs
 		return rc;
 	hex_encode(out->policy_sha256, digest, SHA256_LEN);
 	if (!(fws = assess_list(p, &nfws)))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	policy_assess_view(p, &ap);
 	ap.verified = verified;
 	rc = assess_run(&out->now, s, cs, ks, fws, nfws, at, &ap);

@@ -105,7 +105,7 @@ static int resolve(const struct parse *p, const yaml_node_t *n, const char *key,
 	if (asprintf(&out->ref, "%s:%s", cat->framework, ctl->id) < 0)
 		out->ref = NULL;
 	if (!out->framework || !out->id || !out->label || !out->ref)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	return 0;
 }
 
@@ -129,7 +129,7 @@ static int parse_frameworks(const struct parse *p, const yaml_node_t *v)
 	if ((rc = list_len(p->y, v, "frameworks", true, &n)))
 		return rc;
 	if (!(out->frameworks = calloc(n + 1, sizeof(*out->frameworks))))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	for (size_t i = 0; i < n; i++) {
 		const yaml_node_t *it = list_item(p->y, v, i);
 		const char *s = ydoc_scalar(it);
@@ -144,7 +144,7 @@ static int parse_frameworks(const struct parse *p, const yaml_node_t *v)
 			if (!strcmp(out->frameworks[j], s))
 				return ydoc_at(p->y, it, "framework '%s' is listed twice", s);
 		if (!(out->frameworks[out->nframeworks] = strdup(cat->framework)))
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		out->nframeworks++;
 	}
 	return 0;
@@ -160,7 +160,7 @@ static int parse_require(const struct parse *p, const yaml_node_t *v)
 	if ((rc = list_len(p->y, v, "require", true, &n)))
 		return rc;
 	if (!(out->require = calloc(n + 1, sizeof(*out->require))))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	for (size_t i = 0; i < n; i++) {
 		const yaml_node_t *it = list_item(p->y, v, i);
 		struct policy_control *c = &out->require[out->nrequire++];
@@ -206,7 +206,7 @@ static int parse_one_exclude(const struct parse *p, const yaml_node_t *m,
 		return ydoc_at(p->y, why, "the justification of %s:%s must be a non-empty "
 			       "string", c->framework, c->label);
 	if (!(c->justification = strdup(s)))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	c->why_line = why->start_mark.line + 1;
 	c->why_column = why->start_mark.column + 1;
 	if (find_ref(p->out->require, p->out->nrequire, c->ref))
@@ -270,7 +270,7 @@ static int parse_one_accept(const struct parse *p, const yaml_node_t *m, struct 
 	if ((rc = parse_expires(p, m, &a->expires)))
 		return rc;
 	if (!(a->finding = strdup(id)) || !(a->justification = strdup(s)))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	return 0;
 }
 
@@ -288,7 +288,7 @@ static int parse_exclude(const struct parse *p, const yaml_node_t *v)
 	    !(out->exclude_why = calloc(n + 1, sizeof(*out->exclude_why))) ||
 	    !(out->exclude_expires = calloc(n + 1, sizeof(*out->exclude_expires))) ||
 	    !(out->accept = calloc(n + 1, sizeof(*out->accept))))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	for (size_t i = 0; i < n; i++) {
 		const yaml_node_t *it = list_item(p->y, v, i);
 		struct policy_control *c;
@@ -408,7 +408,7 @@ int policy_parse(struct gate_policy *out, const struct catalogs *cs, const char 
 	memset(out, 0, sizeof(*out));
 	if (!(out->file = strdup(file)) || buf_append(&out->raw, buf, len)) {
 		policy_free(out);
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	}
 	if ((rc = ydoc_load(&y, out->file, buf, len, YDOC_ONE))) {
 		policy_free(out);
@@ -461,7 +461,7 @@ int policy_default(struct gate_policy *out, const struct catalogs *cs,
 	if ((rc = check_frameworks(cs, frameworks, n)))
 		return rc;
 	if (!(v = calloc(n, sizeof(*v))))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	memcpy(v, frameworks, n * sizeof(*v));
 	qsort(v, n, sizeof(*v), cmp_str);
 	/* Framework ids are [a-z0-9-]: safe in a YAML flow list as they are. */
@@ -493,7 +493,7 @@ int policy_set_frameworks(struct gate_policy *p, const struct catalogs *cs,
 	if ((rc = check_frameworks(cs, frameworks, n)))
 		return rc;
 	if (!(v = calloc(n + 1, sizeof(*v))))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	for (size_t i = 0; i < n; i++) {
 		bool seen = false;
 
@@ -503,7 +503,7 @@ int policy_set_frameworks(struct gate_policy *p, const struct catalogs *cs,
 			for (size_t j = 0; j + 1 < k; j++)
 				free(v[j]);
 			free(v);
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		}
 	}
 	for (size_t i = 0; i < p->nframeworks; i++)

@@ -44,7 +44,7 @@ int rule_log_continuity(const struct rule_ctx *c, const struct check *k,
 	char g[32], a[32], f[RFC3339_LEN], t[RFC3339_LEN];
 
 	if (!s)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	for (size_t i = 0; i < n; i++) {
 		int64_t from, to;
 
@@ -115,7 +115,7 @@ int rule_no_raw_pii(const struct rule_ctx *c, const struct check *k,
 		json_t *idx = json_array();
 
 		if (!idx)
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		for (size_t j = i; first_of_source(sel, i) && j < n; j++) {
 			const struct evidence *e = sel[j];
 			const char *mode = json_string_value(json_object_get(e->attrs, "pii_mode"));

@@ -60,7 +60,7 @@ int rule_models_registered(const struct rule_ctx *c, const struct check *k,
 	(void)sel;
 	(void)n;
 	if (!seen)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	/* The check's own evidence is the registry; the models in service come
 	 * from the access logs of the last day: model -> {n, entries}. */
 	for (size_t i = 0; i < c->all->n; i++) {

@@ -180,7 +180,7 @@ int scope_log_retention(const struct rule_ctx *c, const struct check *k,
 	int rc;
 
 	if (!s)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	if ((rc = retention_need(c, k, &need))) {
 		free(s);
 		return rc;

@@ -1,5 +1,6 @@
 #include "scope.h"
 #include "regions.h"
+#include "../common/array.h"
 #include "../common/err.h"
 #include "../common/timeutil.h"
 
@@ -30,7 +31,7 @@ int scope_frameworks(char ***out, size_t *n, const struct profile *p,
 {
 	*n = 0;
 	if (!(*out = calloc(cs->n + 1, sizeof(**out))))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	for (size_t i = 0; i < cs->n; i++)
 		if (profile_in_scope(p, cs->v[i].framework))
 			(*out)[(*n)++] = cs->v[i].framework;
@@ -188,6 +189,8 @@ int scope_minimums(struct scope_minimum **out, size_t *n, const struct profile *
 {
 	char name[64];
 	int k = profile_retention_kind(kind);
+	size_t cap = 0;
+	int rc;
 
 	*n = 0;
 	*out = NULL;
@@ -200,7 +203,7 @@ int scope_minimums(struct scope_minimum **out, size_t *n, const struct profile *
 		for (size_t i = 0; i < cat->n; i++) {
 			const struct control *c = &cat->v[i];
 			const char *v = scope_prop(c, name);
-			struct scope_minimum m, *grown;
+			struct scope_minimum m;
 			struct applicability ap;
 
 			if (!v)
@@ -224,12 +227,12 @@ int scope_minimums(struct scope_minimum **out, size_t *n, const struct profile *
 				m.period = p->retention[k];
 			m.applies_from = ap.applies_from > at ? ap.applies_from : 0;
 			m.keep_from = period_before(m.applies_from ? m.applies_from : at, &m.period);
-			if (!(grown = realloc(*out, (*n + 1) * sizeof(**out)))) {
+			if ((rc = array_grow(out, *n, &cap, sizeof(**out)))) {
 				free(*out);
 				*out = NULL;
-				return err_set(ERR_NOMEM, "out of memory");
+				*n = 0;
+				return rc;
 			}
-			*out = grown;
 			(*out)[(*n)++] = m;
 		}
 	}

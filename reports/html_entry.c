@@ -58,7 +58,7 @@ static void pre_text(struct html *h, const char *s, size_t len)
 
 	html_put(h, "<pre>");
 	if (!copy)
-		h->rc = h->rc ? h->rc : err_set(ERR_NOMEM, "out of memory");
+		h->rc = h->rc ? h->rc : err_nomem();
 	else
 		html_esc(h, copy);
 	free(copy);

@@ -42,7 +42,7 @@ static void msg(struct jw *j, const char *fmt, ...)
 	va_end(ap);
 	buf_reset(&j->msg);
 	if (n < 0 || buf_puts(&j->msg, s))
-		j->xw.rc = err_set(ERR_NOMEM, "out of memory");
+		j->xw.rc = err_nomem();
 	free(s);
 }
 
@@ -80,7 +80,7 @@ static void failure_body(struct jw *j, const struct gate_item *it)
 	int rc;
 
 	buf_reset(&j->msg);
-	rc = ev ? buf_printf(&j->msg, "%s\n", cr->reason) : ERR_NOMEM;
+	rc = ev ? buf_printf(&j->msg, "%s\n", cr->reason) : err_nomem();
 	for (size_t k = 0; k < cr->nchecks && !rc; k++) {
 		const struct check_result *r = &j->g->now.checks[cr->checks[k]];
 
@@ -96,7 +96,7 @@ static void failure_body(struct jw *j, const struct gate_item *it)
 		rc = buf_puts(&j->msg, " (auditpack show INDEX)\n");
 	json_decref(ev);
 	if (rc && !j->xw.rc)
-		j->xw.rc = err_set(ERR_NOMEM, "out of memory");
+		j->xw.rc = rc; /* its message is set */
 	xw_text(&j->xw, j->msg.data);
 }
 
@@ -136,7 +136,7 @@ static void testcase(struct jw *j, const struct gate_item *it)
 	if (it->warns) {
 		xw_start(&j->xw, "system-out");
 		if (!j->xw.rc && gate_warning_text(&j->msg, j->g, it))
-			j->xw.rc = err_set(ERR_NOMEM, "out of memory");
+			j->xw.rc = err_nomem();
 		xw_text(&j->xw, "WARN ");
 		xw_text(&j->xw, j->msg.data);
 		xw_end(&j->xw);

@@ -233,7 +233,7 @@ static int restate(struct scan *sc, uint64_t index, struct restated *r)
 	    json_object_set_new(a, "bytes", json_integer((json_int_t)kept.len)) ||
 	    json_object_set_new(a, "restates", json_integer((json_int_t)index)) ||
 	    json_object_set_new(a, "erased_lines", json_integer((json_int_t)r->lines_removed))) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto out;
 	}
 	if ((rc = json_stable(&attrs, a)))
@@ -316,7 +316,7 @@ int erase_subject(struct store *s, struct pii *pii, const char *const *subjects,
 	if (!(out->erased = calloc(sc.n, sizeof(*out->erased))) ||
 	    !(out->attrs_erased = calloc(sc.n, sizeof(*out->attrs_erased))) ||
 	    !(out->restated = calloc(sc.n, sizeof(*out->restated)))) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto out;
 	}
 	for (size_t i = 0; i < sc.n; i++) {
@@ -343,7 +343,7 @@ int erase_subject(struct store *s, struct pii *pii, const char *const *subjects,
 							  out->attrs_erased),
 				"restated", restated, "lines_removed",
 				(json_int_t)out->lines_removed))) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto out;
 	}
 	for (size_t i = 0; i < out->nrestated; i++)

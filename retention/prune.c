@@ -196,7 +196,7 @@ int prune_before(struct store *s, int64_t before, int64_t now, bool dry_run,
 	if (!(attrs = json_pack("{s:s, s:s, s:s, s:o}", "action", "prune", "before", t_before,
 				"reason", "retention: evidence that ended before this time",
 				"erased", json_array()))) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto out;
 	}
 	for (size_t i = 0; i < out->npruned; i++)

@@ -63,7 +63,7 @@ int passphrase_get(struct passphrase *out, const char *file)
 	if (!env)
 		return 0;
 	if (!(copy = strdup(env)))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	return set_passphrase(out, copy, strlen(copy));
 }
 

@@ -100,7 +100,7 @@ int merkle_tree_init(struct merkle_tree *t, const merkle_hash *leaves, uint64_t 
 		t->level[j] = calloc(t->count[j], sizeof(merkle_hash));
 		if (!t->level[j]) {
 			merkle_tree_free(t);
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		}
 		t->nlevels++;
 		for (uint64_t i = 0; i < t->count[j]; i++)

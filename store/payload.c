@@ -221,7 +221,7 @@ int payload_put(struct store *s, const void *data, size_t len,
 		/* One context for every append: making one costs more than
 		 * compressing a 2 KiB document. */
 		if (!s->zstd_cctx && !(s->zstd_cctx = ZSTD_createCCtx()))
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		/* Its output buffer too: a fresh one for every 16 MiB access-log
 		 * entry was mapped and faulted in page by page again. */
 		if (cap > s->zcap) {
@@ -273,7 +273,7 @@ int payload_open_row(struct store *s, uint64_t index, sqlite3_int64 id, int enco
 		return err_set(ERR_DB, "entry %" PRIu64 ": payload has an unknown "
 			       "encoding %d", index, encoding);
 	if (!(p = calloc(1, sizeof(*p))))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	p->s = s;
 	p->index = index;
 	p->encoding = encoding;
@@ -284,7 +284,7 @@ int payload_open_row(struct store *s, uint64_t index, sqlite3_int64 id, int enco
 	p->blob_len = sqlite3_blob_bytes(p->blob);
 	if (encoding == ENC_ZSTD) {
 		if (!(p->inbuf = malloc(CHUNK)) || !(p->z = ZSTD_createDStream())) {
-			rc = err_set(ERR_NOMEM, "out of memory");
+			rc = err_nomem();
 			goto fail;
 		}
 		ZSTD_DCtx_setParameter(p->z, ZSTD_d_windowLogMax, PAYLOAD_WINDOW_LOG_MAX);

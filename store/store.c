@@ -267,7 +267,7 @@ int store_open(struct store **out, const struct store_opts *o,
 
 	*out = NULL;
 	if (!s)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	s->lock_fd = -1;
 	s->mode = mode;
 	s->pass = o->pass;
@@ -363,7 +363,7 @@ int store_init(const struct store_opts *o, const char *origin,
 	if ((rc = make_dirs(o->dir)))
 		return rc;
 	if (!(s = calloc(1, sizeof(*s))))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	s->lock_fd = -1;
 	s->mode = STORE_WRITE;
 	snprintf(s->dir, sizeof(s->dir), "%s", o->dir);

@@ -99,7 +99,7 @@ static int row_to_entry(struct store *s, sqlite3_stmt *st, struct entry *e)
 	    !(e->attrs = column_strdup(st, 7, &e->attrs_len)) ||
 	    !(e->leaf = column_strdup(st, 11, &e->leaf_len))) {
 		entry_free(e);
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	}
 	return 0;
 }
@@ -194,7 +194,7 @@ int store_leaf_hashes(struct store *s, merkle_hash **out, uint64_t *n)
 	if ((rc = store_size(s, &count)))
 		return rc;
 	if (count && !(h = calloc(count, sizeof(*h))))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	if ((rc = store_prepare(s, &st, "SELECT idx, leaf_hash FROM entries ORDER BY idx")))
 		goto fail;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW && i < count) {

@@ -157,7 +157,7 @@ static int load_tombstones(struct store *s, struct tombstones *t)
 	int rc, step;
 
 	if (!(t->erased = json_object()))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	if ((rc = store_prepare(s, &st, "SELECT attrs FROM entries WHERE kind='tombstone'")))
 		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -205,7 +205,7 @@ static int payload_commitment(struct store *s, uint64_t i, sqlite3_int64 id, int
 	if ((rc = payload_open_row(s, i, id, encoding, &p)) || (rc = sha256_new(&h)))
 		goto out;
 	if (!(chunk = malloc(VERIFY_CHUNK))) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto out;
 	}
 	if ((rc = sha256_update(h, ENTRY_PAYLOAD_DOMAIN, sizeof(ENTRY_PAYLOAD_DOMAIN) - 1)) ||
@@ -455,7 +455,7 @@ static int check_entries(struct store *s, const struct verify_opts *o,
 		if (i == cap) {
 			cap = cap ? cap * 2 : 1024;
 			if (!(nl = realloc(leaves, cap * sizeof(*leaves)))) {
-				rc = err_set(ERR_NOMEM, "out of memory");
+				rc = err_nomem();
 				goto out;
 			}
 			leaves = nl;
