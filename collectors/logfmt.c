@@ -230,8 +230,8 @@ static bool quoted(struct cur *c, struct span *out)
 	return eat(c, '"');
 }
 
-static int parse_clf(const struct logfmt_opts *o, const char *line, size_t len,
-		     struct log_event *ev)
+static enum logfmt_result parse_clf(const struct logfmt_opts *o, const char *line, size_t len,
+				    struct log_event *ev)
 {
 	struct cur c = { line, len, 0 };
 	struct span host, ident, user, date, req, status, bytes, ref, ua;
@@ -244,30 +244,30 @@ static int parse_clf(const struct logfmt_opts *o, const char *line, size_t len,
 	user = token(&c);
 	skip_spaces(&c);
 	if (!host.len || !ident.len || !user.len || !eat(&c, '['))
-		return -1;
+		return LOGFMT_MALFORMED;
 	date.off = c.pos;
 	while (!at_end(&c) && line[c.pos] != ']')
 		c.pos++;
 	date.len = c.pos - date.off;
 	if (!eat(&c, ']') || !clf_time(line + date.off, date.len, &ev->time))
-		return -1;
+		return LOGFMT_MALFORMED;
 	skip_spaces(&c);
 	if (!quoted(&c, &req))
-		return -1;
+		return LOGFMT_MALFORMED;
 	skip_spaces(&c);
 	status = token(&c);
 	skip_spaces(&c);
 	bytes = token(&c);
 	if (status.len != 3 || digits(line + status.off, 3) < 100 || !bytes.len ||
 	    (!span_is(line, bytes, "-") && !count_u64(line + bytes.off, bytes.len, &size)))
-		return -1;
+		return LOGFMT_MALFORMED;
 	if (o->format == LOGFMT_COMBINED) {
 		skip_spaces(&c);
 		if (!quoted(&c, &ref))
-			return -1;
+			return LOGFMT_MALFORMED;
 		skip_spaces(&c);
 		if (!quoted(&c, &ua))
-			return -1;
+			return LOGFMT_MALFORMED;
 	}
 	/* nginx and Apache configurations often append fields: allowed. */
 	ev->has_time = true;
@@ -287,7 +287,7 @@ static int parse_clf(const struct logfmt_opts *o, const char *line, size_t len,
 		ev->auth = AUTH_FAILURE;
 		ev->auth_count = 1;
 	}
-	return 0;
+	return LOGFMT_EVENT;
 }
 
 /* ---- JSON lines ---- */
@@ -371,13 +371,13 @@ static bool json_time(json_t *v, int64_t *out)
 	return false;
 }
 
-static int parse_jsonl(const struct logfmt_opts *o, const char *line, size_t len,
-		       struct log_event *ev)
+static enum logfmt_result parse_jsonl(const struct logfmt_opts *o, const char *line, size_t len,
+				      struct log_event *ev)
 {
 	const struct jsonl_fields *f = &o->fields;
 	json_t *root = json_loadb(line, len, 0, NULL), *v; /* duplicates: the last */
 	bool q = false;
-	int rc = -1;
+	enum logfmt_result rc = LOGFMT_MALFORMED;
 
 	if (!json_is_object(root))
 		goto out;
@@ -412,7 +412,7 @@ static int parse_jsonl(const struct logfmt_opts *o, const char *line, size_t len
 	}
 	if (f->decision && json_path(root, f->decision) && !ev->status.len)
 		ev->status = path_value(line, len, f->decision, &q);
-	rc = 0;
+	rc = LOGFMT_EVENT;
 out:
 	json_decref(root);
 	return rc;
@@ -451,7 +451,7 @@ static struct span audit_field(const char *line, size_t len, size_t from, const 
 	return sp;
 }
 
-static int parse_auditd(const char *line, size_t len, struct log_event *ev)
+static enum logfmt_result parse_auditd(const char *line, size_t len, struct log_event *ev)
 {
 	static const char *const auth_types[] = {
 		"USER_AUTH", "USER_LOGIN", "USER_ACCT", "USER_ERR", "ANOM_LOGIN_FAILURES",
@@ -464,7 +464,7 @@ static int parse_auditd(const char *line, size_t len, struct log_event *ev)
 	bool auth_type = false;
 
 	if (len < 5 || memcmp(line, "type=", 5) || !m)
-		return -1;
+		return LOGFMT_MALFORMED;
 	type.off = 5;
 	for (i = 5; i < len && line[i] != ' '; i++)
 		;
@@ -480,15 +480,15 @@ static int parse_auditd(const char *line, size_t len, struct log_event *ev)
 		}
 		num[n] = '\0';
 		if (i + n >= len || line[i + n] != ')' || !strchr(num, ':'))
-			return -1;
+			return LOGFMT_MALFORMED;
 		secs = strtod(num, &end);
 		if (end == num || *end != ':')
-			return -1;
+			return LOGFMT_MALFORMED;
 		if (!secs_to_time(secs, &ev->time))
 			ev->time = INT64_MIN; /* LOGFMT_BAD_TIME */
 		ev->serial = strtoull(end + 1, &end, 10);
 		if (*end)
-			return -1;
+			return LOGFMT_MALFORMED;
 		i += n + 1;
 	}
 	ev->has_time = true;
@@ -509,7 +509,7 @@ static int parse_auditd(const char *line, size_t len, struct log_event *ev)
 			ev->auth = AUTH_SUCCESS;
 		}
 	}
-	return 0;
+	return LOGFMT_EVENT;
 }
 
 /* ---- syslog ---- */
@@ -613,8 +613,8 @@ static void syslog_auth(const char *line, size_t len, size_t prog, size_t prog_l
 		ev->is_request = true;
 }
 
-static int parse_syslog(const struct logfmt_opts *o, const char *line, size_t len,
-			struct log_event *ev)
+static enum logfmt_result parse_syslog(const struct logfmt_opts *o, const char *line, size_t len,
+				       struct log_event *ev)
 {
 	struct cur c = { line, len, 0 };
 	size_t prog, prog_len, msg;
@@ -624,7 +624,7 @@ static int parse_syslog(const struct logfmt_opts *o, const char *line, size_t le
 		while (!at_end(&c) && isdigit((unsigned char)line[c.pos]))
 			c.pos++;
 		if (!eat(&c, '>'))
-			return -1;
+			return LOGFMT_MALFORMED;
 		/* RFC 5424: VERSION SP TIMESTAMP SP HOST SP APP SP PROCID SP MSGID SP SD */
 		if (!at_end(&c) && isdigit((unsigned char)line[c.pos]) && c.pos + 1 < len &&
 		    line[c.pos + 1] == ' ') {
@@ -643,7 +643,7 @@ static int parse_syslog(const struct logfmt_opts *o, const char *line, size_t le
 			mid = token(&c);
 			skip_spaces(&c);
 			if (!t.len || t.len >= sizeof(ts) || !host.len || !app.len || !pid.len || !mid.len)
-				return -1;
+				return LOGFMT_MALFORMED;
 			memcpy(ts, line + t.off, t.len);
 			ts[t.len] = '\0';
 			if (strcmp(ts, "-") && time_parse(&ev->time, ts))
@@ -660,14 +660,14 @@ static int parse_syslog(const struct logfmt_opts *o, const char *line, size_t le
 						c.pos++;
 					}
 					if (!eat(&c, ']'))
-						return -1;
+						return LOGFMT_MALFORMED;
 				}
 			}
 			skip_spaces(&c);
 			if (c.pos + 3 <= len && !memcmp(line + c.pos, "\xef\xbb\xbf", 3))
 				c.pos += 3;
 			syslog_auth(line, len, app.off, app.len, c.pos, ev);
-			return 0;
+			return LOGFMT_EVENT;
 		}
 	}
 	/* RFC 3164: "Mmm dd hh:mm:ss host tag: msg", or an RFC 3339 stamp. */
@@ -680,12 +680,12 @@ static int parse_syslog(const struct logfmt_opts *o, const char *line, size_t le
 		mi = digits(s + 10, 2);
 		se = digits(s + 13, 2);
 		if (d < 1 || h < 0 || mi < 0 || se < 0 || s[6] != ' ' || s[9] != ':' || s[12] != ':')
-			return -1;
+			return LOGFMT_MALFORMED;
 		{
 			char yb[RFC3339_LEN];
 
 			if (time_format(yb, o->year_ref))
-				return -1;
+				return LOGFMT_MALFORMED;
 			year = digits(yb, 4);
 		}
 		ev->time = civil_to_time(year, mo, d, h, mi, se);
@@ -693,47 +693,47 @@ static int parse_syslog(const struct logfmt_opts *o, const char *line, size_t le
 		if (ev->time != INT64_MIN && ev->time > o->year_ref + 86400)
 			ev->time = civil_to_time(year - 1, mo, d, h, mi, se);
 		if (ev->time == INT64_MIN)
-			return -1;
+			return LOGFMT_MALFORMED;
 		c.pos += 15;
 	} else {
 		char ts[64];
 		struct span t = token(&c);
 
 		if (!t.len || t.len >= sizeof(ts))
-			return -1;
+			return LOGFMT_MALFORMED;
 		memcpy(ts, line + t.off, t.len);
 		ts[t.len] = '\0';
-		/* A stamp that is out of range: LOGFMT_BAD_TIME; no stamp: -1. */
+		/* A stamp that is out of range: LOGFMT_BAD_TIME; no stamp: malformed. */
 		if (time_parse(&ev->time, ts)) {
 			if (!isdigit((unsigned char)ts[0]))
-				return -1;
+				return LOGFMT_MALFORMED;
 			ev->time = INT64_MIN;
 		}
 	}
 	ev->has_time = true;
 	if (!eat(&c, ' '))
-		return -1;
+		return LOGFMT_MALFORMED;
 	skip_spaces(&c);
 	if (!token(&c).len)   /* host */
-		return -1;
+		return LOGFMT_MALFORMED;
 	skip_spaces(&c);
 	prog = c.pos;
 	while (!at_end(&c) && line[c.pos] != ':' && line[c.pos] != ' ')
 		c.pos++;
 	prog_len = c.pos - prog;
 	if (!prog_len)
-		return -1;
+		return LOGFMT_MALFORMED;
 	if (eat(&c, ':'))
 		skip_spaces(&c);
 	msg = c.pos;
 	syslog_auth(line, len, prog, prog_len, msg, ev);
-	return 0;
+	return LOGFMT_EVENT;
 }
 
-int logfmt_parse(const struct logfmt_opts *o, const char *line, size_t len,
-		 struct log_event *ev)
+enum logfmt_result logfmt_parse(const struct logfmt_opts *o, const char *line, size_t len,
+				struct log_event *ev)
 {
-	int rc = -1;
+	enum logfmt_result rc = LOGFMT_MALFORMED;
 
 	memset(ev, 0, sizeof(*ev));
 	switch (o->format) {

@@ -3,9 +3,9 @@
  *
  * Each parser takes the line without its newline, as (buf, len), and
  * fills a struct log_event whose strings are spans into that line (so the
- * collector can replace the user's span with a token).  A parser returns 0
- * when the line is an event of its format and -1 when it is malformed; a
- * malformed line is counted and kept, never fatal.
+ * collector can replace the user's span with a token).  A parser returns
+ * LOGFMT_EVENT (0) when the line is an event of its format, else why it is
+ * not; a malformed line is counted and kept, never fatal.
  */
 #ifndef AUDITPACK_LOGFMT_H
 #define AUDITPACK_LOGFMT_H
@@ -74,15 +74,24 @@ struct logfmt_opts {
 };
 
 /*
- * 0: an event; -1: malformed; LOGFMT_BAD_TIME: malformed because its time
- * is unreadable or lies outside [TIME_MIN, TIME_MAX] (common/timeutil.h)
- * while the rest of the line has the format's shape -- the other spans of
- * ev (the user, to pseudonymise) are filled as for an event, has_time is
- * false.  An event's time, when it has one, is always in that range.
+ * What a line is.  Not an enum err: a malformed line is a counted reject,
+ * not a failure, and these values are 0 or positive so that none can be
+ * taken for an error code (ERR_IO is -1).
+ *   LOGFMT_EVENT: an event; its time, when it has one, is always in
+ *     [TIME_MIN, TIME_MAX] (common/timeutil.h).
+ *   LOGFMT_MALFORMED: not a line of the format.
+ *   LOGFMT_BAD_TIME: malformed because its time is unreadable or out of
+ *     that range while the rest of the line has the format's shape: the
+ *     other spans of ev (the user, to pseudonymise) are filled as for an
+ *     event, has_time is false.
  */
-#define LOGFMT_BAD_TIME (-2)
+enum logfmt_result {
+	LOGFMT_EVENT = 0,
+	LOGFMT_MALFORMED = 1,
+	LOGFMT_BAD_TIME = 2,
+};
 
-int logfmt_parse(const struct logfmt_opts *o, const char *line, size_t len,
-		 struct log_event *ev);
+enum logfmt_result logfmt_parse(const struct logfmt_opts *o, const char *line, size_t len,
+				struct log_event *ev);
 
 #endif

@@ -28,7 +28,7 @@ static void logfmt_check(const struct logfmt_opts *o, const char *line, size_t l
 	char t[RFC3339_LEN];
 	int rc = logfmt_parse(o, line, len, &ev);
 
-	if (rc != 0 && rc != -1 && rc != LOGFMT_BAD_TIME)
+	if (rc != LOGFMT_EVENT && rc != LOGFMT_MALFORMED && rc != LOGFMT_BAD_TIME)
 		abort();
 	if (rc == LOGFMT_BAD_TIME && ev.has_time)
 		abort();

@@ -12,14 +12,15 @@
 #include <string.h>
 
 #include "../../collectors/logfmt.h"
+#include "../../common/err.h"
 #include "../../common/timeutil.h"
 
 struct line_case {
 	enum logfmt format;
 	const char *line;
-	int want;        /* 0, -1 or LOGFMT_BAD_TIME */
-	int64_t time;    /* when want == 0 */
-	const char *user; /* the user span, when want != -1 (NULL: none) */
+	enum logfmt_result want;
+	int64_t time;    /* when want == LOGFMT_EVENT */
+	const char *user; /* the user span, unless LOGFMT_MALFORMED (NULL: none) */
 };
 
 static const struct line_case cases[] = {
@@ -30,7 +31,7 @@ static const struct line_case cases[] = {
 	  0, 1764324000, "alice" },
 	{ LOGFMT_COMMON, "10.0.0.1 - alice [28/Nov/2025:10:00:00 +0000] \"GET /a HTTP/1.1\" 200 99999999999999999999999999",
 	  0, 1764324000, "alice" },
-	{ LOGFMT_COMMON, "10.0.0.1 - alice [28/Nov/2025:10:00:00 +0000] \"GET /a HTTP/1.1\" 200 12x", -1, 0, NULL },
+	{ LOGFMT_COMMON, "10.0.0.1 - alice [28/Nov/2025:10:00:00 +0000] \"GET /a HTTP/1.1\" 200 12x", LOGFMT_MALFORMED, 0, NULL },
 	{ LOGFMT_COMBINED, "10.0.0.1 - eve [31/Dec/9999:23:59:59 -2359] \"GET /a HTTP/1.1\" 200 1 \"-\" \"c\"",
 	  LOGFMT_BAD_TIME, 0, "eve" },
 	{ LOGFMT_COMMON, "10.0.0.1 - eve [01/Jan/1970:00:00:00 +0001] \"GET /a HTTP/1.1\" 200 1",
@@ -51,7 +52,7 @@ static const struct line_case cases[] = {
 	{ LOGFMT_JSONL, "{\"ts\":1764324000.9,\"user\":\"bob\"}", 0, 1764324000, "bob" },
 	{ LOGFMT_JSONL, "{\"ts\":1764324000123,\"user\":\"bob\"}", 0, 1764324000, "bob" },
 	{ LOGFMT_JSONL, "{\"user\":\"eve\"}", LOGFMT_BAD_TIME, 0, "eve" },
-	{ LOGFMT_JSONL, "not json", -1, 0, NULL },
+	{ LOGFMT_JSONL, "not json", LOGFMT_MALFORMED, 0, NULL },
 	/* auditd: msg=audit(SECONDS:SERIAL) */
 	{ LOGFMT_AUDITD, "type=USER_AUTH msg=audit(253402300800.0:1): acct=\"eve\" res=failed",
 	  LOGFMT_BAD_TIME, 0, "eve" },
@@ -60,7 +61,7 @@ static const struct line_case cases[] = {
 	{ LOGFMT_AUDITD, "type=USER_AUTH msg=audit(nan:1): acct=\"eve\" res=failed", LOGFMT_BAD_TIME, 0, "eve" },
 	{ LOGFMT_AUDITD, "type=USER_AUTH msg=audit(-5.0:1): acct=\"eve\" res=failed", LOGFMT_BAD_TIME, 0, "eve" },
 	{ LOGFMT_AUDITD, "type=USER_AUTH msg=audit(253402300799.9:1): acct=\"bob\" res=failed", 0, TIME_MAX, "bob" },
-	{ LOGFMT_AUDITD, "type=USER_AUTH msg=audit(x:1): acct=\"eve\" res=failed", -1, 0, NULL },
+	{ LOGFMT_AUDITD, "type=USER_AUTH msg=audit(x:1): acct=\"eve\" res=failed", LOGFMT_MALFORMED, 0, NULL },
 	/* syslog: RFC 5424, RFC 3164 with an RFC 3339 stamp */
 	{ LOGFMT_SYSLOG, "<34>1 9999-12-31T23:59:59-23:59 gw sshd 1 - - Failed password for eve from 10.0.0.1 port 1 ssh2",
 	  LOGFMT_BAD_TIME, 0, "eve" },
@@ -81,7 +82,7 @@ static void test_lines(void **state)
 		const struct line_case *c = &cases[i];
 		struct logfmt_opts o;
 		struct log_event ev;
-		int rc;
+		enum logfmt_result rc;
 
 		memset(&o, 0, sizeof(o));
 		o.format = c->format;
@@ -97,7 +98,7 @@ static void test_lines(void **state)
 		} else if (rc == LOGFMT_BAD_TIME) {
 			assert_false(ev.has_time);
 		}
-		if (rc != -1 && c->user) {
+		if (rc != LOGFMT_MALFORMED && c->user) {
 			assert_int_equal(ev.user.len, strlen(c->user));
 			assert_memory_equal(c->line + ev.user.off, c->user, ev.user.len);
 		}
@@ -134,11 +135,42 @@ static void test_field_slots(void **state)
 	assert_ptr_equal(jsonl_field_slot(&f, "user=ts", 4), &f.user);
 }
 
+/* A line's verdict is never an error code: a malformed line was -1, which
+ * is ERR_IO, and a line with a bad time -2, which is ERR_PARSE. */
+static void test_results_are_not_errors(void **state)
+{
+	static const char *const lines[] = { "not a log line", "", "{\"user\":\"eve\"}" };
+	struct logfmt_opts o;
+	struct log_event ev;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	o.fields.time = "ts";
+	o.fields.user = "user";
+	for (int f = LOGFMT_COMBINED; f <= LOGFMT_SYSLOG; f++)
+		for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+			enum logfmt_result rc;
+
+			o.format = (enum logfmt)f;
+			rc = logfmt_parse(&o, lines[i], strlen(lines[i]), &ev);
+			assert_true(rc == LOGFMT_MALFORMED || rc == LOGFMT_BAD_TIME);
+			assert_true((int)rc > 0);
+			assert_int_not_equal(rc, ERR_IO);
+			assert_int_not_equal(rc, ERR_PARSE);
+		}
+	o.format = LOGFMT_JSONL;
+	assert_int_equal(logfmt_parse(&o, lines[2], strlen(lines[2]), &ev), LOGFMT_BAD_TIME);
+	assert_int_equal(logfmt_parse(&o, "{\"ts\":1764324000,\"user\":\"eve\"}",
+				      strlen("{\"ts\":1764324000,\"user\":\"eve\"}"), &ev),
+			 LOGFMT_EVENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_field_slots),
+		cmocka_unit_test(test_results_are_not_errors),
 	};
 
 	return cmocka_run_group_tests_name("logfmt", tests, NULL, NULL);
