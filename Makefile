@@ -96,6 +96,7 @@ $(BUILD)/san/auditpack: $(BUILD)/san/$(MAIN:.c=.o) $(SAN_OBJS)
 # Unit tests: one cmocka binary per module, linked against the objects.
 # WRAP_<test> adds link flags to one test (fault injection with --wrap).
 WRAP_test_store_bind = -Wl,--wrap=sqlite3_bind_blob64
+WRAP_test_errors = -Wl,--wrap=strdup -Wl,--wrap=realloc
 $(BUILD)/tests/%: tests/unit/%.c $(OBJS) | deps-test
 	@mkdir -p $(dir $@)
 	@echo "  TEST CC $<"
