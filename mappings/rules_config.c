@@ -35,7 +35,7 @@ static int version_cmp(const char *a, const char *b)
 	return 0;
 }
 
-static bool key_matches(const char *full, const char *key)
+bool rule_key_matches(const char *full, const char *key)
 {
 	const char *colon = strrchr(full, ':');
 	const char *path = colon ? colon + 1 : full;
@@ -103,7 +103,7 @@ int rule_config_value(const struct rule_ctx *c, const struct check *k,
 			const char *have = json_string_value(v);
 			char buf[64];
 
-			if (!key_matches(full, key))
+			if (!rule_key_matches(full, key))
 				continue;
 			if (!have) {
 				char *d = json_dumps(v, JSON_ENCODE_ANY);

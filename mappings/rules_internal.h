@@ -1,8 +1,8 @@
 /*
  * rules_internal.h - what the rule files (rules.c, rules_logs.c,
- * rules_models.c, rules_config.c, rules_rbac.c) share: helpers over
- * evidence and check parameters, and the rules the table in rules.c
- * registers.  Not for use outside mappings/rules*.c.
+ * rules_models.c, rules_config.c, rules_rbac.c, rules_scope.c) share:
+ * helpers over evidence and check parameters, and the rules the table in
+ * rules.c registers.  Not for use outside mappings/rules*.c.
  */
 #ifndef AUDITPACK_RULES_INTERNAL_H
 #define AUDITPACK_RULES_INTERNAL_H
@@ -33,6 +33,9 @@ bool rule_recent(const struct rule_ctx *c, const struct evidence *e, int64_t win
 bool rule_latest_of_source(const struct evidence **sel, size_t n, size_t i);
 /* Is `word` one of the comma-separated `list` (case-insensitive)? */
 bool rule_in_list(const char *list, const char *word);
+/* Does the snapshot key `full` ("file:a.b[0].c") end in the dotted path `key`
+ * ("b[0].c", "c"), at a component boundary? */
+bool rule_key_matches(const char *full, const char *key);
 /* "gw.yaml:upstream.api_key" -> "gw.yaml: upstream.api_key" */
 void rule_key_subject(char *out, size_t cap, const char *full);
 

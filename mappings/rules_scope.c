@@ -1,4 +1,5 @@
 #include "rules_scope.h"
+#include "rules_internal.h"
 #include "findings.h"
 #include "scope.h"
 #include "regions.h"
@@ -11,8 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define MAX_REFS 50
 
 /*
  * A violation: what is at fault (`subject`: "region eu-west-1", "source
@@ -34,8 +33,8 @@ static int fault(struct check_result *r, const char *subject, const struct evide
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (e && json_array_size(r->evidence) < MAX_REFS)
-		json_array_append_new(r->evidence, json_integer((json_int_t)e->index));
+	if (e)
+		rule_ref(r, e);
 	if ((rc = finding_add(r, ST_FAIL, subject, "%s", buf)))
 		return rc;
 	if (e)
@@ -56,19 +55,6 @@ static int absent(struct check_result *r, const char *subject, const char *fmt, 
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	return finding_add(r, ST_MISSING, subject, "%s", buf);
-}
-
-static void ref(struct check_result *r, const struct evidence *e)
-{
-	if (json_array_size(r->evidence) < MAX_REFS)
-		json_array_append_new(r->evidence, json_integer((json_int_t)e->index));
-}
-
-static bool attr_time(const struct evidence *e, const char *key, int64_t *out)
-{
-	const char *s = json_string_value(json_object_get(e->attrs, key));
-
-	return s && time_parse(out, s) == 0;
 }
 
 static void day(char out[RFC3339_LEN], int64_t t)
@@ -191,8 +177,8 @@ int scope_log_retention(const struct rule_ctx *c, const struct check *k,
 		struct lspan x = { 0, 0, 0, sel[i]->index };
 		json_t *g = json_object_get(sel[i]->attrs, "max_gap_seconds");
 
-		if (sel[i]->erased || !attr_time(sel[i], "first_event", &x.from) ||
-		    !attr_time(sel[i], "last_event", &x.to))
+		if (sel[i]->erased || !rule_attr_time(sel[i], "first_event", &x.from) ||
+		    !rule_attr_time(sel[i], "last_event", &x.to))
 			continue;
 		x.inner_gap = json_is_integer(g) ? (int64_t)json_integer_value(g) : 0;
 		s[m++] = x;
@@ -240,7 +226,7 @@ int scope_log_retention(const struct rule_ctx *c, const struct check *k,
 	}
 	for (size_t i = 0; i < n; i++)
 		if (!sel[i]->erased && sel[i]->eff_to >= keep_from)
-			ref(r, sel[i]);
+			rule_ref(r, sel[i]);
 	free(s);
 	if (worst > max_gap) {
 		time_format(a, wfrom);
@@ -256,24 +242,6 @@ int scope_log_retention(const struct rule_ctx *c, const struct check *k,
 }
 
 /* ---- data-residency, transfer-safeguards ---- */
-
-static bool key_matches(const char *full, const char *key)
-{
-	const char *colon = strrchr(full, ':');
-	const char *path = colon ? colon + 1 : full;
-	size_t lp = strlen(path), lk = strlen(key);
-
-	return lp >= lk && !strcmp(path + lp - lk, key) &&
-	       (lp == lk || path[lp - lk - 1] == '.' || path[lp - lk - 1] == ']');
-}
-
-static bool latest_of_source(const struct evidence **sel, size_t n, size_t i)
-{
-	for (size_t j = i + 1; j < n; j++)
-		if (!strcmp(sel[j]->source, sel[i]->source))
-			return false;
-	return true;
-}
 
 static const char *jurisdiction_name(const char *id)
 {
@@ -322,10 +290,10 @@ static size_t regions_of(const struct check *k, const struct evidence **sel, siz
 		json_t *values = json_object_get(sel[i]->attrs, "values"), *v;
 		const char *full;
 
-		if (!latest_of_source(sel, n, i))
+		if (!rule_latest_of_source(sel, n, i))
 			continue;
 		json_object_foreach(values, full, v)
-			if (key_matches(full, key) && json_is_string(v) && m < cap)
+			if (rule_key_matches(full, key) && json_is_string(v) && m < cap)
 				out[m++] = (struct region_seen){ sel[i], full, json_string_value(v) };
 	}
 	return m;
@@ -378,7 +346,7 @@ int scope_data_residency(const struct rule_ctx *c, const struct check *k,
 			     "data is kept cannot be shown", key);
 	}
 	for (size_t i = 0; i < m; i++)
-		ref(r, seen[i].e);
+		rule_ref(r, seen[i].e);
 	if (!nj) {
 		result_set(r, ST_PASS, "%s is '%s' in %s; no residency is declared (profile residency: in "
 		    "auditpack.yaml), so no jurisdiction is required", seen[0].key, seen[0].region,
@@ -453,7 +421,7 @@ int scope_transfer_safeguards(const struct rule_ctx *c, const struct check *k,
 	for (size_t i = 0; i < m; i++) {
 		bool eu, adequate;
 
-		ref(r, seen[i].e);
+		rule_ref(r, seen[i].e);
 		if ((rc = regions_contains("eu", seen[i].region, &eu, NULL, 0)) ||
 		    (rc = regions_contains("eu-adequacy", seen[i].region, &adequate, NULL, 0)))
 			return rc;
@@ -477,7 +445,7 @@ int scope_transfer_safeguards(const struct rule_ctx *c, const struct check *k,
 	for (size_t i = 0; outside && i < m; i++)
 		if (seen[i].e == outside) {
 			region_place(place, sizeof(place), seen[i].region);
-			ref(r, doc);
+			rule_ref(r, doc);
 			result_set(r, ST_PASS, "region %s%s, set as %s in %s, is outside the EU/EEA and the "
 			    "countries with an adequacy decision; a transfer document is on file "
 			    "(entry %" PRIu64 ", type %s)", seen[i].region, place, seen[i].key,
@@ -541,7 +509,7 @@ int scope_backup_evidence(const struct rule_ctx *c, const struct check *k,
 	if (ok_job || restore) {
 		const struct evidence *e = restore ? restore : ok_job;
 
-		ref(r, e);
+		rule_ref(r, e);
 		result_set(r, ST_PASS, "%s (entry %" PRIu64 ", from %s, %" PRId64 " days old)",
 		    restore ? "a restore test record is on file" :
 		    "a backup job ran and exited 0", e->index, e->source,
@@ -669,7 +637,7 @@ static int clock_one(const struct rule_ctx *c, const struct evidence *e, double 
 		goto out;
 	}
 	rc = 0;
-	ref(r, e);
+	rule_ref(r, e);
 	if (have_off)
 		snprintf(detail, cap, "the clock is synchronised, %.3f ms off (allowed %.3f ms; "
 			 "entry %" PRIu64 ", %s)", off / 1000, max_us / 1000, e->index, e->source);
@@ -697,7 +665,7 @@ int scope_clock_synchronised(const struct rule_ctx *c, const struct check *k,
 	for (size_t i = 0; i < n; i++) {
 		int rc;
 
-		if (!latest_of_source(sel, n, i))
+		if (!rule_latest_of_source(sel, n, i))
 			continue;
 		if ((rc = clock_one(c, sel[i], max_us, r, detail, sizeof(detail))) < 0)
 			return rc;
