@@ -268,8 +268,8 @@ struct verify_report {
 	uint64_t entries;
 	uint64_t checkpoints;
 	uint64_t erased;          /* entries whose payload was erased */
-	uint64_t *erased_list;    /* their indices (malloc'd; short only on ENOMEM) */
-	size_t nerased_list;
+	uint64_t *erased_list;    /* their indices (malloc'd) */
+	size_t nerased_list, erased_cap;
 	uint64_t payload_bytes;
 	uint64_t unknown_times;   /* entries of release 0.1.0 with an unknown time */
 	struct checkpoint latest;

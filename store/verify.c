@@ -61,7 +61,7 @@ void verify_report_free(struct verify_report *r)
 	free(r->erased_list);
 	r->problems = NULL;
 	r->erased_list = NULL;
-	r->nerased_list = 0;
+	r->nerased_list = r->erased_cap = 0;
 	r->nproblems = r->cap = 0;
 	r->lost = false;
 }
@@ -176,16 +176,11 @@ static int load_tombstones(struct store *s, struct tombstones *t)
 
 static void note_erased(struct verify_report *r, uint64_t i)
 {
-	uint64_t *v;
-
 	r->erased++;
-	if (r->nerased_list % 64 == 0) {
-		v = realloc(r->erased_list, (r->nerased_list + 64) * sizeof(*v));
-		if (!v) {
-			r->lost = true; /* store_verify fails rather than list too few */
-			return;
-		}
-		r->erased_list = v;
+	if (array_grow(&r->erased_list, r->nerased_list, &r->erased_cap,
+		       sizeof(*r->erased_list))) {
+		r->lost = true; /* store_verify fails rather than list too few */
+		return;
 	}
 	r->erased_list[r->nerased_list++] = i;
 }
