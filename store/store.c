@@ -5,6 +5,7 @@
  * store_read.c, the tree state, checkpoints, keys and secret in store_sign.c.
  */
 #include "store_internal.h"
+#include "../common/encode.h"
 #include "../common/err.h"
 #include "../common/fsutil.h"
 
@@ -138,9 +139,10 @@ static int take_lock(struct store *s, int wait_seconds)
  */
 static int open_db_readonly(struct store *s, const char *path)
 {
-	char uri[PATH_MAX * 3 + 32], wal[PATH_MAX + 8];
-	size_t k = 0;
+	char wal[PATH_MAX + 8];
+	struct buf uri = BUF_INIT;
 	bool immutable;
+	int rc;
 
 	snprintf(wal, sizeof(wal), "%s-wal", path);
 	immutable = access(s->dir, W_OK) < 0 && access(wal, F_OK) < 0;
@@ -150,21 +152,14 @@ static int open_db_readonly(struct store *s, const char *path)
 			return store_db_error(s, "cannot open");
 		return 0;
 	}
-	/* file: URI, the path percent-encoded where it must be. */
-	k = (size_t)snprintf(uri, sizeof(uri), "file:");
-	for (const char *p = path; *p && k + 4 < sizeof(uri); p++) {
-		if (*p == '?' || *p == '#' || *p == '%' || (unsigned char)*p < 0x21 ||
-		    (unsigned char)*p >= 0x7f)
-			k += (size_t)snprintf(uri + k, sizeof(uri) - k, "%%%02X", (unsigned char)*p);
-		else
-			uri[k++] = *p;
-	}
-	if (snprintf(uri + k, sizeof(uri) - k, "?immutable=1") >= (int)(sizeof(uri) - k))
-		return err_set(ERR_LIMIT, "store path too long");
-	if (sqlite3_open_v2(uri, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW |
+	/* file: URI, the path percent-encoded (SQLite decodes it). */
+	if (!(rc = buf_puts(&uri, "file:")) && !(rc = uri_escape(&uri, path, "/")) &&
+	    !(rc = buf_puts(&uri, "?immutable=1")) &&
+	    sqlite3_open_v2(uri.data, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOFOLLOW |
 			    SQLITE_OPEN_URI, NULL) != SQLITE_OK)
-		return store_db_error(s, "cannot open");
-	return 0;
+		rc = store_db_error(s, "cannot open");
+	buf_free(&uri);
+	return rc;
 }
 
 /*
