@@ -279,13 +279,13 @@ int cmd_assess(int argc, char **argv, struct cli *cli)
 		all_fw = true;
 	}
 	if (fwlist && !(fws = cli_split_commas(fwlist, &nfw)))
-		return cli_fail(err_set(ERR_NOMEM, "out of memory"));
+		return cli_fail(err_nomem());
 	if ((rc = cli_load_catalogs(cli, &cs)) || (rc = cli_load_checks(cli, &cs, checks_file, &ks)) ||
 	    (rc = cli_load_profile(cli, &cs, &prof)))
 		goto out;
 	if (all_fw) {
 		if (!(fws = calloc(cs.n + 1, sizeof(*fws)))) {
-			rc = err_set(ERR_NOMEM, "out of memory");
+			rc = err_nomem();
 			goto out;
 		}
 		for (size_t i = 0; i < cs.n; i++)
@@ -307,7 +307,7 @@ int cmd_assess(int argc, char **argv, struct cli *cli)
 
 		if (doc && statuses)
 			filter_json(doc, want);
-		rc = doc ? cli_print_json(doc) : err_set(ERR_NOMEM, "out of memory");
+		rc = doc ? cli_print_json(doc) : err_nomem();
 		json_decref(doc);
 	} else if (mode == 'c') {
 		rc = report_controls_csv(&csv, &a);

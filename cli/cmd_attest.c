@@ -97,7 +97,7 @@ int cmd_attest(int argc, char **argv, struct cli *cli)
 		      "sha256", hex, "size", (json_int_t)data.len, "valid_from", t0,
 		      "valid_until", valid_for ? json_string(t1) : json_null(), "note", note);
 	if (!a || (rc = json_stable(&attrs, a))) {
-		rc = rc ? rc : err_set(ERR_NOMEM, "out of memory");
+		rc = rc ? rc : err_nomem();
 		goto out;
 	}
 	memset(&in, 0, sizeof(in));

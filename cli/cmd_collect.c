@@ -166,7 +166,7 @@ static int print_json(const struct run *run, const char *const *names,
 		json_object_update(o, extra);
 	json_decref(extra);
 	if (!o)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	rc = cli_print_json(o);
 	json_decref(o);
 	return rc;
@@ -745,7 +745,7 @@ static int collect_configured(int argc, char **argv, struct cli *cli)
 			if (argc == 1 || sources_named(argc, argv, cfg.v[i].name))
 				names[i] = cfg.v[i].name;
 		rc = names ? print_json(&run, names, res, cfg.n, NULL)
-			   : err_set(ERR_NOMEM, "out of memory");
+			   : err_nomem();
 		free(names);
 		if (rc)
 			goto fail;

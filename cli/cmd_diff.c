@@ -58,7 +58,7 @@ int cmd_diff(int argc, char **argv, struct cli *cli)
 	if ((rc = diff_load(&a, argv[optind])) || (rc = diff_load(&b, argv[optind + 1])))
 		goto out;
 	if (!(res = diff_findings(a, b, &nnew))) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto out;
 	}
 	if (as_json) {

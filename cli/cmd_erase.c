@@ -75,7 +75,7 @@ static int print_json(const struct erase_result *r, bool done)
 						      : json_null(),
 		      "in_leaf", cli_indices_json(r->in_leaf, r->nin_leaf));
 	if (!o)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	rc = cli_print_json(o);
 	json_decref(o);
 	return rc;

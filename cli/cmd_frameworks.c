@@ -64,7 +64,7 @@ int cmd_frameworks(int argc, char **argv, struct cli *cli)
 	if (json) {
 		if (!(arr = json_array())) {
 			catalogs_free(&cs);
-			return cli_fail(err_set(ERR_NOMEM, "out of memory"));
+			return cli_fail(err_nomem());
 		}
 		for (size_t i = 0; i < cs.n; i++)
 			json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s?, s:I}",

@@ -367,7 +367,7 @@ static int print_json(const struct gate_result *g, const char *release, uint64_t
 	if (!rc && (!o || !warned ||
 		    json_object_set_new(o, "entry", json_integer((json_int_t)index)) ||
 		    json_object_set(o, "warned", warned)))
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 	if (!rc)
 		rc = cli_print_json(o);
 	json_decref(warned);

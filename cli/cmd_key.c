@@ -31,7 +31,7 @@ static int key_show(struct store *s, bool json)
 	if ((rc = store_keys(s, &keys, &n)))
 		return cli_fail(rc);
 	if (json && !(arr = json_array())) {
-		rc = cli_fail(err_set(ERR_NOMEM, "out of memory"));
+		rc = cli_fail(err_nomem());
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {

@@ -43,7 +43,7 @@ static int add_json(const struct entry *e, void *arg)
 	json_t *o = cli_entry_json(e, false);
 
 	if (!o || json_array_append_new(arg, o))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	return 0;
 }
 
@@ -86,7 +86,7 @@ int cmd_list(int argc, char **argv, struct cli *cli)
 		return (rc = store_each(cli->store, &f, print_row, NULL)) ? cli_fail(rc) : EXIT_OK;
 	}
 	if (!(arr = json_array()))
-		return cli_fail(err_set(ERR_NOMEM, "out of memory"));
+		return cli_fail(err_nomem());
 	rc = store_each(cli->store, &f, add_json, arr);
 	if (!rc)
 		rc = cli_print_json(arr);

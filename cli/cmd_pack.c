@@ -81,7 +81,7 @@ int cmd_pack(int argc, char **argv, struct cli *cli)
 			goto out;
 	} else {
 		if (!(fws = calloc(strlen(fwlist) + cs.n + 1, sizeof(*fws)))) {
-			rc = err_set(ERR_NOMEM, "out of memory");
+			rc = err_nomem();
 			goto out;
 		}
 		if (!strcmp(fwlist, "all")) {

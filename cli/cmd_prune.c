@@ -44,7 +44,7 @@ static int print_json(const struct prune_result *r, const char *before, bool don
 	int rc;
 
 	if (!o)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	rc = cli_print_json(o);
 	json_decref(o);
 	return rc;
@@ -71,7 +71,7 @@ static int load_rules(struct cli *cli, int64_t now, struct retention_rule **out,
 		if ((rc = scope_minimums(&mins, &nmins, &prof, &cs, kind, now)))
 			break;
 		if (!(grown = realloc(*out, (*n + nmins + 2) * sizeof(**out)))) {
-			rc = err_set(ERR_NOMEM, "out of memory");
+			rc = err_nomem();
 			break;
 		}
 		*out = grown;

@@ -62,7 +62,7 @@ int cmd_show(int argc, char **argv, struct cli *cli)
 		return cli_fail(rc);
 	if (json) {
 		if (!(o = cli_entry_json(&e, true)))
-			rc = err_set(ERR_NOMEM, "out of memory");
+			rc = err_nomem();
 		else
 			rc = cli_print_json(o);
 		json_decref(o);

@@ -43,7 +43,7 @@ static int print_json(const struct verify_report *r, const char *witness)
 		      "checkpoint", "size", (json_int_t)r->latest.size, "root", root,
 		      "witness", *witness ? witness : NULL, "problems", problems);
 	if (!o)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	rc = cli_print_json(o);
 	json_decref(o);
 	return rc;

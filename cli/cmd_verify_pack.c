@@ -38,7 +38,7 @@ static int print_json(const struct pack_report *r)
 		      "key", *r->key_fingerprint ? r->key_fingerprint : NULL,
 		      "pinned", r->pinned, "problems", problems);
 	if (!o)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	rc = cli_print_json(o);
 	json_decref(o);
 	return rc;

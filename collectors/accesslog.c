@@ -53,7 +53,7 @@ static int read_lines(struct reader *rd, const struct file *f, struct cursor *cu
 	int rc = 0;
 
 	if (!chunk)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	rd->line_no = cur->line;
 	rd->in_line = false;
 	rd->format = f->format;
@@ -291,7 +291,7 @@ int accesslog_collect(struct collect_ctx *c, struct pii *pii,
 		goto out;
 	if (o->rescan) {
 		if (!(chains = calloc(plan.n + 1, sizeof(*chains)))) {
-			rc = err_set(ERR_NOMEM, "out of memory");
+			rc = err_nomem();
 			goto out;
 		}
 		if ((rc = plan_rescan(c, o, &plan, chains, r)))

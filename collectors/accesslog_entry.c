@@ -29,7 +29,7 @@ static int userset_add(struct userset *u, uint64_t h)
 		uint64_t *v = calloc(cap, sizeof(*v));
 
 		if (!v)
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		for (size_t i = 0; i < u->cap; i++)
 			if (u->v[i])
 				for (size_t k = u->v[i] & (cap - 1);; k = (k + 1) & (cap - 1))
@@ -59,7 +59,7 @@ int accesslog_stats_init(struct stats *st, uint64_t offset)
 	st->status = json_object();
 	st->models = json_object();
 	if (!st->status || !st->models)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	return 0;
 }
 
@@ -100,7 +100,7 @@ static int rescan_attrs(struct reader *rd, json_t *a)
 
 	if (!sup || json_object_set_new(a, "supersedes", sup) ||
 	    json_object_set_new(a, "rescan", json_true()))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	rd->r->superseded += json_array_size(sup);
 	return 0;
 }
@@ -180,7 +180,7 @@ int accesslog_emit_entry(struct reader *rd)
 	}
 	goto out;
 nomem:
-	rc = err_set(ERR_NOMEM, "out of memory");
+	rc = err_nomem();
 out:
 	json_decref(a);
 	json_decref(pii);
@@ -201,7 +201,7 @@ static int put_jsonl_piece(struct reader *rd, const char *text, size_t n)
 	int rc;
 
 	if (!(both = malloc(skip + n + 1)))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	memcpy(both, rd->piece_tail, skip);
 	memcpy(both + skip, text, n);
 	rc = jsonluser_rewrite_from(rd->pii, rd->o->pii, rd->fmt.fields.user, both, skip + n,

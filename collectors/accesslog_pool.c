@@ -148,7 +148,7 @@ int accesslog_pool_new(struct pool **out, struct reader *rd, size_t nth)
 
 	*out = NULL;
 	if (!pl)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	pthread_mutex_init(&pl->mu, NULL);
 	pthread_cond_init(&pl->work, NULL);
 	pthread_cond_init(&pl->done, NULL);
@@ -160,12 +160,12 @@ int accesslog_pool_new(struct pool **out, struct reader *rd, size_t nth)
 	if (!(pl->th = calloc(nth, sizeof(*pl->th))) ||
 	    !(pl->pii = calloc(nth, sizeof(*pl->pii))) ||
 	    !(pl->b = calloc(pl->nb, sizeof(*pl->b)))) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto out;
 	}
 	for (size_t i = 0; i < pl->nb; i++)
 		if (!(pl->b[i].rec = calloc(BATCH_LINES, sizeof(*pl->b[i].rec)))) {
-			rc = err_set(ERR_NOMEM, "out of memory");
+			rc = err_nomem();
 			goto out;
 		}
 	for (size_t i = 0; i < nth; i++)
@@ -175,7 +175,7 @@ int accesslog_pool_new(struct pool **out, struct reader *rd, size_t nth)
 		struct worker_arg *wa = malloc(sizeof(*wa));
 
 		if (!wa) {
-			rc = err_set(ERR_NOMEM, "out of memory");
+			rc = err_nomem();
 			goto out;
 		}
 		wa->pl = pl;

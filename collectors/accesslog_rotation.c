@@ -62,7 +62,7 @@ int accesslog_cursors_reserve(struct cursors *cs, size_t extra)
 	if (cs->cap >= cs->n + extra)
 		return 0;
 	if (!(c = realloc(cs->v, (cs->n + extra) * sizeof(*c))))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	cs->v = c;
 	cs->cap = cs->n + extra;
 	return 0;
@@ -130,7 +130,7 @@ int accesslog_cursor_save(struct collect_ctx *cx, const char *source, const stru
 		j = NULL;
 	}
 	if (!j)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	rc = json_stable(&b, j);
 	json_decref(j);
 	if (!rc)
@@ -239,13 +239,13 @@ int accesslog_open_files(const struct accesslog_opts *o, struct file **out, size
 			if (dup || !(f.path = strdup(g.gl_pathv[k]))) {
 				close(f.fd);
 				if (!dup)
-					rc = err_set(ERR_NOMEM, "out of memory");
+					rc = err_nomem();
 				continue;
 			}
 			if (!(nv = realloc(v, (cnt + 1) * sizeof(*v)))) {
 				free(f.path);
 				close(f.fd);
-				rc = err_set(ERR_NOMEM, "out of memory");
+				rc = err_nomem();
 				break;
 			}
 			v = nv;
@@ -287,7 +287,7 @@ static int plan_add(struct plan *p, const struct file *f, bool own_fd,
 		struct task *v = realloc(p->v, cap * sizeof(*v));
 
 		if (!v)
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		p->v = v;
 		p->cap = cap;
 	}
@@ -366,7 +366,7 @@ static int find_copy(struct plan *p, struct cursors *cs, struct cursor *old,
 		cp = cursor_find(cs, (uint64_t)f.st.st_dev, (uint64_t)f.st.st_ino);
 		if (!cp && !(cp = cursor_add(cs, (uint64_t)f.st.st_dev, (uint64_t)f.st.st_ino, path))) {
 			close(f.fd);
-			rc = err_set(ERR_NOMEM, "out of memory");
+			rc = err_nomem();
 			break;
 		}
 		cursor_continue(cp, &old->was, path);
@@ -374,7 +374,7 @@ static int find_copy(struct plan *p, struct cursors *cs, struct cursor *old,
 		if (!(f.path = strdup(path)) || (rc = plan_add(p, &f, true, cp, true))) {
 			free(f.path);
 			close(f.fd);
-			rc = rc ? rc : err_set(ERR_NOMEM, "out of memory");
+			rc = rc ? rc : err_nomem();
 			break;
 		}
 		*claimed_dev = (uint64_t)f.st.st_dev;
@@ -460,7 +460,7 @@ static int match_compressed(struct plan *p, struct cursors *cs, struct file *f,
 	cur = cursor_find(cs, (uint64_t)f->st.st_dev, (uint64_t)f->st.st_ino);
 	if (!cur && !(cur = cursor_add(cs, (uint64_t)f->st.st_dev, (uint64_t)f->st.st_ino,
 				       f->path)))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	from->taken = true;
 	cursor_continue(cur, &from->was, f->path);
 	cur->format = f->format;
@@ -512,7 +512,7 @@ static int find_compressed(struct plan *p, struct cursors *cs, struct cursor *ol
 		if ((!cur && !(cur = cursor_add(cs, (uint64_t)f.st.st_dev, (uint64_t)f.st.st_ino,
 						path))) || !(f.path = strdup(path))) {
 			close(f.fd);
-			rc = err_set(ERR_NOMEM, "out of memory");
+			rc = err_nomem();
 			break;
 		}
 		old->taken = true;
@@ -536,7 +536,7 @@ int accesslog_make_plan(struct plan *p, struct cursors *cs, struct file *files,
 	int rc = 0;
 
 	if (!mismatch || !claimed) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto out;
 	}
 	/* Files that simply continue where their cursor stopped. */
@@ -605,7 +605,7 @@ int accesslog_make_plan(struct plan *p, struct cursors *cs, struct file *files,
 		cur = cursor_find(cs, (uint64_t)f->st.st_dev, (uint64_t)f->st.st_ino);
 		if (!cur && !(cur = cursor_add(cs, (uint64_t)f->st.st_dev,
 					       (uint64_t)f->st.st_ino, f->path))) {
-			rc = err_set(ERR_NOMEM, "out of memory");
+			rc = err_nomem();
 			break;
 		}
 		snprintf(cur->path, sizeof(cur->path), "%s", f->path);

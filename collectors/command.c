@@ -121,7 +121,7 @@ static int run(const struct command_opts *o, struct outcome *res)
 				waitpid(pid, NULL, 0);
 				close(po[0]);
 				close(pe[0]);
-				return err_set(ERR_NOMEM, "out of memory");
+				return err_nomem();
 			}
 			if (d < 0) {
 				close(fds[i].fd);
@@ -187,7 +187,7 @@ int command_collect(struct collect_ctx *c, struct pii *pii,
 
 	memset(&res, 0, sizeof(res));
 	if (!argv)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	for (size_t i = 0; o->argv[i]; i++)
 		json_array_append_new(argv, json_string(o->argv[i]));
 	if ((rc = run(o, &res)))
@@ -215,7 +215,7 @@ int command_collect(struct collect_ctx *c, struct pii *pii,
 		      "stderr_bytes", (json_int_t)res.err.len, "stdout_sha256", hex,
 		      "stdout_truncated", res.out_cut, "stderr_truncated", res.err_cut);
 	if (!p || !a) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto out;
 	}
 	put_output(p, "stdout", &sout);

@@ -45,14 +45,14 @@ static int build_attrs(struct buf *out, const struct document_opts *o, const cha
 	if (absolute_path(abs, sizeof(abs), cwd, path))
 		return err_set(ERR_LIMIT, "path too long: '%s'", path);
 	if (!(copy = strdup(path)))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	base = basename(copy);
 	a = json_pack("{s:s, s:s, s:I, s:s, s:o}", "name", base, "path", abs,
 		      "size", (json_int_t)data->len, "sha256", hex,
 		      "modified", *mt ? json_string(mt) : json_null());
 	free(copy);
 	if (!a)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	if (o->type)
 		json_object_set_new(a, "type", json_string(o->type));
 	rc = json_stable(out, a);

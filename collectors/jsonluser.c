@@ -48,7 +48,7 @@ static int add_repl(struct rewrite *w, size_t off, size_t len, size_t u)
 		struct repl *v = reallocarray(w->r, cap, sizeof(*v));
 
 		if (!v)
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		w->r = v;
 		w->capr = cap;
 	}
@@ -85,7 +85,7 @@ static int add_value(const struct jsonpath_value *v, void *arg)
 		size_t cap = w->capu ? w->capu * 2 : 4;
 
 		if (!(u = reallocarray(w->u, cap, sizeof(*u))))
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		w->u = u;
 		w->capu = cap;
 	}

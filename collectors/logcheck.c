@@ -121,7 +121,7 @@ int logcheck_sample(char **out, struct pii *pii, const struct logfmt_opts *fmt,
 
 		mask_json(root, user_key, 0);
 		if (!(text = json_dumps(root, JSON_COMPACT | JSON_ENCODE_ANY))) {
-			rc = err_set(ERR_NOMEM, "out of memory");
+			rc = err_nomem();
 			goto out;
 		}
 		rc = buf_puts(&masked, text);
@@ -133,7 +133,7 @@ int logcheck_sample(char **out, struct pii *pii, const struct logfmt_opts *fmt,
 				  &scrubbed, NULL)))
 		goto out;
 	if (!(s = malloc(LOGCHECK_SAMPLE_MAX + 4))) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto out;
 	}
 	while (i < scrubbed.len) {
@@ -243,7 +243,7 @@ static int add_sup(struct logcheck_index *x, uint64_t index)
 		uint64_t *v = realloc(x->sup, cap * sizeof(*v));
 
 		if (!v)
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		x->sup = v;
 		x->capsup = cap;
 	}
@@ -272,7 +272,7 @@ static int take(const struct entry *e, void *arg)
 		struct seen *nv = realloc(x->v, cap * sizeof(*nv));
 
 		if (!nv) {
-			rc = err_set(ERR_NOMEM, "out of memory");
+			rc = err_nomem();
 			goto out;
 		}
 		x->v = nv;
@@ -287,7 +287,7 @@ static int take(const struct entry *e, void *arg)
 	sn->erased = e->erased || json_object_get(a, "restates");
 	sn->usable = true;
 	if (!(sn->path = strdup(path))) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto out;
 	}
 	x->n++;
@@ -320,13 +320,13 @@ int logcheck_index_load(struct logcheck_index **out, struct store *s, const char
 
 	*out = NULL;
 	if (!x)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	if ((rc = store_each(s, &f, take, x)))
 		goto out;
 	if (x->nsup)
 		qsort(x->sup, x->nsup, sizeof(*x->sup), cmp_u64);
 	if (!(x->by_end = calloc(x->n + 1, sizeof(*x->by_end)))) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto out;
 	}
 	for (size_t i = 0; i < x->n; i++) {
@@ -409,7 +409,7 @@ int logcheck_chain(struct logcheck_chain *out, struct logcheck_index *x, const c
 			goto out;
 		}
 		if (!(v = realloc(out->v, (out->n + 1) * sizeof(*v)))) {
-			rc = err_set(ERR_NOMEM, "out of memory");
+			rc = err_nomem();
 			goto out;
 		}
 		out->v = v;

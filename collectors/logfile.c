@@ -262,7 +262,7 @@ static int bz_next(struct logfile *lf)
 	memset(b, 0, sizeof(*b));
 	if (BZ2_bzDecompressInit(b, 0, 0) != BZ_OK) {
 		lf->started = false;
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	}
 	b->next_in = keep.next_in;
 	b->avail_in = keep.avail_in;
@@ -335,22 +335,22 @@ static int decoder_init(struct logfile *lf)
 	switch (lf->f) {
 	case LOGFILE_GZIP:
 		if (inflateInit2(&lf->gz, 15 + 16) != Z_OK)
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		break;
 	case LOGFILE_ZSTD:
 		if (!(lf->zs = ZSTD_createDCtx()) ||
 		    ZSTD_isError(ZSTD_DCtx_setParameter(lf->zs, ZSTD_d_windowLogMax, 26)))
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		lf->zin.src = lf->in;
 		break;
 	case LOGFILE_XZ:
 		if (lzma_stream_decoder(&lf->xz, LOGFILE_WINDOW_MAX + ((uint64_t)8 << 20),
 					LZMA_CONCATENATED) != LZMA_OK)
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		break;
 	case LOGFILE_BZIP2:
 		if (BZ2_bzDecompressInit(&lf->bz, 0, 0) != BZ_OK)
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		break;
 	case LOGFILE_PLAIN:
 		return 0;
@@ -367,13 +367,13 @@ int logfile_open(struct logfile **out, int fd, const char *path,
 
 	*out = NULL;
 	if (!lf)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	lf->fd = fd;
 	lf->path = path;
 	lf->f = f;
 	if (f != LOGFILE_PLAIN && !(lf->in = malloc(IN_BYTES))) {
 		free(lf);
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	}
 	if ((rc = decoder_init(lf)))
 		goto fail;
@@ -384,7 +384,7 @@ int logfile_open(struct logfile **out, int fd, const char *path,
 		uint8_t *skip = malloc(IN_BYTES);
 
 		if (!skip) {
-			rc = err_set(ERR_NOMEM, "out of memory");
+			rc = err_nomem();
 			goto fail;
 		}
 		while (lf->out_pos < offset && !rc) {

@@ -98,13 +98,13 @@ int observe_check_digest(struct collect_ctx *c, const struct observed *o,
 	if ((rc = put_state(c, o, idx, d, c->now)))
 		goto out;
 	if (!c->reobserved && !(c->reobserved = json_array())) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto out;
 	}
 	item = json_pack("{s:s, s:s, s:s, s:I, s:s}", "source", o->source, "kind", o->kind,
 			 "subject", e.subject, "index", (json_int_t)idx, "sha256", d->sha256_hex);
 	if (!item || json_array_append_new(c->reobserved, item)) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto out;
 	}
 	*unchanged = true;
@@ -143,7 +143,7 @@ int observe_finish(struct collect_ctx *c, uint64_t *index)
 	if (!c->reobserved || json_array_size(c->reobserved) == 0)
 		goto out;
 	if (!(a = json_pack("{s:O}", "reobserved", c->reobserved))) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto out;
 	}
 	if ((rc = json_stable(&attrs, a)))

@@ -349,7 +349,7 @@ int pii_new(struct pii **out, const uint8_t *secret)
 		return err_set(ERR_USAGE, "pii_new: missing argument");
 	*out = NULL;
 	if (!(p = calloc(1, sizeof(*p))))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	memcpy(p->secret, secret, STORE_SECRET_LEN);
 	pii_init_kinds(p->kind);
 	if ((rc = pii_compile_all(p)) || (rc = mac_setup(p)))
@@ -358,7 +358,7 @@ int pii_new(struct pii **out, const uint8_t *secret)
 	p->mctx = pcre2_match_context_create(NULL);
 	p->jstack = pcre2_jit_stack_create(32 * 1024, 512 * 1024, NULL);
 	if (!p->md || !p->mctx || !p->jstack) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto out;
 	}
 	pcre2_jit_stack_assign(p->mctx, NULL, p->jstack);

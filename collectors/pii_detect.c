@@ -261,7 +261,7 @@ static int add_finding(struct pii *p, size_t start, size_t end,
 		struct finding *f = reallocarray(p->f, cap, sizeof(*f));
 
 		if (!f)
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		p->f = f;
 		p->capf = cap;
 	}
@@ -390,7 +390,7 @@ int pii_plan_lines(struct pii *p, const char *s, size_t len,
 			struct line *l = reallocarray(p->ln, cap, sizeof(*l));
 
 			if (!l)
-				return err_set(ERR_NOMEM, "out of memory");
+				return err_nomem();
 			p->ln = l;
 			p->capln = cap;
 		}

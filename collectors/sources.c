@@ -347,7 +347,7 @@ static int parse_sebi(const struct ydoc *p, yaml_node_t *n, struct profile *pr)
 			return rc;
 		free(pr->sebi_category); /* a repeated key: the last counts */
 		if (!(pr->sebi_category = strdup(stored[i])))
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 	}
 	return 0;
 }
@@ -386,7 +386,7 @@ static int want_ids(const struct ydoc *p, yaml_node_t *n, const char *what,
 	for (cnt = 0; (*out)[cnt]; cnt++)
 		;
 	if (!(*pos = calloc(cnt + 1, sizeof(**pos))))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	for (size_t i = 0; i < cnt; i++) {
 		const yaml_node_t *it = n->type == YAML_SEQUENCE_NODE ?
 			ydoc_node(p, n->data.sequence.items.start[i]) : n;
@@ -518,7 +518,7 @@ int sources_parse(struct sources *out, const char *file, const char *buf, size_t
 		return rc;
 	if (!(out->profile.file = strdup(file))) {
 		ydoc_free(&y);
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	}
 	rc = parse_root(out, &y, ydoc_root(&y));
 	ydoc_free(&y);
@@ -628,11 +628,11 @@ static int push_path(char ***v, size_t *n, size_t *cap, const char *p)
 	if (*n + 1 >= *cap) {
 		*cap = *cap ? *cap * 2 : 16;
 		if (!(nv = realloc(*v, *cap * sizeof(*nv))))
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		*v = nv;
 	}
 	if (!((*v)[*n] = strdup(p)))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	(*v)[++*n] = NULL;
 	return 0;
 }
@@ -664,7 +664,7 @@ int sources_expand_paths(char ***out, size_t *nout, char *const *paths, size_t n
 		globfree(&g);
 	}
 	if (!rc && !v && !(v = calloc(1, sizeof(*v))))
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 	if (rc) {
 		free_list(v);
 		v = NULL;

@@ -91,7 +91,7 @@ int report_ocsf_findings(struct buf *out, const struct assessment *a, const char
 
 			json_decref(ev);
 			if (rc || buf_append(out, "\n", 1))
-				return err_set(ERR_NOMEM, "out of memory");
+				return err_nomem();
 		}
 	}
 	return 0;

@@ -163,7 +163,7 @@ int report_oscal_json(struct buf *out, const char *xml, size_t len)
 	if (!top || json_object_set_new(top, (const char *)root->name, convert(root)) ||
 	    !(text = json_dumps(top, JSON_INDENT(2) | JSON_PRESERVE_ORDER)) ||
 	    buf_puts(out, text) || buf_puts(out, "\n"))
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 out:
 	free(text);
 	json_decref(top);

@@ -47,14 +47,14 @@ static int add_file(struct files *fs, const char *name, struct buf *data)
 		size_t cap = fs->cap ? fs->cap * 2 : 64;
 
 		if (!(f = realloc(fs->v, cap * sizeof(*f))))
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		fs->v = f;
 		fs->cap = cap;
 	}
 	f = &fs->v[fs->n];
 	memset(f, 0, sizeof(*f));
 	if (!(f->name = strdup(name)))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	f->data = *data; /* takes the buffer */
 	f->size = data->len;
 	memset(data, 0, sizeof(*data));
@@ -210,7 +210,7 @@ static int select_evidence(struct packer *p)
 
 	if (!(p->entries = calloc(p->ev.n + 1, sizeof(*p->entries))) ||
 	    !(idx = calloc(p->ev.n + 1, sizeof(*idx))))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	for (size_t i = 0; i < p->ev.n && !rc; i++) {
 		const struct evidence *e = &p->ev.v[i];
 
@@ -284,7 +284,7 @@ static int add_reports(struct packer *p, const struct report_ctx *r)
 	int rc;
 
 	if (!(doc = assess_json(r->a)))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	rc = json_stable(&b, doc) ? ERR_NOMEM : 0;
 	json_decref(doc);
 	if (rc || (rc = add_file(&p->files, "reports/assessment.json", &b)) ||
@@ -462,11 +462,11 @@ static int put_name(struct buf *b, const char *name)
 		return buf_puts(b, "\"");
 	}
 	if (!(v = json_string(name)))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
 	json_decref(v);
 	if (!s)
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	rc = buf_puts(b, s);
 	free(s);
 	return rc;
@@ -487,7 +487,7 @@ static int put_subjects(struct buf *body, const struct files *fs)
 		need += strlen(fs->v[i].name) + SHA256_LEN * 2 + 40;
 	if (need > body->cap) {
 		if (!(p = realloc(body->data, need + 1)))
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		body->data = p;
 		body->cap = need + 1;
 	}
@@ -563,7 +563,7 @@ static int add_manifest(struct packer *p, const struct report_ctx *r, int64_t fr
 		goto out;
 	}
 	if (!(out.data = malloc(b64len + tail.len + 1))) {
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 		goto out;
 	}
 	out.cap = b64len + tail.len + 1;
@@ -582,7 +582,7 @@ static int add_manifest(struct packer *p, const struct report_ctx *r, int64_t fr
 	rc = add_file(&p->files, "manifest.dsse.json", &out);
 out:
 	if (!st && !rc)
-		rc = err_set(ERR_NOMEM, "out of memory");
+		rc = err_nomem();
 	json_decref(st);
 	json_decref(env);
 	buf_free(&body);
@@ -862,7 +862,7 @@ static int write_zip(struct store *s, const struct files *fs, const char *path,
 	    !(file_of = calloc(fs->n + 1, sizeof(*file_of)))) {
 		free(jobs);
 		free(job_of);
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	}
 	for (size_t i = 0; i < fs->n; i++) {
 		const struct pfile *f = &fs->v[i];
@@ -952,7 +952,7 @@ int pack_build(struct store *s, const struct catalogs *cs, const struct checkset
 		return rc;
 	if (!(p.erased = json_array())) {
 		store_read_end(s);
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	}
 	memset(&ap, 0, sizeof(ap));
 	ap.profile = o->profile;

@@ -43,7 +43,7 @@ static int u64set_add(struct u64set *s, uint64_t x)
 		size_t cap = s->cap ? s->cap * 2 : 64;
 
 		if (!(v = realloc(s->v, cap * sizeof(*v))))
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		s->v = v;
 		s->cap = cap;
 	}
@@ -107,7 +107,7 @@ static int add_pending(struct pack *p, uint64_t index, bool attrs)
 		size_t cap = p->cappend ? p->cappend * 2 : 64;
 
 		if (!(v = realloc(p->pend, cap * sizeof(*v))))
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		p->pend = v;
 		p->cappend = cap;
 	}

@@ -324,7 +324,7 @@ int pack_load_directory(struct pack *p, const char *path, struct pack_report *r)
 	if (!(p->v = calloc((size_t)n + 1, sizeof(*p->v))) ||
 	    !(p->slots = calloc(p->nslots, sizeof(*p->slots))) ||
 	    !(p->chunk = malloc(PACK_READ_CHUNK)))
-		return err_set(ERR_NOMEM, "out of memory");
+		return err_nomem();
 	for (zip_int64_t i = 0; i < n; i++) {
 		struct pack_member *m = &p->v[p->n];
 		uint32_t *sl;
@@ -344,7 +344,7 @@ int pack_load_directory(struct pack *p, const char *path, struct pack_report *r)
 			continue;
 		}
 		if (!(m->name = strdup(zs.name)))
-			return err_set(ERR_NOMEM, "out of memory");
+			return err_nomem();
 		m->index = (zip_uint64_t)i;
 		m->size = zs.size;
 		whole_or_not(m, &zs);
