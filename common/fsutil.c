@@ -11,6 +11,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* One read(2), retried when a signal interrupts it; *got is 0 at the end. */
+static int read_some(int fd, void *p, size_t want, const char *path, size_t *got)
+{
+	ssize_t n;
+
+	do
+		n = read(fd, p, want);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return err_set(ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+	*got = (size_t)n;
+	return 0;
+}
+
 int fs_read_file(struct buf *out, const char *path, size_t cap, struct stat *stp)
 {
 	struct stat st;
@@ -41,29 +55,23 @@ int fs_read_file(struct buf *out, const char *path, size_t cap, struct stat *stp
 	if ((rc = buf_grow(out, (size_t)st.st_size)))
 		goto out;
 	for (;;) {
-		ssize_t n;
-		size_t want;
+		size_t n, want;
 
 		if ((rc = buf_grow(out, 65536)))
 			goto out;
 		want = out->cap - out->len - 1;
-		n = read(fd, out->data + out->len, want);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = err_set(ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		if ((rc = read_some(fd, out->data + out->len, want, path, &n)))
 			goto out;
-		}
 		if (n == 0)
 			break;
-		out->len += (size_t)n;
+		out->len += n;
 		if (out->len > cap) {
 			rc = err_set(ERR_LIMIT, "'%s' grew past the %zu-byte limit", path, cap);
 			goto out;
 		}
 		/* A regular file reads short only at its end: no second read
 		 * to see 0 (collect file of many small files). */
-		if ((size_t)n < want)
+		if (n < want)
 			break;
 	}
 	out->data[out->len] = '\0';
@@ -163,15 +171,14 @@ int fs_read_full(int fd, void *p, size_t n, size_t *got, const char *path)
 
 	*got = 0;
 	while (*got < n) {
-		ssize_t k = read(fd, c + *got, n - *got);
+		size_t k;
+		int rc = read_some(fd, c + *got, n - *got, path, &k);
 
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0)
-			return err_set(ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		if (rc)
+			return rc;
 		if (k == 0)
 			break;
-		*got += (size_t)k;
+		*got += k;
 	}
 	return 0;
 }
@@ -198,17 +205,13 @@ int fs_hash_file(char hex[HEX_LEN(SHA256_LEN)], struct stat *st, const char *pat
 	if ((rc = sha256_new(&h)))
 		goto out;
 	for (;;) {
-		ssize_t n = read(fd, chunk, FS_HASH_CHUNK);
+		size_t n;
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = err_set(ERR_IO, "cannot read '%s': %s", path, strerror(errno));
+		if ((rc = read_some(fd, chunk, FS_HASH_CHUNK, path, &n)))
 			goto out;
-		}
 		if (n == 0)
 			break;
-		if ((rc = sha256_update(h, chunk, (size_t)n)))
+		if ((rc = sha256_update(h, chunk, n)))
 			goto out;
 	}
 	rc = sha256_final(h, digest);
