@@ -9,24 +9,7 @@ set -eu
 N=${2:-1000000}
 log="$out/combined-$N.log"
 
-if [ ! -f "$log" ]; then
-	python3 - "$log" "$N" <<'PY'
-import random, sys, time
-rng = random.Random(7)
-path, n = sys.argv[1], int(sys.argv[2])
-users = ["u-%04d" % i for i in range(3000)] + ["-"] * 50
-routes = ["/v1/chat/completions", "/v1/embeddings", "/v1/models", "/v1/moderations",
-          "/v1/chat/completions?session=%s" % "jane.doe@bank.example"]
-t = 1795478400
-with open(path, "w") as f:
-    for i in range(n):
-        t += rng.randint(0, 1)
-        f.write('10.%d.%d.%d - %s [%s +0000] "POST %s HTTP/1.1" %d %d "https://desk.bank.example/app" "Mozilla/5.0 (X11; Linux x86_64) credit-desk/4.2"\n' % (
-            rng.randint(0, 255), rng.randint(0, 255), rng.randint(1, 254), rng.choice(users),
-            time.strftime("%d/%b/%Y:%H:%M:%S", time.gmtime(t)), rng.choice(routes),
-            rng.choice([200] * 30 + [401, 403, 429, 500]), rng.randint(100, 20000)))
-PY
-fi
+gen_log "$N" "$log"
 bytes=$(stat -c %s "$log")
 half="$out/combined-half.log"
 head -n $((N / 2)) "$log" >"$half"

@@ -20,7 +20,7 @@ time_of() {
 }
 
 # gen_log N PATH: a combined access log of N lines (~190 bytes each), made
-# once and kept (bench/collect.sh's generator).
+# once and kept (every bench that collects logs uses it).
 gen_log() {
 	[ -f "$2" ] && return
 	python3 - "$2" "$1" <<'PY'
